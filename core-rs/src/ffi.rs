@@ -1,0 +1,207 @@
+//! The C ABI: thin wrappers that convert pointers, forward to the pure core and package the result.
+//!
+//! Every call returns a heap buffer `[status u32][reserved u32][len u64][handle u64][payload]`
+//! that the caller frees with `keiro_buffer_free`. Status 0 = ok (payload = data), otherwise the
+//! payload is a JSON error `{"kind", "message", "line"?, "field"?}`: 1 input, 2 usage, 3 solver,
+//! 4 panic. Panics never unwind across the boundary.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::evaluate::evaluate;
+use crate::generate::GenOptions;
+use crate::graph::Graph;
+use crate::instance::Instance;
+use crate::solution::routing_of;
+use crate::solve::{solve_batch, SolveOptions};
+
+/// Bumped whenever an exported signature or the buffer layout changes.
+pub const ABI_VERSION: u32 = 1;
+const HEADER: usize = 24;
+
+/// A parsed, validated dataset held across calls.
+pub struct Dataset {
+    instances: Vec<Instance>,
+}
+
+fn _buffer(status: u32, handle: u64, payload: &[u8]) -> *mut u8 {
+    let mut v = Vec::with_capacity(HEADER + payload.len());
+    v.extend_from_slice(&status.to_le_bytes());
+    v.extend_from_slice(&0u32.to_le_bytes());
+    v.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    v.extend_from_slice(&handle.to_le_bytes());
+    v.extend_from_slice(payload);
+    Box::into_raw(v.into_boxed_slice()) as *mut u8
+}
+
+fn _error_payload(e: &Error) -> (u32, Vec<u8>) {
+    let (status, extra) = match e {
+        Error::Input { line, field, .. } => (1, json!({"kind": "input", "line": line, "field": field})),
+        Error::Usage(_) => (2, json!({"kind": "usage"})),
+        Error::Solver(_) => (3, json!({"kind": "solver"})),
+        Error::Panic(_) => (4, json!({"kind": "panic"})),
+    };
+    let mut v = extra;
+    v["message"] = Value::from(e.to_string());
+    (status, v.to_string().into_bytes())
+}
+
+/// Runs `f`, catching errors and panics, and packages the outcome.
+fn _guard(f: impl FnOnce() -> Result<(u64, Vec<u8>)>) -> *mut u8 {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
+        Err(Error::Panic(msg.unwrap_or_else(|| "unknown panic".into())))
+    });
+    match outcome {
+        Ok((handle, payload)) => _buffer(0, handle, &payload),
+        Err(e) => {
+            let (status, payload) = _error_payload(&e);
+            _buffer(status, 0, &payload)
+        }
+    }
+}
+
+unsafe fn _str<'a>(ptr: *const u8, len: usize) -> Result<&'a str> {
+    if len == 0 {
+        return Ok("");
+    }
+    if ptr.is_null() {
+        return Err(Error::Usage("null pointer".into()));
+    }
+    std::str::from_utf8(std::slice::from_raw_parts(ptr, len)).map_err(|e| Error::input(0, "input", format!("is not UTF-8: {e}")))
+}
+
+fn _options<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid options: {e}")))
+}
+
+unsafe fn _dataset<'a>(h: *const Dataset) -> Result<&'a Dataset> {
+    h.as_ref().ok_or_else(|| Error::Usage("dataset handle is closed".into()))
+}
+
+/// The ABI version of this library.
+#[no_mangle]
+pub extern "C" fn keiro_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+/// Frees a buffer returned by any other call.
+///
+/// # Safety
+/// `buf` must come from this library and be freed once.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_buffer_free(buf: *mut u8) {
+    if !buf.is_null() {
+        let len = u64::from_le_bytes(std::slice::from_raw_parts(buf.add(8), 8).try_into().unwrap()) as usize;
+        drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(buf, HEADER + len)));
+    }
+}
+
+/// Parses and validates JSONL instances; the buffer's handle is the dataset, its payload the count.
+///
+/// # Safety
+/// `text` must point to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_dataset_parse(text: *const u8, len: usize, first_line: u64) -> *mut u8 {
+    _guard(|| {
+        let instances = Instance::parse_jsonl(_str(text, len)?, first_line as usize)?;
+        let count = instances.len().to_string().into_bytes();
+        Ok((Box::into_raw(Box::new(Dataset { instances })) as u64, count))
+    })
+}
+
+/// Frees a dataset.
+///
+/// # Safety
+/// `h` must be a dataset handle, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_dataset_free(h: *mut Dataset) {
+    if !h.is_null() {
+        drop(Box::from_raw(h));
+    }
+}
+
+/// Solves instances `[start, end)` of a dataset; payload = JSONL solutions.
+///
+/// # Safety
+/// `h` must be a live dataset handle and `opts` point to `opts_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_solve(h: *const Dataset, start: u64, end: u64, opts: *const u8, opts_len: usize) -> *mut u8 {
+    _guard(|| {
+        let ds = _dataset(h)?;
+        let o: SolveOptions = _options(_str(opts, opts_len)?)?;
+        let range = ds.instances.get(start as usize..end as usize).ok_or_else(|| Error::Usage("range out of bounds".into()))?;
+        let mut out = String::new();
+        for s in solve_batch(range, &o)? {
+            out.push_str(&s.to_string());
+            out.push('\n');
+        }
+        Ok((0, out.into_bytes()))
+    })
+}
+
+/// Scores JSONL solutions (record i ↔ instance i); payload = JSONL evaluations
+/// `{id, method, mlu, complete, problems, verified, edge_loads?, time_ms}` (`verified` is false
+/// for an LP record that carries only its optimal value). Options: `{"edge_loads": bool}`.
+///
+/// # Safety
+/// `h` must be a live dataset handle; `text`/`opts` point to their byte counts.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_evaluate(h: *const Dataset, text: *const u8, len: usize, first_line: u64, opts: *const u8, opts_len: usize) -> *mut u8 {
+    _guard(|| {
+        let ds = _dataset(h)?;
+        let o: Value = _options(_str(opts, opts_len)?)?;
+        let loads = o.get("edge_loads").and_then(Value::as_bool).unwrap_or(false);
+        let mut out = String::new();
+        let mut k = 0;
+        for (j, raw) in _str(text, len)?.lines().enumerate() {
+            let line = first_line as usize + j;
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let inst = ds.instances.get(k).ok_or_else(|| Error::input(line, "solution", format!("has no instance: only {} instances", ds.instances.len())))?;
+            k += 1;
+            let v: Value = serde_json::from_str(raw).map_err(|e| Error::input(line, "solution", format!("is not valid JSON: {e}")))?;
+            if let (Some(a), Some(b)) = (v.get("id"), inst.id.as_ref()) {
+                if a != b {
+                    return Err(Error::input(line, "id", format!("is {a} but instance {k} has id {b}")));
+                }
+            }
+            let mut r = match routing_of(&v, inst, line)? {
+                Some(routing) => {
+                    let ev = evaluate(inst, &Graph::new(inst), &routing);
+                    let mut r = json!({"id": inst.id, "method": v.get("method"), "mlu": ev.mlu, "complete": ev.complete, "problems": ev.problems, "verified": true});
+                    if loads {
+                        r["edge_loads"] = json!(ev.edge_loads);
+                    }
+                    r
+                }
+                None => json!({"id": inst.id, "method": "lp", "mlu": v["mlu"], "complete": true, "problems": [], "verified": false}),
+            };
+            r["time_ms"] = v.get("time_ms").cloned().unwrap_or(Value::Null);
+            out.push_str(&r.to_string());
+            out.push('\n');
+        }
+        if k != ds.instances.len() {
+            return Err(Error::input(0, "solutions", format!("has {k} records for {} instances", ds.instances.len())));
+        }
+        Ok((0, out.into_bytes()))
+    })
+}
+
+/// Generates instances; payload = JSONL.
+///
+/// # Safety
+/// `opts` must point to `opts_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_generate(opts: *const u8, opts_len: usize) -> *mut u8 {
+    _guard(|| {
+        let o: GenOptions = _options(_str(opts, opts_len)?)?;
+        Ok((0, o.generate_jsonl()?.into_bytes()))
+    })
+}

@@ -1,0 +1,25 @@
+/**
+ * The method comparison table printed by `keiro eval` and `keiro compare`.
+ * @module
+ */
+
+import { formatTable } from "./format_table.ts";
+import type { MethodSummary } from "./summarize.ts";
+
+const _f = (x: number, digits: number) => Number.isFinite(x) ? x.toFixed(digits) : "n/a";
+
+/** Formats method summaries; `reference` names the method whose MLU is the denominator's numerator. */
+export function comparisonTable(rows: MethodSummary[], reference: string): string {
+  return formatTable(
+    ["method", "instances", `ratio vs ${reference}`, "worst", "complete", "mean MLU", "ms/instance"],
+    rows.map((r) => [
+      r.method,
+      String(r.instances),
+      _f(r.mean_ratio, 4),
+      _f(r.worst_ratio, 4),
+      `${_f(r.complete_pct, 1)}%`,
+      _f(r.mean_mlu, 4),
+      _f(r.mean_time_ms, 2),
+    ]),
+  );
+}

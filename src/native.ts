@@ -1,0 +1,117 @@
+/**
+ * The one module that opens keiro's native library (`core-rs`, a cdylib) through `Deno.dlopen`.
+ *
+ * The library is looked up as `$KEIRO_LIB`, else `<target>/<profile>/libkeiro_core.so` with
+ * `<target>` = `$CARGO_TARGET_DIR` or `./target` and `<profile>` = `$KEIRO_PROFILE` or the newer
+ * of release and debug. A missing library, one older than the Rust sources, or one with another
+ * ABI version is an error that says which command builds it.
+ * @module
+ */
+
+import { fromFileUrl, join } from "node:path";
+import { InputError, NativeError, UsageError } from "./errors.ts";
+
+/** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
+export const ABI_VERSION = 1;
+
+const SYMBOLS = {
+  keiro_abi_version: { parameters: [], result: "u32" },
+  keiro_buffer_free: { parameters: ["pointer"], result: "void" },
+  keiro_dataset_parse: { parameters: ["buffer", "usize", "u64"], result: "pointer", nonblocking: true },
+  keiro_dataset_free: { parameters: ["pointer"], result: "void" },
+  keiro_solve: { parameters: ["pointer", "u64", "u64", "buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_evaluate: {
+    parameters: ["pointer", "buffer", "usize", "u64", "buffer", "usize"],
+    result: "pointer",
+    nonblocking: true,
+  },
+  keiro_generate: { parameters: ["buffer", "usize"], result: "pointer", nonblocking: true },
+} as const;
+
+/** The opened library's symbols. */
+export type NativeSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+const ROOT = fromFileUrl(new URL("..", import.meta.url));
+const LIB_NAME = Deno.build.os === "darwin" ? "libkeiro_core.dylib" : Deno.build.os === "windows" ? "keiro_core.dll" : "libkeiro_core.so";
+
+function _mtime(path: string): number | undefined {
+  try {
+    return Deno.statSync(path).mtime?.getTime();
+  } catch {
+    return undefined;
+  }
+}
+
+function _newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of Deno.readDirSync(dir)) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory ? _newestSource(p) : _mtime(p) ?? 0);
+  }
+  return newest;
+}
+
+function _locate(): { path: string; build: string } {
+  const explicit = Deno.env.get("KEIRO_LIB");
+  if (explicit) return { path: explicit, build: "(KEIRO_LIB is set; build it yourself)" };
+  const target = Deno.env.get("CARGO_TARGET_DIR") ?? join(ROOT, "target");
+  const wanted = Deno.env.get("KEIRO_PROFILE");
+  if (wanted && wanted !== "release" && wanted !== "debug") throw new UsageError(`KEIRO_PROFILE must be release or debug, got ${wanted}`);
+  const profiles = wanted ? [wanted] : ["release", "debug"];
+  const found = profiles.map((p) => ({ p, path: join(target, p, LIB_NAME) })).map((c) => ({ ...c, t: _mtime(c.path) }))
+    .filter((c) => c.t !== undefined).sort((a, b) => b.t! - a.t!);
+  const profile = found[0]?.p ?? profiles[0];
+  const build = `cargo build${profile === "release" ? " --release" : ""} -p keiro-core` +
+    (profile === "release" ? " (or: deno task build)" : " (or: deno task build:debug)");
+  if (!found.length) throw new NativeError(`native library not found at ${join(target, profile, LIB_NAME)}; build it with: ${build}`);
+  const src = Math.max(_newestSource(join(ROOT, "core-rs", "src")), _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0);
+  if (found[0].t! < src) throw new NativeError(`native library ${found[0].path} is older than core-rs/ sources; rebuild it with: ${build}`);
+  return { path: found[0].path, build };
+}
+
+let _lib: NativeSymbols | undefined;
+
+/** Opens (once) and returns the native library. */
+export function native(): NativeSymbols {
+  if (_lib) return _lib;
+  const { path, build } = _locate();
+  let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  try {
+    lib = Deno.dlopen(path, SYMBOLS);
+  } catch (e) {
+    throw new NativeError(`cannot open native library ${path}: ${(e as Error).message}; rebuild it with: ${build}`);
+  }
+  const v = lib.symbols.keiro_abi_version();
+  if (v !== ABI_VERSION) throw new NativeError(`native library ${path} speaks ABI ${v}, expected ${ABI_VERSION}; rebuild it with: ${build}`);
+  _lib = lib.symbols;
+  return _lib;
+}
+
+const _encoder = new TextEncoder();
+const _decoder = new TextDecoder();
+
+/** UTF-8 bytes of `s` (for `buffer` parameters). */
+export function bytes(s: string): Uint8Array<ArrayBuffer> {
+  return _encoder.encode(s) as Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Unpacks a result buffer (`[status u32][u32][len u64][handle u64][payload]`), frees it, and
+ * returns the payload and handle or throws the error it carries: input errors as
+ * {@link InputError}, usage errors as {@link UsageError}, solver failures and caught panics as
+ * {@link NativeError}.
+ */
+export function unpack(ptr: Deno.PointerValue): { text: string; handle: Deno.PointerValue } {
+  if (ptr === null) throw new NativeError("native call returned no buffer");
+  const view = new Deno.UnsafePointerView(ptr);
+  const status = view.getUint32(0);
+  const len = Number(view.getBigUint64(8));
+  const handleRaw = view.getBigUint64(16);
+  const text = _decoder.decode(new Uint8Array(view.getArrayBuffer(len, 24)));
+  native().keiro_buffer_free(ptr);
+  if (status === 0) return { text, handle: handleRaw === 0n ? null : Deno.UnsafePointer.create(handleRaw) };
+  const err = JSON.parse(text) as { kind: string; message: string; line?: number; field?: string };
+  if (status === 1) throw new InputError(err.message, err.line ?? 0, err.field ?? "");
+  if (status === 2) throw new UsageError(err.message);
+  throw new NativeError(err.message);
+}
