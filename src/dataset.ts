@@ -28,6 +28,10 @@ export interface Evaluation {
   complete: boolean;
   problems: string[];
   edge_loads?: number[];
+  /** False for an LP record that carries only its optimal value. */
+  verified: boolean;
+  /** The solution's reported time, if any. */
+  time_ms?: number | null;
 }
 
 const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_dataset_free(h));

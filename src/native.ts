@@ -8,7 +8,8 @@
  * @module
  */
 
-import { fromFileUrl, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
@@ -31,7 +32,7 @@ const SYMBOLS = {
 /** The opened library's symbols. */
 export type NativeSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-const ROOT = fromFileUrl(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LIB_NAME = Deno.build.os === "darwin" ? "libkeiro_core.dylib" : Deno.build.os === "windows" ? "keiro_core.dll" : "libkeiro_core.so";
 
 function _mtime(path: string): number | undefined {

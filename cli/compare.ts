@@ -1,0 +1,47 @@
+/**
+ * `keiro compare`: solve instances with several methods, score them, print the comparison table.
+ * @module
+ */
+
+import { Command } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { comparisonTable } from "../src/comparison_table.ts";
+import { Dataset } from "../src/dataset.ts";
+import { compareMethods, defaultReference, evaluateSolutions } from "../src/evaluate_solutions.ts";
+import { UsageError } from "../src/errors.ts";
+import { readInput } from "../src/read_text.ts";
+import { openOutput, writeOutput } from "../src/write_output.ts";
+import { intArg, positiveArg } from "./_parse.ts";
+import { METHODS, solveWithProgress } from "./solve.ts";
+
+/** The `compare` command. */
+export function compareCommand(): SubCommand {
+  return new Command("compare")
+    .description("solve instances with several methods and print the comparison table")
+    .option("-i, --input <file>", "instances (JSONL); default stdin")
+    .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
+    .option("--reference <method>", "reference method (default: milp, else lp)")
+    .option("--time-limit <s>", "milp: seconds per instance", positiveArg)
+    .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
+    .option("--save <dir>", "also write each method's solutions to <dir>/<method>.jsonl")
+    .option("--json", "print the summary as JSON instead of a table", false)
+    .addHelpText("after", "\nExample:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30")
+    .action(async (o) => {
+      const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
+      const bad = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
+      if (bad.length || methods.length === 0) {
+        throw new UsageError(`--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`);
+      }
+      const reference = o.reference ?? defaultReference(methods);
+      using ds = await Dataset.parse(await readInput(o.input));
+      if (o.save) await Deno.mkdir(o.save, { recursive: true });
+      const sources = [];
+      for (const m of methods as (typeof METHODS[number])[]) {
+        const sink = o.save ? await openOutput(`${o.save}/${m}.jsonl`) : undefined;
+        const text = await solveWithProgress(ds, { method: m, time_limit: o.timeLimit, threads: o.threads }, sink);
+        sources.push({ name: m, text });
+      }
+      const rows = compareMethods(await evaluateSolutions(ds, sources), reference);
+      await writeOutput(undefined, o.json ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n" : comparisonTable(rows, reference));
+    });
+}

@@ -1,0 +1,40 @@
+/**
+ * `keiro eval`: score routings against their instances, whatever made them, and compare methods.
+ * @module
+ */
+
+import { Command } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { comparisonTable } from "../src/comparison_table.ts";
+import { Dataset } from "../src/dataset.ts";
+import { compareMethods, defaultReference, evaluateSolutions, type SolutionSource } from "../src/evaluate_solutions.ts";
+import { readInput, readTextFile } from "../src/read_text.ts";
+import { writeOutput } from "../src/write_output.ts";
+
+/** The `eval` command. */
+export function evalCommand(): SubCommand {
+  return new Command("eval")
+    .description("score solutions (JSONL, any method) against instances and compare methods")
+    .argument("[solutions...]", "solution files (default stdin); a file may hold several methods")
+    .requiredOption("--instances <file>", "the instances the solutions route (JSONL)")
+    .option("--reference <method>", "method whose MLU is the reference (default: milp, else lp)")
+    .option("--json", "print the summary as JSON instead of a table", false)
+    .option("--per-instance", "print one JSONL evaluation per solution instead of a summary", false)
+    .option("--edge-loads", "with --per-instance: include the load on every edge", false)
+    .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json")
+    .action(async (files, o) => {
+      using ds = await Dataset.parse(await readTextFile(o.instances));
+      const sources: SolutionSource[] = files.length
+        ? await Promise.all(files.map(async (f) => ({ name: f, text: await readTextFile(f) })))
+        : [{ name: "stdin", text: await readInput() }];
+      const evals = await evaluateSolutions(ds, sources, o.edgeLoads);
+      if (o.perInstance || o.edgeLoads) {
+        const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));
+        return await writeOutput(o.output, lines.join("\n") + "\n");
+      }
+      const reference = o.reference ?? defaultReference(evals.keys());
+      const rows = compareMethods(evals, reference);
+      await writeOutput(o.output, o.json ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n" : comparisonTable(rows, reference));
+    });
+}

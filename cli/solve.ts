@@ -1,0 +1,54 @@
+/**
+ * `keiro solve`: route every instance with one method; one solution per instance, same order.
+ * @module
+ */
+
+import { Command } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { Dataset, type SolveOptions } from "../src/dataset.ts";
+import { Progress } from "../src/progress.ts";
+import { readInput } from "../src/read_text.ts";
+import { solveAll } from "../src/solve_all.ts";
+import { openOutput, type OutputSink } from "../src/write_output.ts";
+import { choiceArg, intArg, nonNegativeArg, positiveArg } from "./_parse.ts";
+
+/** The solver methods. */
+export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
+
+/** Solves `ds` with `opts`, streaming JSONL into `out` when given; returns all of it. */
+export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: OutputSink): Promise<string> {
+  const bar = new Progress(`solve ${opts.method}`, ds.length);
+  let all = "";
+  try {
+    for await (const chunk of solveAll(ds, opts, (d) => bar.update(d))) {
+      all += chunk;
+      await out?.write(chunk);
+    }
+    await out?.commit();
+  } catch (e) {
+    await out?.abort();
+    throw e;
+  } finally {
+    bar.stop();
+  }
+  return all;
+}
+
+/** The `solve` command. */
+export function solveCommand(): SubCommand {
+  return new Command("solve")
+    .description("route TE instances (JSONL) with an exact or classical method")
+    .requiredOption("-m, --method <method>", "milp: unsplittable optimum; lp: splittable bound; sp: hop shortest path; greedy: sequential minimax", choiceArg(METHODS))
+    .option("-i, --input <file>", "instances (JSONL); default stdin")
+    .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
+    .option("--time-limit <s>", "milp: seconds per instance; returns the best paths found and the bound", positiveArg)
+    .option("--gap <g>", "milp: relative optimality gap", nonNegativeArg, 1e-6)
+    .option("--flows", "lp: report per-commodity flows per edge", false)
+    .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
+    .addHelpText("after", "\nExamples:\n  keiro gen te --count 20 | keiro solve --method milp --time-limit 10 > milp.jsonl\n  keiro solve -m lp --flows -i instances.jsonl -o lp.jsonl")
+    .action(async (o) => {
+      using ds = await Dataset.parse(await readInput(o.input));
+      const opts = { method: o.method, time_limit: o.timeLimit, mip_gap: o.gap, flows: o.flows, threads: o.threads };
+      await solveWithProgress(ds, opts, await openOutput(o.output));
+    });
+}
