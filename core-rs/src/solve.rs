@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{Error, Result};
 use crate::evaluate::{evaluate, Routing};
 use crate::graph::Graph;
-use crate::greedy::greedy_paths;
+use crate::greedy::{greedy_paths, improve_paths};
 use crate::instance::Instance;
 use crate::lp::solve_lp;
 use crate::milp::{solve_milp, MilpOptions};
@@ -75,7 +75,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Value> {
         Method::Sp => Routing::Paths(shortest_paths(inst, &graph).into_iter().map(Some).collect()),
         Method::Greedy => Routing::Paths(greedy_paths(inst, &graph).into_iter().map(Some).collect()),
         Method::Milp => {
-            let start = greedy_paths(inst, &graph);
+            let start = improve_paths(inst, &graph, greedy_paths(inst, &graph), 10 * inst.commodities.len());
             let s = solve_milp(inst, &graph, &start, &MilpOptions { time_limit: opts.time_limit, mip_gap: opts.mip_gap })?;
             extra.insert("optimal".into(), s.optimal.into());
             extra.insert("bound".into(), s.bound.into());

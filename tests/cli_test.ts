@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { jsonl, keiro, ROOT } from "./_cli.ts";
+
+const GOOD = {
+  id: "t",
+  nodes: 3,
+  edges: [{ src: 0, dst: 1, capacity: 10 }, { src: 1, dst: 2, capacity: 5 }],
+  commodities: [{ src: 0, dst: 2, demand: 4 }],
+};
+
+Deno.test("gen te: same seed gives byte-identical output, another seed differs", async () => {
+  const a = await keiro(["gen", "te", "--count", "5", "--seed", "9", "--commodities", "20"]);
+  const b = await keiro(["gen", "te", "--count", "5", "--seed", "9", "--commodities", "20"]);
+  const c = await keiro(["gen", "te", "--count", "5", "--seed", "10", "--commodities", "20"]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  assert.notEqual(a.stdout, c.stdout);
+  const insts = jsonl<{ commodities: unknown[]; edges: unknown[]; nodes: number }>(a.stdout);
+  assert.equal(insts.length, 5);
+  assert.ok(insts.every((i) => i.commodities.length === 20 && i.edges.length === 42 && i.nodes === 14));
+  assert.equal(a.stderr, "", "nothing on stderr when not a TTY");
+});
+
+Deno.test("gen te: nws graphs are drawn per instance, grid and waxman work", async () => {
+  const nws = jsonl<{ edges: unknown[] }>((await keiro(["gen", "te", "--topology", "nws", "--count", "8"])).stdout);
+  assert.ok(new Set(nws.map((i) => JSON.stringify(i.edges.length))).size > 1 || new Set(nws.map((i) => JSON.stringify(i.edges))).size === 8);
+  const grid = jsonl<{ edges: unknown[]; nodes: number }>((await keiro(["gen", "te", "--topology", "grid", "--nodes", "12", "--count", "1"])).stdout);
+  assert.equal(grid[0].edges.length, 2 * 17); // 3×4 grid: 17 links, both directions
+  const wax = await keiro(["gen", "te", "--topology", "waxman", "--nodes", "20", "--count", "2", "--commodities", "30"]);
+  assert.equal(wax.code, 0, wax.stderr);
+});
+
+Deno.test("every method's reported MLU equals the evaluator's and lp ≤ milp ≤ greedy", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "6", "--commodities", "20", "--seed", "2"])).stdout;
+  const byMethod: Record<string, { mlu: number; complete: boolean }[]> = {};
+  for (const m of ["milp", "greedy", "sp"]) {
+    const out = await keiro(["solve", "-m", m], inst);
+    assert.equal(out.code, 0, out.stderr);
+    byMethod[m] = jsonl(out.stdout);
+    const tmp = await Deno.makeTempFile();
+    await Deno.writeTextFile(tmp, inst);
+    const ev = await keiro(["eval", "--instances", tmp, "--per-instance"], out.stdout);
+    assert.equal(ev.code, 0, ev.stderr);
+    jsonl<{ mlu: number; complete: boolean }>(ev.stdout).forEach((e, i) => {
+      assert.ok(e.complete);
+      assert.ok(Math.abs(e.mlu - byMethod[m][i].mlu) <= 1e-12 * e.mlu, `${m} ${i}`);
+    });
+  }
+  const lp = jsonl<{ mlu: number }>((await keiro(["solve", "-m", "lp"], inst)).stdout);
+  byMethod.milp.forEach((s, i) => {
+    assert.ok(lp[i].mlu <= s.mlu * (1 + 1e-6));
+    assert.ok(s.mlu <= byMethod.greedy[i].mlu * (1 + 1e-9));
+  });
+});
+
+Deno.test("lp --flows: flows conserve demand and the evaluator agrees with the LP value", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "3", "--commodities", "10", "--seed", "4"])).stdout;
+  const out = await keiro(["solve", "-m", "lp", "--flows"], inst);
+  assert.equal(out.code, 0, out.stderr);
+  const tmp = await Deno.makeTempFile();
+  await Deno.writeTextFile(tmp, inst);
+  const ev = jsonl<{ mlu: number; complete: boolean; verified: boolean }>((await keiro(["eval", "--instances", tmp, "--per-instance"], out.stdout)).stdout);
+  jsonl<{ mlu: number }>(out.stdout).forEach((s, i) => {
+    assert.ok(ev[i].complete && ev[i].verified);
+    assert.ok(Math.abs(ev[i].mlu - s.mlu) <= 1e-6 * s.mlu);
+  });
+});
+
+Deno.test("eval: table and JSON summary count incomplete routings as 0", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "4", "--seed", "5"])).stdout;
+  const tmp = await Deno.makeTempFile();
+  await Deno.writeTextFile(tmp, inst);
+  const milp = (await keiro(["solve", "-m", "milp"], inst)).stdout;
+  const sp = jsonl<Record<string, unknown>>((await keiro(["solve", "-m", "sp"], inst)).stdout);
+  sp[1].paths = (sp[1].paths as number[][]).map((p, k) => (k === 0 ? p.slice(0, 1) : p)); // break one path
+  const broken = sp.map((s) => JSON.stringify(s)).join("\n") + "\n";
+  const res = await keiro(["eval", "--instances", tmp, "--json"], milp + broken);
+  assert.equal(res.code, 0, res.stderr);
+  const summary = JSON.parse(res.stdout) as { reference: string; methods: { method: string; mean_ratio: number; worst_ratio: number; complete_pct: number; worst_instance: number }[] };
+  assert.equal(summary.reference, "milp");
+  const [m, s] = summary.methods;
+  assert.equal(m.mean_ratio, 1);
+  assert.equal(s.complete_pct, 75);
+  assert.equal(s.worst_ratio, 0);
+  assert.equal(s.worst_instance, 1);
+  const table = await keiro(["eval", "--instances", tmp], milp + broken);
+  assert.match(table.stdout, /^method\s+instances\s+ratio vs milp/);
+  assert.match(table.stdout, /sp\s+4\s+0\.\d{4}\s+0\.0000\s+75\.0%/);
+});
+
+Deno.test("compare prints a row per method", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "3", "--seed", "6"])).stdout;
+  const res = await keiro(["compare", "--json"], inst);
+  assert.equal(res.code, 0, res.stderr);
+  const rows = (JSON.parse(res.stdout) as { methods: { method: string; mean_ratio: number }[] }).methods;
+  assert.deepEqual(rows.map((r) => r.method), ["milp", "lp", "sp", "greedy"]);
+  assert.equal(rows[0].mean_ratio, 1);
+  assert.ok(rows[1].mean_ratio >= 1 - 1e-9, "the LP bound is never above the optimum");
+});
+
+const badLine = (patch: (o: typeof GOOD & Record<string, unknown>) => void) => {
+  const o = structuredClone(GOOD) as typeof GOOD & Record<string, unknown>;
+  patch(o);
+  return JSON.stringify(GOOD) + "\n" + JSON.stringify(o) + "\n";
+};
+
+const CASES: [string, string, RegExp][] = [
+  ["not JSON", JSON.stringify(GOOD) + "\n{nope\n", /^error: line 2: instance is not valid JSON/],
+  ["demand text", badLine((o) => (o.commodities[0].demand = "lots" as unknown as number)), /^error: line 2: commodities\[0\]\.demand must be a positive number, got "lots"\n$/],
+  ["negative capacity", badLine((o) => (o.edges[1].capacity = -3)), /^error: line 2: edges\[1\]\.capacity must be a positive number, got -3\n$/],
+  ["missing field", badLine((o) => delete (o as Record<string, unknown>).edges), /^error: line 2: edges is missing\n$/],
+  ["node out of range", badLine((o) => (o.commodities[0].dst = 9)), /^error: line 2: commodities\[0\]\.dst is out of range/],
+  ["src = dst", badLine((o) => (o.commodities[0].dst = 0)), /^error: line 2: commodities\[0\]\.dst equals src/],
+  ["unreachable", badLine((o) => (o.commodities[0] = { src: 2, dst: 0, demand: 1 })), /^error: line 2: commodities\[0\]\.dst cannot be reached from src 2/],
+  ["non-finite", JSON.stringify(GOOD) + "\n" + JSON.stringify(GOOD).replace('"demand":4', '"demand":1e999') + "\n", /^error: line 2: instance is not valid JSON: number out of range/],
+];
+
+for (const [name, input, want] of CASES) {
+  Deno.test(`bad input (${name}): exit 2, one message naming line and field, no partial file`, async () => {
+    const out = `${await Deno.makeTempDir()}/sol.jsonl`;
+    const res = await keiro(["solve", "-m", "sp", "-o", out], input);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, want);
+    assert.equal(res.stderr.trim().split("\n").length, 1, "one line, no stack trace");
+    assert.equal(res.stdout, "");
+    assert.equal([...Deno.readDirSync(out.replace(/\/sol.jsonl$/, ""))].length, 0, "no output or temporary file left");
+  });
+}
+
+Deno.test("usage errors exit 2; a good run writes the output file atomically", async () => {
+  for (const args of [["solve"], ["solve", "-m", "nope"], ["gen", "te", "--count", "x"], ["bogus"], ["eval"], ["gen", "te", "--capacity", "9:3"]]) {
+    const res = await keiro(args);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.match(res.stderr, /error/);
+  }
+  const dir = await Deno.makeTempDir();
+  const res = await keiro(["gen", "te", "--count", "2", "-o", `${dir}/x.jsonl`]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["x.jsonl"]);
+  assert.equal(jsonl(await Deno.readTextFile(`${dir}/x.jsonl`)).length, 2);
+});
+
+Deno.test("--help describes every flag with its default and an example", async () => {
+  const top = await keiro(["--help"]);
+  assert.equal(top.code, 0);
+  for (const c of ["gen", "import", "solve", "eval", "compare"]) assert.match(top.stdout, new RegExp(`\\n  ${c}`));
+  const gen = await keiro(["gen", "te", "--help"]);
+  assert.match(gen.stdout, /--capacity <lo:hi>.*\(default:\s+\[1000,10000\]\)/s);
+  assert.match(gen.stdout, /Examples:/);
+  const solve = await keiro(["solve", "--help"]);
+  assert.match(solve.stdout, /--gap <g>.*\(default:\s+0\.000001\)/s);
+  assert.ok(ROOT.length > 0);
+});
