@@ -9,21 +9,27 @@ import { InvalidArgumentError } from "commander";
 /** A non-negative integer. */
 export function intArg(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`expected a non-negative integer, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 
 /** A positive finite number. */
 export function positiveArg(v: string): number {
   const n = Number(v);
-  if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError(`expected a positive number, got ${JSON.stringify(v)}`);
+  if (!(n > 0 && Number.isFinite(n))) {
+    throw new InvalidArgumentError(`expected a positive number, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 
 /** A non-negative finite number. */
 export function nonNegativeArg(v: string): number {
   const n = Number(v);
-  if (!(n >= 0 && Number.isFinite(n)) || v.trim() === "") throw new InvalidArgumentError(`expected a non-negative number, got ${JSON.stringify(v)}`);
+  if (!(n >= 0 && Number.isFinite(n)) || v.trim() === "") {
+    throw new InvalidArgumentError(`expected a non-negative number, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 
@@ -31,14 +37,18 @@ export function nonNegativeArg(v: string): number {
 export function rangeArg(v: string): [number, number] {
   const m = /^\s*([^:]+):([^:]+)\s*$/.exec(v);
   const lo = Number(m?.[1]), hi = Number(m?.[2]);
-  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) throw new InvalidArgumentError(`expected lo:hi with lo ≤ hi, got ${JSON.stringify(v)}`);
+  if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) {
+    throw new InvalidArgumentError(`expected lo:hi with lo ≤ hi, got ${JSON.stringify(v)}`);
+  }
   return [lo, hi];
 }
 
 /** One of `choices`. */
 export function choiceArg<T extends string>(choices: readonly T[]): (v: string) => T {
   return (v) => {
-    if (!choices.includes(v as T)) throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got ${JSON.stringify(v)}`);
+    if (!choices.includes(v as T)) {
+      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got ${JSON.stringify(v)}`);
+    }
     return v as T;
   };
 }

@@ -25,12 +25,17 @@ export function compareCommand(): SubCommand {
     .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
     .option("--save <dir>", "also write each method's solutions to <dir>/<method>.jsonl")
     .option("--json", "print the summary as JSON instead of a table", false)
-    .addHelpText("after", "\nExample:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30")
+    .addHelpText(
+      "after",
+      "\nExample:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30",
+    )
     .action(async (o) => {
       const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
       const bad = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
       if (bad.length || methods.length === 0) {
-        throw new UsageError(`--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`);
+        throw new UsageError(
+          `--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`,
+        );
       }
       const reference = o.reference ?? defaultReference(methods);
       using ds = await Dataset.parse(await readInput(o.input));
@@ -38,10 +43,19 @@ export function compareCommand(): SubCommand {
       const sources = [];
       for (const m of methods as (typeof METHODS[number])[]) {
         const sink = o.save ? await openOutput(`${o.save}/${m}.jsonl`) : undefined;
-        const text = await solveWithProgress(ds, { method: m, time_limit: o.timeLimit, threads: o.threads }, sink);
+        const text = await solveWithProgress(
+          ds,
+          { method: m, time_limit: o.timeLimit, threads: o.threads },
+          sink,
+        );
         sources.push({ name: m, text });
       }
       const rows = compareMethods(await evaluateSolutions(ds, sources), reference);
-      await writeOutput(undefined, o.json ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n" : comparisonTable(rows, reference));
+      await writeOutput(
+        undefined,
+        o.json
+          ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
+          : comparisonTable(rows, reference),
+      );
     });
 }

@@ -7,7 +7,12 @@ import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { comparisonTable } from "../src/comparison_table.ts";
 import { Dataset } from "../src/dataset.ts";
-import { compareMethods, defaultReference, evaluateSolutions, type SolutionSource } from "../src/evaluate_solutions.ts";
+import {
+  compareMethods,
+  defaultReference,
+  evaluateSolutions,
+  type SolutionSource,
+} from "../src/evaluate_solutions.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
 import { writeOutput } from "../src/write_output.ts";
 
@@ -22,7 +27,10 @@ export function evalCommand(): SubCommand {
     .option("--per-instance", "print one JSONL evaluation per solution instead of a summary", false)
     .option("--edge-loads", "with --per-instance: include the load on every edge", false)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json",
+    )
     .action(async (files, o) => {
       using ds = await Dataset.parse(await readTextFile(o.instances));
       const sources: SolutionSource[] = files.length
@@ -35,6 +43,11 @@ export function evalCommand(): SubCommand {
       }
       const reference = o.reference ?? defaultReference(evals.keys());
       const rows = compareMethods(evals, reference);
-      await writeOutput(o.output, o.json ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n" : comparisonTable(rows, reference));
+      await writeOutput(
+        o.output,
+        o.json
+          ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
+          : comparisonTable(rows, reference),
+      );
     });
 }

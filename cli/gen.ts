@@ -17,17 +17,39 @@ export function genCommand(): SubCommand {
   const gen = new Command("gen").description("generate datasets");
   gen.command("te")
     .description("generate traffic-engineering instances (defaults: the seed project's NSFNET distribution)")
-    .option("--topology <name|file>", `${BUILT_IN.join("|")}, or a topology file (.xml, .json, .graph, .gml)`, "nsfnet")
+    .option(
+      "--topology <name|file>",
+      `${BUILT_IN.join("|")}, or a topology file (.xml, .json, .graph, .gml)`,
+      "nsfnet",
+    )
     .option("--nodes <n>", "nodes of nws, grid and waxman graphs", intArg, 14)
     .option("--commodities <k>", "commodities per instance (gravity: 0 = every connected pair)", intArg, 5)
     .option("--count <n>", "instances to generate", intArg, 10)
     .option("--seed <n>", "random seed (same seed, byte-identical output)", intArg, 0)
-    .option("--capacity <lo:hi>", "integer link capacities in [lo, hi), equal both ways (files keep theirs unless given)", rangeArg, [1000, 10000] as [number, number])
-    .option("--demand <lo:hi>", "integer demands in [lo, hi] (pairs traffic)", rangeArg, [5, 500] as [number, number])
-    .option("--traffic <model>", "pairs: distinct random pairs; gravity: demand ∝ node capacity products", choiceArg(["pairs", "gravity"] as const), "pairs" as const)
+    .option(
+      "--capacity <lo:hi>",
+      "integer link capacities in [lo, hi), equal both ways (files keep theirs unless given)",
+      rangeArg,
+      [1000, 10000] as [number, number],
+    )
+    .option(
+      "--demand <lo:hi>",
+      "integer demands in [lo, hi] (pairs traffic)",
+      rangeArg,
+      [5, 500] as [number, number],
+    )
+    .option(
+      "--traffic <model>",
+      "pairs: distinct random pairs; gravity: demand ∝ node capacity products",
+      choiceArg(["pairs", "gravity"] as const),
+      "pairs" as const,
+    )
     .option("--load <x>", "gravity: scale demands so that shortest-path routing has this MLU", positiveArg, 1)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  keiro gen te --count 100 --commodities 20 --seed 1 > nsfnet_c20.jsonl\n  keiro gen te --topology ../shared/data/te/b4/B4.json --traffic gravity --commodities 0 --load 0.9")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  keiro gen te --count 100 --commodities 20 --seed 1 > nsfnet_c20.jsonl\n  keiro gen te --topology ../shared/data/te/b4/B4.json --traffic gravity --commodities 0 --load 0.9",
+    )
     .action(async (o, cmd) => {
       const opts: GenOptions = {
         nodes: o.nodes,
@@ -46,7 +68,10 @@ export function genCommand(): SubCommand {
         const redraw = cmd.getOptionValueSource("capacity") === "cli";
         opts.topology = "given";
         opts.name = (o.topology.split("/").pop() ?? "given").replace(/\.[^.]+$/, "");
-        opts.graph = { nodes: t.nodes, edges: t.edges.map((e) => [e.src, e.dst, redraw ? null : e.capacity]) };
+        opts.graph = {
+          nodes: t.nodes,
+          edges: t.edges.map((e) => [e.src, e.dst, redraw ? null : e.capacity]),
+        };
       }
       await writeOutput(o.output, await generate(opts));
     });

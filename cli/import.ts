@@ -18,7 +18,10 @@ export function importCommand(): SubCommand {
     .description("import a topology and its traffic matrices: one instance per matrix")
     .requiredOption("--format <format>", TE_FORMATS.join("|"), choiceArg(TE_FORMATS))
     .requiredOption("--graph <file>", "topology file (SNDlib .xml, node-link .json, Repetita .graph, .gml)")
-    .option("--demands <files...>", "demand files: SNDlib demand-matrix .xml or Repetita .demands (one instance each)")
+    .option(
+      "--demands <files...>",
+      "demand files: SNDlib demand-matrix .xml or Repetita .demands (one instance each)",
+    )
     .option("--tm <file>", "traffic-matrix text file, one n×n matrix per line (optionally after a label)")
     .option("--tm-range <i:j>", "only matrices i..j-1 of --tm (0-based)", rangeArg)
     .option("--scale <x>", "multiply every demand by x", positiveArg, 1)
@@ -34,7 +37,11 @@ export function importCommand(): SubCommand {
     )
     .action(async (o) => {
       const range = o.tmRange?.map((x) => intArg(String(x))) as [number, number] | undefined;
-      const instances = await importTe({ ...o, tmRange: range });
+      const skipped: string[] = [];
+      const instances = await importTe({ ...o, tmRange: range }, (label) => skipped.push(label));
+      if (skipped.length) {
+        console.error(`warning: skipped ${skipped.length} matrices without demand: ${skipped.join(", ")}`);
+      }
       const text = instances.map((i) => JSON.stringify(i)).join("\n") + (instances.length ? "\n" : "");
       using _ds = await Dataset.parse(text); // validate exactly as every consumer will
       await writeOutput(o.output, text);

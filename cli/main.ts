@@ -21,7 +21,9 @@ export function program(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", "\nExample:\n  keiro gen te --count 20 --commodities 20 | keiro compare");
-  for (const c of [genCommand(), importCommand(), solveCommand(), evalCommand(), compareCommand()]) p.addCommand(c);
+  for (const c of [genCommand(), importCommand(), solveCommand(), evalCommand(), compareCommand()]) {
+    p.addCommand(c);
+  }
   const strict = (c: Command) => {
     c.exitOverride().showHelpAfterError("(run with --help for usage)");
     c.commands.forEach((s) => strict(s as Command));

@@ -38,17 +38,34 @@ export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: O
 export function solveCommand(): SubCommand {
   return new Command("solve")
     .description("route TE instances (JSONL) with an exact or classical method")
-    .requiredOption("-m, --method <method>", "milp: unsplittable optimum; lp: splittable bound; sp: hop shortest path; greedy: sequential minimax", choiceArg(METHODS))
+    .requiredOption(
+      "-m, --method <method>",
+      "milp: unsplittable optimum; lp: splittable bound; sp: hop shortest path; greedy: sequential minimax",
+      choiceArg(METHODS),
+    )
     .option("-i, --input <file>", "instances (JSONL); default stdin")
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
-    .option("--time-limit <s>", "milp: seconds per instance; returns the best paths found and the bound", positiveArg)
+    .option(
+      "--time-limit <s>",
+      "milp: seconds per instance; returns the best paths found and the bound",
+      positiveArg,
+    )
     .option("--gap <g>", "milp: relative optimality gap", nonNegativeArg, 1e-6)
     .option("--flows", "lp: report per-commodity flows per edge", false)
     .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
-    .addHelpText("after", "\nExamples:\n  keiro gen te --count 20 | keiro solve --method milp --time-limit 10 > milp.jsonl\n  keiro solve -m lp --flows -i instances.jsonl -o lp.jsonl")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  keiro gen te --count 20 | keiro solve --method milp --time-limit 10 > milp.jsonl\n  keiro solve -m lp --flows -i instances.jsonl -o lp.jsonl",
+    )
     .action(async (o) => {
       using ds = await Dataset.parse(await readInput(o.input));
-      const opts = { method: o.method, time_limit: o.timeLimit, mip_gap: o.gap, flows: o.flows, threads: o.threads };
+      const opts = {
+        method: o.method,
+        time_limit: o.timeLimit,
+        mip_gap: o.gap,
+        flows: o.flows,
+        threads: o.threads,
+      };
       await solveWithProgress(ds, opts, await openOutput(o.output));
     });
 }

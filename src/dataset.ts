@@ -51,7 +51,9 @@ export class Dataset {
   /** Parses JSONL `text`; errors name the line (counted from `firstLine`) and the field. */
   static async parse(text: string, firstLine = 1): Promise<Dataset> {
     const buf = bytes(text);
-    const { text: count, handle } = unpack(await native().keiro_dataset_parse(buf, BigInt(buf.length), BigInt(firstLine)));
+    const { text: count, handle } = unpack(
+      await native().keiro_dataset_parse(buf, BigInt(buf.length), BigInt(firstLine)),
+    );
     return new Dataset(handle, Number(count));
   }
 
@@ -63,15 +65,27 @@ export class Dataset {
   /** Solves instances `[start, end)`; returns their solutions as JSONL. */
   async solve(start: number, end: number, opts: SolveOptions): Promise<string> {
     const o = bytes(JSON.stringify(opts));
-    return unpack(await native().keiro_solve(this.#live(), BigInt(start), BigInt(end), o, BigInt(o.length))).text;
+    return unpack(await native().keiro_solve(this.#live(), BigInt(start), BigInt(end), o, BigInt(o.length)))
+      .text;
   }
 
   /** Scores JSONL solutions (record i ↔ instance i). */
-  async evaluate(solutions: string, opts: { edge_loads?: boolean } = {}, firstLine = 1): Promise<Evaluation[]> {
+  async evaluate(
+    solutions: string,
+    opts: { edge_loads?: boolean } = {},
+    firstLine = 1,
+  ): Promise<Evaluation[]> {
     const s = bytes(solutions);
     const o = bytes(JSON.stringify(opts));
     const { text } = unpack(
-      await native().keiro_evaluate(this.#live(), s, BigInt(s.length), BigInt(firstLine), o, BigInt(o.length)),
+      await native().keiro_evaluate(
+        this.#live(),
+        s,
+        BigInt(s.length),
+        BigInt(firstLine),
+        o,
+        BigInt(o.length),
+      ),
     );
     return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Evaluation);
   }

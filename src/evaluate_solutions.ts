@@ -16,7 +16,11 @@ export interface SolutionSource {
 }
 
 /** Scores every method found in `sources`; returns evaluations per method in first-seen order. */
-export async function evaluateSolutions(ds: Dataset, sources: SolutionSource[], edgeLoads = false): Promise<Map<string, Evaluation[]>> {
+export async function evaluateSolutions(
+  ds: Dataset,
+  sources: SolutionSource[],
+  edgeLoads = false,
+): Promise<Map<string, Evaluation[]>> {
   const out = new Map<string, Evaluation[]>();
   for (const src of sources) {
     const lines = src.text.split("\n");
@@ -26,7 +30,11 @@ export async function evaluateSolutions(ds: Dataset, sources: SolutionSource[], 
         const m = (JSON.parse(l) as { method?: unknown }).method;
         return typeof m === "string" ? m : src.name;
       } catch (e) {
-        throw new InputError(`${src.name}: line ${i + 1}: solution is not valid JSON: ${(e as Error).message}`, i + 1, "solution");
+        throw new InputError(
+          `${src.name}: line ${i + 1}: solution is not valid JSON: ${(e as Error).message}`,
+          i + 1,
+          "solution",
+        );
       }
     });
     for (const method of new Set(methodOf.filter((m): m is string => m !== undefined))) {
@@ -47,8 +55,14 @@ export async function evaluateSolutions(ds: Dataset, sources: SolutionSource[], 
 /** Summarises every method against `reference` (a method present in `evals`). */
 export function compareMethods(evals: Map<string, Evaluation[]>, reference: string): MethodSummary[] {
   const ref = evals.get(reference);
-  if (!ref) throw new UsageError(`reference method ${reference} is not among the solutions (${[...evals.keys()].join(", ")})`);
-  if (ref.some((e) => !e.complete)) throw new InputError(`reference ${reference} has incomplete routings`, 0, "reference");
+  if (!ref) {
+    throw new UsageError(
+      `reference method ${reference} is not among the solutions (${[...evals.keys()].join(", ")})`,
+    );
+  }
+  if (ref.some((e) => !e.complete)) {
+    throw new InputError(`reference ${reference} has incomplete routings`, 0, "reference");
+  }
   const refMlu = ref.map((e) => e.mlu);
   return [...evals].map(([m, es]) => summarize(m, es, refMlu, es.map((e) => e.time_ms ?? undefined)));
 }
@@ -57,6 +71,10 @@ export function compareMethods(evals: Map<string, Evaluation[]>, reference: stri
 export function defaultReference(methods: Iterable<string>): string {
   const ms = [...methods];
   const r = ["milp", "lp"].find((m) => ms.includes(m));
-  if (!r) throw new UsageError(`no reference method: include milp or lp solutions, or pass --reference (have: ${ms.join(", ")})`);
+  if (!r) {
+    throw new UsageError(
+      `no reference method: include milp or lp solutions, or pass --reference (have: ${ms.join(", ")})`,
+    );
+  }
   return r;
 }

@@ -48,14 +48,23 @@ export function instanceFromMatrix(topology: Topology, tm: Float64Array, id: str
     }
   }
   const edges = topology.edges.map((e, i) => {
-    if (e.capacity === null) throw new UsageError(`edge ${i} (${topology.nodes[e.src]}→${topology.nodes[e.dst]}) has no capacity in the file; pass --default-capacity`);
+    if (e.capacity === null) {
+      throw new UsageError(
+        `edge ${i} (${topology.nodes[e.src]}→${
+          topology.nodes[e.dst]
+        }) has no capacity in the file; pass --default-capacity`,
+      );
+    }
     return { src: e.src, dst: e.dst, capacity: e.capacity };
   });
   return { id, nodes: topology.nodes, edges, commodities };
 }
 
-/** Imports instances as {@link ImportOptions} describes. */
-export async function importTe(o: ImportOptions): Promise<TeInstance[]> {
+/**
+ * Imports instances as {@link ImportOptions} describes. Matrices without any positive demand give
+ * no instance; `onSkip(label)` is told about each.
+ */
+export async function importTe(o: ImportOptions, onSkip?: (label: string) => void): Promise<TeInstance[]> {
   const topology = await readTopology(o.graph, o.format);
   if (o.defaultCapacity !== undefined) {
     topology.edges.forEach((e) => e.capacity ??= o.defaultCapacity!);
@@ -65,10 +74,16 @@ export async function importTe(o: ImportOptions): Promise<TeInstance[]> {
   const matrices: TrafficMatrix[] = [];
   for (const file of o.demands ?? []) {
     const text = await readTextFile(file);
-    const values = file.endsWith(".xml") ? readSndlibDemands(text, file, topology.nodes) : o.format === "repetita" || file.endsWith(".demands")
+    const values = file.endsWith(".xml")
+      ? readSndlibDemands(text, file, topology.nodes)
+      : o.format === "repetita" || file.endsWith(".demands")
       ? readRepetitaDemands(text, file, n)
       : undefined;
-    if (!values) throw new UsageError(`--demands takes SNDlib .xml or Repetita .demands files; use --tm for matrix text files (${file})`);
+    if (!values) {
+      throw new UsageError(
+        `--demands takes SNDlib .xml or Repetita .demands files; use --tm for matrix text files (${file})`,
+      );
+    }
     matrices.push({ label: _basename(file), values });
   }
   if (o.tm) {
@@ -76,18 +91,32 @@ export async function importTe(o: ImportOptions): Promise<TeInstance[]> {
     matrices.push(...readTrafficMatrices(await readTextFile(o.tm), o.tm, n, from, to));
   }
   if (matrices.length === 0) {
-    if (o.format !== "sndlib") throw new UsageError("no traffic: pass --demands or --tm (or use `keiro gen te --topology FILE` to draw traffic)");
-    matrices.push({ label: "static", values: readSndlibDemands(await readTextFile(o.graph), o.graph, topology.nodes) });
+    if (o.format !== "sndlib") {
+      throw new UsageError(
+        "no traffic: pass --demands or --tm (or use `keiro gen te --topology FILE` to draw traffic)",
+      );
+    }
+    matrices.push({
+      label: "static",
+      values: readSndlibDemands(await readTextFile(o.graph), o.graph, topology.nodes),
+    });
   }
-  const opt = o.opt ? (await readTextFile(o.opt)).split(/\r?\n/).filter((l) => l.trim() !== "").map(Number) : undefined;
+  const opt = o.opt
+    ? (await readTextFile(o.opt)).split(/\r?\n/).filter((l) => l.trim() !== "").map(Number)
+    : undefined;
   const first = o.tmRange?.[0] ?? 0;
-  return matrices.map((m, i) => {
+  const out: TeInstance[] = [];
+  matrices.forEach((m, i) => {
     const inst = instanceFromMatrix(topology, m.values, `${name}-${m.label}`, o.scale ?? 1);
+    if (inst.commodities.length === 0) return onSkip?.(m.label);
     const k = first + i;
     if (opt) {
-      if (opt[k] === undefined) throw new UsageError(`${o.opt} has ${opt.length} values but matrix ${k} needs one`);
+      if (opt[k] === undefined) {
+        throw new UsageError(`${o.opt} has ${opt.length} values but matrix ${k} needs one`);
+      }
       inst.opt_mlu = opt[k] * (o.scale ?? 1);
     }
-    return inst;
+    out.push(inst);
   });
+  return out;
 }

@@ -20,7 +20,11 @@ const SYMBOLS = {
   keiro_buffer_free: { parameters: ["pointer"], result: "void" },
   keiro_dataset_parse: { parameters: ["buffer", "usize", "u64"], result: "pointer", nonblocking: true },
   keiro_dataset_free: { parameters: ["pointer"], result: "void" },
-  keiro_solve: { parameters: ["pointer", "u64", "u64", "buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_solve: {
+    parameters: ["pointer", "u64", "u64", "buffer", "usize"],
+    result: "pointer",
+    nonblocking: true,
+  },
   keiro_evaluate: {
     parameters: ["pointer", "buffer", "usize", "u64", "buffer", "usize"],
     result: "pointer",
@@ -33,7 +37,11 @@ const SYMBOLS = {
 export type NativeSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LIB_NAME = Deno.build.os === "darwin" ? "libkeiro_core.dylib" : Deno.build.os === "windows" ? "keiro_core.dll" : "libkeiro_core.so";
+const LIB_NAME = Deno.build.os === "darwin"
+  ? "libkeiro_core.dylib"
+  : Deno.build.os === "windows"
+  ? "keiro_core.dll"
+  : "libkeiro_core.so";
 
 function _mtime(path: string): number | undefined {
   try {
@@ -57,16 +65,32 @@ function _locate(): { path: string; build: string } {
   if (explicit) return { path: explicit, build: "(KEIRO_LIB is set; build it yourself)" };
   const target = Deno.env.get("CARGO_TARGET_DIR") ?? join(ROOT, "target");
   const wanted = Deno.env.get("KEIRO_PROFILE");
-  if (wanted && wanted !== "release" && wanted !== "debug") throw new UsageError(`KEIRO_PROFILE must be release or debug, got ${wanted}`);
+  if (wanted && wanted !== "release" && wanted !== "debug") {
+    throw new UsageError(`KEIRO_PROFILE must be release or debug, got ${wanted}`);
+  }
   const profiles = wanted ? [wanted] : ["release", "debug"];
-  const found = profiles.map((p) => ({ p, path: join(target, p, LIB_NAME) })).map((c) => ({ ...c, t: _mtime(c.path) }))
+  const found = profiles.map((p) => ({ p, path: join(target, p, LIB_NAME) })).map((c) => ({
+    ...c,
+    t: _mtime(c.path),
+  }))
     .filter((c) => c.t !== undefined).sort((a, b) => b.t! - a.t!);
   const profile = found[0]?.p ?? profiles[0];
   const build = `cargo build${profile === "release" ? " --release" : ""} -p keiro-core` +
     (profile === "release" ? " (or: deno task build)" : " (or: deno task build:debug)");
-  if (!found.length) throw new NativeError(`native library not found at ${join(target, profile, LIB_NAME)}; build it with: ${build}`);
-  const src = Math.max(_newestSource(join(ROOT, "core-rs", "src")), _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0);
-  if (found[0].t! < src) throw new NativeError(`native library ${found[0].path} is older than core-rs/ sources; rebuild it with: ${build}`);
+  if (!found.length) {
+    throw new NativeError(
+      `native library not found at ${join(target, profile, LIB_NAME)}; build it with: ${build}`,
+    );
+  }
+  const src = Math.max(
+    _newestSource(join(ROOT, "core-rs", "src")),
+    _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0,
+  );
+  if (found[0].t! < src) {
+    throw new NativeError(
+      `native library ${found[0].path} is older than core-rs/ sources; rebuild it with: ${build}`,
+    );
+  }
   return { path: found[0].path, build };
 }
 
@@ -80,10 +104,16 @@ export function native(): NativeSymbols {
   try {
     lib = Deno.dlopen(path, SYMBOLS);
   } catch (e) {
-    throw new NativeError(`cannot open native library ${path}: ${(e as Error).message}; rebuild it with: ${build}`);
+    throw new NativeError(
+      `cannot open native library ${path}: ${(e as Error).message}; rebuild it with: ${build}`,
+    );
   }
   const v = lib.symbols.keiro_abi_version();
-  if (v !== ABI_VERSION) throw new NativeError(`native library ${path} speaks ABI ${v}, expected ${ABI_VERSION}; rebuild it with: ${build}`);
+  if (v !== ABI_VERSION) {
+    throw new NativeError(
+      `native library ${path} speaks ABI ${v}, expected ${ABI_VERSION}; rebuild it with: ${build}`,
+    );
+  }
   _lib = lib.symbols;
   return _lib;
 }

@@ -17,13 +17,24 @@ export const TE_FORMATS = ["sndlib", "nodelink", "repetita", "dote", "gml"] as c
 /** One of {@link TE_FORMATS}. */
 export type TeFormat = typeof TE_FORMATS[number];
 
-const BY_EXTENSION: Record<string, TeFormat> = { xml: "sndlib", json: "nodelink", graph: "repetita", gml: "gml" };
+const BY_EXTENSION: Record<string, TeFormat> = {
+  xml: "sndlib",
+  json: "nodelink",
+  graph: "repetita",
+  gml: "gml",
+};
 
 /** The format of `path` from its extension. */
 export function formatOf(path: string): TeFormat {
   const ext = path.split(".").pop()?.toLowerCase() ?? "";
   const f = BY_EXTENSION[ext];
-  if (!f) throw new UsageError(`cannot tell the format of ${path} from its extension; expected one of .${Object.keys(BY_EXTENSION).join(", .")}`);
+  if (!f) {
+    throw new UsageError(
+      `cannot tell the format of ${path} from its extension; expected one of .${
+        Object.keys(BY_EXTENSION).join(", .")
+      }`,
+    );
+  }
   return f;
 }
 

@@ -8,7 +8,11 @@
 import type { Dataset, SolveOptions } from "./dataset.ts";
 
 /** Yields JSONL solutions in input order; `onProgress(done)` is called as instances finish. */
-export async function* solveAll(ds: Dataset, opts: SolveOptions, onProgress?: (done: number) => void): AsyncGenerator<string> {
+export async function* solveAll(
+  ds: Dataset,
+  opts: SolveOptions,
+  onProgress?: (done: number) => void,
+): AsyncGenerator<string> {
   const threads = opts.threads || navigator.hardwareConcurrency || 1;
   const block = opts.method === "milp" || opts.method === "lp" ? 1 : 256;
   const blocks = Math.ceil(ds.length / block);

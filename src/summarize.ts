@@ -32,7 +32,12 @@ export function ratio(reference: number, e: Evaluation): number {
 }
 
 /** Summarises one method's evaluations against per-instance reference MLUs. */
-export function summarize(method: string, evals: Evaluation[], reference: number[], timesMs: (number | undefined)[]): MethodSummary {
+export function summarize(
+  method: string,
+  evals: Evaluation[],
+  reference: number[],
+  timesMs: (number | undefined)[],
+): MethodSummary {
   const ratios = evals.map((e, i) => ratio(reference[i], e));
   let worst = 0;
   ratios.forEach((r, i) => {

@@ -38,7 +38,8 @@ function _lineAt(text: string, pos: number): number {
 export function parseXml(text: string, file: string): XmlElement {
   const root: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
   const stack: XmlElement[] = [root];
-  const tag = /<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>/g;
+  const tag =
+    /<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>/g;
   let last = 0;
   const fail = (pos: number, msg: string) => {
     throw new InputError(`${file}: line ${_lineAt(text, pos)}: ${msg}`, _lineAt(text, pos), "xml");

@@ -22,11 +22,29 @@ Deno.test("gen te: same seed gives byte-identical output, another seed differs",
 });
 
 Deno.test("gen te: nws graphs are drawn per instance, grid and waxman work", async () => {
-  const nws = jsonl<{ edges: unknown[] }>((await keiro(["gen", "te", "--topology", "nws", "--count", "8"])).stdout);
-  assert.ok(new Set(nws.map((i) => JSON.stringify(i.edges.length))).size > 1 || new Set(nws.map((i) => JSON.stringify(i.edges))).size === 8);
-  const grid = jsonl<{ edges: unknown[]; nodes: number }>((await keiro(["gen", "te", "--topology", "grid", "--nodes", "12", "--count", "1"])).stdout);
+  const nws = jsonl<{ edges: unknown[] }>(
+    (await keiro(["gen", "te", "--topology", "nws", "--count", "8"])).stdout,
+  );
+  assert.ok(
+    new Set(nws.map((i) => JSON.stringify(i.edges.length))).size > 1 ||
+      new Set(nws.map((i) => JSON.stringify(i.edges))).size === 8,
+  );
+  const grid = jsonl<{ edges: unknown[]; nodes: number }>(
+    (await keiro(["gen", "te", "--topology", "grid", "--nodes", "12", "--count", "1"])).stdout,
+  );
   assert.equal(grid[0].edges.length, 2 * 17); // 3×4 grid: 17 links, both directions
-  const wax = await keiro(["gen", "te", "--topology", "waxman", "--nodes", "20", "--count", "2", "--commodities", "30"]);
+  const wax = await keiro([
+    "gen",
+    "te",
+    "--topology",
+    "waxman",
+    "--nodes",
+    "20",
+    "--count",
+    "2",
+    "--commodities",
+    "30",
+  ]);
   assert.equal(wax.code, 0, wax.stderr);
 });
 
@@ -59,7 +77,9 @@ Deno.test("lp --flows: flows conserve demand and the evaluator agrees with the L
   assert.equal(out.code, 0, out.stderr);
   const tmp = await Deno.makeTempFile();
   await Deno.writeTextFile(tmp, inst);
-  const ev = jsonl<{ mlu: number; complete: boolean; verified: boolean }>((await keiro(["eval", "--instances", tmp, "--per-instance"], out.stdout)).stdout);
+  const ev = jsonl<{ mlu: number; complete: boolean; verified: boolean }>(
+    (await keiro(["eval", "--instances", tmp, "--per-instance"], out.stdout)).stdout,
+  );
   jsonl<{ mlu: number }>(out.stdout).forEach((s, i) => {
     assert.ok(ev[i].complete && ev[i].verified);
     assert.ok(Math.abs(ev[i].mlu - s.mlu) <= 1e-6 * s.mlu);
@@ -76,7 +96,16 @@ Deno.test("eval: table and JSON summary count incomplete routings as 0", async (
   const broken = sp.map((s) => JSON.stringify(s)).join("\n") + "\n";
   const res = await keiro(["eval", "--instances", tmp, "--json"], milp + broken);
   assert.equal(res.code, 0, res.stderr);
-  const summary = JSON.parse(res.stdout) as { reference: string; methods: { method: string; mean_ratio: number; worst_ratio: number; complete_pct: number; worst_instance: number }[] };
+  const summary = JSON.parse(res.stdout) as {
+    reference: string;
+    methods: {
+      method: string;
+      mean_ratio: number;
+      worst_ratio: number;
+      complete_pct: number;
+      worst_instance: number;
+    }[];
+  };
   assert.equal(summary.reference, "milp");
   const [m, s] = summary.methods;
   assert.equal(m.mean_ratio, 1);
@@ -106,13 +135,41 @@ const badLine = (patch: (o: typeof GOOD & Record<string, unknown>) => void) => {
 
 const CASES: [string, string, RegExp][] = [
   ["not JSON", JSON.stringify(GOOD) + "\n{nope\n", /^error: line 2: instance is not valid JSON/],
-  ["demand text", badLine((o) => (o.commodities[0].demand = "lots" as unknown as number)), /^error: line 2: commodities\[0\]\.demand must be a positive number, got "lots"\n$/],
-  ["negative capacity", badLine((o) => (o.edges[1].capacity = -3)), /^error: line 2: edges\[1\]\.capacity must be a positive number, got -3\n$/],
-  ["missing field", badLine((o) => delete (o as Record<string, unknown>).edges), /^error: line 2: edges is missing\n$/],
-  ["node out of range", badLine((o) => (o.commodities[0].dst = 9)), /^error: line 2: commodities\[0\]\.dst is out of range/],
-  ["src = dst", badLine((o) => (o.commodities[0].dst = 0)), /^error: line 2: commodities\[0\]\.dst equals src/],
-  ["unreachable", badLine((o) => (o.commodities[0] = { src: 2, dst: 0, demand: 1 })), /^error: line 2: commodities\[0\]\.dst cannot be reached from src 2/],
-  ["non-finite", JSON.stringify(GOOD) + "\n" + JSON.stringify(GOOD).replace('"demand":4', '"demand":1e999') + "\n", /^error: line 2: instance is not valid JSON: number out of range/],
+  [
+    "demand text",
+    badLine((o) => (o.commodities[0].demand = "lots" as unknown as number)),
+    /^error: line 2: commodities\[0\]\.demand must be a positive number, got "lots"\n$/,
+  ],
+  [
+    "negative capacity",
+    badLine((o) => (o.edges[1].capacity = -3)),
+    /^error: line 2: edges\[1\]\.capacity must be a positive number, got -3\n$/,
+  ],
+  [
+    "missing field",
+    badLine((o) => delete (o as Record<string, unknown>).edges),
+    /^error: line 2: edges is missing\n$/,
+  ],
+  [
+    "node out of range",
+    badLine((o) => (o.commodities[0].dst = 9)),
+    /^error: line 2: commodities\[0\]\.dst is out of range/,
+  ],
+  [
+    "src = dst",
+    badLine((o) => (o.commodities[0].dst = 0)),
+    /^error: line 2: commodities\[0\]\.dst equals src/,
+  ],
+  [
+    "unreachable",
+    badLine((o) => (o.commodities[0] = { src: 2, dst: 0, demand: 1 })),
+    /^error: line 2: commodities\[0\]\.dst cannot be reached from src 2/,
+  ],
+  [
+    "non-finite",
+    JSON.stringify(GOOD) + "\n" + JSON.stringify(GOOD).replace('"demand":4', '"demand":1e999') + "\n",
+    /^error: line 2: instance is not valid JSON: number out of range/,
+  ],
 ];
 
 for (const [name, input, want] of CASES) {
@@ -123,12 +180,23 @@ for (const [name, input, want] of CASES) {
     assert.match(res.stderr, want);
     assert.equal(res.stderr.trim().split("\n").length, 1, "one line, no stack trace");
     assert.equal(res.stdout, "");
-    assert.equal([...Deno.readDirSync(out.replace(/\/sol.jsonl$/, ""))].length, 0, "no output or temporary file left");
+    assert.equal(
+      [...Deno.readDirSync(out.replace(/\/sol.jsonl$/, ""))].length,
+      0,
+      "no output or temporary file left",
+    );
   });
 }
 
 Deno.test("usage errors exit 2; a good run writes the output file atomically", async () => {
-  for (const args of [["solve"], ["solve", "-m", "nope"], ["gen", "te", "--count", "x"], ["bogus"], ["eval"], ["gen", "te", "--capacity", "9:3"]]) {
+  for (
+    const args of [["solve"], ["solve", "-m", "nope"], ["gen", "te", "--count", "x"], ["bogus"], ["eval"], [
+      "gen",
+      "te",
+      "--capacity",
+      "9:3",
+    ]]
+  ) {
     const res = await keiro(args);
     assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
     assert.match(res.stderr, /error/);
@@ -143,7 +211,9 @@ Deno.test("usage errors exit 2; a good run writes the output file atomically", a
 Deno.test("--help describes every flag with its default and an example", async () => {
   const top = await keiro(["--help"]);
   assert.equal(top.code, 0);
-  for (const c of ["gen", "import", "solve", "eval", "compare"]) assert.match(top.stdout, new RegExp(`\\n  ${c}`));
+  for (const c of ["gen", "import", "solve", "eval", "compare"]) {
+    assert.match(top.stdout, new RegExp(`\\n  ${c}`));
+  }
   const gen = await keiro(["gen", "te", "--help"]);
   assert.match(gen.stdout, /--capacity <lo:hi>.*\(default:\s+\[1000,10000\]\)/s);
   assert.match(gen.stdout, /Examples:/);

@@ -81,7 +81,13 @@ pub fn evaluate(inst: &Instance, graph: &Graph, routing: &Routing) -> Evaluation
                 }
                 let tol = 1e-6 * c.demand.max(1.0);
                 let ok = net.iter().enumerate().all(|(v, &b)| {
-                    let want = if v == c.src { c.demand } else if v == c.dst { -c.demand } else { 0.0 };
+                    let want = if v == c.src {
+                        c.demand
+                    } else if v == c.dst {
+                        -c.demand
+                    } else {
+                        0.0
+                    };
                     (b - want).abs() <= tol
                 });
                 if !ok {

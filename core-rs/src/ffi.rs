@@ -152,7 +152,14 @@ pub unsafe extern "C" fn keiro_solve(h: *const Dataset, start: u64, end: u64, op
 /// # Safety
 /// `h` must be a live dataset handle; `text`/`opts` point to their byte counts.
 #[no_mangle]
-pub unsafe extern "C" fn keiro_evaluate(h: *const Dataset, text: *const u8, len: usize, first_line: u64, opts: *const u8, opts_len: usize) -> *mut u8 {
+pub unsafe extern "C" fn keiro_evaluate(
+    h: *const Dataset,
+    text: *const u8,
+    len: usize,
+    first_line: u64,
+    opts: *const u8,
+    opts_len: usize,
+) -> *mut u8 {
     _guard(|| {
         let ds = _dataset(h)?;
         let o: Value = _options(_str(opts, opts_len)?)?;
@@ -164,7 +171,10 @@ pub unsafe extern "C" fn keiro_evaluate(h: *const Dataset, text: *const u8, len:
             if raw.trim().is_empty() {
                 continue;
             }
-            let inst = ds.instances.get(k).ok_or_else(|| Error::input(line, "solution", format!("has no instance: only {} instances", ds.instances.len())))?;
+            let inst = ds
+                .instances
+                .get(k)
+                .ok_or_else(|| Error::input(line, "solution", format!("has no instance: only {} instances", ds.instances.len())))?;
             k += 1;
             let v: Value = serde_json::from_str(raw).map_err(|e| Error::input(line, "solution", format!("is not valid JSON: {e}")))?;
             if let (Some(a), Some(b)) = (v.get("id"), inst.id.as_ref()) {

@@ -109,7 +109,10 @@ impl Default for GenOptions {
 fn _int_range(lo: f64, hi: f64, what: &str, half_open: bool) -> Result<(i64, i64)> {
     let ok = lo.fract() == 0.0 && hi.fract() == 0.0 && lo > 0.0 && (if half_open { hi > lo } else { hi >= lo });
     if !ok || hi > 1e15 {
-        return Err(Error::Usage(format!("{what} range must be positive integers lo:hi with hi {} lo, got {lo}:{hi}", if half_open { ">" } else { "≥" })));
+        return Err(Error::Usage(format!(
+            "{what} range must be positive integers lo:hi with hi {} lo, got {lo}:{hi}",
+            if half_open { ">" } else { "≥" }
+        )));
     }
     Ok((lo as i64, if half_open { hi as i64 - 1 } else { hi as i64 }))
 }
@@ -164,7 +167,7 @@ impl GenOptions {
                 (self.nodes, None)
             }
             TopologyKind::Grid => {
-                let rows = (1..=self.nodes).filter(|r| r * r <= self.nodes && self.nodes % r == 0).max().unwrap_or(1);
+                let rows = (1..=self.nodes).filter(|r| r * r <= self.nodes && self.nodes.is_multiple_of(*r)).max().unwrap_or(1);
                 undirected(topology::grid(rows, self.nodes / rows), &mut rng, &mut edges);
                 (self.nodes, None)
             }
@@ -185,7 +188,9 @@ impl GenOptions {
                     edges.push(Edge { src: u, dst: v, capacity });
                 }
                 match &g.nodes {
-                    Value::Array(a) => (a.len(), Some(a.iter().map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).collect())),
+                    Value::Array(a) => {
+                        (a.len(), Some(a.iter().map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).collect()))
+                    }
                     x => (x.as_u64().ok_or_else(|| Error::Usage("graph.nodes must be a count or names".into()))? as usize, None),
                 }
             }
@@ -217,7 +222,8 @@ impl GenOptions {
         match self.traffic {
             Traffic::Pairs => {
                 let (lo, hi) = _int_range(self.demand.0, self.demand.1, "demand", false)?;
-                inst.commodities = pairs.into_iter().map(|(s, t)| Commodity { src: s, dst: t, demand: rng.int_inclusive(lo, hi) as f64 }).collect();
+                inst.commodities =
+                    pairs.into_iter().map(|(s, t)| Commodity { src: s, dst: t, demand: rng.int_inclusive(lo, hi) as f64 }).collect();
             }
             Traffic::Gravity => {
                 let w: Vec<f64> = (0..num_nodes)
@@ -290,7 +296,15 @@ mod tests {
 
     #[test]
     fn gravity_hits_the_target_load() {
-        let o = GenOptions { topology: TopologyKind::Nws, nodes: 30, commodities: 0, traffic: Traffic::Gravity, load: 0.8, count: 3, ..Default::default() };
+        let o = GenOptions {
+            topology: TopologyKind::Nws,
+            nodes: 30,
+            commodities: 0,
+            traffic: Traffic::Gravity,
+            load: 0.8,
+            count: 3,
+            ..Default::default()
+        };
         for inst in Instance::parse_jsonl(&o.generate_jsonl().unwrap(), 1).unwrap() {
             assert_eq!(inst.commodities.len(), 30 * 29);
             let g = Graph::new(&inst);

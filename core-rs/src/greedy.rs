@@ -8,9 +8,19 @@ use std::collections::BinaryHeap;
 use crate::graph::Graph;
 use crate::instance::Instance;
 
-#[derive(PartialEq, PartialOrd)]
+/// A float ordered by `total_cmp`, for the heap.
 struct _Key(f64);
+impl PartialEq for _Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
 impl Eq for _Key {}
+impl PartialOrd for _Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for _Key {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)

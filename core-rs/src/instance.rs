@@ -45,6 +45,9 @@ pub struct Instance {
     pub extra: Map<String, Value>,
 }
 
+/// The largest node count accepted (keeps a corrupt `nodes` from exhausting memory).
+pub const MAX_NODES: usize = 1_000_000;
+
 const KNOWN_KEYS: [&str; 4] = ["id", "nodes", "edges", "commodities"];
 
 fn describe(v: &Value) -> String {
@@ -116,6 +119,7 @@ impl Instance {
                 (a.len(), Some(names))
             }
             Some(x) => match x.as_u64() {
+                Some(n) if n > MAX_NODES as u64 => return Err(ctx.err("nodes", format!("must be at most {MAX_NODES}, got {n}"))),
                 Some(n) if n >= 2 => (n as usize, None),
                 _ => return Err(ctx.err("nodes", format!("must be an integer ≥ 2 or an array of names, got {}", describe(x)))),
             },
@@ -180,8 +184,7 @@ impl Instance {
             if raw.trim().is_empty() {
                 continue;
             }
-            let v: Value = serde_json::from_str(raw)
-                .map_err(|e| Error::input(line, "instance", format!("is not valid JSON: {e}")))?;
+            let v: Value = serde_json::from_str(raw).map_err(|e| Error::input(line, "instance", format!("is not valid JSON: {e}")))?;
             out.push(Instance::from_value(&v, line)?);
         }
         Ok(out)
@@ -248,10 +251,14 @@ mod tests {
         let bad = OK.replace(r#""demand":4"#, r#""demand":"lots""#);
         assert_eq!(err_of(&format!("{OK}\n{bad}")), r#"line 2: commodities[0].demand must be a positive number, got "lots""#);
         assert!(err_of("{nope").starts_with("line 1: instance is not valid JSON"));
-        assert_eq!(err_of(&OK.replace(r#""capacity":5"#, r#""capacity":-1"#)), "line 1: edges[1].capacity must be a positive number, got -1");
+        assert_eq!(
+            err_of(&OK.replace(r#""capacity":5"#, r#""capacity":-1"#)),
+            "line 1: edges[1].capacity must be a positive number, got -1"
+        );
         assert!(err_of(&OK.replace(r#""dst":2,"demand""#, r#""dst":7,"demand""#)).starts_with("line 1: commodities[0].dst is out of range"));
         assert_eq!(err_of(&OK.replace(r#""dst":2,"demand""#, r#""dst":0,"demand""#)), "line 1: commodities[0].dst equals src (0)");
-        assert!(err_of(&OK.replace(r#""src":0,"dst":2,"demand""#, r#""src":2,"dst":0,"demand""#)).starts_with("line 1: commodities[0].dst cannot be reached"));
+        assert!(err_of(&OK.replace(r#""src":0,"dst":2,"demand""#, r#""src":2,"dst":0,"demand""#))
+            .starts_with("line 1: commodities[0].dst cannot be reached"));
         assert_eq!(err_of(&OK.replace(r#""nodes":3,"#, "")), "line 1: nodes is missing");
     }
 

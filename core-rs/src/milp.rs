@@ -44,20 +44,20 @@ pub fn solve_milp(inst: &Instance, graph: &Graph, start: &[Vec<usize>], opts: &M
     let y: Vec<Vec<Option<highs::Col>>> = inst
         .commodities
         .iter()
-        .map(|c| {
-            graph
-                .links
-                .iter()
-                .map(|l| (l.dst != c.src && l.src != c.dst).then(|| pb.add_integer_column(0.0, 0..=1)))
-                .collect()
-        })
+        .map(|c| graph.links.iter().map(|l| (l.dst != c.src && l.src != c.dst).then(|| pb.add_integer_column(0.0, 0..=1))).collect())
         .collect();
     for (k, c) in inst.commodities.iter().enumerate() {
         for v in 0..inst.num_nodes {
             let outs: Vec<_> = graph.out[v].iter().filter_map(|&l| y[k][l].map(|x| (x, 1.0))).collect();
             let mut row = outs.clone();
             row.extend(graph.inc[v].iter().filter_map(|&l| y[k][l].map(|x| (x, -1.0))));
-            let b = if v == c.src { 1.0 } else if v == c.dst { -1.0 } else { 0.0 };
+            let b = if v == c.src {
+                1.0
+            } else if v == c.dst {
+                -1.0
+            } else {
+                0.0
+            };
             if !row.is_empty() {
                 pb.add_row(b..=b, row);
             }
@@ -66,9 +66,9 @@ pub fn solve_milp(inst: &Instance, graph: &Graph, start: &[Vec<usize>], opts: &M
             }
         }
     }
-    for l in 0..nl {
+    for (l, link) in graph.links.iter().enumerate() {
         let mut row: Vec<_> = inst.commodities.iter().enumerate().filter_map(|(k, c)| y[k][l].map(|x| (x, c.demand / scale))).collect();
-        row.push((u, -graph.links[l].capacity / scale));
+        row.push((u, -link.capacity / scale));
         pb.add_row(..=0.0, row);
     }
     // incumbent from the start paths
@@ -86,9 +86,8 @@ pub fn solve_milp(inst: &Instance, graph: &Graph, start: &[Vec<usize>], opts: &M
 
     let mut model = pb.optimise(Sense::Minimise);
     model.make_quiet();
-    let set = |m: &mut highs::Model, name: &str, v: f64| {
-        m.try_set_option(name, v).map_err(|e| Error::Solver(format!("option {name}: {e:?}")))
-    };
+    let set =
+        |m: &mut highs::Model, name: &str, v: f64| m.try_set_option(name, v).map_err(|e| Error::Solver(format!("option {name}: {e:?}")));
     set(&mut model, "mip_rel_gap", opts.mip_gap)?;
     if let Some(t) = opts.time_limit {
         set(&mut model, "time_limit", t)?;

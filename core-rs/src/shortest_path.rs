@@ -6,8 +6,5 @@ use crate::instance::Instance;
 
 /// Routes every commodity of `inst` on its hop shortest path.
 pub fn shortest_paths(inst: &Instance, graph: &Graph) -> Vec<Vec<usize>> {
-    inst.commodities
-        .iter()
-        .map(|c| graph.bfs_path(c.src, c.dst, |_| true).expect("validated instances are routable"))
-        .collect()
+    inst.commodities.iter().map(|c| graph.bfs_path(c.src, c.dst, |_| true).expect("validated instances are routable")).collect()
 }

@@ -20,7 +20,9 @@ pub fn routing_of(v: &Value, inst: &Instance, line: usize) -> Result<Option<Rout
         for (k, p) in arr.iter().enumerate() {
             out.push(match p {
                 Value::Null => None,
-                Value::Array(nodes) => Some(nodes.iter().enumerate().map(|(j, x)| node(x, format!("paths[{k}][{j}]"))).collect::<Result<Vec<_>>>()?),
+                Value::Array(nodes) => {
+                    Some(nodes.iter().enumerate().map(|(j, x)| node(x, format!("paths[{k}][{j}]"))).collect::<Result<Vec<_>>>()?)
+                }
                 _ => return Err(err(format!("paths[{k}]"), format!("must be an array of node indices or null, got {p}"))),
             });
         }
@@ -37,7 +39,9 @@ pub fn routing_of(v: &Value, inst: &Instance, line: usize) -> Result<Option<Rout
                 let x = it.get("flow").and_then(Value::as_f64).filter(|x| x.is_finite() && *x >= 0.0);
                 match (e, x) {
                     (Some(e), Some(x)) => fk.push((e as usize, x)),
-                    (None, _) => return Err(err(format!("flows[{k}][{j}].edge"), format!("must be an edge index below {}", inst.edges.len()))),
+                    (None, _) => {
+                        return Err(err(format!("flows[{k}][{j}].edge"), format!("must be an edge index below {}", inst.edges.len())))
+                    }
                     (_, None) => return Err(err(format!("flows[{k}][{j}].flow"), "must be a non-negative number".into())),
                 }
             }

@@ -100,7 +100,15 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Value> {
     Ok(_solution(inst, opts.method, ev.mlu, ev.complete, Some(&routing), t0, extra))
 }
 
-fn _solution(inst: &Instance, method: Method, mlu: f64, complete: bool, routing: Option<&Routing>, t0: Instant, extra: Map<String, Value>) -> Value {
+fn _solution(
+    inst: &Instance,
+    method: Method,
+    mlu: f64,
+    complete: bool,
+    routing: Option<&Routing>,
+    t0: Instant,
+    extra: Map<String, Value>,
+) -> Value {
     let mut m = Map::new();
     if let Some(id) = &inst.id {
         m.insert("id".into(), id.clone());
@@ -113,7 +121,8 @@ fn _solution(inst: &Instance, method: Method, mlu: f64, complete: bool, routing:
             m.insert("paths".into(), json!(p));
         }
         Some(Routing::Flows(f)) => {
-            let flows: Vec<Value> = f.iter().map(|fk| Value::Array(fk.iter().map(|&(e, x)| json!({"edge": e, "flow": x})).collect())).collect();
+            let flows: Vec<Value> =
+                f.iter().map(|fk| Value::Array(fk.iter().map(|&(e, x)| json!({"edge": e, "flow": x})).collect())).collect();
             m.insert("flows".into(), Value::Array(flows));
         }
         None => {}
@@ -125,13 +134,10 @@ fn _solution(inst: &Instance, method: Method, mlu: f64, complete: bool, routing:
 
 /// Solves `insts` in parallel on `opts.threads` threads; results keep the input order.
 pub fn solve_batch(insts: &[Instance], opts: &SolveOptions) -> Result<Vec<Value>> {
-    if !(opts.mip_gap >= 0.0) || opts.time_limit.is_some_and(|t| !(t > 0.0)) {
+    if opts.mip_gap.is_nan() || opts.mip_gap < 0.0 || opts.time_limit.is_some_and(|t| t.is_nan() || t <= 0.0) {
         return Err(Error::Usage("mip_gap must be ≥ 0 and time_limit > 0".into()));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("thread pool: {e}")))?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build().map_err(|e| Error::Usage(format!("thread pool: {e}")))?;
     pool.install(|| insts.par_iter().map(|i| solve(i, opts)).collect())
 }
 
@@ -149,7 +155,14 @@ mod tests {
             let out = solve_batch(&insts, &opts).unwrap().remove(0);
             assert_eq!(out["id"], 7);
             let routing = if m == "lp" {
-                let flows = out["flows"].as_array().unwrap().iter().map(|f| f.as_array().unwrap().iter().map(|x| (x["edge"].as_u64().unwrap() as usize, x["flow"].as_f64().unwrap())).collect()).collect();
+                let flows = out["flows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| {
+                        f.as_array().unwrap().iter().map(|x| (x["edge"].as_u64().unwrap() as usize, x["flow"].as_f64().unwrap())).collect()
+                    })
+                    .collect();
                 Routing::Flows(flows)
             } else {
                 Routing::Paths(serde_json::from_value(out["paths"].clone()).unwrap())

@@ -39,7 +39,9 @@ const _get = (l: GmlList, k: string) => l.items.find(([key]) => key === k)?.[1];
 /** Reads a GML topology. */
 export function readGml(text: string, file: string): Topology {
   const graph = _get(_parse(text, file), "graph");
-  if (!graph || typeof graph !== "object") throw new InputError(`${file}: no graph [ ... ] block`, 0, "graph");
+  if (!graph || typeof graph !== "object") {
+    throw new InputError(`${file}: no graph [ ... ] block`, 0, "graph");
+  }
   const nodeLists = graph.items.filter(([k]) => k === "node").map(([, v]) => v as GmlList);
   const index = new Map(nodeLists.map((n, i) => [String(_get(n, "id")), i]));
   const nodes = nodeLists.map((n, i) => String(_get(n, "label") ?? _get(n, "id") ?? i));
@@ -49,7 +51,13 @@ export function readGml(text: string, file: string): Topology {
     const e = v as GmlList;
     const end = (k: string) => {
       const x = index.get(String(_get(e, k)));
-      if (x === undefined) throw new InputError(`${file}: edge ${i}: ${k} names an unknown node ${JSON.stringify(_get(e, k) ?? null)}`, 0, k);
+      if (x === undefined) {
+        throw new InputError(
+          `${file}: edge ${i}: ${k} names an unknown node ${JSON.stringify(_get(e, k) ?? null)}`,
+          0,
+          k,
+        );
+      }
       return x;
     };
     const c = Number(_get(e, "capacity") ?? _get(e, "LinkSpeedRaw"));

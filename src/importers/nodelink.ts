@@ -17,7 +17,12 @@ export function readNodeLink(text: string, file: string): Topology {
   } catch (e) {
     throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`, 0, "json");
   }
-  const d = doc as { directed?: boolean; nodes?: { id?: unknown }[]; links?: Record<string, unknown>[]; edges?: Record<string, unknown>[] };
+  const d = doc as {
+    directed?: boolean;
+    nodes?: { id?: unknown }[];
+    links?: Record<string, unknown>[];
+    edges?: Record<string, unknown>[];
+  };
   if (!Array.isArray(d.nodes)) throw new InputError(`${file}: nodes must be an array`, 0, "nodes");
   const links = d.links ?? d.edges;
   if (!Array.isArray(links)) throw new InputError(`${file}: links must be an array`, 0, "links");
@@ -31,13 +36,23 @@ export function readNodeLink(text: string, file: string): Topology {
   links.forEach((l, i) => {
     const end = (k: string) => {
       const v = index.get(String(l?.[k]));
-      if (v === undefined) throw new InputError(`${file}: links[${i}].${k} names an unknown node ${JSON.stringify(l?.[k])}`, 0, `links[${i}].${k}`);
+      if (v === undefined) {
+        throw new InputError(
+          `${file}: links[${i}].${k} names an unknown node ${JSON.stringify(l?.[k])}`,
+          0,
+          `links[${i}].${k}`,
+        );
+      }
       return v;
     };
     const src = end("source"), dst = end("target");
     const c = l.capacity;
     if (c !== undefined && !(typeof c === "number" && c > 0 && Number.isFinite(c))) {
-      throw new InputError(`${file}: links[${i}].capacity must be a positive number, got ${JSON.stringify(c)}`, 0, `links[${i}].capacity`);
+      throw new InputError(
+        `${file}: links[${i}].capacity must be a positive number, got ${JSON.stringify(c)}`,
+        0,
+        `links[${i}].capacity`,
+      );
     }
     const capacity = typeof c === "number" ? c : null;
     edges.push({ src, dst, capacity });

@@ -13,19 +13,33 @@ function _section(lines: string[], start: number, key: string, file: string): [n
   let i = start;
   while (i < lines.length && lines[i].trim() === "") i++;
   const m = /^(\w+)\s+(\d+)\s*$/.exec(lines[i] ?? "");
-  if (!m || m[1] !== key) throw new InputError(`${file}: line ${i + 1}: expected "${key} <count>"`, i + 1, key);
+  if (!m || m[1] !== key) {
+    throw new InputError(`${file}: line ${i + 1}: expected "${key} <count>"`, i + 1, key);
+  }
   return [Number(m[2]), i + 2]; // skip the memo line
 }
 
 function _fields(line: string, count: number, file: string, lineNo: number, what: string): string[] {
   const f = line.trim().split(/\s+/);
-  if (f.length < count) throw new InputError(`${file}: line ${lineNo}: ${what} needs ${count} fields, got ${f.length}`, lineNo, what);
+  if (f.length < count) {
+    throw new InputError(
+      `${file}: line ${lineNo}: ${what} needs ${count} fields, got ${f.length}`,
+      lineNo,
+      what,
+    );
+  }
   return f;
 }
 
 function _index(v: string, n: number, file: string, lineNo: number, what: string): number {
   const x = Number(v);
-  if (!Number.isInteger(x) || x < 0 || x >= n) throw new InputError(`${file}: line ${lineNo}: ${what} must be a node in [0, ${n}), got ${JSON.stringify(v)}`, lineNo, what);
+  if (!Number.isInteger(x) || x < 0 || x >= n) {
+    throw new InputError(
+      `${file}: line ${lineNo}: ${what} must be a node in [0, ${n}), got ${JSON.stringify(v)}`,
+      lineNo,
+      what,
+    );
+  }
   return x;
 }
 
@@ -39,10 +53,22 @@ export function readRepetitaGraph(text: string, file: string): Topology {
     const lineNo = e0 + i + 1;
     const f = _fields(l, 5, file, lineNo, "edge");
     const capacity = Number(f[4]);
-    if (!(capacity > 0 && Number.isFinite(capacity))) throw new InputError(`${file}: line ${lineNo}: edge bw must be a positive number, got ${JSON.stringify(f[4])}`, lineNo, "bw");
-    return { src: _index(f[1], n, file, lineNo, "src"), dst: _index(f[2], n, file, lineNo, "dest"), capacity };
+    if (!(capacity > 0 && Number.isFinite(capacity))) {
+      throw new InputError(
+        `${file}: line ${lineNo}: edge bw must be a positive number, got ${JSON.stringify(f[4])}`,
+        lineNo,
+        "bw",
+      );
+    }
+    return {
+      src: _index(f[1], n, file, lineNo, "src"),
+      dst: _index(f[2], n, file, lineNo, "dest"),
+      capacity,
+    };
   });
-  if (edges.length !== m) throw new InputError(`${file}: EDGES says ${m} but the file has ${edges.length}`, 0, "EDGES");
+  if (edges.length !== m) {
+    throw new InputError(`${file}: EDGES says ${m} but the file has ${edges.length}`, 0, "EDGES");
+  }
   return { nodes, edges };
 }
 
@@ -55,7 +81,13 @@ export function readRepetitaDemands(text: string, file: string, n: number): Floa
     const lineNo = first + i + 1;
     const f = _fields(l, 4, file, lineNo, "demand");
     const bw = Number(f[3]);
-    if (!(bw >= 0 && Number.isFinite(bw))) throw new InputError(`${file}: line ${lineNo}: demand bw must be a non-negative number, got ${JSON.stringify(f[3])}`, lineNo, "bw");
+    if (!(bw >= 0 && Number.isFinite(bw))) {
+      throw new InputError(
+        `${file}: line ${lineNo}: demand bw must be a non-negative number, got ${JSON.stringify(f[3])}`,
+        lineNo,
+        "bw",
+      );
+    }
     tm[_index(f[1], n, file, lineNo, "src") * n + _index(f[2], n, file, lineNo, "dest")] += bw;
   });
   return tm;

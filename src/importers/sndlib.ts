@@ -13,7 +13,13 @@ import { findAll, findFirst, parseXml, type XmlElement } from "../xml.ts";
 
 function _num(el: XmlElement | undefined, what: string, file: string): number {
   const v = Number(el?.text);
-  if (!el || !Number.isFinite(v)) throw new InputError(`${file}: ${what} must be a number, got ${JSON.stringify(el?.text ?? null)}`, 0, what);
+  if (!el || !Number.isFinite(v)) {
+    throw new InputError(
+      `${file}: ${what} must be a number, got ${JSON.stringify(el?.text ?? null)}`,
+      0,
+      what,
+    );
+  }
   return v;
 }
 
@@ -28,12 +34,24 @@ export function readSndlibNetwork(text: string, file: string): Topology {
     const end = (k: string) => {
       const name = findFirst(link, k)?.text ?? "";
       const v = index.get(name);
-      if (v === undefined) throw new InputError(`${file}: link ${link.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`, 0, k);
+      if (v === undefined) {
+        throw new InputError(
+          `${file}: link ${link.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`,
+          0,
+          k,
+        );
+      }
       return v;
     };
     const pre = findFirst(link, "preInstalledModule");
-    const modules = findAll(link, "addModule").map((m) => _num(findFirst(m, "capacity"), `link ${link.attrs.id} module capacity`, file));
-    const capacity = pre ? _num(findFirst(pre, "capacity"), `link ${link.attrs.id} capacity`, file) : modules.length ? Math.min(...modules) : null;
+    const modules = findAll(link, "addModule").map((m) =>
+      _num(findFirst(m, "capacity"), `link ${link.attrs.id} module capacity`, file)
+    );
+    const capacity = pre
+      ? _num(findFirst(pre, "capacity"), `link ${link.attrs.id} capacity`, file)
+      : modules.length
+      ? Math.min(...modules)
+      : null;
     const [u, v] = [end("source"), end("target")];
     edges.push({ src: u, dst: v, capacity }, { src: v, dst: u, capacity });
   }
@@ -52,10 +70,20 @@ export function readSndlibDemands(text: string, file: string, nodes: string[]): 
     const end = (k: string) => {
       const name = findFirst(d, k)?.text ?? "";
       const v = index.get(name);
-      if (v === undefined) throw new InputError(`${file}: demand ${d.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`, 0, k);
+      if (v === undefined) {
+        throw new InputError(
+          `${file}: demand ${d.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`,
+          0,
+          k,
+        );
+      }
       return v;
     };
-    tm[end("source") * n + end("target")] += _num(findFirst(d, "demandValue"), `demand ${d.attrs.id} value`, file);
+    tm[end("source") * n + end("target")] += _num(
+      findFirst(d, "demandValue"),
+      `demand ${d.attrs.id} value`,
+      file,
+    );
   }
   return tm;
 }

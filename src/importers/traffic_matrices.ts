@@ -16,7 +16,13 @@ export interface TrafficMatrix {
 }
 
 /** Reads the matrices of `text` with indices in `[from, to)` (all when omitted). */
-export function readTrafficMatrices(text: string, file: string, n: number, from = 0, to = Infinity): TrafficMatrix[] {
+export function readTrafficMatrices(
+  text: string,
+  file: string,
+  n: number,
+  from = 0,
+  to = Infinity,
+): TrafficMatrix[] {
   const out: TrafficMatrix[] = [];
   let index = 0;
   const lines = text.split(/\r?\n/);
@@ -27,12 +33,24 @@ export function readTrafficMatrices(text: string, file: string, n: number, from 
     if (k < from) continue;
     const f = line.split(/[\s,]+/);
     if (f.length !== n * n && f.length !== n * n + 1) {
-      throw new InputError(`${file}: line ${i + 1}: expected ${n * n} values for ${n} nodes (optionally after a label), got ${f.length}`, i + 1, "matrix");
+      throw new InputError(
+        `${file}: line ${i + 1}: expected ${
+          n * n
+        } values for ${n} nodes (optionally after a label), got ${f.length}`,
+        i + 1,
+        "matrix",
+      );
     }
     const label = f.length === n * n ? String(k) : f.shift()!;
     const values = new Float64Array(f.map((x, j) => {
       const v = Number(x);
-      if (!(v >= 0 && Number.isFinite(v))) throw new InputError(`${file}: line ${i + 1}: value ${j} must be a non-negative number, got ${JSON.stringify(x)}`, i + 1, `values[${j}]`);
+      if (!(v >= 0 && Number.isFinite(v))) {
+        throw new InputError(
+          `${file}: line ${i + 1}: value ${j} must be a non-negative number, got ${JSON.stringify(x)}`,
+          i + 1,
+          `values[${j}]`,
+        );
+      }
       return v;
     }));
     out.push({ label, values });

@@ -1,0 +1,15 @@
+/**
+ * keiro's library entry: re-exports only.
+ * @module
+ */
+
+export * from "./src/errors.ts";
+export * from "./src/dataset.ts";
+export * from "./src/generate.ts";
+export * from "./src/import_te.ts";
+export * from "./src/read_topology.ts";
+export * from "./src/solve_all.ts";
+export * from "./src/summarize.ts";
+export * from "./src/evaluate_solutions.ts";
+export * from "./src/comparison_table.ts";
+export type * from "./src/topology.ts";

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything keiro needs on a fresh Debian machine of this kind and builds the native
+# library: cmake + libclang-dev (HiGHS is built from source by the highs crate), Deno from npm
+# (package.json pins it), then the Rust core in the profile given as $1 (debug|release|both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-release}"
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need+=(libclang-dev)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "install: apt-get install ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v cargo >/dev/null 2>&1 || { echo "install: cargo (Rust ≥ 1.80) is required" >&2; exit 1; }
+
+if [ ! -x node_modules/.bin/deno ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  echo "install: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+build() {
+  echo "install: cargo build ($1) of core-rs (the first build compiles HiGHS: several minutes)" >&2
+  if [ "$1" = release ]; then cargo build --release -p keiro-core >&2; else cargo build -p keiro-core >&2; fi
+}
+case "$profile" in
+  debug|release) build "$profile" ;;
+  both) build debug; build release ;;
+  *) echo "usage: scripts/install.sh [debug|release|both]" >&2; exit 2 ;;
+esac
