@@ -18,9 +18,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "install: cargo (Rust ≥ 1.80) is required" >&2; exit 1; }
 
-if [ ! -x node_modules/.bin/deno ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
-  echo "install: npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # `npm ci` rejects this lock file: npm 11 leaves the other platforms' optional @deno/* binaries
+  # out of it. `npm install --no-save` installs the locked versions and changes no file.
+  echo "install: npm install (locked versions)" >&2
+  npm install --no-save --no-audit --no-fund --loglevel=error >&2
 fi
 
 build() {
