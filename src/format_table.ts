@@ -10,6 +10,7 @@ const _numeric = (s: string) => /^[-+]?[\d.]+(e[-+]?\d+)?%?$|^n\/a$/.test(s);
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const right = header.map((_, j) => rows.length > 0 && rows.every((r) => _numeric(r[j])));
-  const line = (cells: string[]) => cells.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n") + "\n";
 }

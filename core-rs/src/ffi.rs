@@ -215,3 +215,41 @@ pub unsafe extern "C" fn keiro_generate(opts: *const u8, opts_len: usize) -> *mu
         Ok((0, o.generate_jsonl()?.into_bytes()))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(buf: *mut u8) -> (u32, String) {
+        // SAFETY: `buf` comes from `_guard` and is freed exactly once here.
+        unsafe {
+            let status = u32::from_le_bytes(std::slice::from_raw_parts(buf, 4).try_into().unwrap());
+            let len = u64::from_le_bytes(std::slice::from_raw_parts(buf.add(8), 8).try_into().unwrap()) as usize;
+            let text = String::from_utf8(std::slice::from_raw_parts(buf.add(HEADER), len).to_vec()).unwrap();
+            keiro_buffer_free(buf);
+            (status, text)
+        }
+    }
+
+    #[test]
+    fn panics_become_status_4_with_the_message() {
+        let (status, text) = read(_guard(|| panic!("boom {}", 42)));
+        assert_eq!(status, 4);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["kind"], "panic");
+        assert_eq!(v["message"], "internal error (panic): boom 42");
+    }
+
+    #[test]
+    fn errors_carry_kind_line_and_field() {
+        let (status, text) = read(_guard(|| Err(Error::input(3, "edges[0].capacity", "must be positive"))));
+        assert_eq!(status, 1);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!((v["line"].as_u64(), v["field"].as_str()), (Some(3), Some("edges[0].capacity")));
+        assert_eq!(v["message"], "line 3: edges[0].capacity must be positive");
+        let bad = b"{\"method\":\"sp\",\"nope\":1}";
+        // SAFETY: a null dataset handle is reported, not dereferenced; `bad` outlives the call.
+        let (status, text) = read(unsafe { keiro_solve(std::ptr::null(), 0, 0, bad.as_ptr(), bad.len()) });
+        assert_eq!(status, 2, "{text}");
+    }
+}

@@ -14,6 +14,8 @@ pub mod rng;
 pub mod shortest_path;
 pub mod solution;
 pub mod solve;
+#[cfg(test)]
+mod testing;
 pub mod topology;
 
 pub use error::{Error, Result};

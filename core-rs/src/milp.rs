@@ -137,17 +137,13 @@ mod tests {
     use super::*;
     use crate::evaluate::{evaluate, Routing};
     use crate::greedy::greedy_paths;
+    use crate::testing::{instance, mlu_of, TRAP};
 
     #[test]
     fn milp_beats_greedy_on_a_trap() {
-        // Greedy puts the first demand (5) on the wide direct link, so the second (6) must take
-        // the narrow detour (MLU 1.0); the optimum swaps them (MLU 5/6).
-        let t = r#"{"nodes":3,"edges":[{"src":0,"dst":2,"capacity":10},{"src":0,"dst":1,"capacity":6},{"src":1,"dst":2,"capacity":6}],"commodities":[{"src":0,"dst":2,"demand":5},{"src":0,"dst":2,"demand":6}]}"#;
-        let i = Instance::parse_jsonl(t, 1).unwrap().remove(0);
-        let g = Graph::new(&i);
+        let (i, g) = instance(TRAP);
         let start = greedy_paths(&i, &g);
-        let mlu = |p: &[Vec<usize>]| evaluate(&i, &g, &Routing::Paths(p.iter().cloned().map(Some).collect())).mlu;
-        assert!((mlu(&start) - 1.0).abs() < 1e-9);
+        assert!((mlu_of(&i, &g, &start) - 1.0).abs() < 1e-9);
         let s = solve_milp(&i, &g, &start, &MilpOptions { time_limit: None, mip_gap: 1e-6 }).unwrap();
         assert!(s.optimal);
         let e = evaluate(&i, &g, &Routing::Paths(s.paths.iter().cloned().map(Some).collect()));

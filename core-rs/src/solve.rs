@@ -147,8 +147,7 @@ mod tests {
 
     #[test]
     fn every_method_reports_the_evaluated_mlu() {
-        let t = r#"{"id":7,"nodes":3,"edges":[{"src":0,"dst":2,"capacity":10},{"src":0,"dst":1,"capacity":6},{"src":1,"dst":2,"capacity":6}],"commodities":[{"src":0,"dst":2,"demand":5},{"src":0,"dst":2,"demand":6}]}"#;
-        let insts = Instance::parse_jsonl(t, 1).unwrap();
+        let insts = Instance::parse_jsonl(crate::testing::TRAP, 1).unwrap();
         let g = Graph::new(&insts[0]);
         for m in ["sp", "greedy", "milp", "lp"] {
             let opts: SolveOptions = serde_json::from_value(json!({"method": m, "flows": true, "threads": 2})).unwrap();
