@@ -23,6 +23,16 @@ function _num(el: XmlElement | undefined, what: string, file: string): number {
   return v;
 }
 
+/** The node index named by the `<k>` child of `el` (`<source>` or `<target>`). */
+function _node(el: XmlElement, k: string, index: Map<string, number>, where: string): number {
+  const name = findFirst(el, k)?.text ?? "";
+  const v = index.get(name);
+  if (v === undefined) {
+    throw new InputError(`${where}: <${k}> names an unknown node ${JSON.stringify(name)}`, 0, k);
+  }
+  return v;
+}
+
 /** Reads the topology of an SNDlib network file. */
 export function readSndlibNetwork(text: string, file: string): Topology {
   const root = parseXml(text, file);
@@ -31,18 +41,7 @@ export function readSndlibNetwork(text: string, file: string): Topology {
   const index = new Map(nodes.map((n, i) => [n, i]));
   const edges: Topology["edges"] = [];
   for (const link of findAll(root, "link")) {
-    const end = (k: string) => {
-      const name = findFirst(link, k)?.text ?? "";
-      const v = index.get(name);
-      if (v === undefined) {
-        throw new InputError(
-          `${file}: link ${link.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`,
-          0,
-          k,
-        );
-      }
-      return v;
-    };
+    const end = (k: string) => _node(link, k, index, `${file}: link ${link.attrs.id}`);
     const pre = findFirst(link, "preInstalledModule");
     const modules = findAll(link, "addModule").map((m) =>
       _num(findFirst(m, "capacity"), `link ${link.attrs.id} module capacity`, file)
@@ -67,18 +66,7 @@ export function readSndlibDemands(text: string, file: string, nodes: string[]): 
   const demands = findAll(root, "demand");
   if (demands.length === 0) throw new InputError(`${file}: no <demand> elements`, 0, "demands");
   for (const d of demands) {
-    const end = (k: string) => {
-      const name = findFirst(d, k)?.text ?? "";
-      const v = index.get(name);
-      if (v === undefined) {
-        throw new InputError(
-          `${file}: demand ${d.attrs.id}: <${k}> names an unknown node ${JSON.stringify(name)}`,
-          0,
-          k,
-        );
-      }
-      return v;
-    };
+    const end = (k: string) => _node(d, k, index, `${file}: demand ${d.attrs.id}`);
     tm[end("source") * n + end("target")] += _num(
       findFirst(d, "demandValue"),
       `demand ${d.attrs.id} value`,
