@@ -221,3 +221,38 @@ Deno.test("--help describes every flag with its default and an example", async (
   assert.match(solve.stdout, /--gap <g>.*\(default:\s+0\.000001\)/s);
   assert.ok(ROOT.length > 0);
 });
+
+Deno.test("parallel solving keeps the input order and the results of one thread", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "12", "--commodities", "10", "--seed", "8"])).stdout;
+  const strip = (text: string) =>
+    jsonl<{ id: string; paths: number[][]; mlu: number }>(text).map(({ id, paths, mlu }) => ({
+      id,
+      paths,
+      mlu,
+    }));
+  for (const m of ["milp", "greedy"]) {
+    const one = strip((await keiro(["solve", "-m", m, "--threads", "1"], inst)).stdout);
+    const two = strip((await keiro(["solve", "-m", m, "--threads", "2"], inst)).stdout);
+    assert.deepEqual(two.map((s) => s.id), jsonl<{ id: string }>(inst).map((i) => i.id));
+    assert.deepEqual(two, one, m);
+  }
+});
+
+Deno.test("eval --edge-loads: per-edge loads add up to the routed demand × hops", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "2", "--seed", "11"])).stdout;
+  const tmp = await Deno.makeTempFile();
+  await Deno.writeTextFile(tmp, inst);
+  const sols = jsonl<{ paths: number[][] }>((await keiro(["solve", "-m", "sp"], inst)).stdout);
+  const res = await keiro(
+    ["eval", "--instances", tmp, "--edge-loads"],
+    sols.map((s) => JSON.stringify(s)).join("\n"),
+  );
+  assert.equal(res.code, 0, res.stderr);
+  const insts = jsonl<{ edges: { capacity: number }[]; commodities: { demand: number }[] }>(inst);
+  jsonl<{ edge_loads: number[]; mlu: number }>(res.stdout).forEach((e, i) => {
+    assert.equal(e.edge_loads.length, insts[i].edges.length);
+    const want = insts[i].commodities.reduce((a, c, k) => a + c.demand * (sols[i].paths[k].length - 1), 0);
+    assert.equal(e.edge_loads.reduce((a, b) => a + b, 0), want);
+    assert.equal(Math.max(...e.edge_loads.map((l, j) => l / insts[i].edges[j].capacity)), e.mlu);
+  });
+});
