@@ -11,7 +11,16 @@ const _f = (x: number, digits: number) => Number.isFinite(x) ? x.toFixed(digits)
 /** Formats method summaries; `reference` names the method whose MLU is the denominator's numerator. */
 export function comparisonTable(rows: MethodSummary[], reference: string): string {
   return formatTable(
-    ["method", "instances", `ratio vs ${reference}`, "worst", "complete", "mean MLU", "ms/instance"],
+    [
+      "method",
+      "instances",
+      `ratio vs ${reference}`,
+      "worst",
+      "complete",
+      "mean MLU",
+      `MLU/${reference}`,
+      "ms/instance",
+    ],
     rows.map((r) => [
       r.method,
       String(r.instances),
@@ -19,6 +28,7 @@ export function comparisonTable(rows: MethodSummary[], reference: string): strin
       _f(r.worst_ratio, 4),
       `${_f(r.complete_pct, 1)}%`,
       _f(r.mean_mlu, 4),
+      _f(r.mean_mlu_over_reference, 4),
       _f(r.mean_time_ms, 2),
     ]),
   );

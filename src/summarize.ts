@@ -20,6 +20,9 @@ export interface MethodSummary {
   complete_pct: number;
   /** Mean MLU over complete routings (NaN when none). */
   mean_mlu: number;
+  /** Mean of method MLU / reference MLU over complete routings: the gap to the LP bound when the
+   * reference is lp (NaN when none). */
+  mean_mlu_over_reference: number;
   /** Mean of the solutions' `time_ms` (NaN when they have none). */
   mean_time_ms: number;
 }
@@ -54,6 +57,9 @@ export function summarize(
     worst_instance: worst,
     complete_pct: evals.length ? 100 * complete.length / evals.length : NaN,
     mean_mlu: mean(complete.map((e) => e.mlu)),
+    mean_mlu_over_reference: mean(
+      evals.flatMap((e, i) => (e.complete && reference[i] > 0 ? [e.mlu / reference[i]] : [])),
+    ),
     mean_time_ms: mean(times),
   };
 }

@@ -18,5 +18,6 @@ Deno.test("summarize: the mean counts failures as 0 instead of dropping them", (
   assert.equal(s.worst_instance, 2);
   assert.equal(s.complete_pct, 75);
   assert.equal(s.mean_mlu, 4 / 3);
+  assert.equal(s.mean_mlu_over_reference, (1 + 2 + 2) / 3);
   assert.equal(s.mean_time_ms, 4);
 });
