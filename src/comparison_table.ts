@@ -8,7 +8,7 @@ import type { MethodSummary } from "./summarize.ts";
 
 const _f = (x: number, digits: number) => Number.isFinite(x) ? x.toFixed(digits) : "n/a";
 
-/** Formats method summaries; `reference` names the method whose MLU is the denominator's numerator. */
+/** Formats method summaries measured against the `reference` method. */
 export function comparisonTable(rows: MethodSummary[], reference: string): string {
   return formatTable(
     [
