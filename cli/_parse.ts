@@ -43,6 +43,15 @@ export function rangeArg(v: string): [number, number] {
   return [lo, hi];
 }
 
+/** A range `i:j` of non-negative integers. */
+export function intRangeArg(v: string): [number, number] {
+  const [lo, hi] = rangeArg(v);
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0) {
+    throw new InvalidArgumentError(`expected non-negative integers i:j, got ${JSON.stringify(v)}`);
+  }
+  return [lo, hi];
+}
+
 /** One of `choices`. */
 export function choiceArg<T extends string>(choices: readonly T[]): (v: string) => T {
   return (v) => {

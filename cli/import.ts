@@ -9,7 +9,7 @@ import { Dataset } from "../src/dataset.ts";
 import { importTe } from "../src/import_te.ts";
 import { TE_FORMATS } from "../src/read_topology.ts";
 import { writeOutput } from "../src/write_output.ts";
-import { choiceArg, intArg, positiveArg, rangeArg } from "./_parse.ts";
+import { choiceArg, intRangeArg, positiveArg } from "./_parse.ts";
 
 /** The `import` command group. */
 export function importCommand(): SubCommand {
@@ -23,7 +23,7 @@ export function importCommand(): SubCommand {
       "demand files: SNDlib demand-matrix .xml or Repetita .demands (one instance each)",
     )
     .option("--tm <file>", "traffic-matrix text file, one n×n matrix per line (optionally after a label)")
-    .option("--tm-range <i:j>", "only matrices i..j-1 of --tm (0-based)", rangeArg)
+    .option("--tm-range <i:j>", "only matrices i..j-1 of --tm (0-based)", intRangeArg)
     .option("--scale <x>", "multiply every demand by x", positiveArg, 1)
     .option("--default-capacity <c>", "capacity of edges whose file gives none", positiveArg)
     .option("--opt <file>", "per-matrix optimal MLUs (one per line, e.g. DOTE .opt), attached as opt_mlu")
@@ -36,9 +36,8 @@ export function importCommand(): SubCommand {
         "  keiro import te --format sndlib --graph abilene.xml --tm abilene_tm_5min.txt --tm-range 0:288",
     )
     .action(async (o) => {
-      const range = o.tmRange?.map((x) => intArg(String(x))) as [number, number] | undefined;
       const skipped: string[] = [];
-      const instances = await importTe({ ...o, tmRange: range }, (label) => skipped.push(label));
+      const instances = await importTe(o, (label) => skipped.push(label));
       if (skipped.length) {
         console.error(`warning: skipped ${skipped.length} matrices without demand: ${skipped.join(", ")}`);
       }

@@ -256,3 +256,61 @@ Deno.test("eval --edge-loads: per-edge loads add up to the routed demand × hops
     assert.equal(Math.max(...e.edge_loads.map((l, j) => l / insts[i].edges[j].capacity)), e.mlu);
   });
 });
+
+Deno.test("import te: a bad file line is exit 2 naming the file and line; --tm-range must be integers", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    `${dir}/g.graph`,
+    "NODES 2\nlabel x y\na 0 0\nb 1 1\n\nEDGES 2\nlabel src dest weight bw delay\ne0 0 1 1 100 5\ne1 1 0 1 -5 5\n",
+  );
+  await Deno.writeTextFile(`${dir}/d.demands`, "DEMANDS 1\nlabel src dest bw\nd0 0 1 10\n");
+  const bad = await keiro([
+    "import",
+    "te",
+    "--format",
+    "repetita",
+    "--graph",
+    `${dir}/g.graph`,
+    "--demands",
+    `${dir}/d.demands`,
+    "-o",
+    `${dir}/out.jsonl`,
+  ]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, `error: ${dir}/g.graph: line 9: edge bw must be a positive number, got "-5"\n`);
+  assert.ok(!(await Deno.stat(`${dir}/out.jsonl`).catch(() => null)), "no output file");
+  await Deno.writeTextFile(
+    `${dir}/g.graph`,
+    "NODES 2\nlabel x y\na 0 0\nb 1 1\n\nEDGES 2\nlabel src dest weight bw delay\ne0 0 1 1 100 5\ne1 1 0 1 50 5\n",
+  );
+  const ok = await keiro([
+    "import",
+    "te",
+    "--format",
+    "repetita",
+    "--graph",
+    `${dir}/g.graph`,
+    "--demands",
+    `${dir}/d.demands`,
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(jsonl<{ commodities: unknown[] }>(ok.stdout)[0].commodities, [{
+    src: 0,
+    dst: 1,
+    demand: 10,
+  }]);
+  const range = await keiro([
+    "import",
+    "te",
+    "--format",
+    "dote",
+    "--graph",
+    "x.json",
+    "--tm",
+    "x.hist",
+    "--tm-range",
+    "0:2.5",
+  ]);
+  assert.equal(range.code, 2);
+  assert.match(range.stderr, /--tm-range <i:j>' argument '0:2.5' is invalid/);
+});
