@@ -42,7 +42,12 @@ async function solve(
   return sols;
 }
 
+/** Largest relative deviation from an oracle per test, printed so CI logs show the real agreement. */
+const deviations = new Map<string, number>();
+
 function close(got: number, want: number, rel: number, what: string) {
+  const test = what.replace(/-.*$/, "");
+  deviations.set(test, Math.max(deviations.get(test) ?? 0, Math.abs(got - want) / Math.abs(want)));
   assert.ok(
     Math.abs(got - want) <= rel * Math.abs(want),
     `${what}: got ${got}, oracle ${want} (rel ${(Math.abs(got - want) / want).toExponential(2)})`,
@@ -175,4 +180,13 @@ data("import: every format reads the shared files", async () => {
   assert.deepEqual(dote.map((i) => i.id), ["figret_GEANT-5", "figret_GEANT-6", "figret_GEANT-7"]);
   using ds = await Dataset.parse([...ab, ...g50, ...rep, ...dote].map((i) => JSON.stringify(i)).join("\n"));
   assert.equal(ds.length, 6);
+});
+
+Deno.test({
+  name: "(report) largest relative deviation from each oracle",
+  ignore: !HAVE_DATA,
+  fn: () => {
+    for (const [k, v] of deviations) console.log(`  ${k}: ${v.toExponential(2)}`);
+    assert.ok([...deviations.values()].every((v) => v <= 1e-4));
+  },
 });
