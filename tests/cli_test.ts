@@ -259,12 +259,13 @@ Deno.test("eval --edge-loads: per-edge loads add up to the routed demand × hops
 
 Deno.test("import te: a bad file line is exit 2 naming the file and line; --tm-range must be integers", async () => {
   const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(
-    `${dir}/g.graph`,
-    "NODES 2\nlabel x y\na 0 0\nb 1 1\n\nEDGES 2\nlabel src dest weight bw delay\ne0 0 1 1 100 5\ne1 1 0 1 -5 5\n",
-  );
+  const graph = (bw: string) =>
+    Deno.writeTextFile(
+      `${dir}/g.graph`,
+      `NODES 2\nlabel x y\na 0 0\nb 1 1\n\nEDGES 2\nlabel src dest weight bw delay\ne0 0 1 1 100 5\ne1 1 0 1 ${bw} 5\n`,
+    );
   await Deno.writeTextFile(`${dir}/d.demands`, "DEMANDS 1\nlabel src dest bw\nd0 0 1 10\n");
-  const bad = await keiro([
+  const args = [
     "import",
     "te",
     "--format",
@@ -273,26 +274,14 @@ Deno.test("import te: a bad file line is exit 2 naming the file and line; --tm-r
     `${dir}/g.graph`,
     "--demands",
     `${dir}/d.demands`,
-    "-o",
-    `${dir}/out.jsonl`,
-  ]);
+  ];
+  await graph("-5");
+  const bad = await keiro([...args, "-o", `${dir}/out.jsonl`]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, `error: ${dir}/g.graph: line 9: edge bw must be a positive number, got "-5"\n`);
   assert.ok(!(await Deno.stat(`${dir}/out.jsonl`).catch(() => null)), "no output file");
-  await Deno.writeTextFile(
-    `${dir}/g.graph`,
-    "NODES 2\nlabel x y\na 0 0\nb 1 1\n\nEDGES 2\nlabel src dest weight bw delay\ne0 0 1 1 100 5\ne1 1 0 1 50 5\n",
-  );
-  const ok = await keiro([
-    "import",
-    "te",
-    "--format",
-    "repetita",
-    "--graph",
-    `${dir}/g.graph`,
-    "--demands",
-    `${dir}/d.demands`,
-  ]);
+  await graph("50");
+  const ok = await keiro(args);
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(jsonl<{ commodities: unknown[] }>(ok.stdout)[0].commodities, [{
     src: 0,
