@@ -5,7 +5,7 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { comparisonTable } from "../src/comparison_table.ts";
+import { formatComparison } from "../src/comparison_table.ts";
 import { Dataset } from "../src/dataset.ts";
 import { compareMethods, defaultReference, evaluateSolutions } from "../src/evaluate_solutions.ts";
 import { UsageError } from "../src/errors.ts";
@@ -51,11 +51,6 @@ export function compareCommand(): SubCommand {
         sources.push({ name: m, text });
       }
       const rows = compareMethods(await evaluateSolutions(ds, sources), reference);
-      await writeOutput(
-        undefined,
-        o.json
-          ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
-          : comparisonTable(rows, reference),
-      );
+      await writeOutput(undefined, formatComparison(rows, reference, o.json));
     });
 }

@@ -5,7 +5,7 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { comparisonTable } from "../src/comparison_table.ts";
+import { formatComparison } from "../src/comparison_table.ts";
 import { Dataset } from "../src/dataset.ts";
 import {
   compareMethods,
@@ -43,11 +43,6 @@ export function evalCommand(): SubCommand {
       }
       const reference = o.reference ?? defaultReference(evals.keys());
       const rows = compareMethods(evals, reference);
-      await writeOutput(
-        o.output,
-        o.json
-          ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
-          : comparisonTable(rows, reference),
-      );
+      await writeOutput(o.output, formatComparison(rows, reference, o.json));
     });
 }

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { basename, extname } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { generate, type GenOptions } from "../src/generate.ts";
@@ -67,7 +68,7 @@ export function genCommand(): SubCommand {
         const t = await readTopology(o.topology);
         const redraw = cmd.getOptionValueSource("capacity") === "cli";
         opts.topology = "given";
-        opts.name = (o.topology.split("/").pop() ?? "given").replace(/\.[^.]+$/, "");
+        opts.name = basename(o.topology, extname(o.topology));
         opts.graph = {
           nodes: t.nodes,
           edges: t.edges.map((e) => [e.src, e.dst, redraw ? null : e.capacity]),

@@ -8,6 +8,13 @@ import type { MethodSummary } from "./summarize.ts";
 
 const _f = (x: number, digits: number) => Number.isFinite(x) ? x.toFixed(digits) : "n/a";
 
+/** The comparison as printed: the table, or with `json` the `{reference, methods}` object. */
+export function formatComparison(rows: MethodSummary[], reference: string, json: boolean): string {
+  return json
+    ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
+    : comparisonTable(rows, reference);
+}
+
 /** Formats method summaries measured against the `reference` method. */
 export function comparisonTable(rows: MethodSummary[], reference: string): string {
   return formatTable(

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { basename, extname } from "node:path";
 import { UsageError } from "./errors.ts";
 import { readRepetitaDemands } from "./importers/repetita.ts";
 import { readSndlibDemands } from "./importers/sndlib.ts";
@@ -31,10 +32,6 @@ export interface ImportOptions {
   opt?: string;
   /** Prefix of instance ids (default: the graph's file name without extension). */
   name?: string;
-}
-
-function _basename(path: string): string {
-  return (path.split("/").pop() ?? path).replace(/\.[^.]+$/, "");
 }
 
 /** Builds one instance from a topology and an n×n matrix; zero entries and the diagonal are dropped. */
@@ -70,7 +67,7 @@ export async function importTe(o: ImportOptions, onSkip?: (label: string) => voi
     topology.edges.forEach((e) => e.capacity ??= o.defaultCapacity!);
   }
   const n = topology.nodes.length;
-  const name = o.name ?? _basename(o.graph);
+  const name = o.name ?? basename(o.graph, extname(o.graph));
   const matrices: TrafficMatrix[] = [];
   for (const file of o.demands ?? []) {
     const text = await readTextFile(file);
@@ -84,7 +81,7 @@ export async function importTe(o: ImportOptions, onSkip?: (label: string) => voi
         `--demands takes SNDlib .xml or Repetita .demands files; use --tm for matrix text files (${file})`,
       );
     }
-    matrices.push({ label: _basename(file), values });
+    matrices.push({ label: basename(file, extname(file)), values });
   }
   if (o.tm) {
     const [from, to] = o.tmRange ?? [0, Infinity];

@@ -86,14 +86,19 @@ pub fn improve_paths(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>,
     for (c, p) in inst.commodities.iter().zip(&paths) {
         _add(graph, &mut load, p, c.demand);
     }
-    let score = |load: &[f64]| {
+    // (MLU, which links are at the MLU)
+    let hot_links = |load: &[f64]| {
         let u: Vec<f64> = load.iter().zip(&graph.links).map(|(x, l)| x / l.capacity).collect();
         let m = u.iter().cloned().fold(0.0, f64::max);
-        (m, u.iter().filter(|&&x| x >= m * (1.0 - 1e-12)).count())
+        (m, u.iter().map(|&x| x >= m * (1.0 - 1e-12)).collect::<Vec<bool>>())
+    };
+    let score = |load: &[f64]| {
+        let (m, hot) = hot_links(load);
+        (m, hot.iter().filter(|&&h| h).count())
     };
     for _ in 0..max_rounds {
-        let (mlu, ties) = score(&load);
-        let hot: Vec<bool> = load.iter().zip(&graph.links).map(|(x, l)| x / l.capacity >= mlu * (1.0 - 1e-12)).collect();
+        let (mlu, hot) = hot_links(&load);
+        let ties = hot.iter().filter(|&&h| h).count();
         let mut moved = false;
         for (k, c) in inst.commodities.iter().enumerate() {
             let links = graph.path_links(&paths[k]).expect("paths follow links");
