@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { Rng } from "./rng.ts";
+
+Deno.test("rng: same seed same stream, a saved state continues it, shuffles are permutations", () => {
+  const a = new Rng(7), b = new Rng(7), c = new Rng(8);
+  const xs = Array.from({ length: 5 }, () => a.u32());
+  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.u32()));
+  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.u32()));
+  const saved = a.state;
+  const next = a.u32();
+  const d = new Rng(0);
+  d.state = saved;
+  assert.equal(d.u32(), next);
+  const p = new Rng(1).shuffle(Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual([...p].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+  assert.notDeepEqual(p, Array.from({ length: 100 }, (_, i) => i));
+  const counts = [0, 0, 0, 0];
+  const r = new Rng(3);
+  for (let i = 0; i < 4000; i++) counts[r.below(4)]++;
+  assert.ok(counts.every((n) => n > 900 && n < 1100), String(counts));
+});
