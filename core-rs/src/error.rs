@@ -19,6 +19,9 @@ pub enum Error {
     /// The LP/MILP solver failed.
     #[error("solver: {0}")]
     Solver(String),
+    /// A tensor operation or a checkpoint file failed.
+    #[error("tensor: {0}")]
+    Tensor(#[from] candle_core::Error),
     /// A panic caught at the C ABI boundary.
     #[error("internal error (panic): {0}")]
     Panic(String),

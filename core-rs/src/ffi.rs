@@ -6,7 +6,8 @@
 //! 4 panic. Panics never unwind across the boundary.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
+use std::path::PathBuf;
+use std::sync::{Mutex, Once};
 
 use serde_json::{json, Value};
 
@@ -14,12 +15,13 @@ use crate::error::{Error, Result};
 use crate::evaluate::evaluate;
 use crate::generate::GenOptions;
 use crate::graph::Graph;
+use crate::hybrid_trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
 use crate::instance::Instance;
 use crate::solution::routing_of;
 use crate::solve::{solve_batch, SolveOptions};
 
 /// Bumped whenever an exported signature or the buffer layout changes.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 const HEADER: usize = 24;
 
 /// A parsed, validated dataset held across calls.
@@ -42,6 +44,7 @@ fn _error_payload(e: &Error) -> (u32, Vec<u8>) {
         Error::Input { line, field, .. } => (1, json!({"kind": "input", "line": line, "field": field})),
         Error::Usage(_) => (2, json!({"kind": "usage"})),
         Error::Solver(_) => (3, json!({"kind": "solver"})),
+        Error::Tensor(_) => (3, json!({"kind": "tensor"})),
         Error::Panic(_) => (4, json!({"kind": "panic"})),
     };
     let mut v = extra;
@@ -213,6 +216,113 @@ pub unsafe extern "C" fn keiro_generate(opts: *const u8, opts_len: usize) -> *mu
     _guard(|| {
         let o: GenOptions = _options(_str(opts, opts_len)?)?;
         Ok((0, o.generate_jsonl()?.into_bytes()))
+    })
+}
+
+/// A model handle: the trainer behind a lock, so overlapping calls queue instead of racing.
+pub struct Model(Mutex<Trainer>);
+
+unsafe fn _model<'a>(h: *const Model) -> Result<std::sync::MutexGuard<'a, Trainer>> {
+    let m = h.as_ref().ok_or_else(|| Error::Usage("model handle is closed".into()))?;
+    Ok(m.0.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn _model_handle(t: Trainer) -> Result<(u64, Vec<u8>)> {
+    let payload = json!({"parameters": t.model.params.num_parameters()}).to_string().into_bytes();
+    Ok((Box::into_raw(Box::new(Model(Mutex::new(t)))) as u64, payload))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct _Files {
+    #[serde(default)]
+    config: Option<Value>,
+    weights: PathBuf,
+    #[serde(default)]
+    optimizer: Option<PathBuf>,
+}
+
+/// Creates a model from a JSON model config (docs/hybrid.md); payload `{"parameters": N}`.
+///
+/// # Safety
+/// `config` must point to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_new(config: *const u8, len: usize, seed: u64) -> *mut u8 {
+    _guard(|| _model_handle(Trainer::new(_str(config, len)?, seed)?))
+}
+
+/// Loads a model: `{"config": {...}, "weights": path, "optimizer": path | null}`.
+///
+/// # Safety
+/// `req` must point to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_load(req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let f: _Files = _options(_str(req, len)?)?;
+        let config = f.config.ok_or_else(|| Error::Usage("model_load needs a config".into()))?;
+        _model_handle(Trainer::load(&config.to_string(), &f.weights, f.optimizer.as_deref())?)
+    })
+}
+
+/// Saves a model: `{"weights": path, "optimizer": path | null}`.
+///
+/// # Safety
+/// `h` must be a live model handle and `req` point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_save(h: *const Model, req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let f: _Files = _options(_str(req, len)?)?;
+        _model(h)?.save(&f.weights, f.optimizer.as_deref())?;
+        Ok((0, b"{}".to_vec()))
+    })
+}
+
+/// Frees a model.
+///
+/// # Safety
+/// `h` must be a model handle, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_free(h: *mut Model) {
+    if !h.is_null() {
+        drop(Box::from_raw(h));
+    }
+}
+
+/// One training step (`{"kind": "supervised" | "rl", ...}`); payload = metrics JSON.
+///
+/// # Safety
+/// `h`, `d` must be live handles and `req` point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_step(h: *const Model, d: *const Dataset, req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let ds = _dataset(d)?;
+        let mut v: Value = _options(_str(req, len)?)?;
+        let kind = v.as_object_mut().and_then(|o| o.remove("kind")).and_then(|k| k.as_str().map(str::to_string));
+        let mut t = _model(h)?;
+        let metrics = match kind.as_deref() {
+            Some("supervised") => t.supervised(&ds.instances, &_parse_request::<SupervisedRequest>(v)?)?,
+            Some("rl") => t.reinforce(&ds.instances, &_parse_request::<RlRequest>(v)?)?,
+            other => return Err(Error::Usage(format!("step kind must be supervised or rl, got {other:?}"))),
+        };
+        Ok((0, metrics.to_string().into_bytes()))
+    })
+}
+
+fn _parse_request<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| Error::Usage(format!("invalid request: {e}")))
+}
+
+/// Routes instances with a model; payload = JSON array of `{id, mlu, complete, paths, time_ms}`.
+///
+/// # Safety
+/// `h`, `d` must be live handles and `req` point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_model_route(h: *const Model, d: *const Dataset, req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let ds = _dataset(d)?;
+        let r: RouteRequest = _options(_str(req, len)?)?;
+        let out = _model(h)?.route(&ds.instances, &r)?;
+        Ok((0, Value::from(out).to_string().into_bytes()))
     })
 }
 

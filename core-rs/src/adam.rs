@@ -1,0 +1,106 @@
+//! Adam with decoupled weight decay (AdamW) and global gradient-norm clipping, with its state
+//! saved beside the weights so that `--resume` continues exactly.
+//!
+//! `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `p ← p − lr·(m̂/(√v̂ + ε) + λp)`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::backprop::GradStore;
+use candle_core::{Device, Tensor, Var};
+
+use crate::error::{Error, Result};
+
+const BETA1: f64 = 0.9;
+const BETA2: f64 = 0.999;
+const EPS: f64 = 1e-8;
+
+/// Optimiser state for a list of variables.
+pub struct Adam {
+    m: Vec<Tensor>,
+    v: Vec<Tensor>,
+    step: u64,
+}
+
+/// What one update did.
+pub struct Update {
+    /// Global gradient norm before clipping.
+    pub grad_norm: f64,
+}
+
+impl Adam {
+    /// Zero state for `vars`.
+    pub fn new(vars: &[Var]) -> Result<Adam> {
+        let z = vars.iter().map(|v| v.zeros_like()).collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(Adam { m: z.clone(), v: z, step: 0 })
+    }
+
+    /// Resets the state of the variables `ids` (e.g. a re-drawn critic).
+    pub fn reset(&mut self, ids: &[usize]) -> Result<()> {
+        for &i in ids {
+            self.m[i] = self.m[i].zeros_like()?;
+            self.v[i] = self.v[i].zeros_like()?;
+        }
+        Ok(())
+    }
+
+    /// One update of `vars` from `grads` (variables without a gradient are left alone).
+    pub fn step(&mut self, vars: &[Var], grads: &GradStore, lr: f64, weight_decay: f64, clip: f64) -> Result<Update> {
+        let mut sq = 0.0f64;
+        for v in vars {
+            if let Some(g) = grads.get(v) {
+                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        let norm = sq.sqrt();
+        if !norm.is_finite() {
+            return Err(Error::Usage(format!("gradient norm is {norm}; lower the learning rate")));
+        }
+        let scale = if clip > 0.0 && norm > clip { clip / norm } else { 1.0 };
+        self.step += 1;
+        let (c1, c2) = (1.0 - BETA1.powi(self.step as i32), 1.0 - BETA2.powi(self.step as i32));
+        for (i, var) in vars.iter().enumerate() {
+            let Some(g) = grads.get(var) else { continue };
+            let g = (g * scale)?;
+            self.m[i] = ((&self.m[i] * BETA1)? + (&g * (1.0 - BETA1))?)?;
+            self.v[i] = ((&self.v[i] * BETA2)? + (g.sqr()? * (1.0 - BETA2))?)?;
+            let mhat = (&self.m[i] / c1)?;
+            let vhat = (&self.v[i] / c2)?;
+            let upd = (mhat / (vhat.sqrt()? + EPS)?)?;
+            let p = var.as_tensor();
+            let next = ((p * (1.0 - lr * weight_decay))? - (upd * lr)?)?;
+            var.set(&next)?;
+        }
+        Ok(Update { grad_norm: norm })
+    }
+
+    /// Writes `m.<name>`, `v.<name>` and `step` to a safetensors file.
+    pub fn save(&self, names: &[String], path: &Path) -> Result<()> {
+        let mut t: HashMap<String, Tensor> = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            t.insert(format!("m.{n}"), self.m[i].clone());
+            t.insert(format!("v.{n}"), self.v[i].clone());
+        }
+        t.insert("step".into(), Tensor::new(&[self.step as f64], &Device::Cpu)?);
+        candle_core::safetensors::save(&t, path)?;
+        Ok(())
+    }
+
+    /// Reads the state written by [`Adam::save`].
+    pub fn load(&mut self, names: &[String], path: &Path) -> Result<()> {
+        let t = candle_core::safetensors::load(path, &Device::Cpu)?;
+        let get = |k: &str, like: &Tensor| -> Result<Tensor> {
+            match t.get(k) {
+                Some(x) if x.dims() == like.dims() => Ok(x.clone()),
+                _ => Err(Error::Usage(format!("optimizer state {} has no tensor {k} of shape {:?}", path.display(), like.dims()))),
+            }
+        };
+        for (i, n) in names.iter().enumerate() {
+            self.m[i] = get(&format!("m.{n}"), &self.m[i])?;
+            self.v[i] = get(&format!("v.{n}"), &self.v[i])?;
+        }
+        let step = t.get("step").ok_or_else(|| Error::Usage(format!("optimizer state {} has no step", path.display())))?;
+        self.step = step.to_vec1::<f64>()?[0] as u64;
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! One residual gated GCN layer (graph-convnet-tsp, on real links only).
+//!
+//! ```text
+//! ê_l = A e_l + B h_src(l) + C h_dst(l)                       e: [M·Cs, H], h: [N·Cs, H]
+//! ĥ_v = U h_v + AGG_{l: src(l)=v} σ(ê_l) ⊙ V h_dst(l)          (op_gated_aggregate; sum or mean)
+//! h ← h + Dropout(ReLU(BN(ĥ)))      e ← e + Dropout(ReLU(BN(ê)))
+//! ```
+//!
+//! `U, V, B, C` act on node rows and run as one `[H, 4H]` matrix product.
+
+use candle_core::Tensor;
+
+use crate::batch_norm::BatchNorm;
+use crate::dropout::dropout;
+use crate::episode_batch::EpisodeBatch;
+use crate::error::Result;
+use crate::mlp::Linear;
+use crate::op_gated_aggregate::gated_aggregate;
+use crate::param_store::{ParamStore, Weights};
+use crate::rng::Rng;
+
+/// Forward-pass switches shared by every layer.
+pub struct Pass<'w> {
+    /// Parameter tensors (tracked or detached).
+    pub w: &'w Weights,
+    /// Batch statistics in batch norm (and running-statistic updates).
+    pub train: bool,
+    /// Dropout probability (0 = off).
+    pub dropout: f64,
+}
+
+/// A residual gated GCN layer.
+#[derive(Clone, Debug)]
+pub struct GatedGcnLayer {
+    a: Linear,
+    node: Linear,
+    bn_h: BatchNorm,
+    bn_e: BatchNorm,
+    mean: bool,
+    h: usize,
+}
+
+impl GatedGcnLayer {
+    /// Registers the layer's parameters under `name`.
+    pub fn new(ps: &mut ParamStore, name: &str, h: usize, mean: bool) -> Result<GatedGcnLayer> {
+        Ok(GatedGcnLayer {
+            a: Linear::new(ps, &format!("{name}.A"), h, h)?,
+            node: Linear::new(ps, &format!("{name}.UVBC"), h, 4 * h)?,
+            bn_h: BatchNorm::new(ps, &format!("{name}.bn_h"), h)?,
+            bn_e: BatchNorm::new(ps, &format!("{name}.bn_e"), h)?,
+            mean,
+            h,
+        })
+    }
+
+    /// `h` `[N·Cs, H]`, `e` `[M·Cs, H]` → the updated pair.
+    pub fn forward(&self, ps: &ParamStore, p: &Pass, b: &EpisodeBatch, h: &Tensor, e: &Tensor, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
+        let (n, m, hd) = (b.rows(), b.links(), self.h);
+        let cs = h.dim(0)? / n;
+        let proj = self.node.forward(p.w, h)?.reshape((n, cs, 4 * hd))?; // [N, Cs, 4H]
+        let part = |i: usize| -> Result<Tensor> { Ok(proj.narrow(2, i * hd, hd)?.contiguous()?.reshape((n, cs * hd))?) };
+        let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N, Cs·H] each
+        let ae = self.a.forward(p.w, e)?.reshape((m, cs * hd))?; // [M, Cs·H]
+        let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
+        let agg = gated_aggregate(&e_hat, &v, &b.index, self.mean)?; // [N, Cs·H]
+        let h_hat = (u + agg)?.reshape((n * cs, hd))?;
+        let h_new = dropout(&self.bn_h.forward(ps, p.w, &h_hat, p.train)?.relu()?, p.dropout, rng)?;
+        let e_new = dropout(&self.bn_e.forward(ps, p.w, &e_hat.reshape((m * cs, hd))?, p.train)?.relu()?, p.dropout, rng)?;
+        Ok(((h + h_new)?, (e + e_new)?))
+    }
+}

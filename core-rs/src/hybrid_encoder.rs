@@ -1,0 +1,72 @@
+//! The hybrid model's encoder: commodity-role and demand node embeddings, separate capacity and
+//! usage link embeddings, then residual gated GCN layers.
+//!
+//! ```text
+//! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v]]     [N·Cs, H]   (each half H/2)
+//! e⁰ = [W_c·cap ‖ W_u·[util, util_after]]           [M·Cs, H]
+//! ```
+//!
+//! `Cs` commodities are encoded side by side (they share nothing but the weights and the batch
+//! statistics); the result is `h` `[N, Cs·H]` and `e` `[M, Cs·H]`.
+
+use candle_core::Tensor;
+
+use crate::episode_batch::EpisodeBatch;
+use crate::error::Result;
+use crate::gated_gcn_layer::{GatedGcnLayer, Pass};
+use crate::mlp::Linear;
+use crate::param_store::ParamStore;
+use crate::rng::Rng;
+
+/// Per-pass inputs (built by the rollout from the current state).
+pub struct EncoderInput {
+    /// Commodities encoded side by side (`Cs`).
+    pub cs: usize,
+    /// Role of each (node row, commodity): 0 none, 1 source, 2 destination, `[N·Cs]` u32.
+    pub roles: Tensor,
+    /// `[d_k, pending out, pending in] / max capacity`, `[N·Cs, 3]`.
+    pub node_x: Tensor,
+    /// `[load / c, (load + d_k) / c]`, `[M·Cs, 2]`.
+    pub usage_x: Tensor,
+}
+
+/// Embeddings and the GCN stack.
+#[derive(Clone, Debug)]
+pub struct HybridEncoder {
+    role: usize,
+    demand: Linear,
+    capacity: Linear,
+    usage: Linear,
+    layers: Vec<GatedGcnLayer>,
+    h: usize,
+}
+
+impl HybridEncoder {
+    /// Registers the encoder's parameters (`encoder.*`).
+    pub fn new(ps: &mut ParamStore, h: usize, num_layers: usize, mean: bool) -> Result<HybridEncoder> {
+        let half = h / 2;
+        Ok(HybridEncoder {
+            role: ps.uniform("encoder.role_embedding", &[3, half], 1.0)?,
+            demand: Linear::new(ps, "encoder.demand_embedding", 3, half)?,
+            capacity: Linear::new(ps, "encoder.capacity_embedding", 1, half)?,
+            usage: Linear::new(ps, "encoder.usage_embedding", 2, half)?,
+            layers: (0..num_layers).map(|i| GatedGcnLayer::new(ps, &format!("encoder.layer{i}"), h, mean)).collect::<Result<_>>()?,
+            h,
+        })
+    }
+
+    /// Encodes one pass: `h` `[N, Cs·H]`, `e` `[M, Cs·H]`.
+    pub fn forward(&self, ps: &ParamStore, p: &Pass, b: &EpisodeBatch, x: &EncoderInput, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
+        let (n, m, cs, half) = (b.rows(), b.links(), x.cs, self.h / 2);
+        let hr = p.w.get(self.role).index_select(&x.roles, 0)?; // [N·Cs, H/2]
+        let hd = self.demand.forward(p.w, &x.node_x)?; // [N·Cs, H/2]
+        let mut h = Tensor::cat(&[hr, hd], 1)?; // [N·Cs, H]
+        let ec = self.capacity.forward(p.w, &b.cap_feat)?.unsqueeze(1)?.broadcast_as((m, cs, half))?.reshape((m * cs, half))?;
+        let eu = self.usage.forward(p.w, &x.usage_x)?; // [M·Cs, H/2]
+        let mut e = Tensor::cat(&[ec, eu], 1)?; // [M·Cs, H]
+        for layer in &self.layers {
+            (h, e) = layer.forward(ps, p, b, &h, &e, rng)?;
+        }
+        Ok((h.reshape((n, cs * self.h))?, e.reshape((m, cs * self.h))?))
+    }
+}

@@ -1,0 +1,34 @@
+//! The hybrid GCN + Teal actor-critic: one shared encoder, a policy head and a value head.
+
+use crate::error::Result;
+use crate::hybrid_config::{Aggregation, ModelConfig};
+use crate::hybrid_encoder::HybridEncoder;
+use crate::param_store::ParamStore;
+use crate::policy_head::PolicyHead;
+use crate::value_head::ValueHead;
+
+/// Parameters and modules of a model.
+pub struct HybridModel {
+    /// Architecture.
+    pub config: ModelConfig,
+    /// All parameters and buffers.
+    pub params: ParamStore,
+    /// Shared encoder.
+    pub encoder: HybridEncoder,
+    /// Actor.
+    pub policy: PolicyHead,
+    /// Critic.
+    pub value: ValueHead,
+}
+
+impl HybridModel {
+    /// A freshly initialised model (initialisation drawn from `seed`).
+    pub fn new(config: ModelConfig, seed: u64) -> Result<HybridModel> {
+        let mut ps = ParamStore::new(seed);
+        let (h, v, c) = (config.hidden_dim, config.num_nodes, config.num_commodities);
+        let encoder = HybridEncoder::new(&mut ps, h, config.num_layers, config.aggregation == Aggregation::Mean)?;
+        let policy = PolicyHead::new(&mut ps, config.action_type, h, v, config.policy_head_mlp_layers)?;
+        let value = ValueHead::new(&mut ps, config.value_type, h, v, c, config.value_head_mlp_layers)?;
+        Ok(HybridModel { config, params: ps, encoder, policy, value })
+    }
+}

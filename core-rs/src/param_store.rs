@@ -1,0 +1,163 @@
+//! Named trainable parameters and non-trainable buffers of a model, their seeded initialisation,
+//! and safetensors checkpoints.
+//!
+//! Layers keep parameter *ids*; a forward pass reads the tensors from a [`Weights`] snapshot that is
+//! either tracked (gradients flow into the `Var`s) or detached (inference, no autograd graph).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use candle_core::{DType, Device, Tensor, Var};
+
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+
+/// Parameters (`Var`s, trained) and buffers (e.g. batch-norm running statistics, not trained).
+pub struct ParamStore {
+    names: Vec<String>,
+    vars: Vec<Var>,
+    inits: Vec<Init>,
+    buffer_names: Vec<String>,
+    buffers: Mutex<Vec<Tensor>>,
+    rng: Rng,
+}
+
+/// How a parameter was initialised (so that it can be drawn again).
+enum Init {
+    Uniform(f64),
+    Constant(Tensor),
+}
+
+/// The tensors of all parameters for one forward pass.
+pub struct Weights(Vec<Tensor>);
+
+impl Weights {
+    /// Tensor of parameter `id`.
+    pub fn get(&self, id: usize) -> &Tensor {
+        &self.0[id]
+    }
+}
+
+impl ParamStore {
+    /// An empty store whose initialisations draw from `seed`.
+    pub fn new(seed: u64) -> ParamStore {
+        ParamStore { names: Vec::new(), vars: Vec::new(), inits: Vec::new(), buffer_names: Vec::new(), buffers: Mutex::new(Vec::new()), rng: Rng::new(seed) }
+    }
+
+    /// Adds a parameter initialised uniformly in `[-bound, bound)`; returns its id.
+    pub fn uniform(&mut self, name: &str, shape: &[usize], bound: f64) -> Result<usize> {
+        let t = self._draw(shape, bound)?;
+        self._push(name, t, Init::Uniform(bound))
+    }
+
+    /// Adds a parameter with the given initial value; returns its id.
+    pub fn constant(&mut self, name: &str, t: Tensor) -> Result<usize> {
+        self._push(name, t.clone(), Init::Constant(t))
+    }
+
+    fn _draw(&mut self, shape: &[usize], bound: f64) -> Result<Tensor> {
+        let n: usize = shape.iter().product();
+        let v: Vec<f32> = (0..n).map(|_| ((2.0 * self.rng.unit() - 1.0) * bound) as f32).collect();
+        Ok(Tensor::from_vec(v, shape, &Device::Cpu)?)
+    }
+
+    fn _push(&mut self, name: &str, t: Tensor, init: Init) -> Result<usize> {
+        self.names.push(name.to_string());
+        self.vars.push(Var::from_tensor(&t)?);
+        self.inits.push(init);
+        Ok(self.vars.len() - 1)
+    }
+
+    /// Adds a non-trainable buffer; returns its id.
+    pub fn buffer(&mut self, name: &str, t: Tensor) -> usize {
+        self.buffer_names.push(name.to_string());
+        let mut b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        b.push(t);
+        b.len() - 1
+    }
+
+    /// Draws the parameters whose names start with `prefix` again, as at creation; returns their ids.
+    pub fn reinitialise(&mut self, prefix: &str) -> Result<Vec<usize>> {
+        let ids: Vec<usize> = (0..self.names.len()).filter(|&i| self.names[i].starts_with(prefix)).collect();
+        for &i in &ids {
+            let t = match &self.inits[i] {
+                Init::Uniform(bound) => {
+                    let dims = self.vars[i].dims().to_vec();
+                    self._draw(&dims, *bound)?
+                }
+                Init::Constant(t) => t.clone(),
+            };
+            self.vars[i].set(&t)?;
+        }
+        Ok(ids)
+    }
+
+    /// A snapshot of the parameters: tracked for training, detached for inference.
+    pub fn weights(&self, track: bool) -> Weights {
+        Weights(self.vars.iter().map(|v| if track { v.as_tensor().clone() } else { v.as_tensor().detach() }).collect())
+    }
+
+    /// The trainable variables.
+    pub fn vars(&self) -> &[Var] {
+        &self.vars
+    }
+
+    /// Parameter names, in id order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Buffer `id`.
+    pub fn get_buffer(&self, id: usize) -> Tensor {
+        self.buffers.lock().unwrap_or_else(|e| e.into_inner())[id].clone()
+    }
+
+    /// Replaces buffer `id`.
+    pub fn set_buffer(&self, id: usize, t: Tensor) {
+        self.buffers.lock().unwrap_or_else(|e| e.into_inner())[id] = t;
+    }
+
+    /// Number of trainable scalars.
+    pub fn num_parameters(&self) -> usize {
+        self.vars.iter().map(|v| v.elem_count()).sum()
+    }
+
+    /// All parameters and buffers by name.
+    pub fn tensors(&self) -> HashMap<String, Tensor> {
+        let mut m: HashMap<String, Tensor> = self.names.iter().cloned().zip(self.vars.iter().map(|v| v.as_tensor().clone())).collect();
+        let b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        m.extend(self.buffer_names.iter().cloned().zip(b.iter().cloned()));
+        m
+    }
+
+    /// Writes every parameter and buffer to a safetensors file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        candle_core::safetensors::save(&self.tensors(), path)?;
+        Ok(())
+    }
+
+    /// Loads every parameter and buffer from a safetensors file (names and shapes must match).
+    pub fn load(&mut self, path: &Path) -> Result<()> {
+        let m = candle_core::safetensors::load(path, &Device::Cpu)?;
+        let get = |name: &str, dims: &[usize]| -> Result<Tensor> {
+            let t = m.get(name).ok_or_else(|| Error::Usage(format!("checkpoint {} has no tensor {name}", path.display())))?;
+            if t.dims() != dims {
+                return Err(Error::Usage(format!(
+                    "checkpoint {}: {name} has shape {:?}, the model expects {dims:?} (was it trained with another config?)",
+                    path.display(),
+                    t.dims()
+                )));
+            }
+            Ok(t.to_dtype(DType::F32)?)
+        };
+        for (name, var) in self.names.iter().zip(&self.vars) {
+            var.set(&get(name, var.dims())?)?;
+        }
+        let mut b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, buf) in self.buffer_names.iter().zip(b.iter_mut()) {
+            *buf = get(name, buf.dims())?;
+        }
+        Ok(())
+    }
+}

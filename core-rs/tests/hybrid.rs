@@ -1,0 +1,140 @@
+//! The hybrid model end to end through the public API: rollouts complete and report the
+//! evaluator's MLU, supervised training imitates labels, RL training improves the reward,
+//! checkpoints round-trip, and the same seed gives the same result.
+
+use keiro_core::evaluate::{evaluate, Routing};
+use keiro_core::generate::GenOptions;
+use keiro_core::graph::Graph;
+use keiro_core::hybrid_trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
+use keiro_core::instance::Instance;
+use keiro_core::solve::{solve, SolveOptions};
+use serde_json::{json, Value};
+
+fn config(extra: Value) -> String {
+    let mut c = json!({
+        "num_nodes": 14, "num_commodities": 5, "hidden_dim": 16, "num_layers": 2, "aggregation": "mean",
+        "dropout_rate": 0.0, "action_type": "node", "policy_head_mlp_layers": 1, "value_head_mlp_layers": 1,
+        "value_type": "global", "gnn_update_frequency": "per_commodity"
+    });
+    c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    c.to_string()
+}
+
+fn nsfnet(count: usize, seed: u64) -> Vec<Instance> {
+    let o = GenOptions { count, seed, ..GenOptions::default() };
+    (0..count).map(|i| o.instance(i).unwrap()).collect()
+}
+
+fn milp_paths(inst: &Instance) -> (Vec<Vec<usize>>, f64) {
+    let o: SolveOptions = serde_json::from_value(json!({"method": "milp"})).unwrap();
+    let s = solve(inst, &o).unwrap();
+    (serde_json::from_value(s["paths"].clone()).unwrap(), s["mlu"].as_f64().unwrap())
+}
+
+/// Routes with `samples` candidates; drops `time_ms` so that results compare.
+fn route(t: &Trainer, data: &[Instance], samples: usize) -> Vec<Value> {
+    let r: RouteRequest = serde_json::from_value(json!({"samples": samples, "top_p": 0.9, "seed": 3})).unwrap();
+    let mut out = t.route(data, &r).unwrap();
+    out.iter_mut().for_each(|s| assert!(s.as_object_mut().unwrap().remove("time_ms").unwrap().as_f64().unwrap() >= 0.0));
+    out
+}
+
+#[test]
+fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
+    let data = nsfnet(6, 1);
+    for extra in [
+        json!({}),
+        json!({"gnn_update_frequency": "never"}),
+        json!({"gnn_update_frequency": "per_step", "action_type": "edge", "aggregation": "sum"}),
+        json!({"value_type": "mean_pool"}),
+    ] {
+        let t = Trainer::new(&config(extra.clone()), 7).unwrap();
+        for (sol, inst) in route(&t, &data, 4).iter().zip(&data) {
+            let paths: Vec<Vec<usize>> = serde_json::from_value(sol["paths"].clone()).unwrap();
+            let ev = evaluate(inst, &Graph::new(inst), &Routing::Paths(paths.into_iter().map(Some).collect()));
+            assert!(ev.complete && sol["complete"] == true, "{extra}: {:?}", ev.problems);
+            assert!((ev.mlu - sol["mlu"].as_f64().unwrap()).abs() < 1e-9, "{extra}: {} vs {}", ev.mlu, sol["mlu"]);
+        }
+    }
+}
+
+#[test]
+fn a_mismatched_instance_is_a_usage_error() {
+    let t = Trainer::new(&config(json!({"num_commodities": 4})), 7).unwrap();
+    let r: RouteRequest = serde_json::from_value(json!({})).unwrap();
+    let e = t.route(&nsfnet(1, 1), &r).unwrap_err().to_string();
+    assert!(e.contains("4 commodities"), "{e}");
+}
+
+#[test]
+fn supervised_training_imitates_milp_labels() {
+    let data = nsfnet(8, 2);
+    let labels: Vec<Vec<Vec<usize>>> = data.iter().map(|i| milp_paths(i).0).collect();
+    let mut t = Trainer::new(&config(json!({})), 1).unwrap();
+    let step = |t: &mut Trainer, seed: u64| -> Value {
+        let r: SupervisedRequest =
+            serde_json::from_value(json!({"indices": (0..8).collect::<Vec<_>>(), "labels": labels, "lr": 0.01, "seed": seed})).unwrap();
+        t.supervised(&data, &r).unwrap()
+    };
+    let first = step(&mut t, 0);
+    let mut last = first.clone();
+    for s in 1..150 {
+        last = step(&mut t, s);
+    }
+    let (p0, p1) = (first["label_prob"].as_f64().unwrap(), last["label_prob"].as_f64().unwrap());
+    assert!(p1 > 0.9 && p1 > p0 + 0.3, "label probability {p0} → {p1}");
+    let r: RouteRequest = serde_json::from_value(json!({"greedy": true})).unwrap();
+    let routed = t.route(&data, &r).unwrap();
+    let same = routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
+    assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
+}
+
+fn rl_request(indices: Vec<usize>, algorithm: &str, seed: u64) -> RlRequest {
+    serde_json::from_value(json!({
+        "indices": indices, "algorithm": algorithm, "samples": 8, "lr": 0.003, "entropy_weight": 0.0,
+        "value_loss_weight": 0.5, "seed": seed, "ppo_epochs": 2,
+        "reward": {"version": "continuous_v1"}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn rl_training_lowers_the_mlu_and_is_deterministic() {
+    let data = nsfnet(4, 5);
+    let mean_mlu = |t: &Trainer| route(t, &data, 1).iter().map(|s| s["mlu"].as_f64().unwrap()).sum::<f64>() / data.len() as f64;
+    for algorithm in ["a2c", "ppo", "reinforce_baseline"] {
+        let mut t = Trainer::new(&config(json!({})), 3).unwrap();
+        let before = mean_mlu(&t);
+        let mut metrics = Vec::new();
+        for s in 0..60 {
+            metrics.push(t.reinforce(&data, &rl_request(vec![0, 1, 2, 3], algorithm, s)).unwrap());
+        }
+        let after = mean_mlu(&t);
+        assert!(after < before * 0.97, "{algorithm}: greedy mean MLU {before} → {after}");
+        assert!(metrics.iter().all(|m| m["complete_rate"] == 1.0), "{algorithm}: incomplete rollouts");
+        // Same seed, same numbers.
+        let mut u = Trainer::new(&config(json!({})), 3).unwrap();
+        let again = u.reinforce(&data, &rl_request(vec![0, 1, 2, 3], algorithm, 0)).unwrap();
+        assert_eq!(again, metrics[0], "{algorithm}");
+    }
+}
+
+#[test]
+fn checkpoints_round_trip() {
+    let data = nsfnet(3, 9);
+    let mut t = Trainer::new(&config(json!({})), 4).unwrap();
+    t.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 1)).unwrap();
+    let dir = std::env::temp_dir().join(format!("keiro-ckpt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (w, o) = (dir.join("model.safetensors"), dir.join("optimizer.safetensors"));
+    t.save(&w, Some(&o)).unwrap();
+    let mut u = Trainer::load(&config(json!({})), &w, Some(&o)).unwrap();
+    assert_eq!(route(&t, &data, 8), route(&u, &data, 8));
+    // The optimiser state came back too: the next updates agree.
+    let a = t.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 2)).unwrap();
+    let b = u.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 2)).unwrap();
+    assert_eq!(a, b);
+    let wrong = Trainer::load(&config(json!({"hidden_dim": 8})), &w, None).err().unwrap().to_string();
+    assert!(wrong.contains("shape"), "{wrong}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
