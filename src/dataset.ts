@@ -62,6 +62,15 @@ export class Dataset {
     return this.#handle;
   }
 
+  /**
+   * Internal to keiro (for native calls that take a dataset, e.g. the hybrid model's): the live
+   * native handle, valid until {@link Dataset.close}. Throws when the dataset is closed.
+   * @internal
+   */
+  nativeHandle(): Deno.PointerValue {
+    return this.#live();
+  }
+
   /** Solves instances `[start, end)`; returns their solutions as JSONL. */
   async solve(start: number, end: number, opts: SolveOptions): Promise<string> {
     const o = bytes(JSON.stringify(opts));

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 const SYMBOLS = {
   keiro_abi_version: { parameters: [], result: "u32" },
@@ -31,6 +31,20 @@ const SYMBOLS = {
     nonblocking: true,
   },
   keiro_generate: { parameters: ["buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_model_new: { parameters: ["buffer", "usize", "u64"], result: "pointer", nonblocking: true },
+  keiro_model_load: { parameters: ["buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_model_save: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_model_free: { parameters: ["pointer"], result: "void" },
+  keiro_model_step: {
+    parameters: ["pointer", "pointer", "buffer", "usize"],
+    result: "pointer",
+    nonblocking: true,
+  },
+  keiro_model_route: {
+    parameters: ["pointer", "pointer", "buffer", "usize"],
+    result: "pointer",
+    nonblocking: true,
+  },
 } as const;
 
 /** The opened library's symbols. */

@@ -1,0 +1,155 @@
+/**
+ * The train, validation and test sets of `keiro train`: generated from the config or read from
+ * JSONL files, checked against the model's shape, and labelled with the MILP (its paths are the
+ * phase-1 labels and its MLU the reference of the approximation ratio). The labelled sets are
+ * written to `<out>/data/<split>.jsonl`, each instance with a `"milp": {"mlu", "optimal", "paths",
+ * "time_ms"}` key; instances that already carry one (e.g. those files) are not solved again.
+ * @module
+ */
+
+import { join } from "node:path";
+import { Dataset } from "../dataset.ts";
+import { generate, type GenOptions } from "../generate.ts";
+import { UsageError } from "../errors.ts";
+import { Progress } from "../progress.ts";
+import { readTextFile } from "../read_text.ts";
+import { solveAll } from "../solve_all.ts";
+import { writeOutput } from "../write_output.ts";
+import { checkShapes } from "./check_shapes.ts";
+import type { HybridConfig } from "./config.ts";
+
+/** The splits, in the order they are prepared. */
+export const SPLITS = ["train", "val", "test"] as const;
+
+/** A split's name. */
+export type Split = typeof SPLITS[number];
+
+/** The MILP label of one instance. */
+export interface MilpLabel {
+  mlu: number;
+  optimal: boolean;
+  paths: number[][];
+  time_ms: number;
+}
+
+/** A labelled dataset held by the native core. */
+export interface LabelledSet {
+  split: Split;
+  /** Where the labelled JSONL was written (or read from, on resume). */
+  path: string;
+  ds: Dataset;
+  labels: MilpLabel[];
+}
+
+function _isLabel(x: unknown): x is MilpLabel {
+  const l = x as MilpLabel;
+  return typeof l === "object" && l !== null && typeof l.mlu === "number" && Array.isArray(l.paths);
+}
+
+/** The generator options of `split` under `cfg` (train, val and test draw from seed·3 + 1, 2, 3). */
+export function splitGenOptions(cfg: HybridConfig, split: Split): GenOptions {
+  return {
+    topology: cfg.graph_model,
+    nodes: cfg.num_nodes,
+    commodities: cfg.num_commodities,
+    count: split === "train" ? cfg.num_train_data : split === "val" ? cfg.num_val_data : cfg.num_test_data,
+    seed: cfg.seed * 3 + 1 + SPLITS.indexOf(split),
+    capacity: cfg.capacity_range,
+    demand: cfg.demand_range,
+    traffic: cfg.traffic,
+    load: cfg.load,
+  };
+}
+
+/** Options of {@link prepareSplit}. */
+export interface PrepareOptions {
+  /** Run directory; the labelled set goes to `<out>/data/<split>.jsonl`. */
+  out: string;
+  /** Instances file (JSONL) instead of generating. */
+  file?: string;
+  /** Reuse `<out>/data/<split>.jsonl` when it exists (resume). */
+  reuse?: boolean;
+  /** Progress lines (stderr) — one per labelling run. */
+  log?: (line: string) => void;
+}
+
+/** Generates or reads, checks, labels and writes one split. */
+export async function prepareSplit(
+  cfg: HybridConfig,
+  split: Split,
+  opts: PrepareOptions,
+): Promise<LabelledSet> {
+  const path = join(opts.out, "data", `${split}.jsonl`);
+  let text: string | undefined;
+  let source = path;
+  if (opts.reuse) {
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  if (text === undefined && opts.file) {
+    source = opts.file;
+    text = await readTextFile(opts.file);
+  }
+  if (text === undefined) {
+    if (cfg.graph_model === "nsfnet" && cfg.num_nodes !== 14) {
+      throw new UsageError(
+        `num_nodes must be 14 to generate graph_model "nsfnet" instances, got ${cfg.num_nodes}`,
+      );
+    }
+    source = `generated ${split} set`;
+    text = await generate(splitGenOptions(cfg, split));
+  }
+  {
+    using check = await Dataset.parse(text);
+    if (check.length === 0) throw new UsageError(`${source}: no instances`);
+  }
+  checkShapes(text, cfg.num_nodes, cfg.num_commodities, source);
+  const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
+    JSON.parse(l) as Record<string, unknown>
+  );
+  const todo = insts.map((inst, i) => (_isLabel(inst.milp) ? -1 : i)).filter((i) => i >= 0);
+  if (todo.length) {
+    opts.log?.(
+      `labelling ${todo.length} ${split} instances with the MILP (${cfg.milp_time_limit} s limit each)`,
+    );
+    using sub = await Dataset.parse(todo.map((i) => JSON.stringify(insts[i])).join("\n") + "\n");
+    const bar = new Progress(`label ${split}`, todo.length);
+    let k = 0;
+    try {
+      for await (
+        const chunk of solveAll(
+          sub,
+          { method: "milp", time_limit: cfg.milp_time_limit, threads: cfg.threads },
+          (d) => bar.update(d),
+        )
+      ) {
+        for (const line of chunk.split("\n")) {
+          if (line.trim() === "") continue;
+          const s = JSON.parse(line) as {
+            mlu: number;
+            optimal?: boolean;
+            paths: number[][];
+            time_ms?: number;
+          };
+          insts[todo[k++]].milp = {
+            mlu: s.mlu,
+            optimal: s.optimal === true,
+            paths: s.paths,
+            time_ms: s.time_ms ?? NaN,
+          };
+        }
+      }
+    } finally {
+      bar.stop();
+    }
+  }
+  const labelled = insts.map((i) => JSON.stringify(i)).join("\n") + "\n";
+  if (labelled !== text || source !== path) {
+    await Deno.mkdir(join(opts.out, "data"), { recursive: true });
+    await writeOutput(path, labelled);
+  }
+  return { split, path, ds: await Dataset.parse(labelled), labels: insts.map((i) => i.milp as MilpLabel) };
+}

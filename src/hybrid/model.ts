@@ -1,0 +1,225 @@
+/**
+ * The hybrid GCN + Teal model held by the native core (an opaque handle with an explicit
+ * {@link HybridModel.close} and a `FinalizationRegistry` safety net). See docs/hybrid.md.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Dataset } from "../dataset.ts";
+import { NativeError, UsageError } from "../errors.ts";
+import { bytes, native, unpack } from "../native.ts";
+import type { ModelConfig } from "./config.ts";
+
+/** The reward settings of an RL step (docs/hybrid.md "Losses"). */
+export interface RewardOptions {
+  version: "continuous_v1";
+  smooth_penalty: boolean;
+  penalty_lambda: number;
+  completion_penalty: boolean;
+  completion_penalty_weight: number;
+}
+
+/** A phase-1 step: imitation of the label paths of instances `indices`. */
+export interface SupervisedStepRequest {
+  kind: "supervised";
+  indices: number[];
+  /** `labels[i][k]`: the node sequence of commodity k of instance `indices[i]`. */
+  labels: number[][][];
+  lr: number;
+  weight_decay: number;
+  grad_clip: number;
+  edge_loss_weight: number;
+  seed: number;
+}
+
+/** A phase-2 step: `samples` rollouts of each instance of `indices` and one update. */
+export interface RlStepRequest {
+  kind: "rl";
+  indices: number[];
+  algorithm: "a2c" | "ppo" | "reinforce_baseline";
+  samples: number;
+  lr: number;
+  weight_decay: number;
+  grad_clip: number;
+  entropy_weight: number;
+  value_loss_weight: number;
+  ppo_epsilon: number;
+  ppo_epochs: number;
+  /** REINFORCE's moving-average baseline (kept by the trainer). */
+  baseline: number;
+  normalize_advantage: boolean;
+  temperature: number;
+  top_p: number;
+  seed: number;
+  /** Re-initialise the critic (value head) and its optimiser state before this step: sent on the
+   * first RL step after supervised pre-training, which trains the actor only. */
+  reset_critic?: boolean;
+  reward: RewardOptions;
+}
+
+/** A training step request. */
+export type StepRequest = SupervisedStepRequest | RlStepRequest;
+
+/** Metrics of one step (`loss, actor_loss, critic_loss, entropy, edge_loss, reward_mean, reward_std,
+ * mlu_mean, complete_rate, value_mean, explained_variance, grad_norm, episodes`, as applicable). */
+export type StepMetrics = Record<string, number>;
+
+/** A routing request: greedy decode, or best-of-`samples` (greedy + samples − 1 draws). */
+export interface RouteRequest {
+  /** Instances to route (all when absent). */
+  indices?: number[];
+  samples?: number;
+  greedy?: boolean;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  /** Instances per internal batch. */
+  batch?: number;
+}
+
+/** The model's routing of one instance. */
+export interface RoutedInstance {
+  mlu: number;
+  complete: boolean;
+  /** Node sequence per commodity (null or partial when the rollout failed). */
+  paths: (number[] | null)[];
+}
+
+/** File names inside a checkpoint directory. */
+export const MODEL_FILES = {
+  config: "model.json",
+  weights: "weights.safetensors",
+  optimizer: "optimizer.safetensors",
+} as const;
+
+const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_model_free(h));
+
+function _parameters(text: string): number {
+  const n = (JSON.parse(text) as { parameters?: unknown }).parameters;
+  return typeof n === "number" ? n : NaN;
+}
+
+async function _exists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** A native hybrid model and its optimiser state. */
+export class HybridModel {
+  #handle: Deno.PointerValue;
+  /** The native model config. */
+  readonly config: ModelConfig;
+  /** Number of trainable parameters. */
+  readonly parameters: number;
+
+  private constructor(handle: Deno.PointerValue, config: ModelConfig, parameters: number) {
+    this.#handle = handle;
+    this.config = config;
+    this.parameters = parameters;
+    _registry.register(this, handle, this);
+  }
+
+  /** A freshly initialised model (initialisation drawn from `seed`). */
+  static async create(config: ModelConfig, seed: number): Promise<HybridModel> {
+    const c = bytes(JSON.stringify(config));
+    const { text, handle } = unpack(await native().keiro_model_new(c, BigInt(c.length), BigInt(seed)));
+    return new HybridModel(handle, config, _parameters(text));
+  }
+
+  /**
+   * Loads the checkpoint in `dir` (`model.json`, `weights.safetensors`, and with `optimizer` the
+   * optimiser state `optimizer.safetensors` when present).
+   */
+  static async load(dir: string, opts: { optimizer?: boolean } = {}): Promise<HybridModel> {
+    const cfgPath = join(dir, MODEL_FILES.config);
+    let config: ModelConfig;
+    try {
+      config = JSON.parse(await Deno.readTextFile(cfgPath)) as ModelConfig;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw new UsageError(`${dir} is not a keiro model checkpoint (no ${MODEL_FILES.config})`);
+      }
+      throw new UsageError(`${cfgPath}: ${(e as Error).message}`);
+    }
+    const weights = join(dir, MODEL_FILES.weights);
+    if (!await _exists(weights)) throw new UsageError(`${dir}: no ${MODEL_FILES.weights}`);
+    const optimizer = join(dir, MODEL_FILES.optimizer);
+    const req = bytes(JSON.stringify({
+      config,
+      weights,
+      optimizer: opts.optimizer && await _exists(optimizer) ? optimizer : null,
+    }));
+    const { text, handle } = unpack(await native().keiro_model_load(req, BigInt(req.length)));
+    return new HybridModel(handle, config, _parameters(text));
+  }
+
+  #live(): Deno.PointerValue {
+    if (this.#handle === null) throw new NativeError("model is closed");
+    return this.#handle;
+  }
+
+  /**
+   * Saves the model into `dir` (created if needed): `model.json`, `weights.safetensors` and, with
+   * `optimizer` (default true), `optimizer.safetensors`. Each file is written under a temporary
+   * name in `dir` and renamed into place, so a crash never leaves a truncated file.
+   */
+  async save(dir: string, opts: { optimizer?: boolean } = {}): Promise<void> {
+    await Deno.mkdir(dir, { recursive: true });
+    const tag = `.tmp-${Deno.pid}-${Date.now()}`;
+    const files: [string, string][] = [[
+      join(dir, MODEL_FILES.weights + tag),
+      join(dir, MODEL_FILES.weights),
+    ]];
+    const withOptimizer = opts.optimizer ?? true;
+    if (withOptimizer) {
+      files.push([join(dir, MODEL_FILES.optimizer + tag), join(dir, MODEL_FILES.optimizer)]);
+    }
+    files.push([join(dir, MODEL_FILES.config + tag), join(dir, MODEL_FILES.config)]);
+    try {
+      const req = bytes(
+        JSON.stringify({ weights: files[0][0], optimizer: withOptimizer ? files[1][0] : null }),
+      );
+      unpack(await native().keiro_model_save(this.#live(), req, BigInt(req.length)));
+      await Deno.writeTextFile(files[files.length - 1][0], JSON.stringify(this.config, null, 2) + "\n");
+      for (const [tmp, final] of files) await Deno.rename(tmp, final);
+    } catch (e) {
+      for (const [tmp] of files) await Deno.remove(tmp).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** One training step on instances of `ds`; returns the step's metrics. */
+  async step(ds: Dataset, request: StepRequest): Promise<StepMetrics> {
+    const r = bytes(JSON.stringify(request));
+    const { text } = unpack(
+      await native().keiro_model_step(this.#live(), ds.nativeHandle(), r, BigInt(r.length)),
+    );
+    return JSON.parse(text) as StepMetrics;
+  }
+
+  /** Routes instances of `ds`; one result per requested instance, in request order. */
+  async route(ds: Dataset, request: RouteRequest = {}): Promise<RoutedInstance[]> {
+    const r = bytes(JSON.stringify(request));
+    const { text } = unpack(
+      await native().keiro_model_route(this.#live(), ds.nativeHandle(), r, BigInt(r.length)),
+    );
+    return JSON.parse(text) as RoutedInstance[];
+  }
+
+  /** Frees the native model; later calls throw. */
+  close(): void {
+    if (this.#handle !== null) {
+      _registry.unregister(this);
+      native().keiro_model_free(this.#handle);
+      this.#handle = null;
+    }
+  }
+
+  /** `using m = await HybridModel.create(...)` closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

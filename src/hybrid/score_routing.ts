@@ -1,0 +1,27 @@
+/**
+ * Scoring the model's routings of a labelled set with DESIGN.md's metrics (mean approximation
+ * ratio with incomplete routings counted as 0, worst instance, completeness), through the same
+ * {@link summarize} as `keiro eval`.
+ * @module
+ */
+
+import type { Evaluation } from "../dataset.ts";
+import { type MethodSummary, summarize } from "../summarize.ts";
+import type { RoutedInstance } from "./model.ts";
+
+/** Summarises `routed` (instance i ↔ reference MLU i) as method `method`; `msPerInstance` is the
+ * mean routing time. */
+export function scoreRouting(
+  method: string,
+  routed: RoutedInstance[],
+  reference: number[],
+  msPerInstance: number,
+): MethodSummary {
+  const evals: Evaluation[] = routed.map((r) => ({
+    mlu: r.mlu,
+    complete: r.complete,
+    problems: [],
+    verified: true,
+  }));
+  return summarize(method, evals, reference, routed.map(() => msPerInstance));
+}
