@@ -7,10 +7,16 @@ import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/comparison_table.ts";
 import { Dataset } from "../src/dataset.ts";
-import { compareMethods, defaultReference, evaluateSolutions } from "../src/evaluate_solutions.ts";
+import {
+  compareMethods,
+  defaultReference,
+  evaluateSolutions,
+  type SolutionSource,
+} from "../src/evaluate_solutions.ts";
 import { UsageError } from "../src/errors.ts";
 import { readInput } from "../src/read_text.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
+import { modelSources } from "../src/hybrid/model_sources.ts";
 import { intArg, positiveArg } from "./_parse.ts";
 import { METHODS, solveWithProgress } from "./solve.ts";
 
@@ -23,11 +29,18 @@ export function compareCommand(): SubCommand {
     .option("--reference <method>", "reference method (default: milp, else lp)")
     .option("--time-limit <s>", "milp: seconds per instance", positiveArg)
     .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
+    .option(
+      "--model <dir>",
+      "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--model-samples <n>", "N of the models' best-of-N row (1 = greedy only)", intArg, 32)
     .option("--save <dir>", "also write each method's solutions to <dir>/<method>.jsonl")
     .option("--json", "print the summary as JSON instead of a table", false)
     .addHelpText(
       "after",
-      "\nExample:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30",
+      "\nExamples:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30\n  keiro gen te --count 50 --seed 99 | keiro compare --methods sp,greedy,milp --model runs/demo",
     )
     .action(async (o) => {
       const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
@@ -38,9 +51,10 @@ export function compareCommand(): SubCommand {
         );
       }
       const reference = o.reference ?? defaultReference(methods);
-      using ds = await Dataset.parse(await readInput(o.input));
+      const input = await readInput(o.input);
+      using ds = await Dataset.parse(input);
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
-      const sources = [];
+      const sources: SolutionSource[] = [];
       for (const m of methods as (typeof METHODS[number])[]) {
         const sink = o.save ? await openOutput(`${o.save}/${m}.jsonl`) : undefined;
         const text = await solveWithProgress(
@@ -49,6 +63,13 @@ export function compareCommand(): SubCommand {
           sink,
         );
         sources.push({ name: m, text });
+      }
+      if (o.model.length) {
+        // model rows go before the exact methods (the reference stays last when listed last)
+        const at = sources.findIndex((src) => src.name === "milp" || src.name === "lp");
+        const models = await modelSources(o.model, ds, input, o.input ?? "stdin", o.modelSamples);
+        for (const m of models) if (o.save) await writeOutput(`${o.save}/${m.name}.jsonl`, m.text);
+        sources.splice(at < 0 ? sources.length : at, 0, ...models);
       }
       const rows = compareMethods(await evaluateSolutions(ds, sources), reference);
       await writeOutput(undefined, formatComparison(rows, reference, o.json));

@@ -13,7 +13,9 @@ import {
   evaluateSolutions,
   type SolutionSource,
 } from "../src/evaluate_solutions.ts";
+import { modelSources } from "../src/hybrid/model_sources.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
+import { intArg } from "./_parse.ts";
 import { writeOutput } from "../src/write_output.ts";
 
 /** The `eval` command. */
@@ -23,6 +25,13 @@ export function evalCommand(): SubCommand {
     .argument("[solutions...]", "solution files (default stdin); a file may hold several methods")
     .requiredOption("--instances <file>", "the instances the solutions route (JSONL)")
     .option("--reference <method>", "method whose MLU is the reference (default: milp, else lp)")
+    .option(
+      "--model <dir>",
+      "also route the instances with a trained keiro model (repeatable; no stdin is read when only models are given)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option("--model-samples <n>", "N of the models' best-of-N method (1 = greedy only)", intArg, 32)
     .option("--json", "print the summary as JSON instead of a table", false)
     .option("--per-instance", "print one JSONL evaluation per solution instead of a summary", false)
     .option("--edge-loads", "with --per-instance: include the load on every edge", false)
@@ -32,10 +41,14 @@ export function evalCommand(): SubCommand {
       "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json",
     )
     .action(async (files, o) => {
-      using ds = await Dataset.parse(await readTextFile(o.instances));
+      const instances = await readTextFile(o.instances);
+      using ds = await Dataset.parse(instances);
       const sources: SolutionSource[] = files.length
         ? await Promise.all(files.map(async (f) => ({ name: f, text: await readTextFile(f) })))
+        : o.model.length
+        ? []
         : [{ name: "stdin", text: await readInput() }];
+      sources.push(...await modelSources(o.model, ds, instances, o.instances, o.modelSamples));
       const evals = await evaluateSolutions(ds, sources, o.edgeLoads);
       if (o.perInstance || o.edgeLoads) {
         const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));

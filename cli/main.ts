@@ -12,7 +12,9 @@ import { compareCommand } from "./compare.ts";
 import { evalCommand } from "./eval.ts";
 import { genCommand } from "./gen.ts";
 import { importCommand } from "./import.ts";
+import { routeCommand } from "./route.ts";
 import { solveCommand } from "./solve.ts";
+import { trainCommand } from "./train.ts";
 
 /** Builds the program with every subcommand. */
 export function program(): Command {
@@ -21,7 +23,17 @@ export function program(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", "\nExample:\n  keiro gen te --count 20 --commodities 20 | keiro compare");
-  for (const c of [genCommand(), importCommand(), solveCommand(), evalCommand(), compareCommand()]) {
+  for (
+    const c of [
+      genCommand(),
+      importCommand(),
+      solveCommand(),
+      evalCommand(),
+      compareCommand(),
+      trainCommand(),
+      routeCommand(),
+    ]
+  ) {
     p.addCommand(c);
   }
   const strict = (c: Command) => {

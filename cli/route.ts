@@ -1,0 +1,71 @@
+/**
+ * `keiro route`: route TE instances with a trained hybrid model (greedy decode or best-of-N).
+ * @module
+ */
+
+import { Command, InvalidArgumentError } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { Dataset } from "../src/dataset.ts";
+import { UsageError } from "../src/errors.ts";
+import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
+import { readInput } from "../src/read_text.ts";
+import { writeOutput } from "../src/write_output.ts";
+import { intArg, positiveArg } from "./_parse.ts";
+
+function _topP(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) {
+    throw new InvalidArgumentError(`expected a number in (0, 1], got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function _samples(v: string): number {
+  const n = intArg(v);
+  if (n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** The `route` command. */
+export function routeCommand(): SubCommand {
+  return new Command("route")
+    .description("route TE instances (JSONL) with a trained keiro model; one solution per instance")
+    .argument("[instances]", "instances file (JSONL); default stdin")
+    .requiredOption(
+      "--model <dir>",
+      "a run directory of keiro train (its best/ checkpoint) or a checkpoint directory",
+    )
+    .option("--samples <n>", "best of the greedy decode and n − 1 samples (method keiro-best<n>)", _samples)
+    .option("--greedy", "greedy decode only (method keiro; the default)", false)
+    .option(
+      "--temperature <t>",
+      "sampling temperature (default: the run's sampling_temperature)",
+      positiveArg,
+    )
+    .option("--top-p <p>", "nucleus sampling threshold (default: the run's eval_top_p)", _topP)
+    .option("--seed <n>", "sampling seed", intArg, 0)
+    .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  keiro gen te --count 20 --seed 7 | keiro route --model runs/demo > keiro.jsonl\n  keiro route --model runs/demo --samples 32 test.jsonl | keiro eval --instances test.jsonl",
+    )
+    .action(async (file, o) => {
+      if (o.greedy && o.samples !== undefined && o.samples > 1) {
+        throw new UsageError("--greedy and --samples > 1 exclude each other");
+      }
+      const text = await readInput(file);
+      using ds = await Dataset.parse(text);
+      const opened = await openModel(o.model);
+      try {
+        const out = await routeWithModel(opened, ds, text, file ?? "stdin", {
+          samples: o.greedy ? 1 : o.samples ?? 1,
+          temperature: o.temperature,
+          top_p: o.topP,
+          seed: o.seed,
+        });
+        await writeOutput(o.output, out);
+      } finally {
+        opened.model.close();
+      }
+    });
+}

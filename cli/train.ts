@@ -1,0 +1,69 @@
+/**
+ * `keiro train`: train the hybrid GCN + Teal model (docs/hybrid.md) from a config.
+ * @module
+ */
+
+import { join } from "node:path";
+import { Command } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { UsageError } from "../src/errors.ts";
+import { type HybridConfig, loadConfig } from "../src/hybrid/config.ts";
+import { train } from "../src/hybrid/train.ts";
+import { writeOutput } from "../src/write_output.ts";
+import { intArg } from "./_parse.ts";
+
+/** The `train` command. */
+export function trainCommand(): SubCommand {
+  return new Command("train")
+    .description(
+      "train the hybrid GCN + Teal router: MILP labels, supervised phase, RL phase, test evaluation",
+    )
+    .option(
+      "-c, --config <file>",
+      "training config (JSON; keys of the seed's hybrid_base.json accepted as they are)",
+    )
+    .requiredOption(
+      "--out <dir>",
+      "run directory: config.json, data/, metrics.{jsonl,csv}, last/, best/, test.json",
+    )
+    .option("--train <file>", "training instances (JSONL) instead of generating num_train_data")
+    .option("--val <file>", "validation instances (JSONL) instead of generating num_val_data")
+    .option("--test <file>", "test instances (JSONL) instead of generating num_test_data")
+    .option("--resume", "continue <out>/last (config: --config, else <out>/config.json)", false)
+    .option("--seed <n>", "override the config's seed", intArg)
+    .option("--threads <n>", "override the config's threads (0 = all cores)", intArg)
+    .option("--epochs <n>", "override the config's max_epochs (RL epochs)", intArg)
+    .option("-q, --quiet", "no per-epoch lines on stderr", false)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  keiro train --config configs/demo.json --out runs/demo\n  keiro train --out runs/demo --resume --epochs 40\n\nCtrl-C finishes the current step, saves <out>/last and exits; --resume continues it.",
+    )
+    .action(async (o) => {
+      if (!o.config && !o.resume) throw new UsageError("--config <file> is required (except with --resume)");
+      const overrides: Partial<HybridConfig> = { seed: o.seed, threads: o.threads, max_epochs: o.epochs };
+      const { config, warnings } = await loadConfig(o.config ?? join(o.out, "config.json"), overrides, {
+        resolved: !o.config,
+      });
+      for (const w of warnings) console.error(`warning: ${w}`);
+      const log = o.quiet ? undefined : (line: string) => console.error(line);
+      const result = await train({
+        config,
+        out: o.out,
+        files: { train: o.train, val: o.val, test: o.test },
+        resume: o.resume,
+        log,
+      });
+      if (result.interrupted) {
+        console.error(
+          `stopped after ${result.epochs} complete epochs; resume with: keiro train --out ${o.out} --resume`,
+        );
+        Deno.exit(130);
+      }
+      console.error(
+        `test set (${result.test!.instances} instances, checkpoint ${result.test!.checkpoint}, epoch ${
+          result.test!.epoch
+        }):`,
+      );
+      await writeOutput(undefined, result.table!);
+    });
+}

@@ -1,0 +1,207 @@
+/**
+ * keiro train / route / compare --model, end to end through the CLI on a tiny NSFNET model.
+ * One short run is shared by the tests (they run in order).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { jsonl, keiro } from "./_cli.ts";
+import { resolveConfig } from "../src/hybrid/config.ts";
+
+const TINY = {
+  _comment: "tiny: a few seconds with the debug build",
+  expt_name: "tiny",
+  num_nodes: 14,
+  num_commodities: 3,
+  hidden_dim: 8,
+  num_layers: 1,
+  dropout_rate: 0,
+  policy_head_mlp_layers: 1,
+  value_head_mlp_layers: 1,
+  two_phase_training: true,
+  supervised_epochs: 1,
+  max_epochs: 1,
+  batch_size: 4,
+  rl_samples_per_instance: 2,
+  num_train_data: 8,
+  num_val_data: 4,
+  num_test_data: 4,
+  eval_samples: 3,
+  milp_time_limit: 5,
+  seed: 5,
+  threads: 2,
+};
+
+const dir = await Deno.makeTempDir({ prefix: "keiro-hybrid-test-" });
+const configPath = join(dir, "tiny.json");
+await Deno.writeTextFile(configPath, JSON.stringify(TINY));
+const run = join(dir, "run");
+
+/** Numbers of a metrics row are finite (null only for columns not measured that epoch). */
+function assertFiniteRow(row: Record<string, unknown>, nullable: string[]): void {
+  for (const [k, v] of Object.entries(row)) {
+    if (v === null) assert.ok(nullable.includes(k), `${k} is null in ${JSON.stringify(row)}`);
+    else if (typeof v === "number") assert.ok(Number.isFinite(v), `${k} = ${v}`);
+  }
+}
+
+Deno.test("train: a tiny config trains both phases and writes config, metrics, checkpoints, test.json", async () => {
+  const r = await keiro(["train", "--config", configPath, "--out", run]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /keiro-best3/);
+  assert.match(r.stderr, /labelling 8 train instances/);
+  const cfg = JSON.parse(await Deno.readTextFile(join(run, "config.json")));
+  assert.deepEqual(cfg, JSON.parse(JSON.stringify(resolveConfig(TINY, configPath).config)));
+  const rows = jsonl(await Deno.readTextFile(join(run, "metrics.jsonl")));
+  assert.deepEqual(rows.map((x) => [x.epoch, x.phase]), [[1, "supervised"], [2, "rl"]]);
+  for (
+    const k of [
+      "loss",
+      "val_ratio",
+      "val_worst",
+      "val_complete_pct",
+      "val_best_ratio",
+      "samples_per_s",
+      "lr",
+      "wall_s",
+      "epoch_s",
+    ]
+  ) {
+    for (const row of rows) assert.ok(k in row, `${k} missing from epoch ${row.epoch}`);
+  }
+  for (const k of ["reward_mean", "mlu_mean", "entropy", "explained_variance", "critic_loss", "baseline"]) {
+    assert.equal(typeof rows[1][k], "number", `rl epoch: ${k}`);
+  }
+  rows.forEach((row) =>
+    assertFiniteRow(row, ["baseline", "val_best_ratio", "val_best_worst", "val_best_complete_pct"])
+  );
+  for (const row of rows) {
+    assert.ok(
+      (row.val_ratio as number) >= 0 && (row.val_ratio as number) <= 1 + 1e-9,
+      `ratio ${row.val_ratio}`,
+    );
+  }
+  const csv = (await Deno.readTextFile(join(run, "metrics.csv"))).trim().split("\n");
+  assert.equal(csv.length, 3);
+  assert.ok(csv[0].startsWith("epoch,phase,"));
+  for (const ck of ["last", "best"]) {
+    for (
+      const f of ["model.json", "weights.safetensors", "optimizer.safetensors", "config.json", "state.json"]
+    ) {
+      assert.ok((await Deno.stat(join(run, ck, f))).isFile, `${ck}/${f}`);
+    }
+  }
+  const state = JSON.parse(await Deno.readTextFile(join(run, "last", "state.json")));
+  assert.equal(state.epoch, 2);
+  assert.equal(state.finished, true);
+  const test = JSON.parse(await Deno.readTextFile(join(run, "test.json")));
+  assert.deepEqual(test.methods.map((m: { method: string }) => m.method), ["keiro", "keiro-best3", "milp"]);
+  assert.equal(test.instances, 4);
+  const [greedy, best, milp] = test.methods;
+  assert.equal(milp.mean_ratio, 1);
+  assert.ok(best.mean_ratio >= greedy.mean_ratio - 1e-12, "best-of includes the greedy decode");
+  for (const split of ["train", "val", "test"]) {
+    const insts = jsonl<{ milp: { paths: number[][]; mlu: number } }>(
+      await Deno.readTextFile(join(run, "data", `${split}.jsonl`)),
+    );
+    assert.ok(insts.every((i) => i.milp.paths.length === 3 && i.milp.mlu > 0), split);
+  }
+});
+
+Deno.test("train --resume continues the epoch counter without relabelling", async () => {
+  const r = await keiro(["train", "--out", run, "--resume", "--epochs", "2", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /labelling/);
+  const rows = jsonl(await Deno.readTextFile(join(run, "metrics.jsonl")));
+  assert.deepEqual(rows.map((x) => [x.epoch, x.phase, x.phase_epoch]), [[1, "supervised", 1], [2, "rl", 1], [
+    3,
+    "rl",
+    2,
+  ]]);
+  assert.equal(JSON.parse(await Deno.readTextFile(join(run, "config.json"))).max_epochs, 2);
+  const again = await keiro(["train", "--config", configPath, "--out", run]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already holds a training run/);
+});
+
+Deno.test("route: complete paths whose MLU the evaluator confirms; best-of-N never worse", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const inst = await Deno.readTextFile(instPath);
+  const greedy = await keiro(["route", "--model", run, instPath]);
+  assert.equal(greedy.code, 0, greedy.stderr);
+  const best = await keiro(["route", "--model", join(run, "last"), "--samples", "4", "--seed", "3"], inst);
+  assert.equal(best.code, 0, best.stderr);
+  const g = jsonl<{ method: string; mlu: number; complete: boolean; paths: number[][]; time_ms: number }>(
+    greedy.stdout,
+  );
+  const b = jsonl<{ method: string; mlu: number; complete: boolean }>(best.stdout);
+  assert.equal(g.length, 4);
+  assert.ok(g.every((s) => s.method === "keiro" && s.time_ms >= 0 && s.paths.length === 3));
+  assert.ok(b.every((s, i) => s.method === "keiro-best4" && s.mlu <= g[i].mlu + 1e-12));
+  const ev = await keiro(["eval", "--instances", instPath, "--per-instance"], greedy.stdout + best.stdout);
+  assert.equal(ev.code, 0, ev.stderr);
+  const evals = jsonl<{ method: string; mlu: number; complete: boolean }>(ev.stdout);
+  const sols = [...g, ...b];
+  evals.forEach((e, i) => {
+    assert.equal(e.complete, sols[i].complete, `complete ${i}`);
+    assert.ok(e.complete, `instance ${i % 4} of ${e.method} complete (masks guarantee it)`);
+    assert.ok(Math.abs(e.mlu - sols[i].mlu) <= 1e-9 * Math.max(1, e.mlu), `mlu ${e.mlu} vs ${sols[i].mlu}`);
+  });
+});
+
+Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const r = await keiro([
+    "compare",
+    "--input",
+    instPath,
+    "--methods",
+    "sp,milp",
+    "--model",
+    run,
+    "--model-samples",
+    "3",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout).methods as { method: string; complete_pct: number }[];
+  assert.deepEqual(rows.map((m) => m.method), ["sp", "keiro", "keiro-best3", "milp"]);
+});
+
+Deno.test("route: instances of another size are an input error naming the line (exit 2)", async () => {
+  const other = (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout;
+  const r = await keiro(["route", "--model", run], other);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /line 1: commodities: the model routes instances with 3 commodities, got 5/);
+  const grid =
+    (await keiro(["gen", "te", "--topology", "grid", "--nodes", "9", "--count", "1", "--commodities", "3"]))
+      .stdout;
+  const g = await keiro(["route", "--model", run], grid);
+  assert.equal(g.code, 2);
+  assert.match(g.stderr, /line 1: nodes: the model routes instances with 14 nodes, got 9/);
+  const none = await keiro(["route", "--model", dir], other);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /not a keiro run or checkpoint directory/);
+});
+
+Deno.test("train: config errors exit 2 naming the key and the file", async () => {
+  const bad = join(dir, "bad.json");
+  await Deno.writeTextFile(bad, JSON.stringify({ ...TINY, hiden_dim: 8 }));
+  const r = await keiro(["train", "--config", bad, "--out", join(dir, "bad-run")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.json: unknown config key "hiden_dim".*did you mean "hidden_dim"/);
+  await Deno.writeTextFile(bad, JSON.stringify({ ...TINY, rl_algorithm: "sac" }));
+  const t = await keiro(["train", "--config", bad, "--out", join(dir, "bad-run")]);
+  assert.equal(t.code, 2);
+  assert.match(t.stderr, /rl_algorithm must be one of/);
+  const n = await keiro(["train", "--out", join(dir, "bad-run")]);
+  assert.equal(n.code, 2);
+  assert.match(n.stderr, /--config <file> is required/);
+  const five = join(dir, "five.jsonl");
+  await Deno.writeTextFile(five, (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout);
+  const mism = await keiro(["train", "--config", configPath, "--out", join(dir, "mism"), "--train", five]);
+  assert.equal(mism.code, 2);
+  assert.match(
+    mism.stderr,
+    /five\.jsonl: line 1: commodities: the model routes instances with 3 commodities, got 5/,
+  );
+});
