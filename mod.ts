@@ -13,3 +13,8 @@ export * from "./src/summarize.ts";
 export * from "./src/evaluate_solutions.ts";
 export * from "./src/comparison_table.ts";
 export type * from "./src/topology.ts";
+export * from "./src/hybrid/config.ts";
+export * from "./src/hybrid/model.ts";
+export * from "./src/hybrid/train.ts";
+export * from "./src/hybrid/route_with_model.ts";
+export * from "./src/hybrid/model_sources.ts";
