@@ -18,6 +18,7 @@ pass computes (C or 1), H = hidden_dim, D = largest out-degree.
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -469,7 +470,7 @@ def main(argv=None):
     t0 = None
     for step in range(args.warmup + args.steps):
         if step == args.warmup:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
         g = get_batch(step)
         if args.mode == "train":
             mlu, complete, _ = train_step(model, opt, g, cfg, gen)
@@ -479,6 +480,7 @@ def main(argv=None):
             mlus.append(mlu)
             completes.append(complete)
     seconds = time.perf_counter() - (t0 if t0 is not None else time.perf_counter())
+    cpu_seconds = time.process_time() - c0 if t0 is not None else 0.0
     mlu = torch.cat(mlus) if mlus else torch.zeros(0, dtype=torch.float64)
     complete = torch.cat(completes) if completes else torch.zeros(0, dtype=torch.bool)
     result = {
@@ -489,6 +491,9 @@ def main(argv=None):
         "samples": args.samples,
         "steps": args.steps,
         "seconds": round(seconds, 4),
+        "cpu_seconds": round(cpu_seconds, 4),   # process CPU time of the timed steps (all threads)
+        "load_avg_1m": round(os.getloadavg()[0], 2),  # the machine's load at the end (others' jobs)
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),  # PASSIVE matters on a shared machine
     }
     if args.mode == "train":
         result["episodes_per_s"] = round(args.batch * args.samples * args.steps / seconds, 3) if seconds else None
