@@ -1,14 +1,17 @@
-//! Batch normalisation over rows, written with plain tensor ops so that it has a backward pass.
+//! Batch normalisation layer over rows: parameters `γ`, `β`, running statistics, and the fused op
+//! [`crate::op_batch_norm`].
 //!
 //! Training: `y = γ ⊙ (x − μ_B) / √(σ²_B + ε) + β` with the batch statistics of `x` `[R, H]`, and the
 //! running statistics updated with momentum 0.1; inference uses the running statistics.
 
+use std::sync::{Arc, Mutex};
+
 use candle_core::{DType, Device, Tensor};
 
 use crate::error::Result;
+use crate::op_batch_norm::{batch_norm, Stats};
 use crate::param_store::{ParamStore, Weights};
 
-const EPS: f64 = 1e-5;
 const MOMENTUM: f64 = 0.1;
 
 /// A batch-norm layer over the last dimension.
@@ -35,21 +38,20 @@ impl BatchNorm {
 
     /// `[R, H]` → `[R, H]`; `train` uses (and records) the batch statistics.
     pub fn forward(&self, ps: &ParamStore, w: &Weights, x: &Tensor, train: bool) -> Result<Tensor> {
-        let (mean, var) = if train {
-            let mean = x.mean_keepdim(0)?; // [1, H]
-            let var = x.broadcast_sub(&mean)?.sqr()?.mean_keepdim(0)?; // [1, H]
-            let keep = |id: usize, batch: &Tensor| -> Result<()> {
-                let updated = ((ps.get_buffer(id) * (1.0 - MOMENTUM))? + (batch.detach().squeeze(0)? * MOMENTUM)?)?;
-                ps.set_buffer(id, updated);
-                Ok(())
-            };
-            keep(self.mean, &mean)?;
-            keep(self.var, &var)?;
-            (mean, var)
+        let stats = if train {
+            Stats::Batch(Arc::new(Mutex::new(None)))
         } else {
-            (ps.get_buffer(self.mean).unsqueeze(0)?, ps.get_buffer(self.var).unsqueeze(0)?)
+            Stats::Fixed(Arc::new((ps.get_buffer(self.mean).to_vec1()?, ps.get_buffer(self.var).to_vec1()?)))
         };
-        let xhat = x.broadcast_sub(&mean)?.broadcast_div(&(var + EPS)?.sqrt()?)?;
-        Ok(xhat.broadcast_mul(w.get(self.gamma))?.broadcast_add(w.get(self.beta))?)
+        let y = batch_norm(x, w.get(self.gamma), w.get(self.beta), stats.clone())?;
+        if let Stats::Batch(out) = stats {
+            let (mean, var) = out.lock().unwrap_or_else(|e| e.into_inner()).take().expect("the forward pass records its statistics");
+            for (id, batch) in [(self.mean, mean), (self.var, var)] {
+                let old = ps.get_buffer(id).to_vec1::<f32>()?;
+                let new: Vec<f32> = old.iter().zip(&batch).map(|(o, b)| (1.0 - MOMENTUM as f32) * o + MOMENTUM as f32 * b).collect();
+                ps.set_buffer(id, Tensor::from_vec(new, batch.len(), &Device::Cpu)?);
+            }
+        }
+        Ok(y)
     }
 }

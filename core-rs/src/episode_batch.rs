@@ -41,6 +41,9 @@ pub struct EpisodeBatch<'a> {
     pub slot_link: Tensor,
     /// Flat `[N·V]` index of (row, head) in each slot (`N·V` = padding), for node actions.
     pub slot_node: Tensor,
+    /// `hops[e][k][v]`: hop distance from `v` to commodity `k`'s destination, divided by `V`
+    /// (1 when unreachable).
+    pub hops: Vec<Vec<Vec<f32>>>,
 }
 
 impl<'a> EpisodeBatch<'a> {
@@ -48,7 +51,8 @@ impl<'a> EpisodeBatch<'a> {
     pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, v: usize, c: usize) -> Result<EpisodeBatch<'a>> {
         let b = episodes.len();
         let d = episodes.iter().flat_map(|(_, g)| g.out.iter().map(|o| o.len())).max().unwrap_or(0).max(1);
-        let (mut links, mut caps, mut cap_feat, mut link_offset, mut max_cap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut links, mut caps, mut cap_feat, mut link_offset, mut max_cap) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut slot_link, mut slot_node) = (Vec::with_capacity(b * v * d), Vec::with_capacity(b * v * d));
         for (e, (inst, g)) in episodes.iter().enumerate() {
             if inst.num_nodes != v || inst.commodities.len() != c {
@@ -86,6 +90,15 @@ impl<'a> EpisodeBatch<'a> {
         let slot_link = pad(slot_link, m as u32);
         let slot_node = pad(slot_node, (b * v * v) as u32);
         let cpu = &Device::Cpu;
+        let hops = episodes
+            .iter()
+            .map(|(inst, g)| {
+                inst.commodities
+                    .iter()
+                    .map(|c| g.hops_to(c.dst, |_| true).into_iter().map(|h| h.map_or(1.0, |h| h as f32 / v as f32)).collect())
+                    .collect()
+            })
+            .collect();
         let (insts, graphs) = episodes.into_iter().unzip();
         Ok(EpisodeBatch {
             insts,
@@ -102,6 +115,7 @@ impl<'a> EpisodeBatch<'a> {
             d,
             slot_link: Tensor::from_vec(slot_link, b * v * d, cpu)?,
             slot_node: Tensor::from_vec(slot_node, b * v * d, cpu)?,
+            hops,
         })
     }
 

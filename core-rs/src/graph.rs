@@ -65,6 +65,23 @@ impl Graph {
         out.binary_search_by_key(&v, |&l| self.links[l].dst).ok().map(|k| out[k])
     }
 
+    /// Hop distance from every node to `t` over the links `allowed` accepts (`None`: unreachable).
+    pub fn hops_to(&self, t: usize, allowed: impl Fn(usize) -> bool) -> Vec<Option<usize>> {
+        let mut dist = vec![None; self.num_nodes];
+        dist[t] = Some(0);
+        let mut queue = VecDeque::from([t]);
+        while let Some(x) = queue.pop_front() {
+            for &l in &self.inc[x] {
+                let y = self.links[l].src;
+                if dist[y].is_none() && allowed(l) {
+                    dist[y] = dist[x].map(|d| d + 1);
+                    queue.push_back(y);
+                }
+            }
+        }
+        dist
+    }
+
     /// Which nodes can be reached from `s`.
     pub fn reachable_from(&self, s: usize) -> Vec<bool> {
         let mut seen = vec![false; self.num_nodes];
@@ -87,30 +104,14 @@ impl Graph {
     pub fn bfs_path(&self, s: usize, t: usize, allowed: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
         // BFS backwards from t gives hop distances to t; then walk forwards from s always taking
         // the smallest-id neighbour one hop closer: the lexicographically smallest shortest path.
-        let mut dist = vec![usize::MAX; self.num_nodes];
-        dist[t] = 0;
-        let mut queue = VecDeque::from([t]);
-        while let Some(v) = queue.pop_front() {
-            if v == s {
-                break;
-            }
-            for &l in &self.inc[v] {
-                let u = self.links[l].src;
-                if dist[u] == usize::MAX && allowed(l) {
-                    dist[u] = dist[v] + 1;
-                    queue.push_back(u);
-                }
-            }
-        }
-        if dist[s] == usize::MAX {
-            return None;
-        }
+        let dist = self.hops_to(t, &allowed);
+        dist[s]?;
         let mut path = vec![s];
         let mut u = s;
         while u != t {
             let next = self.out[u]
                 .iter()
-                .find(|&&l| allowed(l) && dist[self.links[l].dst] != usize::MAX && dist[self.links[l].dst] + 1 == dist[u])
+                .find(|&&l| allowed(l) && dist[self.links[l].dst].is_some_and(|d| Some(d + 1) == dist[u]))
                 .map(|&l| self.links[l].dst)
                 .expect("BFS distances are consistent");
             path.push(next);

@@ -86,7 +86,7 @@ impl ModelConfig {
         if c.num_nodes < 2 || c.num_commodities < 1 {
             return bad(format!("needs num_nodes ≥ 2 and num_commodities ≥ 1, got {} and {}", c.num_nodes, c.num_commodities));
         }
-        if c.hidden_dim < 2 || c.hidden_dim % 2 != 0 {
+        if c.hidden_dim < 2 || !c.hidden_dim.is_multiple_of(2) {
             return bad(format!("hidden_dim must be an even number ≥ 2, got {}", c.hidden_dim));
         }
         if !(0.0..1.0).contains(&c.dropout_rate) {

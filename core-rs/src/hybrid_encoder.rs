@@ -2,8 +2,8 @@
 //! usage link embeddings, then residual gated GCN layers.
 //!
 //! ```text
-//! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v]]     [N·Cs, H]   (each half H/2)
-//! e⁰ = [W_c·cap ‖ W_u·[util, util_after]]           [M·Cs, H]
+//! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v, hops_v]]     [N·Cs, H]   (each half H/2)
+//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU)]]   [M·Cs, H]
 //! ```
 //!
 //! `Cs` commodities are encoded side by side (they share nothing but the weights and the batch
@@ -24,9 +24,10 @@ pub struct EncoderInput {
     pub cs: usize,
     /// Role of each (node row, commodity): 0 none, 1 source, 2 destination, `[N·Cs]` u32.
     pub roles: Tensor,
-    /// `[d_k, pending out, pending in] / max capacity`, `[N·Cs, 3]`.
+    /// `[d_k, pending out, pending in] / max capacity` and the hop distance to the commodity's
+    /// destination / V, `[N·Cs, 4]`.
     pub node_x: Tensor,
-    /// `[load / c, (load + d_k) / c]`, `[M·Cs, 2]`.
+    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU)]`, `[M·Cs, 3]`.
     pub usage_x: Tensor,
 }
 
@@ -47,9 +48,9 @@ impl HybridEncoder {
         let half = h / 2;
         Ok(HybridEncoder {
             role: ps.uniform("encoder.role_embedding", &[3, half], 1.0)?,
-            demand: Linear::new(ps, "encoder.demand_embedding", 3, half)?,
+            demand: Linear::new(ps, "encoder.demand_embedding", 4, half)?,
             capacity: Linear::new(ps, "encoder.capacity_embedding", 1, half)?,
-            usage: Linear::new(ps, "encoder.usage_embedding", 2, half)?,
+            usage: Linear::new(ps, "encoder.usage_embedding", 3, half)?,
             layers: (0..num_layers).map(|i| GatedGcnLayer::new(ps, &format!("encoder.layer{i}"), h, mean)).collect::<Result<_>>()?,
             h,
         })

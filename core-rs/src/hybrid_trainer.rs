@@ -207,7 +207,11 @@ impl Trainer {
     fn _graphs(&self, data: &[Instance], indices: &[usize]) -> Result<Vec<Graph>> {
         indices
             .iter()
-            .map(|&i| data.get(i).map(Graph::new).ok_or_else(|| Error::Usage(format!("instance index {i} out of range ({} instances)", data.len()))))
+            .map(|&i| {
+                data.get(i)
+                    .map(Graph::new)
+                    .ok_or_else(|| Error::Usage(format!("instance index {i} out of range ({} instances)", data.len())))
+            })
             .collect()
     }
 
@@ -268,8 +272,7 @@ impl Trainer {
         let mut rng = Rng::new(r.seed);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, train: true, dropout: 0.0, track: true, edge_loss: false };
         let first = rollout(&self.model, &b, &Decisions::Policy(vec![Choice::Sample; ne]), &opt, &mut rng)?;
-        let rewards: Vec<f64> =
-            (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
+        let rewards: Vec<f64> = (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
         let values: Vec<f64> = first.value.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect();
         let mut adv: Vec<f64> = match r.algorithm {
             Algorithm::ReinforceBaseline => rewards.iter().map(|x| x - r.baseline).collect(),
@@ -298,7 +301,8 @@ impl Trainer {
                     let clipped = ratio.clamp(1.0 - r.ppo_epsilon, 1.0 + r.ppo_epsilon)?;
                     let surr = (&ratio * &step_adv)?.minimum(&(clipped * &step_adv)?)?;
                     let rv: Vec<f32> = ratio.to_vec1()?;
-                    clip_frac = _mean(&rv.iter().map(|&x| if (x as f64 - 1.0).abs() > r.ppo_epsilon { 1.0 } else { 0.0 }).collect::<Vec<_>>());
+                    clip_frac =
+                        _mean(&rv.iter().map(|&x| if (x as f64 - 1.0).abs() > r.ppo_epsilon { 1.0 } else { 0.0 }).collect::<Vec<_>>());
                     kl = _mean(&rv.iter().map(|&x| (x as f64 - 1.0) - (x as f64).ln()).collect::<Vec<_>>());
                     (surr.sum_all()? / ne as f64)?.neg()?
                 }
@@ -355,7 +359,9 @@ impl Trainer {
             let ro = rollout(&self.model, &b, &Decisions::Policy(choices), &opt, &mut rng)?;
             let ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
             for (i, &idx) in chunk.iter().enumerate() {
-                let best = (i * s..(i + 1) * s).min_by(|&a, &b| (ro.incomplete[a], ro.mlu[a]).partial_cmp(&(ro.incomplete[b], ro.mlu[b])).expect("finite MLU")).expect("s ≥ 1");
+                let best = (i * s..(i + 1) * s)
+                    .min_by(|&a, &b| (ro.incomplete[a], ro.mlu[a]).partial_cmp(&(ro.incomplete[b], ro.mlu[b])).expect("finite MLU"))
+                    .expect("s ≥ 1");
                 out.push(json!({
                     "id": data[idx].id,
                     "mlu": ro.mlu[best],

@@ -112,7 +112,30 @@ pub fn solve_milp(inst: &Instance, graph: &Graph, start: &[Vec<usize>], opts: &M
     } else {
         start.to_vec()
     };
-    Ok(MilpSolution { paths, optimal, bound: if bound.is_finite() { bound.max(0.0) } else { 0.0 } })
+    Ok(MilpSolution { paths: _canonical(inst, graph, paths), optimal, bound: if bound.is_finite() { bound.max(0.0) } else { 0.0 } })
+}
+
+/// Replaces each path, in commodity order, by the lexicographically smallest fewest-hop path whose
+/// links stay within the routing's own MLU. The MLU does not change, but the many equally optimal
+/// routings (commodities off the bottleneck may wander) collapse into one canonical choice — what a
+/// model imitating the MILP can learn.
+fn _canonical(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    let mut load = vec![0.0f64; graph.links.len()];
+    let links: Vec<Vec<usize>> = paths.iter().map(|p| graph.path_links(p).unwrap_or_default()).collect();
+    for (k, ls) in links.iter().enumerate() {
+        ls.iter().for_each(|&l| load[l] += inst.commodities[k].demand);
+    }
+    let mlu = load.iter().zip(&graph.links).map(|(x, l)| x / l.capacity).fold(0.0, f64::max);
+    for (k, c) in inst.commodities.iter().enumerate() {
+        let Some(old) = graph.path_links(&paths[k]) else { continue };
+        old.iter().for_each(|&l| load[l] -= c.demand);
+        let fits = |l: usize| (load[l] + c.demand) / graph.links[l].capacity <= mlu * (1.0 + 1e-9);
+        if let Some(p) = graph.bfs_path(c.src, c.dst, fits) {
+            paths[k] = p;
+        }
+        graph.path_links(&paths[k]).unwrap_or_default().iter().for_each(|&l| load[l] += c.demand);
+    }
+    paths
 }
 
 /// Follows the chosen links of one commodity from `src` to `dst`.

@@ -24,8 +24,12 @@ impl Linear {
     }
 
     /// `[R, in]` → `[R, out]`.
+    ///
+    /// The bias enters as the outer product `1_R bᵀ` so that its gradient is a matrix product
+    /// (candle's backward of a row broadcast is a slow, single-threaded reduction).
     pub fn forward(&self, w: &Weights, x: &Tensor) -> Result<Tensor> {
-        Ok(x.matmul(&w.get(self.w).t()?)?.broadcast_add(w.get(self.b))?)
+        let ones = Tensor::ones((x.dim(0)?, 1), x.dtype(), x.device())?; // [R, 1]
+        Ok((x.matmul(&w.get(self.w).t()?)? + ones.matmul(&w.get(self.b).unsqueeze(0)?)?)?)
     }
 }
 
@@ -41,7 +45,8 @@ impl Mlp {
         let mut dims = vec![inp];
         dims.extend(std::iter::repeat_n(hidden, layers));
         dims.push(out);
-        let layers = dims.windows(2).enumerate().map(|(i, d)| Linear::new(ps, &format!("{name}.{i}"), d[0], d[1])).collect::<Result<_>>()?;
+        let layers =
+            dims.windows(2).enumerate().map(|(i, d)| Linear::new(ps, &format!("{name}.{i}"), d[0], d[1])).collect::<Result<_>>()?;
         Ok(Mlp { layers })
     }
 

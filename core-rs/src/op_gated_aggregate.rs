@@ -84,8 +84,8 @@ fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
     }
 }
 
-/// Per node: the aggregated message and (mean) the gate sum, `[N, W]` each.
-fn _forward<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> (Vec<T>, Vec<T>) {
+/// Per node: the aggregated message `[N, W]`.
+fn _forward<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let n = ix.num_nodes;
     let mut out = vec![T::zero(); n * w];
     let mut den = vec![T::zero(); if mean { n * w } else { 0 }];
@@ -113,7 +113,7 @@ fn _forward<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, 
     } else {
         out.par_chunks_mut(w).enumerate().for_each(|(v, o)| work(v, o, &mut []));
     }
-    (out, den)
+    out
 }
 
 fn _storage<T: candle_core::WithDType>(v: Vec<T>) -> CpuStorage {
@@ -147,68 +147,83 @@ impl CustomOp2 for GatedAggregate {
             if w != w2 || m != op.index.num_links() || n != op.index.num_nodes {
                 candle_core::bail!("gated_aggregate: gates [{m}, {w}] and nodes [{n}, {w2}] do not match the link index");
             }
-            let (out, _) = _forward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, &op.index, w, op.mean);
+            let out = _forward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, &op.index, w, op.mean);
             Ok((_storage(out), Shape::from((n, w))))
         }
         _dispatch!(s1, run, self, s1, l1, s2, l2)
     }
 
-    fn bwd(&self, g: &Tensor, x: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        let grad = grad.contiguous()?;
-        let gg = g.apply_op3_no_bwd(x, &grad, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean, wrt_gate: true })?;
-        let gx = g.apply_op3_no_bwd(x, &grad, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean, wrt_gate: false })?;
-        Ok((Some(gg), Some(gx)))
+    fn bwd(&self, g: &Tensor, x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        // One fused kernel returns [∂g; ∂x] stacked by rows: [M + N, W].
+        let both =
+            g.apply_op3_no_bwd(x, &Tensor::cat(&[res, grad], 0)?, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean })?;
+        let m = self.index.num_links();
+        Ok((Some(both.narrow(0, 0, m)?), Some(both.narrow(0, m, self.index.num_nodes)?)))
     }
 }
 
-/// Backward of [`GatedAggregate`] with respect to the gates (`[M, W]`) or the node rows (`[N, W]`).
+/// Backward of [`GatedAggregate`]: from `g`, `x` and `[out; ∂out]` (`[2N, W]`) to `[∂g; ∂x]`.
 struct GatedAggregateGrad {
     index: Arc<LinkIndex>,
     mean: bool,
-    wrt_gate: bool,
 }
 
-fn _backward<T: Float + Send + Sync>(g: &[T], x: &[T], gr: &[T], ix: &LinkIndex, w: usize, mean: bool, wrt_gate: bool) -> Vec<T> {
-    let (out, den) = if mean { _forward(g, x, ix, w, true) } else { (Vec::new(), Vec::new()) };
-    if wrt_gate {
-        // d out[v] / d g[l] = σ'(g[l]) ⊙ (x[dst] − out[v]) / den[v]   (mean)   or σ'(g[l]) ⊙ x[dst]   (sum)
-        let mut grad = vec![T::zero(); ix.num_links() * w];
-        let mut starts: Vec<(usize, &mut [T])> = Vec::with_capacity(ix.num_nodes);
-        let mut rest = grad.as_mut_slice();
-        for v in 0..ix.num_nodes {
-            let (a, b) = rest.split_at_mut((ix.out_start[v + 1] - ix.out_start[v]) * w);
-            starts.push((v, a));
-            rest = b;
+/// ```text
+/// sum:  ∂g_l = ∂out_v ⊙ x_dst ⊙ σ'(g_l)                    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)
+/// mean: ∂g_l = ∂out_v ⊙ (x_dst − out_v)/den_v ⊙ σ'(g_l)    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)/den_src
+/// ```
+fn _backward<T: Float + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
+    let (n, m) = (ix.num_nodes, ix.num_links());
+    let (out, gr) = out_grad.split_at(n * w);
+    let mut sig = vec![T::zero(); m * w];
+    sig.par_chunks_mut(w).enumerate().for_each(|(l, s)| {
+        for c in 0..w {
+            s[c] = _sigmoid(g[l * w + c]);
         }
-        starts.into_par_iter().for_each(|(v, chunk)| {
-            let gv = &gr[v * w..(v + 1) * w];
-            for (k, l) in (ix.out_start[v]..ix.out_start[v + 1]).enumerate() {
-                let xj = &x[ix.dst[l] * w..(ix.dst[l] + 1) * w];
+    });
+    let eps = T::from(EPS).unwrap();
+    let mut den = vec![T::one(); if mean { n * w } else { 0 }];
+    if mean {
+        den.par_chunks_mut(w).enumerate().for_each(|(v, d)| {
+            d.iter_mut().for_each(|x| *x = eps);
+            for l in ix.out_start[v]..ix.out_start[v + 1] {
                 for c in 0..w {
-                    let s = _sigmoid(g[l * w + c]);
-                    let ds = s * (T::one() - s);
-                    let msg = if mean { (xj[c] - out[v * w + c]) / den[v * w + c] } else { xj[c] };
-                    chunk[k * w + c] = gv[c] * msg * ds;
+                    d[c] = d[c] + sig[l * w + c];
                 }
             }
         });
-        grad
-    } else {
-        // d out[src(l)] / d x[j] = σ(g[l]) / den[src(l)] over links l into j
-        let src_of = |l: usize| ix.out_start.partition_point(|&s| s <= l) - 1;
-        let mut grad = vec![T::zero(); ix.num_nodes * w];
-        grad.par_chunks_mut(w).enumerate().for_each(|(j, o)| {
-            for &l in &ix.inc[j] {
-                let v = src_of(l);
-                for c in 0..w {
-                    let s = _sigmoid(g[l * w + c]);
-                    let scale = if mean { s / den[v * w + c] } else { s };
-                    o[c] = o[c] + gr[v * w + c] * scale;
-                }
-            }
-        });
-        grad
     }
+    let mut grad = vec![T::zero(); (m + n) * w];
+    let (gg, gx) = grad.split_at_mut(m * w);
+    // ∂g: each node owns the contiguous block of its out-links.
+    let mut blocks: Vec<(usize, &mut [T])> = Vec::with_capacity(n);
+    let mut rest = gg;
+    for v in 0..n {
+        let (a, b) = rest.split_at_mut((ix.out_start[v + 1] - ix.out_start[v]) * w);
+        blocks.push((v, a));
+        rest = b;
+    }
+    blocks.into_par_iter().for_each(|(v, chunk)| {
+        for (k, l) in (ix.out_start[v]..ix.out_start[v + 1]).enumerate() {
+            let j = ix.dst[l];
+            for c in 0..w {
+                let s = sig[l * w + c];
+                let msg = if mean { (x[j * w + c] - out[v * w + c]) / den[v * w + c] } else { x[j * w + c] };
+                chunk[k * w + c] = gr[v * w + c] * msg * s * (T::one() - s);
+            }
+        }
+    });
+    let src_of = |l: usize| ix.out_start.partition_point(|&s| s <= l) - 1;
+    gx.par_chunks_mut(w).enumerate().for_each(|(j, o)| {
+        for &l in &ix.inc[j] {
+            let v = src_of(l);
+            for c in 0..w {
+                let scale = if mean { sig[l * w + c] / den[v * w + c] } else { sig[l * w + c] };
+                o[c] = o[c] + gr[v * w + c] * scale;
+            }
+        }
+    });
+    grad
 }
 
 impl CustomOp3 for GatedAggregateGrad {
@@ -236,8 +251,8 @@ impl CustomOp3 for GatedAggregateGrad {
             l3: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
             let ((m, w), (n, _)) = (_rows(l1)?, _rows(l2)?);
-            let g = _backward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, _slice::<T>(s3, l3)?, &op.index, w, op.mean, op.wrt_gate);
-            Ok((_storage(g), Shape::from((if op.wrt_gate { m } else { n }, w))))
+            let g = _backward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, _slice::<T>(s3, l3)?, &op.index, w, op.mean);
+            Ok((_storage(g), Shape::from((m + n, w))))
         }
         _dispatch!(s1, run, self, s1, l1, s2, l2, s3, l3)
     }
@@ -264,7 +279,7 @@ mod tests {
         for mean in [false, true] {
             let out = gated_aggregate(&g, &x, &ix, mean).unwrap().to_vec2::<f64>().unwrap();
             let links = [(0, 1), (0, 2), (0, 3), (1, 2), (2, 0), (2, 3)];
-            for v in 0..4 {
+            for (v, row) in out.iter().enumerate() {
                 for c in 0..2 {
                     let (mut num, mut den) = (0.0, 0.0);
                     for (l, &(a, b)) in links.iter().enumerate() {
@@ -274,7 +289,7 @@ mod tests {
                         }
                     }
                     let want = if mean { num / (den + EPS) } else { num };
-                    assert!((out[v][c] - want).abs() < 1e-12, "mean={mean} v={v} c={c}: {} vs {want}", out[v][c]);
+                    assert!((row[c] - want).abs() < 1e-12, "mean={mean} v={v} c={c}: {} vs {want}", row[c]);
                 }
             }
         }

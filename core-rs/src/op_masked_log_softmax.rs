@@ -76,7 +76,11 @@ impl CustomOp1 for MaskedLogSoftmax {
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(op: &MaskedLogSoftmax, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &MaskedLogSoftmax,
+            s: &CpuStorage,
+            l: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
             let (_, d) = l.shape().dims2()?;
             let out = _forward(_slice::<T>(s, l)?, &op.mask, d)?;
             Ok((T::to_cpu_storage_owned(out), l.shape().clone()))

@@ -42,7 +42,14 @@ impl Weights {
 impl ParamStore {
     /// An empty store whose initialisations draw from `seed`.
     pub fn new(seed: u64) -> ParamStore {
-        ParamStore { names: Vec::new(), vars: Vec::new(), inits: Vec::new(), buffer_names: Vec::new(), buffers: Mutex::new(Vec::new()), rng: Rng::new(seed) }
+        ParamStore {
+            names: Vec::new(),
+            vars: Vec::new(),
+            inits: Vec::new(),
+            buffer_names: Vec::new(),
+            buffers: Mutex::new(Vec::new()),
+            rng: Rng::new(seed),
+        }
     }
 
     /// Adds a parameter initialised uniformly in `[-bound, bound)`; returns its id.

@@ -94,8 +94,8 @@ impl State<'_, '_> {
     /// Encoder inputs for commodities `ks` when the first `routed` commodities are routed.
     fn input(&self, ks: &[usize], routed: usize) -> Result<EncoderInput> {
         let (b, v, cs) = (self.b, self.b.v, ks.len());
-        let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 3));
-        let mut usage_x = Vec::with_capacity(b.links() * cs * 2);
+        let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 4));
+        let mut usage_x = Vec::with_capacity(b.links() * cs * 3);
         for (e, inst) in b.insts.iter().enumerate() {
             let mc = b.max_cap[e];
             let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
@@ -107,17 +107,24 @@ impl State<'_, '_> {
                 for &k in ks {
                     let c = &inst.commodities[k];
                     let own = k >= routed;
-                    roles.push(if u == c.src { 1u32 } else if u == c.dst { 2 } else { 0 });
+                    roles.push(if u == c.src {
+                        1u32
+                    } else if u == c.dst {
+                        2
+                    } else {
+                        0
+                    });
                     let po = out[u] - if own && u == c.src { c.demand } else { 0.0 };
                     let pi = inc[u] - if own && u == c.dst { c.demand } else { 0.0 };
-                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32]);
+                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u]]);
                 }
             }
             let (start, end) = (b.link_offset[e], b.link_offset.get(e + 1).copied().unwrap_or(b.links()));
+            let mlu = (start..end).map(|l| self.loads[l] / b.caps[l]).fold(0.0, f64::max);
             for l in start..end {
                 for &k in ks {
-                    let d = inst.commodities[k].demand;
-                    usage_x.extend([(self.loads[l] / b.caps[l]) as f32, ((self.loads[l] + d) / b.caps[l]) as f32]);
+                    let (now, after) = (self.loads[l] / b.caps[l], (self.loads[l] + inst.commodities[k].demand) / b.caps[l]);
+                    usage_x.extend([now as f32, after as f32, (after - mlu).max(0.0) as f32]);
                 }
             }
         }
@@ -125,8 +132,8 @@ impl State<'_, '_> {
         Ok(EncoderInput {
             cs,
             roles: Tensor::from_vec(roles, b.rows() * cs, cpu)?,
-            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 3), cpu)?,
-            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, 2), cpu)?,
+            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 4), cpu)?,
+            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, 3), cpu)?,
         })
     }
 }
@@ -148,10 +155,12 @@ fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> 
         }
     }
     (0..b.d)
-        .map(|k| g.out[u].get(k).is_some_and(|&l| {
-            let y = g.links[l].dst;
-            y != u && !visited[y] && reach[y]
-        }))
+        .map(|k| {
+            g.out[u].get(k).is_some_and(|&l| {
+                let y = g.links[l].dst;
+                y != u && !visited[y] && reach[y]
+            })
+        })
         .collect()
 }
 
@@ -300,9 +309,8 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
             overload[e] += (u - 1.0).max(0.0).powi(2);
         }
     }
-    let cat = |xs: Vec<Tensor>| -> Result<Tensor> {
-        Ok(if xs.is_empty() { Tensor::zeros(0, DType::F32, cpu)? } else { Tensor::cat(&xs, 0)? })
-    };
+    let cat =
+        |xs: Vec<Tensor>| -> Result<Tensor> { Ok(if xs.is_empty() { Tensor::zeros(0, DType::F32, cpu)? } else { Tensor::cat(&xs, 0)? }) };
     let edge_loss = if edge_losses.is_empty() { None } else { Some((Tensor::stack(&edge_losses, 0)?.mean_all())?) };
     Ok(Rollout {
         paths: st.paths,
@@ -344,7 +352,8 @@ fn _edge_loss(b: &EpisodeBatch, z: &Tensor, paths: &[Vec<Vec<usize>>], k: usize)
     let (v, d) = (b.v, b.d);
     let (mut idx, mut y) = (Vec::new(), Vec::new());
     for (e, g) in b.graphs.iter().enumerate() {
-        let on: std::collections::HashSet<(usize, usize)> = paths[e].get(k).map(|p| p.windows(2).map(|w| (w[0], w[1])).collect()).unwrap_or_default();
+        let on: std::collections::HashSet<(usize, usize)> =
+            paths[e].get(k).map(|p| p.windows(2).map(|w| (w[0], w[1])).collect()).unwrap_or_default();
         for u in 0..v {
             for (s, &l) in g.out[u].iter().enumerate() {
                 idx.push(((e * v + u) * d + s) as u32);

@@ -52,7 +52,11 @@ pub fn finite_difference_check(
             };
             let numeric = (eval(h) - eval(-h)) / (2.0 * h);
             let tol = 1e-6 * numeric.abs().max(analytic[k].abs()) + 1e-7;
-            assert!((numeric - analytic[k]).abs() <= tol.max(1e-5), "input {i} entry {k}: autograd {} vs finite difference {numeric}", analytic[k]);
+            assert!(
+                (numeric - analytic[k]).abs() <= tol.max(1e-5),
+                "input {i} entry {k}: autograd {} vs finite difference {numeric}",
+                analytic[k]
+            );
         }
     }
 }

@@ -85,7 +85,8 @@ fn supervised_training_imitates_milp_labels() {
     assert!(p1 > 0.9 && p1 > p0 + 0.3, "label probability {p0} → {p1}");
     let r: RouteRequest = serde_json::from_value(json!({"greedy": true})).unwrap();
     let routed = t.route(&data, &r).unwrap();
-    let same = routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
+    let same =
+        routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
     assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
 }
 
