@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { jsonl, keiro } from "./_cli.ts";
+import { jsonl, keiro, ROOT } from "./_cli.ts";
 import { resolveConfig } from "../src/hybrid/config.ts";
 
 const TINY = {
@@ -204,4 +204,37 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
     mism.stderr,
     /five\.jsonl: line 1: commodities: the model routes instances with 3 commodities, got 5/,
   );
+});
+
+Deno.test("train: Ctrl-C saves last/ and exits 130; --resume finishes the run", async () => {
+  const out = join(dir, "sigint");
+  const cfg = join(dir, "long.json");
+  await Deno.writeTextFile(cfg, JSON.stringify({ ...TINY, max_epochs: 40, val_every: 100 }));
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "cli", "main.ts"), "train", "--config", cfg, "--out", out, "--quiet"],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const metrics = join(out, "metrics.jsonl");
+  let exited = false;
+  p.status.then(() => (exited = true));
+  for (let i = 0; i < 600 && !exited; i++) {
+    const text = await Deno.readTextFile(metrics).catch(() => "");
+    if (jsonl(text).length >= 2) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  p.kill("SIGINT");
+  const res = await p.output();
+  const stderr = new TextDecoder().decode(res.stderr);
+  assert.equal(res.code, 130, stderr);
+  assert.match(stderr, /resume with: keiro train --out/);
+  const state = JSON.parse(await Deno.readTextFile(join(out, "last", "state.json")));
+  assert.ok(state.epoch >= 2 && state.epoch < 41 && !state.finished, JSON.stringify(state));
+  assert.equal(jsonl(await Deno.readTextFile(metrics)).length, state.epoch);
+  await assert.rejects(() => Deno.stat(join(out, "test.json")));
+  const r = await keiro(["train", "--out", out, "--resume", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = jsonl(await Deno.readTextFile(metrics));
+  assert.deepEqual(rows.map((x) => x.epoch), Array.from({ length: 41 }, (_, i) => i + 1));
+  assert.ok((await Deno.stat(join(out, "test.json"))).isFile);
 });

@@ -73,6 +73,9 @@ export interface TrainResult {
 }
 
 const _ROUTE_BATCH = 64;
+/** Native step metrics that are counts: summed over an epoch (the others are averaged, weighted by
+ * the instances of each batch). */
+const _COUNTS = new Set(["episodes", "steps"]);
 
 function _fmt(x: number | null | undefined, d = 4): string {
   return typeof x === "number" && Number.isFinite(x) ? x.toFixed(d) : "n/a";
@@ -308,8 +311,8 @@ async function _loop(
       const order = rng.shuffle(Array.from({ length: train.ds.length }, (_, i) => i));
       const batches = Math.ceil(order.length / bs);
       const bar = progress ? new Progress(`epoch ${st.epoch + 1} ${phase}`, batches) : undefined;
-      const sums = new Map<string, number>();
-      let weight = 0, episodes = 0, stepTime = 0, cut = false;
+      const sums = new Map<string, number>(), counts = new Map<string, number>();
+      let weight = 0, episodes = 0, stepTime = 0, cut = false, batchesDone = 0;
       try {
         for (let b = 0; b < batches; b++) {
           if (stop) break;
@@ -319,11 +322,12 @@ async function _loop(
           stepTime += (performance.now() - t0) / 1000;
           st.steps++;
           for (const [k, v] of Object.entries(m)) {
-            if (typeof v === "number" && k !== "episodes") {
-              sums.set(k, (sums.get(k) ?? 0) + v * indices.length);
-            }
+            if (typeof v !== "number") continue;
+            if (_COUNTS.has(k)) counts.set(k, (counts.get(k) ?? 0) + v);
+            else sums.set(k, (sums.get(k) ?? 0) + v * indices.length);
           }
           weight += indices.length;
+          batchesDone++;
           episodes += typeof m.episodes === "number"
             ? m.episodes
             : indices.length * (sup ? 1 : cfg.rl_samples_per_instance);
@@ -393,9 +397,10 @@ async function _loop(
         epoch: st.epoch,
         phase,
         phase_epoch: st.phase_epoch,
-        steps: Math.ceil(weight / bs),
+        batches: batchesDone,
         instances: weight,
         episodes,
+        ...Object.fromEntries(counts),
         ...avg,
         val_ratio: greedy.mean_ratio,
         val_worst: greedy.worst_ratio,
