@@ -61,6 +61,18 @@ pub enum Algorithm {
     ReinforceBaseline,
 }
 
+/// What the advantage of A2C / PPO subtracts from the reward.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvantageBaseline {
+    /// The critic's `V(s₀)` (A2C as designed).
+    #[default]
+    Critic,
+    /// The mean reward of the other rollouts of the same instance (needs `samples ≥ 2`); the
+    /// critic is still trained and reported.
+    InstanceMean,
+}
+
 /// An RL (phase 2) step.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,6 +118,9 @@ pub struct RlRequest {
     pub seed: u64,
     /// Reward function.
     pub reward: RewardOptions,
+    /// Baseline of the advantage (A2C, PPO).
+    #[serde(default)]
+    pub advantage: AdvantageBaseline,
     /// Re-draw the critic (and its optimiser state) before this step (start of phase 2).
     #[serde(default)]
     pub reset_critic: bool,
@@ -274,8 +289,15 @@ impl Trainer {
         let first = rollout(&self.model, &b, &Decisions::Policy(vec![Choice::Sample; ne]), &opt, &mut rng)?;
         let rewards: Vec<f64> = (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
         let values: Vec<f64> = first.value.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect();
-        let mut adv: Vec<f64> = match r.algorithm {
-            Algorithm::ReinforceBaseline => rewards.iter().map(|x| x - r.baseline).collect(),
+        let s = r.samples;
+        let mut adv: Vec<f64> = match (r.algorithm, r.advantage) {
+            (Algorithm::ReinforceBaseline, _) => rewards.iter().map(|x| x - r.baseline).collect(),
+            (_, AdvantageBaseline::InstanceMean) if s > 1 => (0..ne)
+                .map(|e| {
+                    let group = &rewards[e - e % s..e - e % s + s];
+                    rewards[e] - (group.iter().sum::<f64>() - rewards[e]) / (s - 1) as f64
+                })
+                .collect(),
             _ => rewards.iter().zip(&values).map(|(x, v)| x - v).collect(),
         };
         if r.normalize_advantage && ne > 1 {
