@@ -47,7 +47,7 @@ export function routeCommand(): SubCommand {
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  keiro gen te --count 20 --seed 7 | keiro route --model runs/demo > keiro.jsonl\n  keiro route --model runs/demo --samples 32 test.jsonl | keiro eval --instances test.jsonl",
+      "\nExamples:\n  keiro gen te --count 20 --seed 7 | keiro route --model runs/demo > keiro.jsonl\n  keiro route --model runs/demo --samples 32 test.jsonl > best32.jsonl",
     )
     .action(async (file, o) => {
       if (o.greedy && o.samples !== undefined && o.samples > 1) {

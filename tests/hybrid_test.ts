@@ -148,7 +148,7 @@ Deno.test("route: complete paths whose MLU the evaluator confirms; best-of-N nev
   });
 });
 
-Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP", async () => {
+Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP; eval --model scores them", async () => {
   const instPath = join(run, "data", "test.jsonl");
   const r = await keiro([
     "compare",
@@ -165,6 +165,22 @@ Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP", a
   assert.equal(r.code, 0, r.stderr);
   const rows = JSON.parse(r.stdout).methods as { method: string; complete_pct: number }[];
   assert.deepEqual(rows.map((m) => m.method), ["sp", "keiro", "keiro-best3", "milp"]);
+  const ev = await keiro([
+    "eval",
+    "--instances",
+    instPath,
+    "--model",
+    run,
+    "--model-samples",
+    "2",
+    "--reference",
+    "keiro",
+    "--json",
+  ]);
+  assert.equal(ev.code, 0, ev.stderr);
+  const evRows = JSON.parse(ev.stdout).methods as { method: string; mean_ratio: number }[];
+  assert.deepEqual(evRows.map((m) => m.method), ["keiro", "keiro-best2"]);
+  assert.ok(evRows[1].mean_ratio >= 1 - 1e-12, "best-of-2 is never worse than the greedy decode");
 });
 
 Deno.test("route: instances of another size are an input error naming the line (exit 2)", async () => {
