@@ -66,8 +66,34 @@ struct GatedAggregate {
     mean: bool,
 }
 
-fn _sigmoid<T: Float>(z: T) -> T {
-    T::one() / (T::one() + (-z).exp())
+/// The logistic function: exact for f64 (the reference the tests check against), and a
+/// branch-free polynomial `exp` for f32 that the compiler vectorises (relative error below 1e-6 over the normal range;
+/// libm's scalar `expf` was the single largest cost of the op).
+trait Sigmoid: Float {
+    fn sigmoid(self) -> Self;
+}
+
+impl Sigmoid for f64 {
+    fn sigmoid(self) -> f64 {
+        1.0 / (1.0 + (-self).exp())
+    }
+}
+
+impl Sigmoid for f32 {
+    fn sigmoid(self) -> f32 {
+        1.0 / (1.0 + _exp_f32(-self))
+    }
+}
+
+/// `exp(x)` for f32 as `2^n · e^r`, `n = round(x·log₂e)`, `r = x − n·ln 2` (Cody–Waite split of
+/// `ln 2`, so `r` is nearly exact) and a degree-6 Taylor polynomial for `e^r`, `|r| ≤ 0.35`.
+#[inline(always)]
+fn _exp_f32(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E).round();
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
 fn _slice<'a, T: candle_core::WithDType>(s: &'a CpuStorage, l: &Layout) -> candle_core::Result<&'a [T]> {
@@ -85,7 +111,7 @@ fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
 }
 
 /// Per node: the aggregated message `[N, W]`.
-fn _forward<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
+fn _forward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let n = ix.num_nodes;
     let mut out = vec![T::zero(); n * w];
     let mut den = vec![T::zero(); if mean { n * w } else { 0 }];
@@ -94,7 +120,7 @@ fn _forward<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, 
         for l in ix.out_start[v]..ix.out_start[v + 1] {
             let (gl, xj) = (&g[l * w..(l + 1) * w], &x[ix.dst[l] * w..(ix.dst[l] + 1) * w]);
             for c in 0..w {
-                let s = _sigmoid(gl[c]);
+                let s = gl[c].sigmoid();
                 o[c] = o[c] + s * xj[c];
                 if mean {
                     d[c] = d[c] + s;
@@ -136,7 +162,7 @@ impl CustomOp2 for GatedAggregate {
     }
 
     fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
+        fn run<T: candle_core::WithDType + Sigmoid>(
             op: &GatedAggregate,
             s1: &CpuStorage,
             l1: &Layout,
@@ -172,13 +198,13 @@ struct GatedAggregateGrad {
 /// sum:  ∂g_l = ∂out_v ⊙ x_dst ⊙ σ'(g_l)                    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)
 /// mean: ∂g_l = ∂out_v ⊙ (x_dst − out_v)/den_v ⊙ σ'(g_l)    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)/den_src
 /// ```
-fn _backward<T: Float + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
+fn _backward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let (n, m) = (ix.num_nodes, ix.num_links());
     let (out, gr) = out_grad.split_at(n * w);
     let mut sig = vec![T::zero(); m * w];
     sig.par_chunks_mut(w).enumerate().for_each(|(l, s)| {
         for c in 0..w {
-            s[c] = _sigmoid(g[l * w + c]);
+            s[c] = g[l * w + c].sigmoid();
         }
     });
     let eps = T::from(EPS).unwrap();
@@ -241,7 +267,7 @@ impl CustomOp3 for GatedAggregateGrad {
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         #[allow(clippy::too_many_arguments)]
-        fn run<T: candle_core::WithDType + Float>(
+        fn run<T: candle_core::WithDType + Sigmoid>(
             op: &GatedAggregateGrad,
             s1: &CpuStorage,
             l1: &Layout,
@@ -304,6 +330,15 @@ mod tests {
             let w = seeded_tensor(3, &[4, 3]);
             let ix2 = ix.clone();
             finite_difference_check(&[g, x], move |t| (gated_aggregate(&t[0], &t[1], &ix2, mean)? * &w)?.sum_all());
+        }
+    }
+
+    #[test]
+    fn fast_f32_exp_is_accurate() {
+        for i in -2150..=2150 {
+            let x = i as f32 * 0.04;
+            let (a, b) = (_exp_f32(x) as f64, (x as f64).exp());
+            assert!(((a - b) / b).abs() < 1e-6, "exp({x}) = {a} vs {b}");
         }
     }
 
