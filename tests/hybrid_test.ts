@@ -225,7 +225,7 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
 Deno.test("train: Ctrl-C saves last/ and exits 130; --resume finishes the run", async () => {
   const out = join(dir, "sigint");
   const cfg = join(dir, "long.json");
-  await Deno.writeTextFile(cfg, JSON.stringify({ ...TINY, max_epochs: 40, val_every: 100 }));
+  await Deno.writeTextFile(cfg, JSON.stringify({ ...TINY, max_epochs: 12, val_every: 100 }));
   const p = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(ROOT, "cli", "main.ts"), "train", "--config", cfg, "--out", out, "--quiet"],
     stdout: "piped",
@@ -245,12 +245,60 @@ Deno.test("train: Ctrl-C saves last/ and exits 130; --resume finishes the run", 
   assert.equal(res.code, 130, stderr);
   assert.match(stderr, /resume with: keiro train --out/);
   const state = JSON.parse(await Deno.readTextFile(join(out, "last", "state.json")));
-  assert.ok(state.epoch >= 2 && state.epoch < 41 && !state.finished, JSON.stringify(state));
+  assert.ok(state.epoch >= 2 && state.epoch < 13 && !state.finished, JSON.stringify(state));
   assert.equal(jsonl(await Deno.readTextFile(metrics)).length, state.epoch);
   await assert.rejects(() => Deno.stat(join(out, "test.json")));
   const r = await keiro(["train", "--out", out, "--resume", "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
   const rows = jsonl(await Deno.readTextFile(metrics));
-  assert.deepEqual(rows.map((x) => x.epoch), Array.from({ length: 41 }, (_, i) => i + 1));
+  assert.deepEqual(rows.map((x) => x.epoch), Array.from({ length: 13 }, (_, i) => i + 1));
   assert.ok((await Deno.stat(join(out, "test.json"))).isFile);
+});
+
+Deno.test("train: ppo with adaptive entropy and lr decay; reinforce_baseline with a never-updated encoder; time budget", async () => {
+  const runWith = async (name: string, extra: Record<string, unknown>) => {
+    const cfg = join(dir, `${name}.json`);
+    await Deno.writeTextFile(cfg, JSON.stringify({ ...TINY, ...extra }));
+    const out = join(dir, name);
+    const r = await keiro([
+      "train",
+      "--config",
+      cfg,
+      "--out",
+      out,
+      "--quiet",
+      "--train",
+      join(run, "data", "train.jsonl"),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    return jsonl(await Deno.readTextFile(join(out, "metrics.jsonl")));
+  };
+  const ppo = await runWith("ppo", {
+    two_phase_training: false,
+    max_epochs: 2,
+    rl_algorithm: "ppo",
+    ppo_epochs: 2,
+    adaptive_entropy: true,
+    target_entropy: 10,
+    entropy_lr: 0.05,
+    lr_decay_step: 1,
+    decay_rate: 2,
+  });
+  assert.deepEqual(ppo.map((x) => x.phase), ["rl", "rl"]);
+  assert.deepEqual(ppo.map((x) => x.lr), [0.0005, 0.00025]);
+  assert.ok(
+    (ppo[0].entropy_weight as number) > 0.01 &&
+      (ppo[1].entropy_weight as number) > (ppo[0].entropy_weight as number),
+  );
+  assert.equal(typeof ppo[0].clip_fraction, "number");
+  const rb = await runWith("reinforce", {
+    two_phase_training: false,
+    max_epochs: 2,
+    rl_algorithm: "reinforce_baseline",
+    gnn_update_frequency: "never",
+  });
+  assert.ok(rb.every((x) => typeof x.baseline === "number" && Number.isFinite(x.baseline)));
+  const budget = await runWith("budget", { supervised_epochs: 5, max_epochs: 5, time_budget_s: 0.001 });
+  assert.equal(budget.length, 1, "the budget ends training after the first step");
+  assert.equal(budget[0].batches, 1);
 });
