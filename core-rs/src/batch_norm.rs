@@ -1,4 +1,5 @@
-//! Batch normalisation layer over rows: parameters `γ`, `β`, running statistics, and the fused op
+//! Batch normalisation layer over rows, applied as the tail of a residual layer
+//! (`r + Dropout(ReLU(BN(x)))`): parameters `γ`, `β`, running statistics, and the fused op
 //! [`crate::op_batch_norm`].
 //!
 //! Training: `y = γ ⊙ (x − μ_B) / √(σ²_B + ε) + β` with the batch statistics of `x` `[R, H]`, and the
@@ -8,9 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use candle_core::{DType, Device, Tensor};
 
+use crate::dropout::dropout_mask;
 use crate::error::Result;
-use crate::op_batch_norm::{batch_norm, Stats};
+use crate::op_batch_norm::{residual_batch_norm, Stats};
 use crate::param_store::{ParamStore, Weights};
+use crate::rng::Rng;
 
 const MOMENTUM: f64 = 0.1;
 
@@ -36,14 +39,24 @@ impl BatchNorm {
         })
     }
 
-    /// `[R, H]` → `[R, H]`; `train` uses (and records) the batch statistics.
-    pub fn forward(&self, ps: &ParamStore, w: &Weights, x: &Tensor, train: bool) -> Result<Tensor> {
+    /// `r + Dropout_p(ReLU(BN(x)))`, all `[R, H]`; `train` uses (and records) the batch statistics.
+    pub fn forward_residual(
+        &self,
+        ps: &ParamStore,
+        w: &Weights,
+        x: &Tensor,
+        r: &Tensor,
+        train: bool,
+        p: f64,
+        rng: &mut Rng,
+    ) -> Result<Tensor> {
         let stats = if train {
             Stats::Batch(Arc::new(Mutex::new(None)))
         } else {
             Stats::Fixed(Arc::new((ps.get_buffer(self.mean).to_vec1()?, ps.get_buffer(self.var).to_vec1()?)))
         };
-        let y = batch_norm(x, w.get(self.gamma), w.get(self.beta), stats.clone())?;
+        let gb = Tensor::stack(&[w.get(self.gamma), w.get(self.beta)], 0)?; // [2, H]
+        let y = residual_batch_norm(x, &gb, r, stats.clone(), dropout_mask(x.elem_count(), p, rng))?;
         if let Stats::Batch(out) = stats {
             let (mean, var) = out.lock().unwrap_or_else(|e| e.into_inner()).take().expect("the forward pass records its statistics");
             for (id, batch) in [(self.mean, mean), (self.var, var)] {

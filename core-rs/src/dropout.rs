@@ -1,16 +1,15 @@
-//! Inverted dropout with keiro's seeded generator (candle's CPU dropout cannot be seeded).
+//! Inverted dropout masks drawn from keiro's seeded generator (candle's CPU dropout cannot be
+//! seeded); the mask is applied inside the fused residual op (`op_batch_norm`).
 
-use candle_core::Tensor;
+use std::sync::Arc;
 
-use crate::error::Result;
 use crate::rng::Rng;
 
-/// Zeroes each entry with probability `p` and scales the rest by `1/(1 − p)`; identity when `p = 0`.
-pub fn dropout(x: &Tensor, p: f64, rng: &mut Rng) -> Result<Tensor> {
+/// `n` factors, each `0` with probability `p` and `1/(1 − p)` otherwise; `None` when `p = 0`.
+pub fn dropout_mask(n: usize, p: f64, rng: &mut Rng) -> Option<Arc<Vec<f32>>> {
     if p <= 0.0 {
-        return Ok(x.clone());
+        return None;
     }
     let keep = (1.0 / (1.0 - p)) as f32;
-    let mask: Vec<f32> = (0..x.elem_count()).map(|_| if rng.unit() < p { 0.0 } else { keep }).collect();
-    Ok((x * Tensor::from_vec(mask, x.shape(), x.device())?)?)
+    Some(Arc::new((0..n).map(|_| if rng.unit() < p { 0.0 } else { keep }).collect()))
 }

@@ -11,7 +11,6 @@
 use candle_core::Tensor;
 
 use crate::batch_norm::BatchNorm;
-use crate::dropout::dropout;
 use crate::episode_batch::EpisodeBatch;
 use crate::error::Result;
 use crate::mlp::Linear;
@@ -64,8 +63,8 @@ impl GatedGcnLayer {
         let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
         let agg = gated_aggregate(&e_hat, &v, &b.index, self.mean)?; // [N, Cs·H]
         let h_hat = (u + agg)?.reshape((n * cs, hd))?;
-        let h_new = dropout(&self.bn_h.forward(ps, p.w, &h_hat, p.train)?.relu()?, p.dropout, rng)?;
-        let e_new = dropout(&self.bn_e.forward(ps, p.w, &e_hat.reshape((m * cs, hd))?, p.train)?.relu()?, p.dropout, rng)?;
-        Ok(((h + h_new)?, (e + e_new)?))
+        let h_new = self.bn_h.forward_residual(ps, p.w, &h_hat, h, p.train, p.dropout, rng)?;
+        let e_new = self.bn_e.forward_residual(ps, p.w, &e_hat.reshape((m * cs, hd))?, e, p.train, p.dropout, rng)?;
+        Ok((h_new, e_new))
     }
 }
