@@ -11,8 +11,9 @@ use candle_core::{DType, Device, Tensor};
 
 use crate::dropout::dropout_mask;
 use crate::error::Result;
+use crate::gated_gcn_layer::Pass;
 use crate::op_batch_norm::{residual_batch_norm, Stats};
-use crate::param_store::{ParamStore, Weights};
+use crate::param_store::ParamStore;
 use crate::rng::Rng;
 
 const MOMENTUM: f64 = 0.1;
@@ -40,23 +41,14 @@ impl BatchNorm {
     }
 
     /// `r + Dropout_p(ReLU(BN(x)))`, all `[R, H]`; `train` uses (and records) the batch statistics.
-    pub fn forward_residual(
-        &self,
-        ps: &ParamStore,
-        w: &Weights,
-        x: &Tensor,
-        r: &Tensor,
-        train: bool,
-        p: f64,
-        rng: &mut Rng,
-    ) -> Result<Tensor> {
-        let stats = if train {
+    pub fn forward_residual(&self, ps: &ParamStore, p: &Pass, x: &Tensor, r: &Tensor, rng: &mut Rng) -> Result<Tensor> {
+        let stats = if p.train {
             Stats::Batch(Arc::new(Mutex::new(None)))
         } else {
             Stats::Fixed(Arc::new((ps.get_buffer(self.mean).to_vec1()?, ps.get_buffer(self.var).to_vec1()?)))
         };
-        let gb = Tensor::stack(&[w.get(self.gamma), w.get(self.beta)], 0)?; // [2, H]
-        let y = residual_batch_norm(x, &gb, r, stats.clone(), dropout_mask(x.elem_count(), p, rng))?;
+        let gb = Tensor::stack(&[p.w.get(self.gamma), p.w.get(self.beta)], 0)?; // [2, H]
+        let y = residual_batch_norm(x, &gb, r, stats.clone(), dropout_mask(x.elem_count(), p.dropout, rng))?;
         if let Stats::Batch(out) = stats {
             let (mean, var) = out.lock().unwrap_or_else(|e| e.into_inner()).take().expect("the forward pass records its statistics");
             for (id, batch) in [(self.mean, mean), (self.var, var)] {

@@ -63,8 +63,8 @@ impl GatedGcnLayer {
         let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
         let agg = gated_aggregate(&e_hat, &v, &b.index, self.mean)?; // [N, Cs·H]
         let h_hat = (u + agg)?.reshape((n * cs, hd))?;
-        let h_new = self.bn_h.forward_residual(ps, p.w, &h_hat, h, p.train, p.dropout, rng)?;
-        let e_new = self.bn_e.forward_residual(ps, p.w, &e_hat.reshape((m * cs, hd))?, e, p.train, p.dropout, rng)?;
+        let h_new = self.bn_h.forward_residual(ps, p, &h_hat, h, rng)?;
+        let e_new = self.bn_e.forward_residual(ps, p, &e_hat.reshape((m * cs, hd))?, e, rng)?;
         Ok((h_new, e_new))
     }
 }
