@@ -297,6 +297,12 @@ Deno.test("train: ppo with adaptive entropy and lr decay; reinforce_baseline wit
     rl_algorithm: "reinforce_baseline",
     gnn_update_frequency: "never",
   });
+  const im = await runWith("instance-mean", {
+    two_phase_training: false,
+    max_epochs: 1,
+    advantage_baseline: "instance_mean",
+  });
+  assert.equal(typeof im[0].critic_loss, "number");
   assert.ok(rb.every((x) => typeof x.baseline === "number" && Number.isFinite(x.baseline)));
   const budget = await runWith("budget", { supervised_epochs: 5, max_epochs: 5, time_budget_s: 0.001 });
   assert.equal(budget.length, 1, "the budget ends training after the first step");

@@ -125,6 +125,10 @@ export interface HybridConfig {
   completion_penalty_weight: number;
   /** Normalise advantages within a batch. */
   normalize_advantage: boolean;
+  /** What the A2C / PPO advantage subtracts from the reward: `critic` (V(s₀), the design) or
+   * `instance_mean` (the mean reward of the other rollouts of the same instance; needs
+   * `rl_samples_per_instance` ≥ 2; the critic is still trained and reported). */
+  advantage_baseline: "critic" | "instance_mean";
   /** Global gradient-norm clip (0 = none). */
   grad_clip: number;
   /** Decoupled (AdamW) weight decay. */
@@ -254,6 +258,7 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     use_completion_penalty: true,
     completion_penalty_weight: 1.0,
     normalize_advantage: true,
+    advantage_baseline: "critic",
     grad_clip: 1.0,
     weight_decay: 0,
     lr_decay_step: 10,
@@ -348,6 +353,7 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   use_completion_penalty: _bool,
   completion_penalty_weight: _nonneg,
   normalize_advantage: _bool,
+  advantage_baseline: _oneOf("critic", "instance_mean"),
   grad_clip: _nonneg,
   weight_decay: _nonneg,
   lr_decay_step: _int(0),
@@ -458,6 +464,11 @@ function _crossCheck(cfg: HybridConfig, source: string): void {
       `max_path_length must be ≤ num_nodes − 1 = ${
         cfg.num_nodes - 1
       } (simple paths), got ${cfg.max_path_length}`,
+    );
+  }
+  if (cfg.advantage_baseline === "instance_mean" && cfg.rl_samples_per_instance < 2) {
+    fail(
+      `advantage_baseline "instance_mean" needs rl_samples_per_instance ≥ 2, got ${cfg.rl_samples_per_instance}`,
     );
   }
   if (cfg.two_phase_training === false && cfg.max_epochs === 0) {

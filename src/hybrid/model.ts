@@ -48,6 +48,8 @@ export interface RlStepRequest {
   /** REINFORCE's moving-average baseline (kept by the trainer). */
   baseline: number;
   normalize_advantage: boolean;
+  /** A2C / PPO advantage baseline (native default: the critic). */
+  advantage?: "critic" | "instance_mean";
   temperature: number;
   top_p: number;
   seed: number;

@@ -166,6 +166,7 @@ function _request(
     ppo_epochs: cfg.ppo_epochs,
     baseline: st.baseline ?? 0,
     normalize_advantage: cfg.normalize_advantage,
+    advantage: cfg.advantage_baseline,
     temperature: cfg.sampling_temperature,
     top_p: cfg.sampling_top_p,
     ...(st.reset_critic ? { reset_critic: true } : {}),
