@@ -1,0 +1,273 @@
+/**
+ * TE quality benchmark: trains keiro's hybrid model with several seeds per scenario (each run
+ * generates and MILP-labels its own train/val/test sets, seeded), then scores on the run's fresh
+ * test set, in the same run: shortest path, the greedy heuristic, keiro greedy decode, keiro
+ * best-of-32 and the reference (MILP optimum, or the LP bound where the MILP is too slow).
+ * Reports mean ± std over seeds and checks the issue's targets.
+ *
+ *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation] [--seeds 3] [--budget S]
+ *
+ * Writes bench/results/te_quality.{json,md} with command, commit, machine, seeds and every
+ * run's config overrides; each run's directory (metrics, checkpoints) goes to --runs.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { formatTable } from "../src/format_table.ts";
+import { benchEnv } from "./_env.ts";
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    scenarios: { type: "string", default: "c5,c20,c100,nws200,ablation" },
+    seeds: { type: "string", default: "3" },
+    budget: { type: "string", default: "600" },
+    runs: { type: "string", default: join(Deno.env.get("HOME") ?? "/tmp", ".cache/keiro/te_quality") },
+  },
+});
+const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
+const BUDGET = Number(args.budget);
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** A trained configuration evaluated against a reference. */
+interface Scenario {
+  name: string;
+  config: string;
+  overrides: Record<string, unknown>;
+  reference: "milp" | "lp";
+  /** Target on keiro-best32's mean ratio (milp reference) or on MLU/LP vs greedy (lp reference). */
+  target?: { best32?: number; greedy_decode?: number; better_than_greedy_pct?: number };
+}
+
+/** configs/demo.json is the NSFNET c5 model; the other scenarios override it. */
+const _C5 = {};
+const SCENARIOS: Record<string, Scenario[]> = {
+  c5: [{
+    name: "nsfnet-c5",
+    config: "configs/demo.json",
+    overrides: _C5,
+    reference: "milp",
+    target: { best32: 0.995, greedy_decode: 0.98 },
+  }],
+  c20: [{
+    name: "nsfnet-c20",
+    config: "configs/demo.json",
+    overrides: { num_commodities: 20 },
+    reference: "milp",
+    target: { best32: 0.97 },
+  }],
+  c100: [{
+    name: "nsfnet-c100",
+    config: "configs/demo.json",
+    overrides: {
+      num_commodities: 100,
+      hidden_dim: 32,
+      num_layers: 3,
+      action_type: "edge",
+      batch_size: 4,
+      value_type: "mean_pool",
+      num_train_data: 128,
+      milp_time_limit: 2,
+    },
+    reference: "lp",
+    target: { better_than_greedy_pct: 5 },
+  }],
+  nws200: [{
+    name: "nws30-c200",
+    config: "configs/demo.json",
+    overrides: {
+      graph_model: "nws",
+      num_nodes: 30,
+      num_commodities: 200,
+      hidden_dim: 32,
+      num_layers: 3,
+      action_type: "edge",
+      batch_size: 2,
+      value_type: "mean_pool",
+      num_train_data: 64,
+      milp_time_limit: 2,
+    },
+    reference: "lp",
+    target: { better_than_greedy_pct: 5 },
+  }],
+  ablation: [
+    { name: "ablation:hybrid", config: "configs/demo.json", overrides: _C5, reference: "milp" },
+    {
+      name: "ablation:gcn-only",
+      config: "configs/demo.json",
+      overrides: { ..._C5, gnn_update_frequency: "never", rl_algorithm: "reinforce_baseline" },
+      reference: "milp",
+    },
+    {
+      name: "ablation:per-step",
+      config: "configs/demo.json",
+      overrides: { ..._C5, gnn_update_frequency: "per_step" },
+      reference: "milp",
+    },
+    {
+      name: "ablation:node-action",
+      config: "configs/demo.json",
+      overrides: { ..._C5, action_type: "node" },
+      reference: "milp",
+    },
+    {
+      name: "ablation:no-pretrain",
+      config: "configs/demo.json",
+      overrides: { ..._C5, two_phase_training: false },
+      reference: "milp",
+    },
+  ],
+};
+
+interface Summary {
+  method: string;
+  mean_ratio: number;
+  worst_ratio: number;
+  complete_pct: number;
+  mean_mlu_over_reference: number;
+  mean_time_ms: number;
+}
+
+async function _keiro(argv: string[]): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "cli/main.ts"), ...argv],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`keiro ${argv.join(" ")} failed with exit code ${out.code}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** Trains one scenario with one seed and scores its test set; returns the methods' summaries. */
+async function _run(s: Scenario, seed: number): Promise<Summary[]> {
+  const dir = join(args.runs!, s.name.replace(":", "_"), `seed${seed}`);
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
+  const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
+  const cfgPath = join(dir, "bench_config.json");
+  await Deno.writeTextFile(cfgPath, JSON.stringify(cfg, null, 2));
+  await _keiro(["train", "--config", cfgPath, "--out", join(dir, "run"), "--quiet"]);
+  const methods = s.reference === "milp" ? "sp,greedy,milp" : "sp,greedy,lp";
+  const text = await _keiro([
+    "compare",
+    "--input",
+    join(dir, "run", "data", "test.jsonl"),
+    "--methods",
+    methods,
+    "--reference",
+    s.reference,
+    "--model",
+    join(dir, "run"),
+    "--json",
+  ]);
+  return (JSON.parse(text) as { methods: Summary[] }).methods;
+}
+
+function _ms(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return { mean, std };
+}
+
+const env = benchEnv();
+const results: Record<string, unknown>[] = [];
+const rows: string[][] = [];
+const verdicts: string[] = [];
+for (const key of args.scenarios!.split(",")) {
+  for (const s of SCENARIOS[key] ?? []) {
+    const perSeed: Summary[][] = [];
+    for (const seed of SEEDS) {
+      const t0 = performance.now();
+      perSeed.push(await _run(s, seed));
+      console.error(`${s.name} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    const methods = perSeed[0].map((m) => m.method);
+    const agg: Record<string, Record<string, { mean: number; std: number }>> = {};
+    for (const m of methods) {
+      const pick = (f: keyof Summary) => _ms(perSeed.map((r) => Number(r.find((x) => x.method === m)![f])));
+      agg[m] = {
+        ratio: pick("mean_ratio"),
+        worst: pick("worst_ratio"),
+        complete: pick("complete_pct"),
+        over_ref: pick("mean_mlu_over_reference"),
+        ms: pick("mean_time_ms"),
+      };
+      const a = agg[m];
+      rows.push([
+        s.name,
+        m,
+        s.reference === "milp" ? `${a.ratio.mean.toFixed(4)} ± ${a.ratio.std.toFixed(4)}` : "—",
+        s.reference === "milp" ? a.worst.mean.toFixed(4) : "—",
+        `${a.over_ref.mean.toFixed(4)} ± ${a.over_ref.std.toFixed(4)}`,
+        `${a.complete.mean.toFixed(1)}%`,
+        a.ms.mean.toFixed(2),
+      ]);
+    }
+    const t = s.target;
+    const best = agg[methods.find((m) => m.startsWith("keiro-best")) ?? "keiro"];
+    if (t?.best32 !== undefined) {
+      verdicts.push(
+        `${s.name}: best-of-32 ${best.ratio.mean.toFixed(4)} (target ≥ ${t.best32}) ${
+          best.ratio.mean >= t.best32 ? "PASS" : "FAIL"
+        }`,
+      );
+    }
+    if (t?.greedy_decode !== undefined) {
+      const g = agg["keiro"].ratio.mean;
+      verdicts.push(
+        `${s.name}: greedy decode ${g.toFixed(4)} (target ≥ ${t.greedy_decode}) ${
+          g >= t.greedy_decode ? "PASS" : "FAIL"
+        }`,
+      );
+    }
+    if (t?.better_than_greedy_pct !== undefined) {
+      const k = best.over_ref.mean, g = agg["greedy"].over_ref.mean;
+      const pct = (1 - k / g) * 100;
+      verdicts.push(
+        `${s.name}: keiro MLU/LP ${k.toFixed(4)} vs greedy ${g.toFixed(4)}: ${
+          pct.toFixed(1)
+        }% better (target ≥ ${t.better_than_greedy_pct}%) ${
+          pct >= t.better_than_greedy_pct ? "PASS" : "FAIL"
+        }`,
+      );
+    }
+    results.push({
+      scenario: s.name,
+      config: s.config,
+      overrides: s.overrides,
+      reference: s.reference,
+      seeds: SEEDS,
+      per_seed: perSeed,
+      aggregate: agg,
+    });
+  }
+}
+const table = formatTable([
+  "scenario",
+  "method",
+  "ratio vs milp",
+  "worst",
+  "MLU / reference",
+  "complete",
+  "ms/inst",
+], rows);
+console.log(table);
+console.log(verdicts.join("\n"));
+const out = join(ROOT, "bench/results");
+await Deno.mkdir(out, { recursive: true });
+await Deno.writeTextFile(
+  join(out, "te_quality.json"),
+  JSON.stringify({ env, budget_s: BUDGET, results, verdicts }, null, 2) + "\n",
+);
+await Deno.writeTextFile(
+  join(out, "te_quality.md"),
+  `# TE quality\n\n\`${env.command}\` — commit ${env.commit}${
+    env.dirty ? " (dirty)" : ""
+  }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; seeds ${
+    SEEDS.join(", ")
+  }; training budget ${BUDGET} s per run.\n\n\`\`\`\n${table}\n\`\`\`\n\n${
+    verdicts.map((v) => `- ${v}`).join("\n")
+  }\n`,
+);
