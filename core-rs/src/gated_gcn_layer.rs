@@ -22,8 +22,6 @@ use crate::rng::Rng;
 pub struct Pass<'w> {
     /// Parameter tensors (tracked or detached).
     pub w: &'w Weights,
-    /// Batch statistics in batch norm (and running-statistic updates).
-    pub train: bool,
     /// Dropout probability (0 = off).
     pub dropout: f64,
 }
@@ -53,7 +51,7 @@ impl GatedGcnLayer {
     }
 
     /// `h` `[N·Cs, H]`, `e` `[M·Cs, H]` → the updated pair.
-    pub fn forward(&self, ps: &ParamStore, p: &Pass, b: &EpisodeBatch, h: &Tensor, e: &Tensor, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
+    pub fn forward(&self, p: &Pass, b: &EpisodeBatch, h: &Tensor, e: &Tensor, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
         let (n, m, hd) = (b.rows(), b.links(), self.h);
         let cs = h.dim(0)? / n;
         let proj = self.node.forward(p.w, h)?.reshape((n, cs, 4 * hd))?; // [N, Cs, 4H]
@@ -63,8 +61,8 @@ impl GatedGcnLayer {
         let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
         let agg = gated_aggregate(&e_hat, &v, &b.index, self.mean)?; // [N, Cs·H]
         let h_hat = (u + agg)?.reshape((n * cs, hd))?;
-        let h_new = self.bn_h.forward_residual(ps, p, &h_hat, h, rng)?;
-        let e_new = self.bn_e.forward_residual(ps, p, &e_hat.reshape((m * cs, hd))?, e, rng)?;
+        let h_new = self.bn_h.forward_residual(p, &h_hat, h, rng)?;
+        let e_new = self.bn_e.forward_residual(p, &e_hat.reshape((m * cs, hd))?, e, rng)?;
         Ok((h_new, e_new))
     }
 }

@@ -27,35 +27,33 @@ impl Ord for _Key {
     }
 }
 
-/// The smallest achievable bottleneck of `weight` over paths from `s` to `t` (Dijkstra on max).
-fn _bottleneck(graph: &Graph, s: usize, t: usize, weight: impl Fn(usize) -> f64) -> f64 {
+/// For every node, the smallest achievable bottleneck of `weight` over paths from it to `t`
+/// (Dijkstra on max, backwards from `t`; infinity when `t` is unreachable).
+pub fn bottleneck_to(graph: &Graph, t: usize, weight: impl Fn(usize) -> f64) -> Vec<f64> {
     let mut best = vec![f64::INFINITY; graph.num_nodes];
-    best[s] = 0.0;
-    let mut heap = BinaryHeap::from([Reverse((_Key(0.0), s))]);
-    while let Some(Reverse((_Key(b), u))) = heap.pop() {
-        if u == t {
-            return b;
-        }
-        if b > best[u] {
+    best[t] = 0.0;
+    let mut heap = BinaryHeap::from([Reverse((_Key(0.0), t))]);
+    while let Some(Reverse((_Key(b), x))) = heap.pop() {
+        if b > best[x] {
             continue;
         }
-        for &l in &graph.out[u] {
-            let v = graph.links[l].dst;
+        for &l in &graph.inc[x] {
+            let u = graph.links[l].src;
             let nb = b.max(weight(l));
-            if nb < best[v] {
-                best[v] = nb;
-                heap.push(Reverse((_Key(nb), v)));
+            if nb < best[u] {
+                best[u] = nb;
+                heap.push(Reverse((_Key(nb), u)));
             }
         }
     }
-    best[t]
+    best
 }
 
 /// The minimax path for `demand` from `src` to `dst` on top of `load`: the smallest bottleneck
 /// utilisation, then the fewest hops, then the lexicographically smallest node sequence.
 pub fn minimax_path(graph: &Graph, load: &[f64], src: usize, dst: usize, demand: f64) -> Vec<usize> {
     let util = |l: usize| (load[l] + demand) / graph.links[l].capacity;
-    let b = _bottleneck(graph, src, dst, util);
+    let b = bottleneck_to(graph, dst, util)[src];
     graph.bfs_path(src, dst, |l| util(l) <= b).expect("validated instances are routable")
 }
 

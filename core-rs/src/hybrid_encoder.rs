@@ -2,8 +2,12 @@
 //! usage link embeddings, then residual gated GCN layers.
 //!
 //! ```text
-//! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v, hops_v]]     [N·Cs, H]   (each half H/2)
-//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU)]]   [M·Cs, H]
+//! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v, hops_v, best_v]]     [N·Cs, H]   (each half H/2)
+//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU), via_l]]   [M·Cs, H]
+//!
+//! `best_v` is the smallest achievable bottleneck utilisation (after adding `d_k`) of a path from
+//! `v` to the commodity's destination, and `via_l = max(util_after_l, best_dst(l))` that of the best
+//! path starting with link `l` — the quantity the greedy heuristic minimises.
 //! ```
 //!
 //! `Cs` commodities are encoded side by side (they share nothing but the weights and the batch
@@ -24,10 +28,10 @@ pub struct EncoderInput {
     pub cs: usize,
     /// Role of each (node row, commodity): 0 none, 1 source, 2 destination, `[N·Cs]` u32.
     pub roles: Tensor,
-    /// `[d_k, pending out, pending in] / max capacity` and the hop distance to the commodity's
-    /// destination / V, `[N·Cs, 4]`.
+    /// `[d_k, pending out, pending in] / max capacity`, the hop distance to the commodity's
+    /// destination / V and the best bottleneck to it, `[N·Cs, 5]`.
     pub node_x: Tensor,
-    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU)]`, `[M·Cs, 3]`.
+    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU), via]`, `[M·Cs, 4]`.
     pub usage_x: Tensor,
 }
 
@@ -48,16 +52,16 @@ impl HybridEncoder {
         let half = h / 2;
         Ok(HybridEncoder {
             role: ps.uniform("encoder.role_embedding", &[3, half], 1.0)?,
-            demand: Linear::new(ps, "encoder.demand_embedding", 4, half)?,
+            demand: Linear::new(ps, "encoder.demand_embedding", 5, half)?,
             capacity: Linear::new(ps, "encoder.capacity_embedding", 1, half)?,
-            usage: Linear::new(ps, "encoder.usage_embedding", 3, half)?,
+            usage: Linear::new(ps, "encoder.usage_embedding", 4, half)?,
             layers: (0..num_layers).map(|i| GatedGcnLayer::new(ps, &format!("encoder.layer{i}"), h, mean)).collect::<Result<_>>()?,
             h,
         })
     }
 
     /// Encodes one pass: `h` `[N, Cs·H]`, `e` `[M, Cs·H]`.
-    pub fn forward(&self, ps: &ParamStore, p: &Pass, b: &EpisodeBatch, x: &EncoderInput, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
+    pub fn forward(&self, p: &Pass, b: &EpisodeBatch, x: &EncoderInput, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
         let (n, m, cs, half) = (b.rows(), b.links(), x.cs, self.h / 2);
         let hr = p.w.get(self.role).index_select(&x.roles, 0)?; // [N·Cs, H/2]
         let hd = self.demand.forward(p.w, &x.node_x)?; // [N·Cs, H/2]
@@ -66,7 +70,7 @@ impl HybridEncoder {
         let eu = self.usage.forward(p.w, &x.usage_x)?; // [M·Cs, H/2]
         let mut e = Tensor::cat(&[ec, eu], 1)?; // [M·Cs, H]
         for layer in &self.layers {
-            (h, e) = layer.forward(ps, p, b, &h, &e, rng)?;
+            (h, e) = layer.forward(p, b, &h, &e, rng)?;
         }
         Ok((h.reshape((n, cs * self.h))?, e.reshape((m, cs * self.h))?))
     }

@@ -246,7 +246,6 @@ impl Trainer {
         let opt = RolloutOptions {
             temperature: 1.0,
             top_p: 1.0,
-            train: true,
             dropout: self.model.config.dropout_rate,
             track: true,
             edge_loss: r.edge_loss_weight > 0.0,
@@ -285,7 +284,7 @@ impl Trainer {
         let b = self._batch(data, &r.indices, &graphs, r.samples)?;
         let ne = b.episodes();
         let mut rng = Rng::new(r.seed);
-        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, train: true, dropout: 0.0, track: true, edge_loss: false };
+        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: true, edge_loss: false };
         let first = rollout(&self.model, &b, &Decisions::Policy(vec![Choice::Sample; ne]), &opt, &mut rng)?;
         let rewards: Vec<f64> = (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
         let values: Vec<f64> = first.value.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect();
@@ -371,7 +370,7 @@ impl Trainer {
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let s = if r.greedy { 1 } else { r.samples };
         let mut rng = Rng::new(r.seed);
-        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, train: false, dropout: 0.0, track: false, edge_loss: false };
+        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let mut out = Vec::with_capacity(indices.len());
         for chunk in indices.chunks(r.batch) {
             let t0 = Instant::now();

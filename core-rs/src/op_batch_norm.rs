@@ -4,15 +4,14 @@
 //! single-threaded and strided, and the separate element-wise passes dominated a training step).
 //!
 //! ```text
-//! train: μ, σ² = batch mean and (biased) variance of each column;  inference: running μ, σ²
+//! μ, σ² = batch mean and (biased) variance of each column
 //! z    = γ ⊙ x̂ + β,   x̂ = (x − μ) / √(σ² + ε),   y = r + m ⊙ max(z, 0)
 //! ∂r   = ∂y,   δ = ∂y ⊙ m ⊙ [z > 0],   ∂β = Σ_r δ,   ∂γ = Σ_r δ ⊙ x̂
-//! ∂x   = γ/√(σ²+ε) ⊙ (δ − (Σ_r δ)/R − x̂ ⊙ (Σ_r δ ⊙ x̂)/R)     (train)
-//! ∂x   = γ/√(σ²+ε) ⊙ δ                                         (inference)
+//! ∂x   = γ/√(σ²+ε) ⊙ (δ − (Σ_r δ)/R − x̂ ⊙ (Σ_r δ ⊙ x̂)/R)
 //! ```
 //! `γ` and `β` travel as one `[2, H]` tensor.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
@@ -21,31 +20,15 @@ use rayon::prelude::*;
 pub const EPS: f64 = 1e-5;
 
 /// Column means and variances.
-pub type Moments = (Vec<f32>, Vec<f32>);
-
-/// Column statistics: the batch's when training, the running ones at inference.
-#[derive(Clone, Debug)]
-pub enum Stats {
-    /// Use (and report) the batch statistics; the op writes `(mean, var)` here.
-    Batch(Arc<Mutex<Option<Moments>>>),
-    /// Fixed statistics `(mean, var)`.
-    Fixed(Arc<Moments>),
-}
+type Moments = (Vec<f32>, Vec<f32>);
 
 /// `y = r + m ⊙ ReLU(γ ⊙ (x − μ)/√(σ² + ε) + β)` for `x`, `r` `[R, H]`, `γβ` `[2, H]` (f32); `mask`
 /// holds the dropout factors (`0` or `1/(1 − p)`, row-major) or is `None`.
-pub fn residual_batch_norm(
-    x: &Tensor,
-    gamma_beta: &Tensor,
-    r: &Tensor,
-    stats: Stats,
-    mask: Option<Arc<Vec<f32>>>,
-) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { stats, mask })
+pub fn residual_batch_norm(x: &Tensor, gamma_beta: &Tensor, r: &Tensor, mask: Option<Arc<Vec<f32>>>) -> candle_core::Result<Tensor> {
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask })
 }
 
 struct BatchNormOp {
-    stats: Stats,
     mask: Option<Arc<Vec<f32>>>,
 }
 
@@ -81,15 +64,6 @@ fn _moments(x: &[f32], r: usize, h: usize) -> Moments {
     (mean.into_iter().map(|m| m as f32).collect(), var)
 }
 
-impl BatchNormOp {
-    fn _stats(&self, x: &[f32], r: usize, h: usize) -> Moments {
-        match &self.stats {
-            Stats::Batch(_) => _moments(x, r, h),
-            Stats::Fixed(s) => (s.0.clone(), s.1.clone()),
-        }
-    }
-}
-
 impl CustomOp3 for BatchNormOp {
     fn name(&self) -> &'static str {
         "batch-norm"
@@ -110,7 +84,7 @@ impl CustomOp3 for BatchNormOp {
             candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
         }
         let (gamma, beta) = gb.split_at(h);
-        let (mean, var) = self._stats(x, r, h);
+        let (mean, var) = _moments(x, r, h);
         let inv: Vec<f32> = var.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
         let mut y = vec![0f32; r * h];
         y.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
@@ -119,9 +93,6 @@ impl CustomOp3 for BatchNormOp {
                 row[j] = res[i * h + j] + self.mask.as_ref().map_or(z, |m| m[i * h + j] * z);
             }
         });
-        if let Stats::Batch(out) = &self.stats {
-            *out.lock().unwrap_or_else(|e| e.into_inner()) = Some((mean, var));
-        }
         Ok((CpuStorage::F32(y), l1.shape().clone()))
     }
 
@@ -139,7 +110,7 @@ impl CustomOp3 for BatchNormOp {
         let (g, beta) = gbv.split_at(h);
         let grad = grad.contiguous()?;
         let dy = grad.flatten_all()?.to_vec1::<f32>()?;
-        let (mean, var) = self._stats(&xs, r, h);
+        let (mean, var) = _moments(&xs, r, h);
         let inv: Vec<f32> = var.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
         let xhat = |i: usize, j: usize| (xs[i * h + j] - mean[j]) * inv[j];
         // δ = ∂y ⊙ m ⊙ [z > 0]
@@ -157,14 +128,12 @@ impl CustomOp3 for BatchNormOp {
             .collect();
         let dbeta = _colsum(r, h, |i, j| delta[i * h + j] as f64);
         let dgamma = _colsum(r, h, |i, j| (delta[i * h + j] * xhat(i, j)) as f64);
-        let train = matches!(self.stats, Stats::Batch(_));
         let mut dx = vec![0f32; r * h];
         dx.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
             for j in 0..h {
                 let scale = g[j] * inv[j];
                 let d = delta[i * h + j];
-                row[j] =
-                    if train { scale * (d - (dbeta[j] / r as f64) as f32 - xhat(i, j) * (dgamma[j] / r as f64) as f32) } else { scale * d };
+                row[j] = scale * (d - (dbeta[j] / r as f64) as f32 - xhat(i, j) * (dgamma[j] / r as f64) as f32);
             }
         });
         let dev = x.device();
@@ -188,26 +157,16 @@ mod tests {
         let w = seeded_tensor(4, &[37, 5]);
         let mask: Vec<f64> = (0..37 * 5).map(|k| if k % 3 == 0 { 0.0 } else { 1.5 }).collect();
         let mask_t = Tensor::from_vec(mask.clone(), (37, 5), &candle_core::Device::Cpu).unwrap();
-        for (train, dropout) in [(true, false), (false, false), (true, true)] {
-            let fixed = Arc::new((vec![0.1f32, -0.2, 0.0, 0.3, 0.05], vec![0.5f32, 1.5, 1.0, 0.8, 2.0]));
+        for dropout in [false, true] {
             let vars: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(&t.to_dtype(DType::F32).unwrap()).unwrap()).collect();
-            let stats = if train { Stats::Batch(Arc::new(Mutex::new(None))) } else { Stats::Fixed(fixed.clone()) };
             let m = dropout.then(|| Arc::new(mask.iter().map(|&v| v as f32).collect::<Vec<_>>()));
-            let y = residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), stats, m).unwrap();
+            let y = residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), m).unwrap();
             let grads = (&y * &w.to_dtype(DType::F32).unwrap()).unwrap().sum_all().unwrap().backward().unwrap();
             // Reference in f64 with plain ops.
             let rv: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(t).unwrap()).collect();
             let (xr, gbr, rr) = (rv[0].as_tensor(), rv[1].as_tensor(), rv[2].as_tensor());
-            let (mean, var) = if train {
-                let m = xr.mean_keepdim(0).unwrap();
-                let v = xr.broadcast_sub(&m).unwrap().sqr().unwrap().mean_keepdim(0).unwrap();
-                (m, v)
-            } else {
-                let f = |v: &Vec<f32>| {
-                    Tensor::from_vec(v.iter().map(|&a| a as f64).collect::<Vec<_>>(), (1, 5), &candle_core::Device::Cpu).unwrap()
-                };
-                (f(&fixed.0), f(&fixed.1))
-            };
+            let mean = xr.mean_keepdim(0).unwrap();
+            let var = xr.broadcast_sub(&mean).unwrap().sqr().unwrap().mean_keepdim(0).unwrap();
             let z = xr
                 .broadcast_sub(&mean)
                 .unwrap()
@@ -224,7 +183,7 @@ mod tests {
             let gref = (&yr * &w).unwrap().sum_all().unwrap().backward().unwrap();
             let close = |a: &Tensor, b: &Tensor, what: &str| {
                 let d = (a.to_dtype(DType::F64).unwrap() - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
-                assert!(d < 2e-4, "train={train} dropout={dropout} {what}: max difference {d}");
+                assert!(d < 2e-4, "dropout={dropout} {what}: max difference {d}");
             };
             close(&y, &yr, "y");
             for k in 0..3 {

@@ -1,25 +1,21 @@
-//! Named trainable parameters and non-trainable buffers of a model, their seeded initialisation,
-//! and safetensors checkpoints.
+//! Named trainable parameters of a model, their seeded initialisation, and safetensors checkpoints.
 //!
 //! Layers keep parameter *ids*; a forward pass reads the tensors from a [`Weights`] snapshot that is
 //! either tracked (gradients flow into the `Var`s) or detached (inference, no autograd graph).
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
 
 use candle_core::{DType, Device, Tensor, Var};
 
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
-/// Parameters (`Var`s, trained) and buffers (e.g. batch-norm running statistics, not trained).
+/// Parameters (`Var`s).
 pub struct ParamStore {
     names: Vec<String>,
     vars: Vec<Var>,
     inits: Vec<Init>,
-    buffer_names: Vec<String>,
-    buffers: Mutex<Vec<Tensor>>,
     rng: Rng,
 }
 
@@ -42,14 +38,7 @@ impl Weights {
 impl ParamStore {
     /// An empty store whose initialisations draw from `seed`.
     pub fn new(seed: u64) -> ParamStore {
-        ParamStore {
-            names: Vec::new(),
-            vars: Vec::new(),
-            inits: Vec::new(),
-            buffer_names: Vec::new(),
-            buffers: Mutex::new(Vec::new()),
-            rng: Rng::new(seed),
-        }
+        ParamStore { names: Vec::new(), vars: Vec::new(), inits: Vec::new(), rng: Rng::new(seed) }
     }
 
     /// Adds a parameter initialised uniformly in `[-bound, bound)`; returns its id.
@@ -74,14 +63,6 @@ impl ParamStore {
         self.vars.push(Var::from_tensor(&t)?);
         self.inits.push(init);
         Ok(self.vars.len() - 1)
-    }
-
-    /// Adds a non-trainable buffer; returns its id.
-    pub fn buffer(&mut self, name: &str, t: Tensor) -> usize {
-        self.buffer_names.push(name.to_string());
-        let mut b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-        b.push(t);
-        b.len() - 1
     }
 
     /// Draws the parameters whose names start with `prefix` again, as at creation; returns their ids.
@@ -115,36 +96,23 @@ impl ParamStore {
         &self.names
     }
 
-    /// Buffer `id`.
-    pub fn get_buffer(&self, id: usize) -> Tensor {
-        self.buffers.lock().unwrap_or_else(|e| e.into_inner())[id].clone()
-    }
-
-    /// Replaces buffer `id`.
-    pub fn set_buffer(&self, id: usize, t: Tensor) {
-        self.buffers.lock().unwrap_or_else(|e| e.into_inner())[id] = t;
-    }
-
     /// Number of trainable scalars.
     pub fn num_parameters(&self) -> usize {
         self.vars.iter().map(|v| v.elem_count()).sum()
     }
 
-    /// All parameters and buffers by name.
+    /// All parameters by name.
     pub fn tensors(&self) -> HashMap<String, Tensor> {
-        let mut m: HashMap<String, Tensor> = self.names.iter().cloned().zip(self.vars.iter().map(|v| v.as_tensor().clone())).collect();
-        let b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-        m.extend(self.buffer_names.iter().cloned().zip(b.iter().cloned()));
-        m
+        self.names.iter().cloned().zip(self.vars.iter().map(|v| v.as_tensor().clone())).collect()
     }
 
-    /// Writes every parameter and buffer to a safetensors file.
+    /// Writes every parameter to a safetensors file.
     pub fn save(&self, path: &Path) -> Result<()> {
         candle_core::safetensors::save(&self.tensors(), path)?;
         Ok(())
     }
 
-    /// Loads every parameter and buffer from a safetensors file (names and shapes must match).
+    /// Loads every parameter from a safetensors file (names and shapes must match).
     pub fn load(&mut self, path: &Path) -> Result<()> {
         let m = candle_core::safetensors::load(path, &Device::Cpu)?;
         let get = |name: &str, dims: &[usize]| -> Result<Tensor> {
@@ -160,10 +128,6 @@ impl ParamStore {
         };
         for (name, var) in self.names.iter().zip(&self.vars) {
             var.set(&get(name, var.dims())?)?;
-        }
-        let mut b = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-        for (name, buf) in self.buffer_names.iter().zip(b.iter_mut()) {
-            *buf = get(name, buf.dims())?;
         }
         Ok(())
     }

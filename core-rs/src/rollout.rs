@@ -15,6 +15,7 @@ use candle_core::{DType, Device, Tensor};
 use crate::episode_batch::EpisodeBatch;
 use crate::error::{Error, Result};
 use crate::gated_gcn_layer::Pass;
+use crate::greedy::bottleneck_to;
 use crate::hybrid_config::GnnUpdate;
 use crate::hybrid_encoder::EncoderInput;
 use crate::hybrid_model::HybridModel;
@@ -44,8 +45,6 @@ pub struct RolloutOptions {
     pub temperature: f64,
     /// Nucleus sampling threshold (1 = plain sampling).
     pub top_p: f64,
-    /// Batch statistics in batch norm.
-    pub train: bool,
     /// Dropout probability inside the encoder.
     pub dropout: f64,
     /// Build the autograd graph (training) or not (inference).
@@ -94,8 +93,8 @@ impl State<'_, '_> {
     /// Encoder inputs for commodities `ks` when the first `routed` commodities are routed.
     fn input(&self, ks: &[usize], routed: usize) -> Result<EncoderInput> {
         let (b, v, cs) = (self.b, self.b.v, ks.len());
-        let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 4));
-        let mut usage_x = Vec::with_capacity(b.links() * cs * 3);
+        let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 5));
+        let mut usage_x = Vec::with_capacity(b.links() * cs * 4);
         for (e, inst) in b.insts.iter().enumerate() {
             let mc = b.max_cap[e];
             let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
@@ -116,15 +115,26 @@ impl State<'_, '_> {
                     });
                     let po = out[u] - if own && u == c.src { c.demand } else { 0.0 };
                     let pi = inc[u] - if own && u == c.dst { c.demand } else { 0.0 };
-                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u]]);
+                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u], 0.0]);
                 }
             }
             let (start, end) = (b.link_offset[e], b.link_offset.get(e + 1).copied().unwrap_or(b.links()));
             let mlu = (start..end).map(|l| self.loads[l] / b.caps[l]).fold(0.0, f64::max);
-            for l in start..end {
-                for &k in ks {
-                    let (now, after) = (self.loads[l] / b.caps[l], (self.loads[l] + inst.commodities[k].demand) / b.caps[l]);
-                    usage_x.extend([now as f32, after as f32, (after - mlu).max(0.0) as f32]);
+            let g = b.graphs[e];
+            let after = |l: usize, k: usize| (self.loads[start + l] + inst.commodities[k].demand) / b.caps[start + l];
+            // Bottleneck of the best continuation to each commodity's destination (what the greedy
+            // heuristic minimises), per encoded commodity.
+            let best: Vec<Vec<f64>> = ks.iter().map(|&k| bottleneck_to(g, inst.commodities[k].dst, |l| after(l, k))).collect();
+            for l in 0..end - start {
+                for (i, &k) in ks.iter().enumerate() {
+                    let (now, a) = (self.loads[start + l] / b.caps[start + l], after(l, k));
+                    let via = a.max(best[i][g.links[l].dst]).min(_CAP);
+                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32]);
+                }
+            }
+            for u in 0..v {
+                for i in 0..ks.len() {
+                    node_x[(e * v + u) * cs * 5 + i * 5 + 4] = best[i][u].min(_CAP) as f32;
                 }
             }
         }
@@ -132,11 +142,14 @@ impl State<'_, '_> {
         Ok(EncoderInput {
             cs,
             roles: Tensor::from_vec(roles, b.rows() * cs, cpu)?,
-            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 4), cpu)?,
-            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, 3), cpu)?,
+            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), cpu)?,
+            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, 4), cpu)?,
         })
     }
 }
+
+/// Bottleneck features are capped here (unreachable destinations, huge overloads).
+const _CAP: f64 = 8.0;
 
 /// Valid neighbour slots of node `u` of episode `e` heading for `dst` with `visited` nodes.
 fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> Vec<bool> {
@@ -204,12 +217,11 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     let cfg = &model.config;
     let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
     let weights = model.params.weights(opt.track);
-    let pass = Pass { w: &weights, train: opt.train, dropout: opt.dropout };
-    let ps = &model.params;
+    let pass = Pass { w: &weights, dropout: opt.dropout };
     let cpu = &Device::Cpu;
     let mut st = State { b, loads: vec![0.0; b.links()], paths: vec![Vec::with_capacity(c); ne] };
     let all: Vec<usize> = (0..c).collect();
-    let (h_full, e_full) = model.encoder.forward(ps, &pass, b, &st.input(&all, 0)?, rng)?; // [N, C·H], [M, C·H]
+    let (h_full, e_full) = model.encoder.forward(&pass, b, &st.input(&all, 0)?, rng)?; // [N, C·H], [M, C·H]
     let value = model.value.forward(&weights, &h_full, ne)?; // [B]
     let (mut logps, mut ents, mut step_episode, mut edge_losses) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut incomplete = vec![0usize; ne];
@@ -244,7 +256,7 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
                 let (h, e) = if fresh {
                     (h_full.narrow(1, k * hd, hd)?.contiguous()?, e_full.narrow(1, k * hd, hd)?.contiguous()?)
                 } else {
-                    model.encoder.forward(ps, &pass, b, &st.input(&[k], k)?, rng)?
+                    model.encoder.forward(&pass, b, &st.input(&[k], k)?, rng)?
                 };
                 let z = model.policy.logits(&weights, b, &h, &e, &dst_rows)?; // [N, D]
                 if opt.edge_loss && hop == 0 {
