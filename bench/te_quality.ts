@@ -7,8 +7,9 @@
  *
  *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation] [--seeds 3] [--budget S]
  *
- * Writes bench/results/te_quality.{json,md} with command, commit, machine, seeds and every
- * run's config overrides; each run's directory (metrics, checkpoints) goes to --runs.
+ * Writes bench/results/te_quality_<scenarios>.{json,md} (e.g. te_quality_c5.json) with command,
+ * commit, machine, seeds and every run's config overrides; each run's directory (metrics,
+ * checkpoints) goes to --runs.
  * @module
  */
 
@@ -256,13 +257,15 @@ const table = formatTable([
 console.log(table);
 console.log(verdicts.join("\n"));
 const out = join(ROOT, "bench/results");
+// One result file per scenario set, so that runs of different sets do not overwrite each other.
+const stem = `te_quality_${args.scenarios!.replaceAll(",", "+")}`;
 await Deno.mkdir(out, { recursive: true });
 await Deno.writeTextFile(
-  join(out, "te_quality.json"),
+  join(out, `${stem}.json`),
   JSON.stringify({ env, budget_s: BUDGET, results, verdicts }, null, 2) + "\n",
 );
 await Deno.writeTextFile(
-  join(out, "te_quality.md"),
+  join(out, `${stem}.md`),
   `# TE quality\n\n\`${env.command}\` — commit ${env.commit}${
     env.dirty ? " (dirty)" : ""
   }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; seeds ${
