@@ -21,6 +21,7 @@ pub mod lp;
 pub mod milp;
 pub mod mlp;
 pub mod op_batch_norm;
+mod op_cpu;
 pub mod op_gated_aggregate;
 pub mod op_masked_log_softmax;
 pub mod param_store;

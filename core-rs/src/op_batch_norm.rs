@@ -16,6 +16,8 @@ use std::sync::Arc;
 use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
+use crate::op_cpu::contiguous_slice;
+
 /// `ε` added to the variance.
 pub const EPS: f64 = 1e-5;
 
@@ -33,13 +35,6 @@ struct BatchNormOp {
 }
 
 const CHUNK: usize = 64;
-
-fn _slice<'a>(s: &'a CpuStorage, l: &Layout) -> candle_core::Result<&'a [f32]> {
-    match l.contiguous_offsets() {
-        Some((a, b)) => Ok(&s.as_slice::<f32>()?[a..b]),
-        None => candle_core::bail!("batch_norm needs contiguous f32 inputs"),
-    }
-}
 
 /// Column sums of `f(row, col)` over rows, in parallel over row chunks.
 fn _colsum(r: usize, h: usize, f: impl Fn(usize, usize) -> f64 + Sync) -> Vec<f64> {
@@ -79,7 +74,11 @@ impl CustomOp3 for BatchNormOp {
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (r, h) = l1.shape().dims2()?;
-        let (x, gb, res) = (_slice(s1, l1)?, _slice(s2, l2)?, _slice(s3, l3)?);
+        let (x, gb, res) = (
+            contiguous_slice::<f32>(s1, l1, "batch_norm")?,
+            contiguous_slice::<f32>(s2, l2, "batch_norm")?,
+            contiguous_slice::<f32>(s3, l3, "batch_norm")?,
+        );
         if gb.len() != 2 * h || res.len() != r * h || r == 0 || self.mask.as_ref().is_some_and(|m| m.len() != r * h) {
             candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
         }

@@ -17,6 +17,8 @@ use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
+use crate::op_cpu::{contiguous_slice, dispatch_float};
+
 const EPS: f64 = 1e-20;
 
 /// Link structure of a (batched) graph: links sorted by source node.
@@ -96,13 +98,6 @@ fn _exp_f32(x: f32) -> f32 {
     p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
-fn _slice<'a, T: candle_core::WithDType>(s: &'a CpuStorage, l: &Layout) -> candle_core::Result<&'a [T]> {
-    match l.contiguous_offsets() {
-        Some((a, b)) => Ok(&s.as_slice::<T>()?[a..b]),
-        None => candle_core::bail!("gated_aggregate needs contiguous inputs"),
-    }
-}
-
 fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
     match l.dims() {
         [r, w] => Ok((*r, *w)),
@@ -146,16 +141,6 @@ fn _storage<T: candle_core::WithDType>(v: Vec<T>) -> CpuStorage {
     T::to_cpu_storage_owned(v)
 }
 
-macro_rules! _dispatch {
-    ($s:expr, $f:ident, $($arg:expr),*) => {
-        match $s {
-            CpuStorage::F32(_) => $f::<f32>($($arg),*),
-            CpuStorage::F64(_) => $f::<f64>($($arg),*),
-            _ => candle_core::bail!("gated_aggregate supports f32 and f64"),
-        }
-    };
-}
-
 impl CustomOp2 for GatedAggregate {
     fn name(&self) -> &'static str {
         "gated-aggregate"
@@ -173,10 +158,16 @@ impl CustomOp2 for GatedAggregate {
             if w != w2 || m != op.index.num_links() || n != op.index.num_nodes {
                 candle_core::bail!("gated_aggregate: gates [{m}, {w}] and nodes [{n}, {w2}] do not match the link index");
             }
-            let out = _forward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, &op.index, w, op.mean);
+            let out = _forward(
+                contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
+                contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
+                &op.index,
+                w,
+                op.mean,
+            );
             Ok((_storage(out), Shape::from((n, w))))
         }
-        _dispatch!(s1, run, self, s1, l1, s2, l2)
+        dispatch_float!("gated_aggregate", s1, run, self, s1, l1, s2, l2)
     }
 
     fn bwd(&self, g: &Tensor, x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
@@ -277,10 +268,17 @@ impl CustomOp3 for GatedAggregateGrad {
             l3: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
             let ((m, w), (n, _)) = (_rows(l1)?, _rows(l2)?);
-            let g = _backward(_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?, _slice::<T>(s3, l3)?, &op.index, w, op.mean);
+            let g = _backward(
+                contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
+                contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
+                contiguous_slice::<T>(s3, l3, "gated_aggregate")?,
+                &op.index,
+                w,
+                op.mean,
+            );
             Ok((_storage(g), Shape::from((m + n, w))))
         }
-        _dispatch!(s1, run, self, s1, l1, s2, l2, s3, l3)
+        dispatch_float!("gated_aggregate", s1, run, self, s1, l1, s2, l2, s3, l3)
     }
 }
 

@@ -17,6 +17,8 @@ use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
+use crate::op_cpu::{contiguous_slice, dispatch_float};
+
 /// The value written into masked slots.
 pub const MASKED: f64 = -1e9;
 
@@ -31,13 +33,6 @@ pub fn masked_log_softmax(z: &Tensor, mask: Arc<Vec<bool>>) -> candle_core::Resu
 
 struct MaskedLogSoftmax {
     mask: Arc<Vec<bool>>,
-}
-
-fn _slice<'a, T: candle_core::WithDType>(s: &'a CpuStorage, l: &Layout) -> candle_core::Result<&'a [T]> {
-    match l.contiguous_offsets() {
-        Some((a, b)) => Ok(&s.as_slice::<T>()?[a..b]),
-        None => candle_core::bail!("masked_log_softmax needs contiguous inputs"),
-    }
 }
 
 fn _forward<T: Float + Send + Sync>(z: &[T], mask: &[bool], d: usize) -> candle_core::Result<Vec<T>> {
@@ -60,16 +55,6 @@ fn _forward<T: Float + Send + Sync>(z: &[T], mask: &[bool], d: usize) -> candle_
     Ok(out)
 }
 
-macro_rules! _dispatch {
-    ($s:expr, $f:ident, $($arg:expr),*) => {
-        match $s {
-            CpuStorage::F32(_) => $f::<f32>($($arg),*),
-            CpuStorage::F64(_) => $f::<f64>($($arg),*),
-            _ => candle_core::bail!("masked_log_softmax supports f32 and f64"),
-        }
-    };
-}
-
 impl CustomOp1 for MaskedLogSoftmax {
     fn name(&self) -> &'static str {
         "masked-log-softmax"
@@ -82,10 +67,10 @@ impl CustomOp1 for MaskedLogSoftmax {
             l: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
             let (_, d) = l.shape().dims2()?;
-            let out = _forward(_slice::<T>(s, l)?, &op.mask, d)?;
+            let out = _forward(contiguous_slice::<T>(s, l, "masked_log_softmax")?, &op.mask, d)?;
             Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
         }
-        _dispatch!(s, run, self, s, l)
+        dispatch_float!("masked_log_softmax", s, run, self, s, l)
     }
 
     fn bwd(&self, _z: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
@@ -113,7 +98,7 @@ impl CustomOp2 for MaskedLogSoftmaxGrad {
             l2: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
             let (_, d) = l1.shape().dims2()?;
-            let (lp, g) = (_slice::<T>(s1, l1)?, _slice::<T>(s2, l2)?);
+            let (lp, g) = (contiguous_slice::<T>(s1, l1, "masked_log_softmax")?, contiguous_slice::<T>(s2, l2, "masked_log_softmax")?);
             let mut out = vec![T::zero(); lp.len()];
             out.par_chunks_mut(d).enumerate().for_each(|(t, o)| {
                 let r = t * d..(t + 1) * d;
@@ -127,7 +112,7 @@ impl CustomOp2 for MaskedLogSoftmaxGrad {
             });
             Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
         }
-        _dispatch!(s1, run, self, s1, l1, s2, l2)
+        dispatch_float!("masked_log_softmax", s1, run, self, s1, l1, s2, l2)
     }
 }
 
