@@ -22,6 +22,7 @@
  * @module
  */
 
+import { rewardOptions } from "../src/hybrid/reward_options.ts";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { formatTable } from "../src/format_table.ts";
@@ -181,13 +182,7 @@ async function runKeiro(ds: any, cfgName: string): Promise<{ train: Measure; inf
     temperature: cfg.sampling_temperature,
     top_p: cfg.sampling_top_p,
     seed: SEED * 1000 + step,
-    reward: {
-      version: cfg.reward_function_version,
-      smooth_penalty: cfg.rl_use_smooth_penalty,
-      penalty_lambda: cfg.rl_penalty_lambda,
-      completion_penalty: cfg.use_completion_penalty,
-      completion_penalty_weight: cfg.completion_penalty_weight,
-    },
+    reward: rewardOptions(cfg),
   });
   for (let s = 0; s < TRAIN_WARMUP; s++) await model.step(ds, request(s));
   let mluSum = 0, completeSum = 0, episodes = 0;

@@ -7,7 +7,6 @@
 //! node, and nodes from which the destination cannot be reached without revisiting a visited
 //! node; so every rollout on a feasible instance completes within `V − 1` hops.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
@@ -154,24 +153,13 @@ const _CAP: f64 = 8.0;
 /// Valid neighbour slots of node `u` of episode `e` heading for `dst` with `visited` nodes.
 fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> Vec<bool> {
     let g = b.graphs[e];
-    // Nodes that reach `dst` without touching a visited node (backward BFS).
-    let mut reach = vec![false; b.v];
-    let mut queue = VecDeque::from([dst]);
-    reach[dst] = true;
-    while let Some(x) = queue.pop_front() {
-        for &l in &g.inc[x] {
-            let y = g.links[l].src;
-            if !reach[y] && !visited[y] {
-                reach[y] = true;
-                queue.push_back(y);
-            }
-        }
-    }
+    // Nodes that reach `dst` without touching a visited node.
+    let reach = g.hops_to(dst, |l| !visited[g.links[l].src]);
     (0..b.d)
         .map(|k| {
             g.out[u].get(k).is_some_and(|&l| {
                 let y = g.links[l].dst;
-                y != u && !visited[y] && reach[y]
+                y != u && !visited[y] && reach[y].is_some()
             })
         })
         .collect()

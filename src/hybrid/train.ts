@@ -9,6 +9,7 @@
  * @module
  */
 
+import { rewardOptions } from "./reward_options.ts";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { MethodSummary } from "../summarize.ts";
@@ -170,13 +171,7 @@ function _request(
     temperature: cfg.sampling_temperature,
     top_p: cfg.sampling_top_p,
     ...(st.reset_critic ? { reset_critic: true } : {}),
-    reward: {
-      version: cfg.reward_function_version,
-      smooth_penalty: cfg.rl_use_smooth_penalty,
-      penalty_lambda: cfg.rl_penalty_lambda,
-      completion_penalty: cfg.use_completion_penalty,
-      completion_penalty_weight: cfg.completion_penalty_weight,
-    },
+    reward: rewardOptions(cfg),
   };
 }
 
