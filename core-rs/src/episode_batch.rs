@@ -9,7 +9,7 @@ use candle_core::{Device, Tensor};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 use crate::instance::Instance;
-use crate::op_gated_aggregate::LinkIndex;
+use crate::link_index::LinkIndex;
 
 /// The union graph of a batch of episodes.
 pub struct EpisodeBatch<'a> {

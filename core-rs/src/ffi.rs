@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate;
 use crate::generate::GenOptions;
+use crate::glm_trainer::{GlmTrainer, NodeData};
 use crate::graph::Graph;
 use crate::hybrid_trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
 use crate::instance::Instance;
@@ -21,7 +22,7 @@ use crate::solution::routing_of;
 use crate::solve::{solve_batch, SolveOptions};
 
 /// Bumped whenever an exported signature or the buffer layout changes.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 const HEADER: usize = 24;
 
 /// A parsed, validated dataset held across calls.
@@ -324,6 +325,110 @@ pub unsafe extern "C" fn keiro_model_route(h: *const Model, d: *const Dataset, r
         let out = _model(h)?.route(&ds.instances, &r)?;
         Ok((0, Value::from(out).to_string().into_bytes()))
     })
+}
+
+/// A node classifier with an optional graph learning module, behind a lock.
+pub struct Glm(Mutex<GlmTrainer>);
+
+unsafe fn _slice<'a, T>(ptr: *const u8, count: usize, what: &str) -> Result<&'a [T]> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() || (ptr as usize) % std::mem::align_of::<T>() != 0 {
+        return Err(Error::Usage(format!("{what}: null or misaligned buffer")));
+    }
+    Ok(std::slice::from_raw_parts(ptr as *const T, count))
+}
+
+/// Creates a node classifier: config JSON, features `f32[n·f]`, labels `i32[n]` (−1 = none),
+/// split `u8[n]` (0 none, 1 train, 2 val, 3 test), undirected edges `u32[2·num_edges]`.
+/// Payload `{"parameters", "classes", "config"}` (the resolved config).
+///
+/// # Safety
+/// Every pointer must point to the number of elements its length arguments say.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn keiro_glm_new(
+    config: *const u8,
+    config_len: usize,
+    features: *const u8,
+    n: u64,
+    f: u64,
+    labels: *const u8,
+    split: *const u8,
+    edges: *const u8,
+    num_edges: u64,
+    seed: u64,
+) -> *mut u8 {
+    _guard(|| {
+        let (n, f) = (n as usize, f as usize);
+        let pairs = _slice::<u32>(edges, 2 * num_edges as usize, "edges")?;
+        let data = NodeData {
+            features: _slice::<f32>(features, n * f, "features")?.to_vec(),
+            num_features: f,
+            labels: _slice::<i32>(labels, n, "labels")?.to_vec(),
+            split: _slice::<u8>(split, n, "split")?.to_vec(),
+            edges: pairs.chunks(2).map(|p| (p[0] as usize, p[1] as usize)).collect(),
+        };
+        let t = GlmTrainer::new(_str(config, config_len)?, data, seed)?;
+        let payload = json!({"parameters": t.num_parameters(), "classes": t.classes(), "config": t.config()});
+        Ok((Box::into_raw(Box::new(Glm(Mutex::new(t)))) as u64, payload.to_string().into_bytes()))
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum _GlmRequest {
+    Step {
+        epoch: usize,
+    },
+    KeepBest,
+    Evaluate {
+        #[serde(default)]
+        best: bool,
+        #[serde(default)]
+        epoch: usize,
+    },
+    Graph {
+        #[serde(default)]
+        best: bool,
+        #[serde(default)]
+        epoch: usize,
+    },
+}
+
+/// One request to a node classifier: `{"kind": "step", "epoch"}`, `{"kind": "keep_best"}`,
+/// `{"kind": "evaluate", "best"}` or `{"kind": "graph", "best"}`; payload = JSON result.
+///
+/// # Safety
+/// `h` must be a live handle and `req` point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_glm_call(h: *const Glm, req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let g = h.as_ref().ok_or_else(|| Error::Usage("glm handle is closed".into()))?;
+        let mut t = g.0.lock().unwrap_or_else(|e| e.into_inner());
+        let out = match _options::<_GlmRequest>(_str(req, len)?)? {
+            _GlmRequest::Step { epoch } => t.step(epoch)?,
+            _GlmRequest::KeepBest => {
+                t.keep_best()?;
+                json!({})
+            }
+            _GlmRequest::Evaluate { best, epoch } => t.evaluate(best, epoch)?,
+            _GlmRequest::Graph { best, epoch } => t.graph(best, epoch)?,
+        };
+        Ok((0, out.to_string().into_bytes()))
+    })
+}
+
+/// Frees a node classifier.
+///
+/// # Safety
+/// `h` must be a glm handle, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_glm_free(h: *mut Glm) {
+    if !h.is_null() {
+        drop(Box::from_raw(h));
+    }
 }
 
 #[cfg(test)]

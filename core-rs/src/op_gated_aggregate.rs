@@ -17,46 +17,10 @@ use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
+use crate::link_index::LinkIndex;
 use crate::op_cpu::{contiguous_slice, dispatch_float};
 
 const EPS: f64 = 1e-20;
-
-/// Link structure of a (batched) graph: links sorted by source node.
-#[derive(Debug)]
-pub struct LinkIndex {
-    /// Number of node rows.
-    pub num_nodes: usize,
-    /// Head node of each link.
-    pub dst: Vec<usize>,
-    /// `out_start[v]..out_start[v + 1]` are the out-links of `v`.
-    pub out_start: Vec<usize>,
-    /// Incoming link ids of each node.
-    pub inc: Vec<Vec<usize>>,
-}
-
-impl LinkIndex {
-    /// Builds the index from `(src, dst)` pairs that must be sorted by `src`.
-    pub fn new(num_nodes: usize, links: &[(usize, usize)]) -> candle_core::Result<LinkIndex> {
-        let mut out_start = vec![0usize; num_nodes + 1];
-        let mut inc = vec![Vec::new(); num_nodes];
-        for (l, &(s, d)) in links.iter().enumerate() {
-            if s >= num_nodes || d >= num_nodes || (l > 0 && links[l - 1].0 > s) {
-                candle_core::bail!("link {l} ({s}, {d}) is out of range or not sorted by source");
-            }
-            out_start[s + 1] += 1;
-            inc[d].push(l);
-        }
-        for v in 0..num_nodes {
-            out_start[v + 1] += out_start[v];
-        }
-        Ok(LinkIndex { num_nodes, dst: links.iter().map(|l| l.1).collect(), out_start, inc })
-    }
-
-    /// Number of links.
-    pub fn num_links(&self) -> usize {
-        self.dst.len()
-    }
-}
 
 /// `gated_aggregate(g, x)`: see the module docs. `g` `[M, W]`, `x` `[N, W]` → `[N, W]`.
 pub fn gated_aggregate(g: &Tensor, x: &Tensor, index: &Arc<LinkIndex>, mean: bool) -> candle_core::Result<Tensor> {
@@ -230,10 +194,9 @@ fn _backward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &Li
             }
         }
     });
-    let src_of = |l: usize| ix.out_start.partition_point(|&s| s <= l) - 1;
     gx.par_chunks_mut(w).enumerate().for_each(|(j, o)| {
         for &l in &ix.inc[j] {
-            let v = src_of(l);
+            let v = ix.src[l];
             for c in 0..w {
                 let scale = if mean { sig[l * w + c] / den[v * w + c] } else { sig[l * w + c] };
                 o[c] = o[c] + gr[v * w + c] * scale;

@@ -1,0 +1,269 @@
+//! The configuration of a node classifier with an optional graph learning module (`keiro glm`).
+//!
+//! Every key has a default; unknown keys are rejected (the front end strips `_comment`-style keys).
+//! docs/glm.md documents each key; `GlmConfig::parse` returns the resolved config that is saved
+//! beside every run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Which graph the GNN passes messages on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GraphMode {
+    /// The dataset's graph.
+    #[serde(rename = "input")]
+    Input,
+    /// A cosine kNN graph of the features (`knn_k` neighbours, symmetrised).
+    #[serde(rename = "knn")]
+    Knn,
+    /// The graph learning module's graph only.
+    #[serde(rename = "learned")]
+    Learned,
+    /// `mix · A_input + (1 − mix) · A_learned`.
+    #[serde(rename = "input+learned")]
+    InputLearned,
+    /// No graph: an MLP.
+    #[serde(rename = "none")]
+    None,
+}
+
+/// The message-passing layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerKind {
+    /// GCN with edge weights and symmetric normalisation.
+    Gcn,
+    /// GAT whose attention is weighted by the edge weights.
+    Gat,
+}
+
+/// How queries and keys are computed from the learner's input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Projection {
+    /// `Q = X W_q`, `K = X W_k` with `[F, heads·dim]` matrices (`W_k` starts equal to `W_q`).
+    Linear,
+    /// `Q = X diag(w_q)`, `K = X diag(w_k)`, starting at 1 (the learner starts as the kNN graph).
+    Diagonal,
+}
+
+/// How candidate scores become sparse edge weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sparsify {
+    /// Keep the `k` largest scores per row; weights `ReLU(s)`, gradient through the kept values.
+    Topk,
+    /// `σ((s − t)/τ)` summing to `k` per row, with a straight-through hard top-k mask.
+    SoftTopk,
+    /// Hard-concrete edges around the row's `k`-th score, straight-through, annealed temperature.
+    Gumbel,
+}
+
+/// What the learner computes scores from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LearnerInput {
+    /// The node features.
+    Features,
+    /// The first layer's output on the base graph (input graph, else the kNN graph).
+    Embedding,
+}
+
+/// The graph learning module.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LearnerConfig {
+    /// Query/key projection.
+    pub projection: Projection,
+    /// Projection width per head (linear projection only).
+    pub dim: usize,
+    /// Score heads, averaged.
+    pub heads: usize,
+    /// Multiply `QKᵀ` by `1/√dim`.
+    pub scale: bool,
+    /// L2-normalise query and key rows per head (cosine scores).
+    pub normalize: bool,
+    /// LeakyReLU slope of the scores.
+    pub negative_slope: f64,
+    /// Sparsification.
+    pub sparsify: Sparsify,
+    /// Edges kept per node.
+    pub k: usize,
+    /// Candidates per node scored differentiably (`soft_topk` and `gumbel` spread over these).
+    pub candidates: usize,
+    /// Temperature of `soft_topk` and the logit scale of `gumbel`.
+    pub tau: f64,
+    /// Hard-concrete temperature at epoch 0.
+    pub temperature_start: f64,
+    /// Hard-concrete temperature after `anneal_epochs` (exponential schedule).
+    pub temperature_end: f64,
+    /// Epochs of the temperature schedule.
+    pub anneal_epochs: usize,
+    /// Symmetrise the learned graph, `(A + Aᵀ)/2`.
+    pub symmetric: bool,
+    /// Add self loops (weight 1) to the graph the GNN sees.
+    pub self_loops: bool,
+    /// `λ` in `λ·A_input + (1 − λ)·A_learned`.
+    pub mix: f64,
+    /// Score input.
+    pub input: LearnerInput,
+    /// Weight `β` of the regulariser in `L_main + β·L_reg`.
+    pub beta: f64,
+    /// Coefficient of the L1 edge count `Σ w / N`.
+    pub edge_l1: f64,
+    /// Coefficient of the expected L0 edge count `Σ P(edge) / N` (gumbel only).
+    pub edge_l0: f64,
+    /// Coefficient of the smoothness `tr(XᵀLX) / N²`.
+    pub smoothness: f64,
+    /// Coefficient of the degree log-barrier `−Σ log(deg) / N`.
+    pub degree_barrier: f64,
+    /// Rows per block when selecting candidates (memory is `block_rows × N` scores).
+    pub block_rows: usize,
+    /// Select candidates again every this many epochs.
+    pub update_every: usize,
+}
+
+impl Default for LearnerConfig {
+    fn default() -> Self {
+        LearnerConfig {
+            projection: Projection::Linear,
+            dim: 64,
+            heads: 1,
+            scale: false,
+            normalize: true,
+            negative_slope: 0.2,
+            sparsify: Sparsify::Topk,
+            k: 10,
+            candidates: 30,
+            tau: 0.1,
+            temperature_start: 1.0,
+            temperature_end: 0.1,
+            anneal_epochs: 200,
+            symmetric: true,
+            self_loops: true,
+            mix: 0.5,
+            input: LearnerInput::Features,
+            beta: 1.0,
+            edge_l1: 0.0,
+            edge_l0: 0.0,
+            smoothness: 0.0,
+            degree_barrier: 0.0,
+            block_rows: 256,
+            update_every: 1,
+        }
+    }
+}
+
+/// A node classifier.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GlmConfig {
+    /// The message-passing graph.
+    pub graph: GraphMode,
+    /// The layer type.
+    pub layer: LayerKind,
+    /// Hidden width (per head for GAT).
+    pub hidden: usize,
+    /// Layers, the output layer included (≥ 1).
+    pub layers: usize,
+    /// GAT heads (concatenated in hidden layers, averaged in the output layer).
+    pub heads: usize,
+    /// Dropout on the input and hidden features while training.
+    pub dropout: f64,
+    /// Adam learning rate.
+    pub lr: f64,
+    /// L2 penalty `weight_decay/2 · ‖W‖²` on the first layer (as in Kipf & Welling).
+    pub weight_decay: f64,
+    /// Neighbours of the kNN graph (and of the embedding learner's base graph without input graph).
+    pub knn_k: usize,
+    /// The graph learning module (used by `learned` and `input+learned`).
+    pub glm: LearnerConfig,
+}
+
+impl Default for GlmConfig {
+    fn default() -> Self {
+        GlmConfig {
+            graph: GraphMode::Input,
+            layer: LayerKind::Gcn,
+            hidden: 64,
+            layers: 2,
+            heads: 1,
+            dropout: 0.5,
+            lr: 0.01,
+            weight_decay: 5e-4,
+            knn_k: 10,
+            glm: LearnerConfig::default(),
+        }
+    }
+}
+
+impl GlmConfig {
+    /// Parses and validates a JSON config (empty text = all defaults).
+    pub fn parse(text: &str) -> Result<GlmConfig> {
+        let text = if text.trim().is_empty() { "{}" } else { text };
+        let c: GlmConfig = serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid glm config: {e}")))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Whether the graph learning module is used.
+    pub fn learns_graph(&self) -> bool {
+        matches!(self.graph, GraphMode::Learned | GraphMode::InputLearned)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let g = &self.glm;
+        let bad = |m: String| Err(Error::Usage(format!("invalid glm config: {m}")));
+        if self.hidden == 0 || self.layers == 0 || self.heads == 0 || g.dim == 0 || g.heads == 0 || g.k == 0 || self.knn_k == 0 {
+            return bad("hidden, layers, heads, knn_k, glm.dim, glm.heads and glm.k must be positive".into());
+        }
+        if !(0.0..1.0).contains(&self.dropout) {
+            return bad(format!("dropout must be in [0, 1), got {}", self.dropout));
+        }
+        if !(0.0..=1.0).contains(&g.mix) {
+            return bad(format!("glm.mix must be in [0, 1], got {}", g.mix));
+        }
+        if g.sparsify != Sparsify::Topk && g.candidates <= g.k {
+            return bad(format!("glm.candidates ({}) must exceed glm.k ({}) for {:?}", g.candidates, g.k, g.sparsify));
+        }
+        if g.tau <= 0.0 || g.temperature_start <= 0.0 || g.temperature_end <= 0.0 || self.lr <= 0.0 {
+            return bad("tau, temperatures and learning rates must be positive".into());
+        }
+        if g.projection == Projection::Diagonal && g.heads != 1 {
+            return bad("the diagonal projection has one head".into());
+        }
+        if self.layer == LayerKind::Gat && self.graph == GraphMode::None {
+            return bad("gat needs a graph; graph none is an MLP (layer gcn)".into());
+        }
+        if self.layer == LayerKind::Gat && !g.self_loops {
+            return bad("gat needs glm.self_loops (every node must attend to something)".into());
+        }
+        if g.block_rows == 0 || g.update_every == 0 {
+            return bad("glm.block_rows and glm.update_every must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// The resolved config as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("config serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_resolve_and_unknown_keys_are_rejected() {
+        let c = GlmConfig::parse("").unwrap();
+        assert_eq!((c.graph, c.glm.k, c.glm.sparsify), (GraphMode::Input, 10, Sparsify::Topk));
+        assert_eq!(GlmConfig::parse(r#"{"graph": "input+learned"}"#).unwrap().graph, GraphMode::InputLearned);
+        let e = GlmConfig::parse(r#"{"glm": {"kk": 3}}"#).unwrap_err().to_string();
+        assert!(e.contains("unknown field `kk`"), "{e}");
+        assert!(GlmConfig::parse(r#"{"glm": {"sparsify": "soft_topk", "k": 10, "candidates": 10}}"#).is_err());
+        assert!(GlmConfig::parse(r#"{"dropout": 1.0}"#).is_err());
+        assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! The sparse structure shared by the message-passing ops: links `(src, dst)` sorted by source, so
+//! that each node's out-links are one contiguous range, plus each node's incoming links for the
+//! scatter side of the backward passes.
+//!
+//! In keiro's ops a node *gathers* along its out-links: `out[src] = Σ_l f(l) · x[dst(l)]`. For a
+//! weighted graph `A` that is `out = A x` with `src` the row and `dst` the column of an entry.
+
+/// Link structure of a (batched) graph: links sorted by source node.
+#[derive(Debug)]
+pub struct LinkIndex {
+    /// Number of node rows.
+    pub num_nodes: usize,
+    /// Tail (row) node of each link.
+    pub src: Vec<usize>,
+    /// Head (column) node of each link.
+    pub dst: Vec<usize>,
+    /// `out_start[v]..out_start[v + 1]` are the out-links of `v`.
+    pub out_start: Vec<usize>,
+    /// Incoming link ids of each node.
+    pub inc: Vec<Vec<usize>>,
+}
+
+impl LinkIndex {
+    /// Builds the index from `(src, dst)` pairs that must be sorted by `src`.
+    pub fn new(num_nodes: usize, links: &[(usize, usize)]) -> candle_core::Result<LinkIndex> {
+        let mut out_start = vec![0usize; num_nodes + 1];
+        let mut inc = vec![Vec::new(); num_nodes];
+        for (l, &(s, d)) in links.iter().enumerate() {
+            if s >= num_nodes || d >= num_nodes || (l > 0 && links[l - 1].0 > s) {
+                candle_core::bail!("link {l} ({s}, {d}) is out of range or not sorted by source");
+            }
+            out_start[s + 1] += 1;
+            inc[d].push(l);
+        }
+        for v in 0..num_nodes {
+            out_start[v + 1] += out_start[v];
+        }
+        Ok(LinkIndex { num_nodes, src: links.iter().map(|l| l.0).collect(), dst: links.iter().map(|l| l.1).collect(), out_start, inc })
+    }
+
+    /// Builds the index from unsorted pairs; also returns `perm`, the original position of each
+    /// sorted link (gather per-link values with it).
+    pub fn sorted(num_nodes: usize, links: &[(usize, usize)]) -> candle_core::Result<(LinkIndex, Vec<u32>)> {
+        let mut perm: Vec<u32> = (0..links.len() as u32).collect();
+        perm.sort_by_key(|&l| links[l as usize]);
+        let pairs: Vec<(usize, usize)> = perm.iter().map(|&l| links[l as usize]).collect();
+        Ok((LinkIndex::new(num_nodes, &pairs)?, perm))
+    }
+
+    /// Number of links.
+    pub fn num_links(&self) -> usize {
+        self.dst.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_orders_by_source_and_reports_the_permutation() {
+        let (ix, perm) = LinkIndex::sorted(3, &[(2, 0), (0, 1), (1, 2), (0, 2)]).unwrap();
+        assert_eq!(perm, vec![1, 3, 2, 0]);
+        assert_eq!((ix.src.clone(), ix.dst.clone()), (vec![0, 0, 1, 2], vec![1, 2, 2, 0]));
+        assert_eq!(ix.out_start, vec![0, 2, 3, 4]);
+        assert_eq!(ix.inc[2], vec![1, 2]);
+        assert!(LinkIndex::new(3, &[(1, 0), (0, 1)]).is_err(), "unsorted input is rejected");
+    }
+}
