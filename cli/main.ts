@@ -11,6 +11,7 @@ import { InputError, KeiroError, UsageError } from "../src/errors.ts";
 import { compareCommand } from "./compare.ts";
 import { evalCommand } from "./eval.ts";
 import { genCommand } from "./gen.ts";
+import { glmCommand } from "./glm.ts";
 import { importCommand } from "./import.ts";
 import { routeCommand } from "./route.ts";
 import { solveCommand } from "./solve.ts";
@@ -32,6 +33,7 @@ export function program(): Command {
       compareCommand(),
       trainCommand(),
       routeCommand(),
+      glmCommand(),
     ]
   ) {
     p.addCommand(c);

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 const SYMBOLS = {
   keiro_abi_version: { parameters: [], result: "u32" },
@@ -45,6 +45,13 @@ const SYMBOLS = {
     result: "pointer",
     nonblocking: true,
   },
+  keiro_glm_new: {
+    parameters: ["buffer", "usize", "buffer", "u64", "u64", "buffer", "buffer", "buffer", "u64", "u64"],
+    result: "pointer",
+    nonblocking: true,
+  },
+  keiro_glm_call: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_glm_free: { parameters: ["pointer"], result: "void" },
 } as const;
 
 /** The opened library's symbols. */

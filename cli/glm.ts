@@ -1,0 +1,238 @@
+/**
+ * `keiro glm train`: train a graph learning module (GNN over an input, kNN, learned or mixed graph,
+ * or an MLP) on a node-classification dataset over several seeds; docs/glm.md.
+ * @module
+ */
+
+import { basename } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import type { SubCommand } from "./_sub_command.ts";
+import { UsageError } from "../src/errors.ts";
+import { formatTable } from "../src/format_table.ts";
+import { openOutput, writeOutput } from "../src/write_output.ts";
+import { GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
+import type { GraphDataset } from "../src/glm/datasets/graph_dataset.ts";
+import { loadCsvDataset } from "../src/glm/datasets/load_csv_dataset.ts";
+import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
+import { parseSplit } from "../src/glm/datasets/parse_split.ts";
+import type { GlmModel } from "../src/glm/glm_model.ts";
+import { type GlmSummary, trainGlm } from "../src/glm/train_glm.ts";
+import { choiceArg, intArg, nonNegativeArg, positiveArg } from "./_parse.ts";
+
+const PLANETOID = ["cora", "citeseer", "pubmed"] as const;
+
+/** A positive integer. */
+function _countArg(v: string): number {
+  const n = intArg(v);
+  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** A column: an integer index (negative counts from the end) or a header name. */
+function _column(v: string): number | string {
+  const t = v.trim();
+  return /^-?\d+$/.test(t) ? Number(t) : t;
+}
+
+/** The split flag, checked by the dataset module's parser (its errors become usage errors). */
+function _splitArg(v: string): { trainPerClass: number; valPerClass: number } {
+  try {
+    return parseSplit(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Writes the best graph of `model` (best snapshot of `epoch`) as JSONL edges to `path` (atomically). */
+async function _exportGraph(model: GlmModel, epoch: number, path: string): Promise<void> {
+  const g = await model.graph(true, epoch);
+  const out = await openOutput(path);
+  try {
+    const chunk = 4096;
+    for (let i = 0; i < g.edges.length; i += chunk) {
+      let text = "";
+      for (const [src, dst, weight] of g.edges.slice(i, i + chunk)) {
+        text += JSON.stringify({ src, dst, weight }) + "\n";
+      }
+      await out.write(text);
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+}
+
+function _pct(x: number): string {
+  return x.toFixed(2);
+}
+
+/** The per-seed table with a mean ± std row. */
+function _table(s: GlmSummary): string {
+  const rows = s.per_seed.map((r) => [
+    String(r.seed),
+    _pct(r.test_acc),
+    _pct(r.val_acc),
+    _pct(r.train_acc),
+    String(r.best_epoch),
+    String(r.epochs),
+    r.epoch_ms.toFixed(2),
+    String(r.edges),
+  ]);
+  if (s.per_seed.length > 1) {
+    rows.push([
+      "mean ± std",
+      `${_pct(s.test_accuracy.mean)} ± ${_pct(s.test_accuracy.std)}`,
+      `${_pct(s.val_accuracy.mean)} ± ${_pct(s.val_accuracy.std)}`,
+      "",
+      "",
+      "",
+      s.epoch_ms.toFixed(2),
+      "",
+    ]);
+  }
+  return formatTable(
+    ["seed", "test %", "val %", "train %", "best epoch", "epochs", "ms/epoch", "edges"],
+    rows,
+  );
+}
+
+/** The `glm` command group. */
+export function glmCommand(): SubCommand {
+  const glm = new Command("glm").description(
+    "graph learning module: node classification with a learned graph",
+  );
+  glm.command("train")
+    .description("train on a node-classification dataset over several seeds and report test accuracy")
+    .argument("<source>", "planetoid:<dir> (with --name) or csv:<file> (with --label-column and --split)")
+    .option(
+      "--name <name>",
+      `planetoid: ${PLANETOID.join("|")}; csv: the dataset's name (default: file name)`,
+    )
+    .option("--label-column <col>", "csv: label column, index (negative from the end) or header name")
+    .option("--drop-columns <list>", "csv: comma-separated columns to ignore (indices or names)")
+    .option(
+      "--header <mode>",
+      "csv: first line is a header (auto: when it is not numeric)",
+      choiceArg(["auto", "yes", "no"] as const),
+      "auto" as const,
+    )
+    .option(
+      "--split <train:val>",
+      "csv: stratified split per seed, TRAIN_PER_CLASS:VAL_PER_CLASS labelled nodes, the rest test",
+      _splitArg,
+    )
+    .option(
+      "--graph <mode>",
+      `${GRAPH_MODES.join("|")} (none = MLP; default: the config's, else input)`,
+      choiceArg(GRAPH_MODES),
+    )
+    .option("-c, --config <file>", "GLM config (JSON; keys starting with _ are comments; docs/glm.md)")
+    .option("--layer <type>", "config layer: gcn|gat")
+    .option("--hidden <n>", "config hidden: hidden width", _countArg)
+    .option("--dropout <p>", "config dropout", nonNegativeArg)
+    .option("--lr <x>", "config lr: Adam learning rate", positiveArg)
+    .option("--k <n>", "config glm.k: learned edges kept per node", _countArg)
+    .option("--sparsify <how>", "config glm.sparsify: topk|soft_topk|gumbel")
+    .option("--knn-k <n>", "config knn_k: neighbours of the kNN graph", _countArg)
+    .option("--seeds <n>", "number of seeds (runs); seeds are seed-base .. seed-base+n-1", _countArg, 1)
+    .option("--seed-base <n>", "first seed", intArg, 0)
+    .option("--epochs <n>", "maximum epochs per seed", _countArg, 500)
+    .option("--patience <n>", "early stopping: epochs without a better validation accuracy", _countArg, 100)
+    .option("--json", "also print the summary as JSON on the last stdout line (accuracies in %)", false)
+    .option("--export-graph <file>", "write the first seed's best graph as JSONL {src,dst,weight} edges")
+    .option("--out <dir>", "write the resolved config.json and results.json there")
+    .option("-v, --verbose", "one line per seed on stderr", false)
+    .addHelpText(
+      "after",
+      `
+Accuracies are percentages (81.5 = 81.5%); std is the sample standard deviation over seeds (n − 1).
+Planetoid uses the standard split for every seed; csv data draw a stratified split per seed, and
+their features are standardised. The table has one row per seed and the mean ± std.
+
+Examples:
+  keiro glm train planetoid:../shared/data/gsl/planetoid --name cora --graph input+learned --seeds 10
+  keiro glm train csv:../shared/data/gsl/uci/wine.data --label-column 0 --split 10:20 --graph learned --json
+  keiro glm train csv:digits.csv --header no --label-column -1 --split 50:100 --graph knn --knn-k 24`,
+    )
+    .action(async (source: string, o) => {
+      const m = /^(planetoid|csv):(.+)$/.exec(source);
+      if (!m) {
+        throw new UsageError(`source must be planetoid:<dir> or csv:<file>, got ${JSON.stringify(source)}`);
+      }
+      const [, kind, path] = m;
+      let dataset: (seed: number) => Promise<GraphDataset>;
+      if (kind === "planetoid") {
+        if (!(PLANETOID as readonly string[]).includes(o.name ?? "")) {
+          throw new UsageError(
+            `planetoid: --name must be one of ${PLANETOID.join(", ")}, got ${o.name ?? "none"}`,
+          );
+        }
+        for (const f of ["labelColumn", "dropColumns", "split"] as const) {
+          if (o[f] !== undefined) throw new UsageError(`--${_kebab(f)} applies to csv sources only`);
+        }
+        let loaded: Promise<GraphDataset> | undefined; // loaded once, on first use: same split every seed
+        dataset = () => loaded ??= loadPlanetoid(path, o.name as typeof PLANETOID[number]);
+      } else {
+        if (o.labelColumn === undefined) throw new UsageError("csv: --label-column is required");
+        if (o.split === undefined) {
+          throw new UsageError("csv: --split TRAIN_PER_CLASS:VAL_PER_CLASS is required");
+        }
+        const opts = {
+          labelColumn: _column(o.labelColumn),
+          dropColumns: o.dropColumns?.split(",").filter((c) => c.trim() !== "").map(_column),
+          header: o.header,
+          split: o.split,
+          name: o.name ?? basename(path).replace(/\.[^.]*$/, ""),
+        };
+        dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
+      }
+      const config = await loadGlmConfig(o.config, {
+        graph: o.graph as GraphMode | undefined,
+        layer: o.layer,
+        hidden: o.hidden,
+        dropout: o.dropout,
+        lr: o.lr,
+        k: o.k,
+        sparsify: o.sparsify,
+        knnK: o.knnK,
+      });
+      const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
+      let notesShown = false;
+      const summary = await trainGlm({
+        dataset: async (seed) => {
+          const ds = await dataset(seed);
+          if (!notesShown) { for (const n of ds.notes) console.error(`note: ${n}`); }
+          notesShown = true;
+          return ds;
+        },
+        config,
+        seeds,
+        epochs: o.epochs,
+        patience: o.patience,
+        log: o.verbose ? (line) => console.error(line) : undefined,
+        onFirstModel: o.exportGraph
+          ? (model, epoch) => _exportGraph(model, epoch, o.exportGraph!)
+          : undefined,
+      });
+      if (o.out) {
+        await Deno.mkdir(o.out, { recursive: true });
+        await writeOutput(`${o.out}/config.json`, JSON.stringify(summary.config, null, 2) + "\n");
+        await writeOutput(`${o.out}/results.json`, JSON.stringify(summary, null, 2) + "\n");
+      }
+      const std = summary.seeds > 1 ? ` ± ${_pct(summary.test_accuracy.std)}` : "";
+      let text = _table(summary) +
+        `\n${summary.dataset} (${summary.nodes} nodes, ${summary.features} features, ${summary.classes} classes), graph ${summary.graph}: test ${
+          _pct(summary.test_accuracy.mean)
+        }${std} % over ${summary.seeds} seed${summary.seeds > 1 ? "s" : ""}, ${
+          summary.epoch_ms.toFixed(2)
+        } ms/epoch, peak memory ${summary.peak_rss_mb.toFixed(0)} MB\n`;
+      if (o.json) text += JSON.stringify(summary) + "\n";
+      await writeOutput(undefined, text);
+    });
+  return glm;
+}
+
+function _kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+}

@@ -1,0 +1,208 @@
+/**
+ * keiro glm train end to end through the CLI: synthetic Gaussian blobs (csv source) with kNN and
+ * learned graphs, determinism, graph export, usage errors, and Cora when ../shared/data is present.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jsonl, keiro } from "./_cli.ts";
+
+const PLANETOID = fileURLToPath(new URL("../../shared/data/gsl/planetoid", import.meta.url));
+const HAVE_PLANETOID = (() => {
+  try {
+    return Deno.statSync(join(PLANETOID, "ind.cora.graph")).isFile;
+  } catch {
+    return false;
+  }
+})();
+if (!HAVE_PLANETOID) console.warn(`skipping the Cora test: ${PLANETOID} is absent`);
+
+/** A deterministic uniform generator in [0, 1) (mulberry32). */
+function _rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `perClass` rows per class of `classes` well-separated Gaussian blobs in `dims` dimensions, as
+ * CSV with a header, the label in the last column, a constant id column first. */
+function _blobs(classes: number, perClass: number, dims: number, seed: number): string {
+  const u = _rng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const lines = [["id", ...Array.from({ length: dims }, (_, j) => `f${j}`), "label"].join(",")];
+  let id = 0;
+  for (let i = 0; i < perClass; i++) {
+    for (let c = 0; c < classes; c++) {
+      const x = Array.from({ length: dims }, (_, j) => (j % classes === c ? 6 : 0) + normal());
+      lines.push([String(id++), ...x.map((v) => v.toFixed(4)), String(c + 1)].join(","));
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+const dir = await Deno.makeTempDir({ prefix: "keiro-glm-test-" });
+const CSV = join(dir, "blobs.csv");
+await Deno.writeTextFile(CSV, _blobs(3, 20, 4, 7));
+const BASE = [
+  "glm",
+  "train",
+  `csv:${CSV}`,
+  "--label-column",
+  "label",
+  "--drop-columns",
+  "id",
+  "--split",
+  "5:5",
+  "--epochs",
+  "60",
+  "--patience",
+  "30",
+  "--json",
+];
+
+interface Summary {
+  dataset: string;
+  graph: string;
+  test_accuracy: { mean: number; std: number };
+  val_accuracy: { mean: number; std: number };
+  seeds: number;
+  epoch_ms: number;
+  peak_rss_mb: number;
+  per_seed: { seed: number; test_acc: number; val_acc: number; best_epoch: number; epochs: number }[];
+  config: Record<string, unknown>;
+}
+
+function _summary(stdout: string): Summary {
+  const last = stdout.trimEnd().split("\n").pop()!;
+  return JSON.parse(last) as Summary;
+}
+
+function _checkSummary(s: Summary, graph: string, seeds: number): void {
+  for (const k of ["dataset", "graph", "test_accuracy", "val_accuracy", "seeds", "epoch_ms", "peak_rss_mb"]) {
+    assert.ok(k in s, `summary lacks ${k}`);
+  }
+  assert.equal(s.dataset, "blobs");
+  assert.equal(s.graph, graph);
+  assert.equal(s.seeds, seeds);
+  assert.equal(s.per_seed.length, seeds);
+  assert.deepEqual(s.per_seed.map((r) => r.seed), Array.from({ length: seeds }, (_, i) => i));
+  assert.ok(s.epoch_ms > 0 && Number.isFinite(s.epoch_ms));
+  assert.ok(s.peak_rss_mb > 10 && Number.isFinite(s.peak_rss_mb));
+  assert.ok(s.test_accuracy.std >= 0);
+  assert.equal(s.config.graph, graph, "the resolved config is reported");
+}
+
+for (const graph of ["knn", "learned"]) {
+  Deno.test(`glm train: blobs with --graph ${graph} reach ≥ 90% test accuracy; JSON summary`, async () => {
+    const r = await keiro([...BASE, "--graph", graph, "--seeds", "2"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = _summary(r.stdout);
+    _checkSummary(s, graph, 2);
+    assert.ok(s.test_accuracy.mean >= 90, `test accuracy ${s.test_accuracy.mean}%`);
+    assert.match(r.stdout, /mean ± std/);
+  });
+}
+
+Deno.test("glm train: the same seed gives the same accuracies; --out writes config.json and results.json", async () => {
+  const out = join(dir, "run");
+  const a = await keiro([...BASE, "--graph", "learned", "--seed-base", "3", "--out", out]);
+  const b = await keiro([...BASE, "--graph", "learned", "--seed-base", "3"]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const sa = _summary(a.stdout), sb = _summary(b.stdout);
+  const key = (s: Summary) =>
+    s.per_seed.map((r) => ({
+      seed: r.seed,
+      test: r.test_acc,
+      val: r.val_acc,
+      best: r.best_epoch,
+      n: r.epochs,
+    }));
+  assert.deepEqual(key(sa), key(sb));
+  assert.equal(sa.per_seed[0].seed, 3);
+  const cfg = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  assert.deepEqual(cfg, sa.config);
+  assert.equal(cfg.graph, "learned");
+  const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+  assert.deepEqual(res.test_accuracy, sa.test_accuracy);
+});
+
+Deno.test("glm train: --export-graph writes the learned graph as JSONL edges", async () => {
+  const file = join(dir, "graph.jsonl");
+  const r = await keiro([...BASE, "--graph", "learned", "--export-graph", file]);
+  assert.equal(r.code, 0, r.stderr);
+  const edges = jsonl<{ src: number; dst: number; weight: number }>(await Deno.readTextFile(file));
+  assert.ok(edges.length > 0);
+  for (const e of edges) {
+    assert.ok(Number.isInteger(e.src) && e.src >= 0 && e.src < 60, JSON.stringify(e));
+    assert.ok(Number.isInteger(e.dst) && e.dst >= 0 && e.dst < 60, JSON.stringify(e));
+    assert.ok(Number.isFinite(e.weight), JSON.stringify(e));
+  }
+  const left = [...Deno.readDirSync(dir)].filter((e) => e.name.startsWith(".keiro-"));
+  assert.deepEqual(left, [], "no temporary file left behind");
+});
+
+Deno.test("glm train: bad flags, sources and configs exit 2 with a message", async () => {
+  const bogus = await keiro([...BASE, "--graph", "bogus"]);
+  assert.equal(bogus.code, 2);
+  assert.match(bogus.stderr, /--graph.*bogus|bogus.*--graph/s);
+
+  const split = await keiro([...BASE.filter((a) => a !== "5:5" && a !== "--split"), "--split", "3"]);
+  assert.equal(split.code, 2);
+  assert.match(split.stderr, /split/i);
+
+  const unknown = join(dir, "unknown.json");
+  await Deno.writeTextFile(unknown, JSON.stringify({ _comment: "ok", no_such_key: 1 }));
+  const u = await keiro([...BASE, "--graph", "knn", "--config", unknown]);
+  assert.equal(u.code, 2, u.stderr);
+  assert.match(u.stderr, /no_such_key/);
+
+  const notObject = join(dir, "array.json");
+  await Deno.writeTextFile(notObject, "[1, 2]");
+  const n = await keiro([...BASE, "--config", notObject]);
+  assert.equal(n.code, 2);
+  assert.match(n.stderr, /array\.json.*JSON object/);
+
+  const src = await keiro(["glm", "train", "ogb:arxiv"]);
+  assert.equal(src.code, 2);
+  assert.match(src.stderr, /planetoid:<dir> or csv:<file>/);
+
+  const label = await keiro(["glm", "train", `csv:${CSV}`, "--split", "5:5"]);
+  assert.equal(label.code, 2);
+  assert.match(label.stderr, /--label-column/);
+
+  const name = await keiro(["glm", "train", `planetoid:${PLANETOID}`, "--name", "squirrel"]);
+  assert.equal(name.code, 2);
+  assert.match(name.stderr, /--name/);
+});
+
+Deno.test({
+  name: "glm train: Cora with the input graph reaches ≥ 78% test accuracy",
+  ignore: !HAVE_PLANETOID,
+  fn: async () => {
+    const r = await keiro([
+      "glm",
+      "train",
+      `planetoid:${PLANETOID}`,
+      "--name",
+      "cora",
+      "--graph",
+      "input",
+      "--seeds",
+      "1",
+      "--epochs",
+      "200",
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = _summary(r.stdout);
+    assert.equal(s.dataset, "cora");
+    assert.equal(s.graph, "input");
+    assert.ok(s.test_accuracy.mean >= 78, `Cora test accuracy ${s.test_accuracy.mean}%`);
+  },
+});
