@@ -61,7 +61,9 @@ impl Adam {
         let (c1, c2) = (1.0 - BETA1.powi(self.step as i32), 1.0 - BETA2.powi(self.step as i32));
         for (i, var) in vars.iter().enumerate() {
             let Some(g) = grads.get(var) else { continue };
-            let g = (g * scale)?;
+            // Detached: a leaf's gradient can carry the forward graph (candle tracks `lhsᵀ·G` when `lhs`
+            // is tracked), and the moments would then chain every step's graph together.
+            let g = (g.detach() * scale)?;
             self.m[i] = ((&self.m[i] * BETA1)? + (&g * (1.0 - BETA1))?)?;
             self.v[i] = ((&self.v[i] * BETA2)? + (g.sqr()? * (1.0 - BETA2))?)?;
             let mhat = (&self.m[i] / c1)?;
