@@ -13,6 +13,7 @@
 use candle_core::{DType, Device, Tensor};
 
 use crate::error::Result;
+use crate::node_features::NodeFeatures;
 use crate::op_spmm::spmm;
 use crate::op_weighted_softmax::weighted_softmax;
 use crate::param_store::{ParamStore, Weights};
@@ -48,8 +49,8 @@ impl GatLayer {
     }
 
     /// `[N, in]` → `[N, heads·out]` or `[N, out]` on `graph` (raw, non-negative weights).
-    pub fn forward(&self, w: &Weights, h: &Tensor, graph: &WeightedGraph) -> Result<Tensor> {
-        let n = h.dim(0)?;
+    pub fn forward(&self, w: &Weights, h: &NodeFeatures, graph: &WeightedGraph) -> Result<Tensor> {
+        let n = h.rows()?;
         let z = h.matmul(w.get(self.w))?; // [N, H·D]
         let side = |a: usize| -> Result<Tensor> { Ok(z.broadcast_mul(w.get(a))?.reshape((n, self.heads, self.out))?.sum(2)?) }; // [N, H]
         let idx = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);

@@ -11,6 +11,7 @@
 use candle_core::{DType, Device, Tensor};
 
 use crate::error::Result;
+use crate::node_features::NodeFeatures;
 use crate::param_store::{ParamStore, Weights};
 use crate::weighted_graph::WeightedGraph;
 
@@ -35,13 +36,13 @@ impl GcnLayer {
     }
 
     /// `[N, in]` → `[N, out]` on `graph` with normalised weights `norm` `[E, 1]`, or without a graph.
-    pub fn forward(&self, w: &Weights, h: &Tensor, graph: Option<(&WeightedGraph, &Tensor)>) -> Result<Tensor> {
+    pub fn forward(&self, w: &Weights, h: &NodeFeatures, graph: Option<(&WeightedGraph, &Tensor)>) -> Result<Tensor> {
         let xw = h.matmul(w.get(self.w))?; // [N, out]
         let agg = match graph {
             Some((g, norm)) => crate::op_spmm::spmm(norm, &xw, &g.index)?,
             None => xw,
         };
-        let ones = Tensor::ones((h.dim(0)?, 1), DType::F32, &Device::Cpu)?; // [N, 1]
+        let ones = Tensor::ones((h.rows()?, 1), DType::F32, &Device::Cpu)?; // [N, 1]
         Ok((agg + ones.matmul(w.get(self.b))?)?)
     }
 }

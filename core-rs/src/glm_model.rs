@@ -8,16 +8,14 @@
 //! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
 //! ```
 
-use std::sync::Arc;
-
 use candle_core::Tensor;
 
-use crate::dropout::dropout_mask;
 use crate::error::Result;
 use crate::gat_layer::GatLayer;
 use crate::gcn_layer::GcnLayer;
 use crate::glm_config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
 use crate::graph_learner::{Candidates, GraphLearner};
+use crate::node_features::NodeFeatures;
 use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
 use crate::weighted_graph::{GraphPart, WeightedGraph};
@@ -116,7 +114,7 @@ impl GlmModel {
         Ok(ReadyGraph { graph, layer_weights })
     }
 
-    fn _layer(&self, i: usize, w: &Weights, h: &Tensor, g: Option<&ReadyGraph>) -> Result<Tensor> {
+    fn _layer(&self, i: usize, w: &Weights, h: &NodeFeatures, g: Option<&ReadyGraph>) -> Result<Tensor> {
         match (&self.layers[i], g) {
             (_Layer::Gcn(l), g) => l.forward(w, h, g.map(|g| (&g.graph, &g.layer_weights))),
             (_Layer::Gat(l), Some(g)) => l.forward(w, h, &g.graph),
@@ -124,46 +122,42 @@ impl GlmModel {
         }
     }
 
-    fn _dropout(&self, t: &Tensor, rng: &mut Option<&mut Rng>) -> Result<Tensor> {
+    fn _dropout(&self, t: &NodeFeatures, rng: &mut Option<&mut Rng>) -> Result<NodeFeatures> {
         match rng {
-            Some(r) if self.cfg.dropout > 0.0 => {
-                let mask = dropout_mask(t.elem_count(), self.cfg.dropout, r).expect("dropout > 0");
-                let m = Tensor::from_vec(Arc::unwrap_or_clone(mask), t.shape(), t.device())?;
-                Ok((t * m)?)
-            }
-            _ => Ok(t.clone()),
+            Some(r) => t.dropout(self.cfg.dropout, r),
+            None => Ok(t.clone()),
         }
     }
 
     /// What the learner scores: the features, or the first layer's output on the base graph.
-    pub fn learner_input(&self, w: &Weights, x: &Tensor, h0: &Tensor, ctx: &GraphContext) -> Result<Tensor> {
+    pub fn learner_input(&self, w: &Weights, x: &NodeFeatures, h0: &NodeFeatures, ctx: &GraphContext) -> Result<NodeFeatures> {
         match self.cfg.glm.input {
             LearnerInput::Features => Ok(x.clone()),
-            LearnerInput::Embedding => Ok(self._layer(0, w, h0, ctx.fixed.as_ref())?.relu()?),
+            LearnerInput::Embedding => Ok(NodeFeatures::dense(self._layer(0, w, h0, ctx.fixed.as_ref())?.relu()?)),
         }
     }
 
     /// Selects the learner's candidates from the current parameters (no gradient, no dropout).
-    pub fn candidates(&self, x: &Tensor, ctx: &GraphContext) -> Result<Option<Candidates>> {
+    pub fn candidates(&self, x: &NodeFeatures, ctx: &GraphContext) -> Result<Option<Candidates>> {
         let Some(learner) = &self.learner else { return Ok(None) };
         let w = self.params.weights(false);
         let z = self.learner_input(&w, x, x, ctx)?;
-        Ok(Some(learner.candidates(&w, &z, x)?))
+        Ok(Some(learner.candidates(&w, &z, &x.dense)?))
     }
 
     /// Logits `[N, C]` for features `x` `[N, F]`; `rng` = training (dropout, gumbel noise).
     pub fn forward(
         &self,
         w: &Weights,
-        x: &Tensor,
+        x: &NodeFeatures,
         ctx: &GraphContext,
         cand: Option<&Candidates>,
         epoch: usize,
         mut rng: Option<&mut Rng>,
     ) -> Result<Forward> {
-        let n = x.dim(0)?;
+        let n = x.rows()?;
         let h0 = self._dropout(x, &mut rng)?;
-        let mut reg = Tensor::zeros((), x.dtype(), x.device())?;
+        let mut reg = Tensor::zeros((), x.dense.dtype(), x.dense.device())?;
         let mut learned_graph = None;
         if let (Some(learner), Some(cand)) = (&self.learner, cand) {
             let z = self.learner_input(w, x, &h0, ctx)?;
@@ -179,12 +173,10 @@ impl GlmModel {
         }
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
         let mut h = h0;
-        for i in 0..self.layers.len() {
-            h = self._layer(i, w, &h, g)?;
-            if i + 1 < self.layers.len() {
-                h = self._dropout(&h.relu()?, &mut rng)?;
-            }
+        let last = self.layers.len() - 1;
+        for i in 0..last {
+            h = self._dropout(&NodeFeatures::dense(self._layer(i, w, &h, g)?.relu()?), &mut rng)?;
         }
-        Ok(Forward { logits: h, reg, graph: learned_graph.map(|r| r.graph) })
+        Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, graph: learned_graph.map(|r| r.graph) })
     }
 }

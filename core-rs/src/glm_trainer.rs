@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::glm_config::{GlmConfig, GraphMode, LearnerInput};
 use crate::glm_model::{GlmModel, GraphContext};
 use crate::graph_learner::Candidates;
+use crate::node_features::NodeFeatures;
 use crate::op_edge_scores::ScoreSpec;
 use crate::op_masked_log_softmax::masked_log_softmax;
 use crate::rng::Rng;
@@ -44,7 +45,7 @@ pub struct NodeData {
 pub struct GlmTrainer {
     model: GlmModel,
     adam: Adam,
-    x: Tensor,
+    x: NodeFeatures,
     labels: Vec<i32>,
     split: Vec<u8>,
     classes: usize,
@@ -145,7 +146,7 @@ impl GlmTrainer {
             classes,
             model,
             adam,
-            x,
+            x: NodeFeatures::new(x)?,
             ctx,
             cand: None,
             best: None,

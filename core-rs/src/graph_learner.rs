@@ -20,6 +20,7 @@ use crate::block_topk::block_topk;
 use crate::error::Result;
 use crate::glm_config::{LearnerConfig, Projection, Sparsify};
 use crate::link_index::LinkIndex;
+use crate::node_features::NodeFeatures;
 use crate::op_edge_scores::{edge_scores, ScoreSpec};
 use crate::op_soft_topk::soft_topk;
 use crate::param_store::{ParamStore, Weights};
@@ -84,11 +85,11 @@ impl GraphLearner {
     }
 
     /// Queries and keys `[N, H·d]` of the input rows `z` `[N, F]`.
-    fn _project(&self, w: &Weights, z: &Tensor) -> Result<(Tensor, Tensor)> {
+    fn _project(&self, w: &Weights, z: &NodeFeatures) -> Result<(Tensor, Tensor)> {
         let proj = |id: usize| -> Result<Tensor> {
             let p = match self.cfg.projection {
                 Projection::Linear => z.matmul(w.get(id))?,          // [N, H·d]
-                Projection::Diagonal => z.broadcast_mul(w.get(id))?, // [N, F]
+                Projection::Diagonal => z.dense.broadcast_mul(w.get(id))?, // [N, F]
             };
             if !self.cfg.normalize {
                 return Ok(p);
@@ -110,11 +111,11 @@ impl GraphLearner {
         }
     }
 
-    /// Selects the candidates of every row from `z` (no gradient); `features` `[N, F]` feed the
+    /// Selects the candidates of every row from `z` with detached weights `w` (no gradient); `features` `[N, F]` feed the
     /// smoothness distances when that term is on.
-    pub fn candidates(&self, w: &Weights, z: &Tensor, features: &Tensor) -> Result<Candidates> {
-        let (q, k) = self._project(w, &z.detach())?;
-        let n = z.dim(0)?;
+    pub fn candidates(&self, w: &Weights, z: &NodeFeatures, features: &Tensor) -> Result<Candidates> {
+        let (q, k) = self._project(w, z)?;
+        let n = z.rows()?;
         let c = self._per_row();
         let cols = block_topk(&q, &k, self._spec(), c, self.cfg.block_rows)?;
         let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
@@ -136,9 +137,9 @@ impl GraphLearner {
     }
 
     /// The learned graph on `cand` from `z` `[N, F]`; `rng` draws the gumbel noise when training.
-    pub fn forward(&self, w: &Weights, z: &Tensor, cand: &Candidates, epoch: usize, rng: Option<&mut Rng>) -> Result<Learned> {
+    pub fn forward(&self, w: &Weights, z: &NodeFeatures, cand: &Candidates, epoch: usize, rng: Option<&mut Rng>) -> Result<Learned> {
         let (q, k) = self._project(w, z)?;
-        let (n, c) = (z.dim(0)?, cand.per_row);
+        let (n, c) = (z.rows()?, cand.per_row);
         let s = edge_scores(&q, &k, &cand.index, self._spec())?.reshape((n, c))?; // [N, C]
         let kk = self.cfg.k;
         let hard_topk = || -> Result<Tensor> {

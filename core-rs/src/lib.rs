@@ -28,6 +28,7 @@ pub mod link_index;
 pub mod lp;
 pub mod milp;
 pub mod mlp;
+pub mod node_features;
 pub mod op_batch_norm;
 mod op_cpu;
 pub mod op_edge_scores;

@@ -10,6 +10,8 @@
 pub struct LinkIndex {
     /// Number of node rows.
     pub num_nodes: usize,
+    /// Number of columns links may point to (`num_nodes` for a graph; `F` for a sparse feature matrix).
+    pub num_cols: usize,
     /// Tail (row) node of each link.
     pub src: Vec<usize>,
     /// Head (column) node of each link.
@@ -23,10 +25,15 @@ pub struct LinkIndex {
 impl LinkIndex {
     /// Builds the index from `(src, dst)` pairs that must be sorted by `src`.
     pub fn new(num_nodes: usize, links: &[(usize, usize)]) -> candle_core::Result<LinkIndex> {
+        LinkIndex::rectangular(num_nodes, num_nodes, links)
+    }
+
+    /// Like [`LinkIndex::new`] with heads in `0..num_cols` (a sparse `[num_nodes, num_cols]` pattern).
+    pub fn rectangular(num_nodes: usize, num_cols: usize, links: &[(usize, usize)]) -> candle_core::Result<LinkIndex> {
         let mut out_start = vec![0usize; num_nodes + 1];
-        let mut inc = vec![Vec::new(); num_nodes];
+        let mut inc = vec![Vec::new(); num_cols];
         for (l, &(s, d)) in links.iter().enumerate() {
-            if s >= num_nodes || d >= num_nodes || (l > 0 && links[l - 1].0 > s) {
+            if s >= num_nodes || d >= num_cols || (l > 0 && links[l - 1].0 > s) {
                 candle_core::bail!("link {l} ({s}, {d}) is out of range or not sorted by source");
             }
             out_start[s + 1] += 1;
@@ -35,7 +42,7 @@ impl LinkIndex {
         for v in 0..num_nodes {
             out_start[v + 1] += out_start[v];
         }
-        Ok(LinkIndex { num_nodes, src: links.iter().map(|l| l.0).collect(), dst: links.iter().map(|l| l.1).collect(), out_start, inc })
+        Ok(LinkIndex { num_nodes, num_cols, src: links.iter().map(|l| l.0).collect(), dst: links.iter().map(|l| l.1).collect(), out_start, inc })
     }
 
     /// Builds the index from unsorted pairs; also returns `perm`, the original position of each

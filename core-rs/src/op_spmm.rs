@@ -1,7 +1,8 @@
 //! Custom op: sparse × dense product with learnable per-link, per-head weights — the aggregation
 //! of GCN and GAT layers on input, kNN or learned graphs.
 //!
-//! For link weights `w` `[E, H]` and node rows `x` `[N, H·D]` (head `h` owns columns `h·D..(h+1)·D`):
+//! For link weights `w` `[E, H]` and rows `x` `[M, H·D]` (head `h` owns columns `h·D..(h+1)·D`; `M` is
+//! the index's column count: `N` for a graph, `F` when the index is a sparse feature matrix):
 //!
 //! ```text
 //! out[v, h, :]  = Σ_{l: src(l)=v} w[l, h] · x[dst(l), h, :]
@@ -22,15 +23,15 @@ use rayon::prelude::*;
 use crate::link_index::LinkIndex;
 use crate::op_cpu::{contiguous_slice, dispatch_float};
 
-/// `spmm(w, x)` over `index`: `w` `[E, H]`, `x` `[N, H·D]` → `[N, H·D]`.
+/// `spmm(w, x)` over `index`: `w` `[E, H]`, `x` `[M, H·D]` → `[N, H·D]`.
 pub fn spmm(w: &Tensor, x: &Tensor, index: &Arc<LinkIndex>) -> candle_core::Result<Tensor> {
     let (e, h) = w.dims2()?;
     let (n, hd) = x.dims2()?;
-    if e != index.num_links() || n != index.num_nodes || h == 0 || hd % h != 0 {
+    if e != index.num_links() || n != index.num_cols || h == 0 || hd % h != 0 {
         candle_core::bail!(
-            "spmm: weights [{e}, {h}] and rows [{n}, {hd}] do not fit {} links on {} nodes",
+            "spmm: weights [{e}, {h}] and rows [{n}, {hd}] do not fit {} links into {} columns",
             index.num_links(),
-            index.num_nodes
+            index.num_cols
         );
     }
     w.contiguous()?.apply_op2(&x.contiguous()?, Spmm { index: index.clone() })
@@ -73,7 +74,7 @@ impl CustomOp2 for Spmm {
             let (w, x) = (contiguous_slice::<T>(s1, l1, "spmm")?, contiguous_slice::<T>(s2, l2, "spmm")?);
             let (_, h) = l1.shape().dims2()?;
             let (_, hd) = l2.shape().dims2()?;
-            Ok((T::to_cpu_storage_owned(_forward(w, x, &op.index, h, hd)), l2.shape().clone()))
+            Ok((T::to_cpu_storage_owned(_forward(w, x, &op.index, h, hd)), Shape::from((op.index.num_nodes, hd))))
         }
         dispatch_float!("spmm", s1, run, self, s1, l1, s2, l2)
     }
@@ -107,7 +108,7 @@ fn _grad_weights<T: Float + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, h: us
 
 fn _grad_rows<T: Float + Send + Sync>(g: &[T], w: &[T], ix: &LinkIndex, h: usize, hd: usize) -> Vec<T> {
     let d = hd / h;
-    let mut dx = vec![T::zero(); ix.num_nodes * hd];
+    let mut dx = vec![T::zero(); ix.num_cols * hd];
     dx.par_chunks_mut(hd).enumerate().for_each(|(u, o)| {
         for &l in &ix.inc[u] {
             let gr = &g[ix.src[l] * hd..(ix.src[l] + 1) * hd];
@@ -141,7 +142,7 @@ impl CustomOp2 for SpmmGrad {
             if op.wrt_weights {
                 Ok((T::to_cpu_storage_owned(_grad_weights(g, other, ix, h, hd)), Shape::from((ix.num_links(), h))))
             } else {
-                Ok((T::to_cpu_storage_owned(_grad_rows(g, other, ix, h, hd)), l1.shape().clone()))
+                Ok((T::to_cpu_storage_owned(_grad_rows(g, other, ix, h, hd)), Shape::from((ix.num_cols, hd))))
             }
         }
         dispatch_float!("spmm", s1, run, self, s1, l1, s2, l2)
@@ -187,6 +188,20 @@ mod tests {
             let out = spmm(&t[0], &t[1], &ix)?;
             (&out * &probe)?.sum_all()? + out.sqr()?.sum_all()?
         });
+    }
+
+    #[test]
+    fn a_rectangular_index_multiplies_a_sparse_matrix() {
+        // X = [[1, 0, 2], [0, 3, 0]] (2 × 3) times W (3 × 2).
+        let ix = Arc::new(LinkIndex::rectangular(2, 3, &[(0, 0), (0, 2), (1, 1)]).unwrap());
+        let vals = Tensor::new(&[[1.0f64], [2.0], [3.0]], &candle_core::Device::Cpu).unwrap();
+        let w = seeded_tensor(4, &[3, 2]);
+        let got = spmm(&vals, &w, &ix).unwrap().to_vec2::<f64>().unwrap();
+        let x = Tensor::new(&[[1.0f64, 0.0, 2.0], [0.0, 3.0, 0.0]], &candle_core::Device::Cpu).unwrap();
+        let want = x.matmul(&w).unwrap().to_vec2::<f64>().unwrap();
+        assert_eq!(got, want);
+        let probe = seeded_tensor(5, &[2, 2]);
+        finite_difference_check(&[vals, w], move |t| (spmm(&t[0], &t[1], &ix)? * &probe)?.sum_all());
     }
 
     #[test]
