@@ -64,7 +64,11 @@ async function _exportGraph(model: GlmModel, epoch: number, path: string): Promi
 }
 
 function _pct(x: number): string {
-  return x.toFixed(2);
+  return Number.isFinite(x) ? x.toFixed(2) : "n/a";
+}
+
+function _pm(x: { mean: number; std: number }): string {
+  return Number.isFinite(x.mean) ? `${_pct(x.mean)} ± ${_pct(x.std)}` : "n/a";
 }
 
 /** The per-seed table with a mean ± std row. */
@@ -82,8 +86,8 @@ function _table(s: GlmSummary): string {
   if (s.per_seed.length > 1) {
     rows.push([
       "mean ± std",
-      `${_pct(s.test_accuracy.mean)} ± ${_pct(s.test_accuracy.std)}`,
-      `${_pct(s.val_accuracy.mean)} ± ${_pct(s.val_accuracy.std)}`,
+      _pm(s.test_accuracy),
+      _pm(s.val_accuracy),
       "",
       "",
       "",

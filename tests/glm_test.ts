@@ -69,7 +69,7 @@ interface Summary {
   dataset: string;
   graph: string;
   test_accuracy: { mean: number; std: number };
-  val_accuracy: { mean: number; std: number };
+  val_accuracy: { mean: number | null; std: number | null };
   seeds: number;
   epoch_ms: number;
   peak_rss_mb: number;
@@ -130,6 +130,15 @@ Deno.test("glm train: the same seed gives the same accuracies; --out writes conf
   assert.equal(cfg.graph, "learned");
   const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
   assert.deepEqual(res.test_accuracy, sa.test_accuracy);
+});
+
+Deno.test("glm train: without validation nodes every epoch runs and the last one is kept", async () => {
+  const args = BASE.map((a) => (a === "5:5" ? "5:0" : a));
+  const r = await keiro([...args, "--graph", "knn", "--epochs", "20"]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = _summary(r.stdout);
+  assert.equal(s.val_accuracy.mean, null);
+  assert.deepEqual([s.per_seed[0].best_epoch, s.per_seed[0].epochs], [20, 20]);
 });
 
 Deno.test("glm train: --export-graph writes the learned graph as JSONL edges", async () => {
@@ -197,6 +206,8 @@ Deno.test({
       "1",
       "--epochs",
       "200",
+      "--patience",
+      "50",
       "--json",
     ]);
     assert.equal(r.code, 0, r.stderr);

@@ -130,8 +130,9 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
         epochs = epoch;
         ms += m.ms;
         // Without validation nodes (accuracy null) every epoch is the best so far: no early stop.
-        const acc = m.val_acc ?? Infinity;
-        const better = best === undefined || acc > best.acc || (acc === best.acc && m.val_loss < best.loss);
+        const acc = m.val_acc ?? NaN;
+        const better = m.val_acc === null || best === undefined || acc > best.acc ||
+          (acc === best.acc && m.val_loss < best.loss);
         if (better) {
           best = { acc, loss: m.val_loss, epoch };
           stale = 0;
