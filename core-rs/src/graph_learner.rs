@@ -23,6 +23,8 @@ use crate::link_index::LinkIndex;
 use crate::node_features::NodeFeatures;
 use crate::op_edge_scores::{edge_scores, ScoreSpec};
 use crate::op_soft_topk::soft_topk;
+use crate::op_sparse_dot::sparse_dot;
+use crate::op_spmm::spmm;
 use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
 use crate::weighted_graph::GraphPart;
@@ -88,7 +90,7 @@ impl GraphLearner {
     fn _project(&self, w: &Weights, z: &NodeFeatures) -> Result<(Tensor, Tensor)> {
         let proj = |id: usize| -> Result<Tensor> {
             let p = match self.cfg.projection {
-                Projection::Linear => z.matmul(w.get(id))?,          // [N, H·d]
+                Projection::Linear => z.matmul(w.get(id))?,                // [N, H·d]
                 Projection::Diagonal => z.dense.broadcast_mul(w.get(id))?, // [N, F]
             };
             if !self.cfg.normalize {
@@ -100,6 +102,25 @@ impl GraphLearner {
             Ok(p3.broadcast_div(&norm)?.reshape((n, hd))?)
         };
         Ok((proj(self.wq)?, proj(self.wk)?))
+    }
+
+    /// The diagonal projection's scores on sparse features, never densifying `X diag(w)`: the
+    /// projected values live on the non-zeros of `X` (`[nnz, 1]`), row norms come from `spmm`.
+    fn _sparse_diagonal_scores(&self, w: &Weights, ix: &Arc<LinkIndex>, vals: &Tensor, cand: &Candidates) -> Result<Tensor> {
+        let u32s = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);
+        let (cols, rows) = (u32s(&ix.dst)?, u32s(&ix.src)?);
+        let side = |id: usize| -> Result<Tensor> {
+            let v = (vals * w.get(id).flatten_all()?.index_select(&cols, 0)?.unsqueeze(1)?)?; // [nnz, 1]
+            if !self.cfg.normalize {
+                return Ok(v);
+            }
+            let ones = Tensor::ones((ix.num_cols, 1), DType::F32, &Device::Cpu)?;
+            let inv = (spmm(&v.sqr()?, &ones, ix)? + 1e-12)?.sqrt()?.recip()?.flatten_all()?; // [N]
+            Ok((v * inv.index_select(&rows, 0)?.unsqueeze(1)?)?)
+        };
+        let spec = self._spec();
+        let s = (sparse_dot(&side(self.wq)?, &side(self.wk)?, ix, &cand.index)? * spec.scale)?; // [E, 1]
+        Ok(s.maximum(&(&s * spec.slope)?)?)
     }
 
     /// How many candidates each row keeps.
@@ -138,9 +159,15 @@ impl GraphLearner {
 
     /// The learned graph on `cand` from `z` `[N, F]`; `rng` draws the gumbel noise when training.
     pub fn forward(&self, w: &Weights, z: &NodeFeatures, cand: &Candidates, epoch: usize, rng: Option<&mut Rng>) -> Result<Learned> {
-        let (q, k) = self._project(w, z)?;
         let (n, c) = (z.rows()?, cand.per_row);
-        let s = edge_scores(&q, &k, &cand.index, self._spec())?.reshape((n, c))?; // [N, C]
+        let s = match (self.cfg.projection, z.sparse()) {
+            (Projection::Diagonal, Some((ix, vals))) => self._sparse_diagonal_scores(w, ix, vals, cand)?,
+            _ => {
+                let (q, k) = self._project(w, z)?;
+                edge_scores(&q, &k, &cand.index, self._spec())?
+            }
+        }
+        .reshape((n, c))?; // [N, C]
         let kk = self.cfg.k;
         let hard_topk = || -> Result<Tensor> {
             // Top-k mask of the current scores (candidates may be stale when update_every > 1).

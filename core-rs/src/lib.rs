@@ -35,6 +35,7 @@ pub mod op_edge_scores;
 pub mod op_gated_aggregate;
 pub mod op_masked_log_softmax;
 pub mod op_soft_topk;
+pub mod op_sparse_dot;
 pub mod op_spmm;
 pub mod op_weighted_softmax;
 pub mod param_store;

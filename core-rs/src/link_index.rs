@@ -42,7 +42,14 @@ impl LinkIndex {
         for v in 0..num_nodes {
             out_start[v + 1] += out_start[v];
         }
-        Ok(LinkIndex { num_nodes, num_cols, src: links.iter().map(|l| l.0).collect(), dst: links.iter().map(|l| l.1).collect(), out_start, inc })
+        Ok(LinkIndex {
+            num_nodes,
+            num_cols,
+            src: links.iter().map(|l| l.0).collect(),
+            dst: links.iter().map(|l| l.1).collect(),
+            out_start,
+            inc,
+        })
     }
 
     /// Builds the index from unsorted pairs; also returns `perm`, the original position of each

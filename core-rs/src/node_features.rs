@@ -71,6 +71,11 @@ impl NodeFeatures {
         })
     }
 
+    /// The sparse copy: pattern and `[nnz, 1]` values.
+    pub fn sparse(&self) -> Option<&(Arc<LinkIndex>, Tensor)> {
+        self.sparse.as_ref()
+    }
+
     /// Number of rows.
     pub fn rows(&self) -> Result<usize> {
         Ok(self.dense.dim(0)?)
