@@ -8,8 +8,8 @@
  * Rows: Cora and Citeseer {none, input, knn, learned, input+learned} (Planetoid standard split),
  * wine 10:20 and digits 50:100 per class {none, knn, learned} (a stratified split per seed), and
  * Pubmed {learned} (fewer seeds and epochs: the memory check). Each row is one subprocess
- * (`cli/main.ts glm train … --json`), so its peak RSS is its own; `configs/glm_<dataset>.json` is
- * used when it exists. Writes bench/results/glm.{json,md} (glm_<only>.{json,md} with --only) with
+ * (`cli/main.ts glm train … --json`), so its peak RSS is its own; it uses
+ * `configs/glm_<dataset>_<graph>.json`, else `configs/glm_<dataset>.json`, when one exists. Writes bench/results/glm.{json,md} (glm_<only>.{json,md} with --only) with
  * the command line, commit, machine and seeds.
  * @module
  */
@@ -139,7 +139,13 @@ async function _exists(path: string): Promise<boolean> {
 }
 
 async function _run(b: Bench, graph: string): Promise<Row> {
-  const config = join("configs", `glm_${b.dataset}.json`);
+  // The most specific config that exists: per dataset and graph mode, then per dataset.
+  const candidates = [
+    join("configs", `glm_${b.dataset}_${graph}.json`),
+    join("configs", `glm_${b.dataset}.json`),
+  ];
+  const found = await Promise.all(candidates.map((c) => _exists(join(ROOT, c))));
+  const config = candidates[found.indexOf(true)];
   const argv = [
     "glm",
     "train",
@@ -151,7 +157,7 @@ async function _run(b: Bench, graph: string): Promise<Row> {
     "--epochs",
     String(b.epochs),
     ...b.extra,
-    ...(await _exists(join(ROOT, config)) ? ["--config", config] : []),
+    ...(config ? ["--config", config] : []),
     "--json",
   ];
   const t0 = performance.now();
