@@ -113,6 +113,18 @@ const SCENARIOS: Record<string, Scenario[]> = {
       reference: "milp",
     },
     {
+      name: "ablation:graph-learning-both",
+      config: "configs/demo.json",
+      overrides: { ..._C5, graph_learning: "both" },
+      reference: "milp",
+    },
+    {
+      name: "ablation:graph-learning-learned",
+      config: "configs/demo.json",
+      overrides: { ..._C5, graph_learning: "learned" },
+      reference: "milp",
+    },
+    {
       name: "ablation:no-pretrain",
       config: "configs/demo.json",
       overrides: { ..._C5, two_phase_training: false },

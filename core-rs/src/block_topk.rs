@@ -12,11 +12,13 @@ use crate::error::{Error, Result};
 use crate::op_edge_scores::ScoreSpec;
 
 /// For each row of `q` `[N, H·d]` against `k` `[N, H·d]`: the `c` best columns (self excluded), best
-/// first, ties broken by the lower column. Returns `[N·c]` column ids.
-pub fn block_topk(q: &Tensor, k: &Tensor, spec: ScoreSpec, c: usize, block: usize) -> Result<Vec<u32>> {
+/// first, ties broken by the lower column. With `group = Some(g)` a row only sees the columns of its
+/// own group of `g` consecutive rows (one graph of a batch). Returns `[N·c]` column ids.
+pub fn block_topk(q: &Tensor, k: &Tensor, spec: ScoreSpec, c: usize, block: usize, group: Option<usize>) -> Result<Vec<u32>> {
     let (n, hd) = q.dims2()?;
-    if c == 0 || c >= n {
-        return Err(Error::Usage(format!("cannot select {c} neighbours per node among {n} nodes (need 0 < k < N)")));
+    let pool = group.unwrap_or(n);
+    if c == 0 || c >= pool || n % pool != 0 {
+        return Err(Error::Usage(format!("cannot select {c} neighbours per node among {pool} nodes (need 0 < k < N)")));
     }
     let d = hd / spec.heads;
     let (q, k) = (q.detach(), k.detach());
@@ -34,7 +36,8 @@ pub fn block_topk(q: &Tensor, k: &Tensor, spec: ScoreSpec, c: usize, block: usiz
         let rows = scores.to_dtype(candle_core::DType::F32)?.to_vec2::<f32>()?;
         out[start * c..(start + b) * c].par_chunks_mut(c).zip(rows.par_iter()).enumerate().for_each(|(r, (o, row))| {
             let me = start + r;
-            let mut cand: Vec<(f32, u32)> = row.iter().enumerate().filter(|&(j, _)| j != me).map(|(j, &s)| (s, j as u32)).collect();
+            let lo = me / pool * pool;
+            let mut cand: Vec<(f32, u32)> = (lo..lo + pool).filter(|&j| j != me).map(|j| (row[j], j as u32)).collect();
             let better = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             cand.select_nth_unstable_by(c - 1, better);
             cand[..c].sort_by(better);
@@ -66,10 +69,13 @@ mod tests {
                 })
                 .sum()
         };
-        let full = block_topk(&q, &k, spec, 5, 1000).unwrap();
+        let full = block_topk(&q, &k, spec, 5, 1000, None).unwrap();
         for block in [1, 4, 7] {
-            assert_eq!(block_topk(&q, &k, spec, 5, block).unwrap(), full, "block {block}");
+            assert_eq!(block_topk(&q, &k, spec, 5, block, None).unwrap(), full, "block {block}");
         }
+        let (q2, k2) = (q.narrow(0, 0, 22).unwrap(), k.narrow(0, 0, 22).unwrap());
+        let grouped = block_topk(&q2, &k2, spec, 3, 5, Some(11)).unwrap();
+        assert!(grouped.iter().enumerate().all(|(i, &j)| (i / 3) / 11 == j as usize / 11), "neighbours stay in their group");
         for i in 0..23 {
             let mut all: Vec<usize> = (0..23).filter(|&j| j != i).collect();
             all.sort_by(|&a, &b| score(i, b).partial_cmp(&score(i, a)).unwrap());
@@ -81,6 +87,6 @@ mod tests {
     #[test]
     fn too_many_neighbours_is_a_usage_error() {
         let q = seeded_tensor(1, &[4, 2]);
-        assert!(matches!(block_topk(&q, &q, ScoreSpec { heads: 1, scale: 1.0, slope: 0.2 }, 4, 8), Err(Error::Usage(_))));
+        assert!(matches!(block_topk(&q, &q, ScoreSpec { heads: 1, scale: 1.0, slope: 0.2 }, 4, 8, None), Err(Error::Usage(_))));
     }
 }

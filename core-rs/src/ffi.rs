@@ -334,7 +334,7 @@ unsafe fn _slice<'a, T>(ptr: *const u8, count: usize, what: &str) -> Result<&'a 
     if count == 0 {
         return Ok(&[]);
     }
-    if ptr.is_null() || (ptr as usize) % std::mem::align_of::<T>() != 0 {
+    if ptr.is_null() || !(ptr as usize).is_multiple_of(std::mem::align_of::<T>()) {
         return Err(Error::Usage(format!("{what}: null or misaligned buffer")));
     }
     Ok(std::slice::from_raw_parts(ptr as *const T, count))

@@ -6,6 +6,9 @@
 //! h ← h + Dropout(ReLU(BN(ĥ)))      e ← e + Dropout(ReLU(BN(ê)))
 //! ```
 //!
+//! With `graph_learning` the node update gains `+ Â_learned V h` (`both`) or uses it instead of the
+//! physical aggregation (`learned`); link updates always use the physical end nodes.
+//!
 //! `U, V, B, C` act on node rows and run as one `[H, 4H]` matrix product.
 
 use candle_core::Tensor;
@@ -15,8 +18,10 @@ use crate::episode_batch::EpisodeBatch;
 use crate::error::Result;
 use crate::mlp::Linear;
 use crate::op_gated_aggregate::gated_aggregate;
+use crate::op_spmm::spmm;
 use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
+use crate::weighted_graph::WeightedGraph;
 
 /// Forward-pass switches shared by every layer.
 pub struct Pass<'w> {
@@ -27,6 +32,14 @@ pub struct Pass<'w> {
 }
 
 /// A residual gated GCN layer.
+/// Node messages besides the physical ones: `graph_learning` of the TE model.
+pub struct LearnedMessages {
+    /// Aggregate over the physical out-links (false for `learned`).
+    pub physical: bool,
+    /// The learned graph over the batch's nodes with its GCN-normalised weights `[E, 1]`.
+    pub graph: Option<(WeightedGraph, Tensor)>,
+}
+
 #[derive(Clone, Debug)]
 pub struct GatedGcnLayer {
     a: Linear,
@@ -51,7 +64,15 @@ impl GatedGcnLayer {
     }
 
     /// `h` `[N·Cs, H]`, `e` `[M·Cs, H]` → the updated pair.
-    pub fn forward(&self, p: &Pass, b: &EpisodeBatch, h: &Tensor, e: &Tensor, rng: &mut Rng) -> Result<(Tensor, Tensor)> {
+    pub fn forward(
+        &self,
+        p: &Pass,
+        b: &EpisodeBatch,
+        h: &Tensor,
+        e: &Tensor,
+        learned: &LearnedMessages,
+        rng: &mut Rng,
+    ) -> Result<(Tensor, Tensor)> {
         let (n, m, hd) = (b.rows(), b.links(), self.h);
         let cs = h.dim(0)? / n;
         let proj = self.node.forward(p.w, h)?.reshape((n, cs, 4 * hd))?; // [N, Cs, 4H]
@@ -59,8 +80,15 @@ impl GatedGcnLayer {
         let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N, Cs·H] each
         let ae = self.a.forward(p.w, e)?.reshape((m, cs * hd))?; // [M, Cs·H]
         let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
-        let agg = gated_aggregate(&e_hat, &v, &b.index, self.mean)?; // [N, Cs·H]
-        let h_hat = (u + agg)?.reshape((n * cs, hd))?;
+        let mut h_hat = u;
+        if learned.physical {
+            h_hat = (h_hat + gated_aggregate(&e_hat, &v, &b.index, self.mean)?)?;
+            // [N, Cs·H]
+        }
+        if let Some((g, norm)) = &learned.graph {
+            h_hat = (h_hat + spmm(norm, &v, &g.index)?)?; // Â V over the learned graph, [N, Cs·H]
+        }
+        let h_hat = h_hat.reshape((n * cs, hd))?;
         let h_new = self.bn_h.forward_residual(p, &h_hat, h, rng)?;
         let e_new = self.bn_e.forward_residual(p, &e_hat.reshape((m * cs, hd))?, e, rng)?;
         Ok((h_new, e_new))

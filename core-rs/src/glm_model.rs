@@ -142,7 +142,7 @@ impl GlmModel {
         let Some(learner) = &self.learner else { return Ok(None) };
         let w = self.params.weights(false);
         let z = self.learner_input(&w, x, x, ctx)?;
-        Ok(Some(learner.candidates(&w, &z, &x.dense)?))
+        Ok(Some(learner.candidates(&w, &z, &x.dense, None)?))
     }
 
     /// Logits `[N, C]` for features `x` `[N, F]`; `rng` = training (dropout, gumbel noise).

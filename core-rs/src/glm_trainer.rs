@@ -102,7 +102,7 @@ fn _knn(x: &Tensor, k: usize, block: usize) -> Result<GraphPart> {
     let norm = (x.sqr()?.sum_keepdim(1)? + 1e-12)?.sqrt()?;
     let xn = x.broadcast_div(&norm)?;
     let n = x.dim(0)?;
-    let cols = block_topk(&xn, &xn, ScoreSpec { heads: 1, scale: 1.0, slope: 1.0 }, k.min(n - 1), block)?;
+    let cols = block_topk(&xn, &xn, ScoreSpec { heads: 1, scale: 1.0, slope: 1.0 }, k.min(n - 1), block, None)?;
     let c = cols.len() / n;
     let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
     GraphPart { weights: Tensor::ones((pairs.len(), 1), DType::F32, &Device::Cpu)?, pairs }.symmetrised()
@@ -173,7 +173,7 @@ impl GlmTrainer {
     /// evaluation pass. Returns the epoch's metrics.
     pub fn step(&mut self, epoch: usize) -> Result<Value> {
         let t0 = Instant::now();
-        if self.model.cfg.learns_graph() && (self.cand.is_none() || epoch % self.model.cfg.glm.update_every == 0) {
+        if self.model.cfg.learns_graph() && (self.cand.is_none() || epoch.is_multiple_of(self.model.cfg.glm.update_every)) {
             self.cand = self.model.candidates(&self.x, &self.ctx)?;
         }
         let w = self.model.params.weights(true);
@@ -207,10 +207,10 @@ impl GlmTrainer {
         let pred = logits.argmax(1)?.to_vec1::<u32>()?;
         let acc = |which: u8| {
             let (mut hit, mut all) = (0usize, 0usize);
-            for i in 0..pred.len() {
-                if self.split[i] == which {
+            for ((&p, &s), &y) in pred.iter().zip(&self.split).zip(&self.labels) {
+                if s == which {
                     all += 1;
-                    hit += (pred[i] as i32 == self.labels[i]) as usize;
+                    hit += (p as i32 == y) as usize;
                 }
             }
             if all == 0 {

@@ -34,6 +34,7 @@ const GAMMA: f64 = -0.1;
 const ZETA: f64 = 1.1;
 
 /// The learner's parameters and settings.
+#[derive(Clone, Debug)]
 pub struct GraphLearner {
     cfg: LearnerConfig,
     wq: usize,
@@ -134,11 +135,11 @@ impl GraphLearner {
 
     /// Selects the candidates of every row from `z` with detached weights `w` (no gradient); `features` `[N, F]` feed the
     /// smoothness distances when that term is on.
-    pub fn candidates(&self, w: &Weights, z: &NodeFeatures, features: &Tensor) -> Result<Candidates> {
+    pub fn candidates(&self, w: &Weights, z: &NodeFeatures, features: &Tensor, group: Option<usize>) -> Result<Candidates> {
         let (q, k) = self._project(w, z)?;
         let n = z.rows()?;
         let c = self._per_row();
-        let cols = block_topk(&q, &k, self._spec(), c, self.cfg.block_rows)?;
+        let cols = block_topk(&q, &k, self._spec(), c, self.cfg.block_rows, group)?;
         let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
         let index = Arc::new(LinkIndex::new(n, &pairs)?);
         let dist = if self.cfg.smoothness > 0.0 {

@@ -47,6 +47,20 @@ pub enum GnnUpdate {
     PerStep,
 }
 
+/// Which graph the encoder passes node messages on (actions stay on physical links).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraphLearning {
+    /// The physical links only.
+    #[default]
+    Physical,
+    /// A graph learned per instance from the node embeddings replaces the physical aggregation
+    /// (link features are still updated from their end nodes).
+    Learned,
+    /// The physical aggregation plus a message over the learned graph.
+    Both,
+}
+
 /// Model architecture and rollout structure.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +90,9 @@ pub struct ModelConfig {
     /// Largest number of hops of a path (`None`: `num_nodes − 1`).
     #[serde(default)]
     pub max_path_length: Option<usize>,
+    /// Message-passing graph of the encoder.
+    #[serde(default)]
+    pub graph_learning: GraphLearning,
 }
 
 impl ModelConfig {

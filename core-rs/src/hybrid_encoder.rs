@@ -17,10 +17,15 @@ use candle_core::Tensor;
 
 use crate::episode_batch::EpisodeBatch;
 use crate::error::Result;
-use crate::gated_gcn_layer::{GatedGcnLayer, Pass};
+use crate::gated_gcn_layer::{GatedGcnLayer, LearnedMessages, Pass};
+use crate::glm_config::{LearnerConfig, Projection, Sparsify};
+use crate::graph_learner::GraphLearner;
+use crate::hybrid_config::GraphLearning;
 use crate::mlp::Linear;
+use crate::node_features::NodeFeatures;
 use crate::param_store::ParamStore;
 use crate::rng::Rng;
+use crate::weighted_graph::WeightedGraph;
 
 /// Per-pass inputs (built by the rollout from the current state).
 pub struct EncoderInput {
@@ -44,13 +49,40 @@ pub struct HybridEncoder {
     usage: Linear,
     layers: Vec<GatedGcnLayer>,
     h: usize,
+    graph_learning: GraphLearning,
+    learner: Option<GraphLearner>,
 }
+
+/// Learned neighbours per node of the TE encoder's learned graph (fewer on smaller graphs).
+pub const LEARNED_K: usize = 4;
 
 impl HybridEncoder {
     /// Registers the encoder's parameters (`encoder.*`).
-    pub fn new(ps: &mut ParamStore, h: usize, num_layers: usize, mean: bool) -> Result<HybridEncoder> {
+    pub fn new(
+        ps: &mut ParamStore,
+        h: usize,
+        num_layers: usize,
+        mean: bool,
+        graph_learning: GraphLearning,
+        num_nodes: usize,
+    ) -> Result<HybridEncoder> {
         let half = h / 2;
+        let learner = match graph_learning {
+            GraphLearning::Physical => None,
+            _ => {
+                let cfg = LearnerConfig {
+                    projection: Projection::Linear,
+                    dim: half,
+                    k: LEARNED_K.min(num_nodes - 1),
+                    sparsify: Sparsify::Topk,
+                    ..LearnerConfig::default()
+                };
+                Some(GraphLearner::new(ps, &cfg, h)?)
+            }
+        };
         Ok(HybridEncoder {
+            graph_learning,
+            learner,
             role: ps.uniform("encoder.role_embedding", &[3, half], 1.0)?,
             demand: Linear::new(ps, "encoder.demand_embedding", 5, half)?,
             capacity: Linear::new(ps, "encoder.capacity_embedding", 1, half)?,
@@ -69,9 +101,25 @@ impl HybridEncoder {
         let ec = self.capacity.forward(p.w, &b.cap_feat)?.unsqueeze(1)?.broadcast_as((m, cs, half))?.reshape((m * cs, half))?;
         let eu = self.usage.forward(p.w, &x.usage_x)?; // [M·Cs, H/2]
         let mut e = Tensor::cat(&[ec, eu], 1)?; // [M·Cs, H]
+        let learned = self._learned_graph(p, b, &h, cs)?;
         for layer in &self.layers {
-            (h, e) = layer.forward(p, b, &h, &e, rng)?;
+            (h, e) = layer.forward(p, b, &h, &e, &learned, rng)?;
         }
         Ok((h.reshape((n, cs * self.h))?, e.reshape((m, cs * self.h))?))
+    }
+
+    /// The learned graph of this pass: per instance, the `LEARNED_K` best nodes of each node by the
+    /// learner's scores on the slot-averaged initial node states `[N, H]` (never across instances).
+    fn _learned_graph(&self, p: &Pass, b: &EpisodeBatch, h0: &Tensor, cs: usize) -> Result<LearnedMessages> {
+        let physical = self.graph_learning != GraphLearning::Learned;
+        let Some(learner) = &self.learner else { return Ok(LearnedMessages { physical, graph: None }) };
+        let n = b.rows();
+        let z = NodeFeatures::dense(h0.reshape((n, cs, self.h))?.mean(1)?); // [N, H]
+        let v = n / b.insts.len();
+        let cand = learner.candidates(p.w, &z, &z.dense, Some(v))?;
+        let learned = learner.forward(p.w, &z, &cand, 0, None)?;
+        let g = WeightedGraph::assemble(n, &[learned.part], true)?;
+        let norm = g.gcn_normalised()?;
+        Ok(LearnedMessages { physical, graph: Some((g, norm)) })
     }
 }

@@ -26,7 +26,14 @@ impl HybridModel {
     pub fn new(config: ModelConfig, seed: u64) -> Result<HybridModel> {
         let mut ps = ParamStore::new(seed);
         let (h, v, c) = (config.hidden_dim, config.num_nodes, config.num_commodities);
-        let encoder = HybridEncoder::new(&mut ps, h, config.num_layers, config.aggregation == Aggregation::Mean)?;
+        let encoder = HybridEncoder::new(
+            &mut ps,
+            h,
+            config.num_layers,
+            config.aggregation == Aggregation::Mean,
+            config.graph_learning,
+            config.num_nodes,
+        )?;
         let policy = PolicyHead::new(&mut ps, config.action_type, h, v, config.policy_head_mlp_layers)?;
         let value = ValueHead::new(&mut ps, config.value_type, h, v, c, config.value_head_mlp_layers)?;
         Ok(HybridModel { config, params: ps, encoder, policy, value })

@@ -153,7 +153,7 @@ impl CustomOp3 for EdgeScoresGrad {
                         let r = h * d..(h + 1) * d;
                         let f = g[l] * c * _act(&row[r.clone()], &ur[r.clone()], spec).1;
                         for (a, &b) in o[r.clone()].iter_mut().zip(&ur[r]) {
-                            *a = *a + f * b;
+                            *a += f * b;
                         }
                     }
                 }

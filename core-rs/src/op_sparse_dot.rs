@@ -71,7 +71,7 @@ impl CustomOp2 for SparseDot {
                 .into_par_iter()
                 .map(|l| {
                     let mut acc = T::zero();
-                    _merge(p, ls.src[l], ls.dst[l], |i, j| acc = acc + q[i] * k[j]);
+                    _merge(p, ls.src[l], ls.dst[l], |i, j| acc += q[i] * k[j]);
                     acc
                 })
                 .collect();
@@ -140,7 +140,7 @@ impl CustomOp3 for SparseDotGrad {
                 .collect();
             let mut d = vec![T::zero(); q.len()];
             for (e, v) in rows.into_iter().flatten() {
-                d[e] = d[e] + v;
+                d[e] += v;
             }
             Ok((T::to_cpu_storage_owned(d), l1.shape().clone()))
         }

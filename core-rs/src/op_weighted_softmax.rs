@@ -78,7 +78,7 @@ impl CustomOp2 for WeightedSoftmax {
             let (z, w) = (contiguous_slice::<T>(s1, l1, "weighted_softmax")?, contiguous_slice::<T>(s2, l2, "weighted_softmax")?);
             let h = l1.shape().dims2()?.1;
             let mut a = _shares(z, w, &op.index, h);
-            a.par_chunks_mut(h).zip(w.par_iter()).for_each(|(r, &wl)| r.iter_mut().for_each(|v| *v = *v * wl));
+            a.par_chunks_mut(h).zip(w.par_iter()).for_each(|(r, &wl)| r.iter_mut().for_each(|v| *v *= wl));
             Ok((T::to_cpu_storage_owned(a), l1.shape().clone()))
         }
         dispatch_float!("weighted_softmax", s1, run, self, s1, l1, s2, l2)

@@ -98,9 +98,9 @@ impl WeightedGraph {
     pub fn export(&self) -> Result<Vec<(usize, usize, f32)>> {
         let w = self.weights.flatten_all()?.to_vec1::<f32>()?;
         let mut merged: BTreeMap<(usize, usize), f32> = BTreeMap::new();
-        for l in 0..self.num_links() {
+        for (l, &wl) in w.iter().enumerate() {
             if !self.self_loop[l] {
-                *merged.entry((self.index.src[l], self.index.dst[l])).or_insert(0.0) += w[l];
+                *merged.entry((self.index.src[l], self.index.dst[l])).or_insert(0.0) += wl;
             }
         }
         Ok(merged.into_iter().filter(|&(_, w)| w != 0.0).map(|((a, b), w)| (a, b, w)).collect())

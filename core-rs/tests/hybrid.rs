@@ -47,6 +47,8 @@ fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
         json!({"gnn_update_frequency": "never"}),
         json!({"gnn_update_frequency": "per_step", "action_type": "edge", "aggregation": "sum"}),
         json!({"value_type": "mean_pool"}),
+        json!({"graph_learning": "both"}),
+        json!({"graph_learning": "learned", "action_type": "edge", "gnn_update_frequency": "never"}),
     ] {
         let t = Trainer::new(&config(extra.clone()), 7).unwrap();
         for (sol, inst) in route(&t, &data, 4).iter().zip(&data) {
@@ -88,6 +90,22 @@ fn supervised_training_imitates_milp_labels() {
     let same =
         routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
     assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
+}
+
+#[test]
+fn a_learned_encoder_graph_trains() {
+    // graph_learning = learned: node messages only over the learned per-instance graph.
+    let data = nsfnet(8, 2);
+    let labels: Vec<Vec<Vec<usize>>> = data.iter().map(|i| milp_paths(i).0).collect();
+    let mut t = Trainer::new(&config(json!({"graph_learning": "learned"})), 1).unwrap();
+    let mut probs = Vec::new();
+    for s in 0..80 {
+        let r: SupervisedRequest =
+            serde_json::from_value(json!({"indices": (0..8).collect::<Vec<_>>(), "labels": labels, "lr": 0.01, "seed": s})).unwrap();
+        probs.push(t.supervised(&data, &r).unwrap()["label_prob"].as_f64().unwrap());
+    }
+    assert!(probs[79] > probs[0] + 0.2, "label probability {} → {}", probs[0], probs[79]);
+    assert!(t.model.params.names().iter().any(|n| n == "glm.wq"), "the learner's parameters exist");
 }
 
 fn rl_request(indices: Vec<usize>, algorithm: &str, seed: u64) -> RlRequest {

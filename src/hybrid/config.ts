@@ -112,6 +112,9 @@ export interface HybridConfig {
   load: number;
   /** Hop cap of a path; `null` = V − 1. */
   max_path_length: number | null;
+  /** Encoder message graph: `physical` links, a per-instance `learned` graph (graph learning
+   * module, 4 neighbours per node) instead of them, or `both`. Actions stay on physical links. */
+  graph_learning: "physical" | "learned" | "both";
   /** Seed of everything: model initialisation, data generation (train, val and test draw from
    * seed·3+1, +2, +3), shuffling, sampling. */
   seed: number;
@@ -188,6 +191,7 @@ export interface ModelConfig {
   value_type: HybridConfig["value_type"];
   gnn_update_frequency: HybridConfig["gnn_update_frequency"];
   max_path_length: number | null;
+  graph_learning: HybridConfig["graph_learning"];
 }
 
 const _MODEL_KEYS = [
@@ -203,6 +207,7 @@ const _MODEL_KEYS = [
   "value_type",
   "gnn_update_frequency",
   "max_path_length",
+  "graph_learning",
 ] as const satisfies readonly (keyof ModelConfig)[];
 
 /** Exactly the native model's config keys of `cfg`. */
@@ -252,6 +257,7 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     traffic: "pairs",
     load: 1.0,
     max_path_length: null,
+    graph_learning: "physical",
     seed: 0,
     rl_use_smooth_penalty: false,
     rl_penalty_lambda: 0.1,
@@ -347,6 +353,7 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   traffic: _oneOf("pairs", "gravity"),
   load: _pos,
   max_path_length: _nullable(_int(1)),
+  graph_learning: _oneOf("physical", "learned", "both"),
   seed: _int(0),
   rl_use_smooth_penalty: _bool,
   rl_penalty_lambda: _nonneg,

@@ -86,6 +86,7 @@ Deno.test("config: modelConfig has exactly the native model keys", () => {
     "value_type",
     "gnn_update_frequency",
     "max_path_length",
+    "graph_learning",
   ]);
   assert.equal(m.hidden_dim, 32);
   assert.equal(m.max_path_length, null);
