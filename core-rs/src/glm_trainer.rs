@@ -118,7 +118,8 @@ impl GlmTrainer {
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges)?) };
         let needs_input = matches!(cfg.graph, GraphMode::Input | GraphMode::InputLearned);
         if needs_input && input.is_none() {
-            return Err(Error::Usage(format!("graph {:?} needs a dataset with edges; this one has none", cfg.graph)));
+            let name = serde_json::to_value(cfg.graph).unwrap_or_default();
+            return Err(Error::Usage(format!("graph {name} needs a dataset with edges; this one has none")));
         }
         let block = cfg.glm.block_rows;
         let base = match cfg.graph {

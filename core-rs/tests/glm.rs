@@ -1,0 +1,131 @@
+//! Integration tests of the graph learning module and the node classifier (`keiro glm`).
+
+use candle_core::{Device, Tensor};
+use keiro_core::glm_config::LearnerConfig;
+use keiro_core::glm_trainer::{GlmTrainer, NodeData};
+use keiro_core::graph_learner::GraphLearner;
+use keiro_core::node_features::NodeFeatures;
+use keiro_core::param_store::ParamStore;
+use keiro_core::rng::Rng;
+use keiro_core::Error;
+use serde_json::{json, Value};
+
+/// Three Gaussian blobs in 6 dimensions (20 nodes each); 3 train, 5 val per class, rest test.
+fn blobs(seed: u64) -> NodeData {
+    let mut r = Rng::new(seed);
+    let (n, f) = (60, 6);
+    let mut features = Vec::with_capacity(n * f);
+    let mut labels = Vec::new();
+    let mut split = Vec::new();
+    for i in 0..n {
+        let c = i % 3;
+        for d in 0..f {
+            let centre = if d % 3 == c { 3.0 } else { 0.0 };
+            features.push((centre + 1.2 * (r.unit() * 2.0 - 1.0)) as f32);
+        }
+        labels.push(c as i32);
+        split.push(match i / 3 {
+            0..=2 => 1,
+            3..=7 => 2,
+            _ => 3,
+        });
+    }
+    NodeData { features, num_features: f, labels, split, edges: vec![] }
+}
+
+fn train(config: Value, data: NodeData, seed: u64, epochs: usize) -> (GlmTrainer, Value) {
+    let mut t = GlmTrainer::new(&config.to_string(), data, seed).unwrap();
+    let mut last = Value::Null;
+    for e in 0..epochs {
+        last = t.step(e).unwrap();
+    }
+    (t, last)
+}
+
+#[test]
+fn every_graph_mode_and_sparsifier_classifies_separable_blobs() {
+    for cfg in [
+        json!({"graph": "none"}),
+        json!({"graph": "knn", "knn_k": 5}),
+        json!({"graph": "learned", "glm": {"k": 5}}),
+        json!({"graph": "learned", "glm": {"k": 5, "projection": "diagonal"}}),
+        json!({"graph": "learned", "glm": {"k": 5, "candidates": 10, "sparsify": "soft_topk", "edge_l1": 0.1, "smoothness": 1.0}}),
+        json!({"graph": "learned", "glm": {"k": 5, "candidates": 10, "sparsify": "gumbel", "edge_l0": 0.1, "degree_barrier": 0.1}}),
+        json!({"graph": "learned", "layer": "gat", "heads": 2, "glm": {"k": 5, "heads": 2, "scale": true}}),
+        json!({"graph": "knn", "layer": "gat", "knn_k": 5}),
+    ] {
+        let (_, m) = train(cfg.clone(), blobs(1), 3, 60);
+        let acc = m["test_acc"].as_f64().unwrap();
+        assert!(acc >= 0.9, "{cfg}: test accuracy {acc}");
+        assert!(m["loss"].as_f64().unwrap().is_finite());
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let cfg = json!({"graph": "learned", "glm": {"k": 4, "candidates": 8, "sparsify": "gumbel"}});
+    let (_, a) = train(cfg.clone(), blobs(2), 5, 15);
+    let (_, b) = train(cfg.clone(), blobs(2), 5, 15);
+    let (_, c) = train(cfg, blobs(2), 6, 15);
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("ms");
+        v
+    };
+    assert_eq!(strip(a.clone()), strip(b));
+    assert_ne!(strip(a)["loss"], strip(c)["loss"], "another seed trains differently");
+}
+
+#[test]
+fn exported_learned_graphs_are_sparse_and_symmetric() {
+    let (mut t, _) = train(json!({"graph": "learned", "glm": {"k": 4}}), blobs(3), 1, 10);
+    let g = t.graph(false, 10).unwrap();
+    let edges: Vec<(usize, usize, f64)> = serde_json::from_value(g["edges"].clone()).unwrap();
+    let mut w = std::collections::HashMap::new();
+    for &(a, b, x) in &edges {
+        assert_ne!(a, b, "no self loops in exports");
+        w.insert((a, b), x);
+    }
+    for (&(a, b), &x) in &w {
+        assert!((w[&(b, a)] - x).abs() < 1e-6, "({a}, {b}) is symmetric");
+    }
+    // Each node keeps 4 and may be kept by others: between 4 and 8 neighbours on average.
+    assert!(edges.len() >= 60 * 4 && edges.len() <= 60 * 8, "{} edges", edges.len());
+    t.keep_best().unwrap();
+    assert_eq!(t.evaluate(true, 10).unwrap(), t.evaluate(false, 10).unwrap());
+}
+
+#[test]
+fn sparse_and_dense_features_give_the_same_learned_graph() {
+    // 10% non-zero features take the sparse path (sparse_dot for the diagonal learner).
+    let (n, f) = (40, 30);
+    let mut r = Rng::new(9);
+    let v: Vec<f32> = (0..n * f).map(|_| if r.unit() < 0.1 { r.unit() as f32 + 0.5 } else { 0.0 }).collect();
+    let x = Tensor::from_vec(v, (n, f), &Device::Cpu).unwrap();
+    for projection in ["diagonal", "linear"] {
+        let cfg: LearnerConfig = serde_json::from_value(json!({"projection": projection, "k": 3, "dim": 8})).unwrap();
+        let mut ps = ParamStore::new(4);
+        let learner = GraphLearner::new(&mut ps, &cfg, f).unwrap();
+        let w = ps.weights(false);
+        let (sparse, dense) = (NodeFeatures::new(x.clone()).unwrap(), NodeFeatures::dense(x.clone()));
+        let cand = learner.candidates(&w, &dense, &x, None).unwrap();
+        let ws = learner.forward(&w, &sparse, &cand, 0, None).unwrap().part.weights.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let wd = learner.forward(&w, &dense, &cand, 0, None).unwrap().part.weights.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        for (a, b) in ws.iter().zip(&wd) {
+            assert!((a - b).abs() < 1e-5, "{projection}: {a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn bad_data_names_the_field() {
+    let mut d = blobs(1);
+    d.labels[7] = -1;
+    let e = GlmTrainer::new("{}", d, 0).err().unwrap();
+    assert!(matches!(&e, Error::Input { field, .. } if field == "nodes[7]"), "{e}");
+    let mut d = blobs(1);
+    d.edges = vec![(0, 1), (3, 60)];
+    let e = GlmTrainer::new("{}", d, 0).err().unwrap();
+    assert!(matches!(&e, Error::Input { field, .. } if field == "edges[1]"), "{e}");
+    let e = GlmTrainer::new(r#"{"graph": "input"}"#, blobs(1), 0).err().unwrap().to_string();
+    assert!(e.contains("needs a dataset with edges"), "{e}");
+}
