@@ -53,9 +53,8 @@ impl GatLayer {
         let n = h.rows()?;
         let z = h.matmul(w.get(self.w))?; // [N, H·D]
         let side = |a: usize| -> Result<Tensor> { Ok(z.broadcast_mul(w.get(a))?.reshape((n, self.heads, self.out))?.sum(2)?) }; // [N, H]
-        let idx = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);
         let ix = &graph.index;
-        let e = (side(self.a_src)?.index_select(&idx(&ix.src)?, 0)? + side(self.a_dst)?.index_select(&idx(&ix.dst)?, 0)?)?; // [E, H]
+        let e = (side(self.a_src)?.index_select(&ix.src_ids()?, 0)? + side(self.a_dst)?.index_select(&ix.dst_ids()?, 0)?)?; // [E, H]
         let e = e.maximum(&(&e * 0.2)?)?;
         let alpha = weighted_softmax(&e, &graph.weights, ix)?; // [E, H]
         let out = spmm(&alpha, &z, ix)?; // [N, H·D]

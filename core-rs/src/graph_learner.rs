@@ -108,8 +108,7 @@ impl GraphLearner {
     /// The diagonal projection's scores on sparse features, never densifying `X diag(w)`: the
     /// projected values live on the non-zeros of `X` (`[nnz, 1]`), row norms come from `spmm`.
     fn _sparse_diagonal_scores(&self, w: &Weights, ix: &Arc<LinkIndex>, vals: &Tensor, cand: &Candidates) -> Result<Tensor> {
-        let u32s = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);
-        let (cols, rows) = (u32s(&ix.dst)?, u32s(&ix.src)?);
+        let (cols, rows) = (ix.dst_ids()?, ix.src_ids()?);
         let side = |id: usize| -> Result<Tensor> {
             let v = (vals * w.get(id).flatten_all()?.index_select(&cols, 0)?.unsqueeze(1)?)?; // [nnz, 1]
             if !self.cfg.normalize {
@@ -143,8 +142,7 @@ impl GraphLearner {
         let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
         let index = Arc::new(LinkIndex::new(n, &pairs)?);
         let dist = if self.cfg.smoothness > 0.0 {
-            let idx = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);
-            let diff = (features.index_select(&idx(&index.src)?, 0)? - features.index_select(&idx(&index.dst)?, 0)?)?;
+            let diff = (features.index_select(&index.src_ids()?, 0)? - features.index_select(&index.dst_ids()?, 0)?)?;
             Some(diff.sqr()?.sum_keepdim(1)?) // [N·C, 1]
         } else {
             None

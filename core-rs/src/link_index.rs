@@ -65,6 +65,20 @@ impl LinkIndex {
     pub fn num_links(&self) -> usize {
         self.dst.len()
     }
+
+    /// Tail nodes as a `u32` tensor `[E]` (for `index_select`).
+    pub fn src_ids(&self) -> candle_core::Result<candle_core::Tensor> {
+        _ids(&self.src)
+    }
+
+    /// Head nodes as a `u32` tensor `[E]` (for `index_select`).
+    pub fn dst_ids(&self) -> candle_core::Result<candle_core::Tensor> {
+        _ids(&self.dst)
+    }
+}
+
+fn _ids(v: &[usize]) -> candle_core::Result<candle_core::Tensor> {
+    candle_core::Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &candle_core::Device::Cpu)
 }
 
 #[cfg(test)]

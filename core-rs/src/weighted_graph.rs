@@ -89,8 +89,7 @@ impl WeightedGraph {
         let n = self.index.num_nodes;
         let deg = spmm(&self.weights, &Tensor::ones((n, 1), DType::F32, &Device::Cpu)?, &self.index)?; // [N, 1]
         let dinv = (deg.relu()? + 1e-12)?.sqrt()?.recip()?.flatten_all()?; // [N]
-        let idx = |v: &[usize]| Tensor::from_vec(v.iter().map(|&x| x as u32).collect::<Vec<_>>(), v.len(), &Device::Cpu);
-        let (rs, cs) = (dinv.index_select(&idx(&self.index.src)?, 0)?, dinv.index_select(&idx(&self.index.dst)?, 0)?); // [E]
+        let (rs, cs) = (dinv.index_select(&self.index.src_ids()?, 0)?, dinv.index_select(&self.index.dst_ids()?, 0)?); // [E]
         Ok((&self.weights * (rs * cs)?.unsqueeze(1)?)?)
     }
 
