@@ -217,3 +217,38 @@ Deno.test({
     assert.ok(s.test_accuracy.mean >= 78, `Cora test accuracy ${s.test_accuracy.mean}%`);
   },
 });
+
+Deno.test("glm: every shipped configs/glm_*.json is accepted by the native core and resolves its keys", async () => {
+  const { loadGlmConfig } = await import("../src/glm/config.ts");
+  const { GlmModel } = await import("../src/glm/glm_model.ts");
+  const configs = fileURLToPath(new URL("../configs", import.meta.url));
+  const rnd = _rng(5);
+  const n = 40, f = 6;
+  const ds = {
+    name: "tiny",
+    numNodes: n,
+    numFeatures: f,
+    features: Float32Array.from({ length: n * f }, () => rnd()),
+    numClasses: 2,
+    labels: Int32Array.from({ length: n }, (_, i) => i % 2),
+    split: Uint8Array.from({ length: n }, (_, i) => (i < 4 ? 1 : i < 8 ? 2 : 3)),
+    edges: Uint32Array.from([0, 1, 1, 2, 2, 3]),
+    notes: [],
+  };
+  let seen = 0;
+  for (const e of Deno.readDirSync(configs)) {
+    if (!e.name.startsWith("glm_") || !e.name.endsWith(".json")) continue;
+    const user = await loadGlmConfig(join(configs, e.name));
+    const m = await GlmModel.create(ds, user, 0);
+    try {
+      const glm = (m.config as { glm: Record<string, unknown> }).glm;
+      for (const [k, v] of Object.entries((user as { glm?: Record<string, unknown> }).glm ?? {})) {
+        assert.deepEqual(glm[k], v, `${e.name}: glm.${k}`);
+      }
+    } finally {
+      m.close();
+    }
+    seen++;
+  }
+  assert.ok(seen >= 7, `${seen} glm configs checked`);
+});
