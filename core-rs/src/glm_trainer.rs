@@ -20,7 +20,7 @@ use crate::node_features::NodeFeatures;
 use crate::op_edge_scores::ScoreSpec;
 use crate::op_masked_log_softmax::masked_log_softmax;
 use crate::rng::Rng;
-use crate::weighted_graph::{GraphPart, WeightedGraph};
+use crate::weighted_graph::{GraphPart, WeightedGraph, WeightedLink};
 
 /// Split codes of the node `split` array.
 const TRAIN: u8 = 1;
@@ -195,14 +195,21 @@ impl GlmTrainer {
         Ok(m)
     }
 
-    fn _eval_pass(&self, epoch: usize) -> Result<(Tensor, Option<WeightedGraph>)> {
+    /// An evaluation pass: the logits and the links the layers saw (self loops left out; none for
+    /// an MLP, or for a learner that has no candidates yet).
+    fn _eval_pass(&self, epoch: usize) -> Result<(Tensor, Vec<WeightedLink>)> {
         let w = self.model.params.weights(false);
         let f = self.model.forward(&w, &self.x, &self.ctx, self.cand.as_ref(), epoch, None)?;
-        Ok((f.logits, f.graph))
+        let edges = match (&f.graph, &self.ctx.fixed) {
+            (Some(g), _) => g.export()?,
+            (None, Some(r)) if !self.model.cfg.learns_graph() => r.graph.export()?,
+            _ => Vec::new(),
+        };
+        Ok((f.logits, edges))
     }
 
     fn _evaluate(&self, epoch: usize) -> Result<Value> {
-        let (logits, graph) = self._eval_pass(epoch)?;
+        let (logits, edges) = self._eval_pass(epoch)?;
         let lp = masked_log_softmax(&logits, self.all_valid.clone())?;
         let val_loss = (&lp * &self.val_target)?.sum_all()?.neg()?.to_scalar::<f32>()?;
         let pred = logits.argmax(1)?.to_vec1::<u32>()?;
@@ -220,11 +227,7 @@ impl GlmTrainer {
                 json!(hit as f64 / all as f64)
             }
         };
-        let edges = match (&graph, &self.ctx.fixed) {
-            (Some(g), _) | (None, Some(crate::glm_model::ReadyGraph { graph: g, .. })) => g.export()?.len(),
-            (None, None) => 0,
-        };
-        Ok(json!({"train_acc": acc(TRAIN), "val_acc": acc(VAL), "val_loss": val_loss, "test_acc": acc(TEST), "edges": edges}))
+        Ok(json!({"train_acc": acc(TRAIN), "val_acc": acc(VAL), "val_loss": val_loss, "test_acc": acc(TEST), "edges": edges.len()}))
     }
 
     /// Remembers the current parameters (and candidates) as the best.
@@ -261,14 +264,7 @@ impl GlmTrainer {
     pub fn graph(&mut self, best: bool, epoch: usize) -> Result<Value> {
         let n = self.labels.len();
         self._with(best, |t| {
-            let (_, learned) = t._eval_pass(epoch)?;
-            let edges = match (&learned, &t.ctx.fixed) {
-                (Some(g), _) => g.export()?,
-                (None, Some(r)) if t.model.cfg.graph != GraphMode::Learned && t.model.cfg.graph != GraphMode::InputLearned => {
-                    r.graph.export()?
-                }
-                _ => Vec::new(),
-            };
+            let (_, edges) = t._eval_pass(epoch)?;
             Ok(json!({"nodes": n, "edges": edges.iter().map(|&(a, b, w)| json!([a, b, w])).collect::<Vec<_>>()}))
         })
     }

@@ -61,6 +61,19 @@ pub struct Learned {
     pub reg: Tensor,
 }
 
+/// Each row's `k` best columns, best first, ties to the lower column: the hard mask of soft_topk
+/// and the threshold of gumbel (current scores, as candidates may be stale when `update_every > 1`).
+fn _best_k(rows: &[Vec<f32>], k: usize) -> Vec<Vec<usize>> {
+    rows.iter()
+        .map(|row| {
+            let mut order: Vec<usize> = (0..row.len()).collect();
+            order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
+            order.truncate(k);
+            order
+        })
+        .collect()
+}
+
 fn _sigmoid(t: &Tensor) -> Result<Tensor> {
     Ok((t.neg()?.exp()? + 1.0)?.recip()?)
 }
@@ -168,35 +181,21 @@ impl GraphLearner {
         }
         .reshape((n, c))?; // [N, C]
         let kk = self.cfg.k;
-        let hard_topk = || -> Result<Tensor> {
-            // Top-k mask of the current scores (candidates may be stale when update_every > 1).
-            let sv = s.to_vec2::<f32>()?;
-            let mut m = vec![0f32; n * c];
-            for (r, row) in sv.iter().enumerate() {
-                let mut order: Vec<usize> = (0..c).collect();
-                order.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
-                order[..kk].iter().for_each(|&j| m[r * c + j] = 1.0);
-            }
-            Ok(Tensor::from_vec(m, (n, c), &Device::Cpu)?)
-        };
         let mut l0 = None;
         let weights = match self.cfg.sparsify {
             Sparsify::Topk => s.relu()?,
             Sparsify::SoftTopk => {
                 let soft = soft_topk(&s, kk, self.cfg.tau)?;
-                (hard_topk()? + (&soft - soft.detach())?)?
+                let mut m = vec![0f32; n * c];
+                for (r, order) in _best_k(&s.to_vec2::<f32>()?, kk).iter().enumerate() {
+                    order.iter().for_each(|&j| m[r * c + j] = 1.0);
+                }
+                (Tensor::from_vec(m, (n, c), &Device::Cpu)? + (&soft - soft.detach())?)?
             }
             Sparsify::Gumbel => {
                 // Logits centred on each row's k-th largest score: the k best start above 0.
                 let sv = s.to_vec2::<f32>()?;
-                let thr: Vec<f32> = sv
-                    .iter()
-                    .map(|row| {
-                        let mut r = row.clone();
-                        r.sort_by(|a, b| b.total_cmp(a));
-                        r[kk - 1]
-                    })
-                    .collect();
+                let thr: Vec<f32> = sv.iter().zip(_best_k(&sv, kk)).map(|(row, order)| row[order[kk - 1]]).collect();
                 let logit = (s.broadcast_sub(&Tensor::from_vec(thr, (n, 1), &Device::Cpu)?)? / self.cfg.tau)?; // [N, C]
                 let beta = self.temperature(epoch);
                 let y = match rng {

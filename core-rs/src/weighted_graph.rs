@@ -14,6 +14,9 @@ use crate::error::Result;
 use crate::link_index::LinkIndex;
 use crate::op_spmm::spmm;
 
+/// An exported link: `(row, column, weight)`.
+pub type WeightedLink = (usize, usize, f32);
+
 /// Links `(row, column)` with a weight tensor `[E, 1]` aligned with them.
 #[derive(Clone)]
 pub struct GraphPart {
@@ -94,7 +97,7 @@ impl WeightedGraph {
     }
 
     /// The links without the added self loops, duplicates merged: `(row, column, weight)`, sorted.
-    pub fn export(&self) -> Result<Vec<(usize, usize, f32)>> {
+    pub fn export(&self) -> Result<Vec<WeightedLink>> {
         let w = self.weights.flatten_all()?.to_vec1::<f32>()?;
         let mut merged: BTreeMap<(usize, usize), f32> = BTreeMap::new();
         for (l, &wl) in w.iter().enumerate() {
