@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsonl, keiro } from "./_cli.ts";
+import { Rng } from "../src/hybrid/rng.ts";
 
 const PLANETOID = fileURLToPath(new URL("../../shared/data/gsl/planetoid", import.meta.url));
 const HAVE_PLANETOID = (() => {
@@ -17,16 +18,10 @@ const HAVE_PLANETOID = (() => {
 })();
 if (!HAVE_PLANETOID) console.warn(`skipping the Cora test: ${PLANETOID} is absent`);
 
-/** A deterministic uniform generator in [0, 1) (mulberry32). */
+/** A deterministic uniform generator in [0, 1) (keiro's seeded mulberry32). */
 function _rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.u32() / 2 ** 32;
 }
 
 /** `perClass` rows per class of `classes` well-separated Gaussian blobs in `dims` dimensions, as
