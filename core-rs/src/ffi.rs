@@ -11,18 +11,22 @@ use std::sync::{Mutex, Once};
 
 use serde_json::{json, Value};
 
+use crate::crystal_set::CrystalSet;
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate;
+use crate::fusion_trainer::{FusionData, FusionTrainer, PredictOptions};
 use crate::generate::GenOptions;
 use crate::glm_trainer::{GlmTrainer, NodeData};
 use crate::graph::Graph;
 use crate::hybrid_trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
 use crate::instance::Instance;
+use crate::random_forest::{ForestConfig, RandomForest};
+use crate::regression_tree::Samples;
 use crate::solution::routing_of;
 use crate::solve::{solve_batch, SolveOptions};
 
 /// Bumped whenever an exported signature or the buffer layout changes.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 const HEADER: usize = 24;
 
 /// A parsed, validated dataset held across calls.
@@ -429,6 +433,196 @@ pub unsafe extern "C" fn keiro_glm_free(h: *mut Glm) {
     if !h.is_null() {
         drop(Box::from_raw(h));
     }
+}
+
+/// Little-endian arrays packed one after another in one buffer, read in order.
+struct _Blob<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> _Blob<'a> {
+    unsafe fn new(ptr: *const u8, len: usize) -> Result<_Blob<'a>> {
+        Ok(_Blob { bytes: _slice::<u8>(ptr, len, "data")?, at: 0 })
+    }
+
+    fn take<const W: usize, T>(&mut self, n: usize, what: &str, f: impl Fn([u8; W]) -> T) -> Result<Vec<T>> {
+        let end = self.at + n * W;
+        let b = self.bytes.get(self.at..end).ok_or_else(|| Error::Usage(format!("data buffer ends before {what} ({n} values)")))?;
+        self.at = end;
+        Ok(b.chunks_exact(W).map(|c| f(c.try_into().expect("chunk width"))).collect())
+    }
+
+    fn f32s(&mut self, n: usize, what: &str) -> Result<Vec<f32>> {
+        self.take(n, what, f32::from_le_bytes)
+    }
+
+    fn u32s(&mut self, n: usize, what: &str) -> Result<Vec<u32>> {
+        self.take(n, what, u32::from_le_bytes)
+    }
+
+    fn done(&self) -> Result<()> {
+        if self.at != self.bytes.len() {
+            return Err(Error::Usage(format!("data buffer has {} bytes left over", self.bytes.len() - self.at)));
+        }
+        Ok(())
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct _FusionHeader {
+    crystals: usize,
+    atoms: usize,
+    feature_dim: usize,
+    slots: usize,
+    descriptor_dim: usize,
+    tasks: usize,
+}
+
+/// A fusion model handle.
+pub struct Fusion(Mutex<FusionTrainer>);
+
+/// Creates a fusion model. `header` JSON `{"crystals": S, "atoms": A, "feature_dim": F, "slots": M,
+/// "descriptor_dim": D, "tasks": T}`; `data` packs, little-endian and in this order: atom features
+/// `f32[A·F]`, atom offsets `u32[S+1]`, neighbours `u32[A·M]`, distances `f32[A·M]`, descriptors
+/// `f32[S·D]`, targets `f32[S·T]` (NaN = missing), split `u8[S]`. Payload `{"parameters", "config"}`.
+///
+/// # Safety
+/// Each pointer must point to the number of bytes its length says.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_fusion_new(
+    config: *const u8,
+    config_len: usize,
+    header: *const u8,
+    header_len: usize,
+    data: *const u8,
+    data_len: usize,
+    seed: u64,
+) -> *mut u8 {
+    _guard(|| {
+        let h: _FusionHeader = _options(_str(header, header_len)?)?;
+        let mut b = _Blob::new(data, data_len)?;
+        let crystals = CrystalSet {
+            atom_features: b.f32s(h.atoms * h.feature_dim, "atom features")?,
+            feature_dim: h.feature_dim,
+            offsets: b.u32s(h.crystals + 1, "offsets")?,
+            neighbours: b.u32s(h.atoms * h.slots, "neighbours")?,
+            distances: b.f32s(h.atoms * h.slots, "distances")?,
+            slots: h.slots,
+        };
+        let fd = FusionData {
+            crystals,
+            descriptors: b.f32s(h.crystals * h.descriptor_dim, "descriptors")?,
+            descriptor_dim: h.descriptor_dim,
+            targets: b.f32s(h.crystals * h.tasks, "targets")?,
+            tasks: h.tasks,
+            split: b.take(h.crystals, "split", u8::from_le_bytes)?,
+        };
+        b.done()?;
+        let t = FusionTrainer::new(_str(config, config_len)?, fd, seed)?;
+        let payload = json!({"parameters": t.num_parameters(), "config": t.config()});
+        Ok((Box::into_raw(Box::new(Fusion(Mutex::new(t)))) as u64, payload.to_string().into_bytes()))
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum _FusionRequest {
+    Step {
+        epoch: usize,
+        #[serde(default)]
+        weights: Option<Vec<f64>>,
+    },
+    KeepBest,
+    Predict {
+        #[serde(default)]
+        best: bool,
+        #[serde(default)]
+        split: Option<u8>,
+        #[serde(default)]
+        zero_descriptors: bool,
+        #[serde(default)]
+        permute_embeddings: Option<u64>,
+    },
+}
+
+/// One request to a fusion model: `{"kind": "step", "epoch", "weights"?}`, `{"kind": "keep_best"}`
+/// or `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`;
+/// payload = JSON result.
+///
+/// # Safety
+/// `h` must be a live handle and `req` point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_fusion_call(h: *const Fusion, req: *const u8, len: usize) -> *mut u8 {
+    _guard(|| {
+        let f = h.as_ref().ok_or_else(|| Error::Usage("fusion handle is closed".into()))?;
+        let mut t = f.0.lock().unwrap_or_else(|e| e.into_inner());
+        let out = match _options::<_FusionRequest>(_str(req, len)?)? {
+            _FusionRequest::Step { epoch, weights } => t.step(epoch, weights)?,
+            _FusionRequest::KeepBest => {
+                t.keep_best()?;
+                json!({})
+            }
+            _FusionRequest::Predict { best, split, zero_descriptors, permute_embeddings } => {
+                t.predict(PredictOptions { best, split, zero_descriptors, permute_embeddings })?
+            }
+        };
+        Ok((0, out.to_string().into_bytes()))
+    })
+}
+
+/// Frees a fusion model.
+///
+/// # Safety
+/// `h` must be a fusion handle, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_fusion_free(h: *mut Fusion) {
+    if !h.is_null() {
+        drop(Box::from_raw(h));
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct _ForestHeader {
+    rows: usize,
+    width: usize,
+    train_rows: usize,
+}
+
+/// Fits a random forest on the first `train_rows` rows and predicts every row. `header` JSON
+/// `{"rows", "width", "train_rows"}`; `data` packs `f32[rows·width]` features then
+/// `f32[train_rows]` targets. Payload `{"predictions": [rows], "importances": [width], "config"}`.
+///
+/// # Safety
+/// Each pointer must point to the number of bytes its length says.
+#[no_mangle]
+pub unsafe extern "C" fn keiro_forest(
+    config: *const u8,
+    config_len: usize,
+    header: *const u8,
+    header_len: usize,
+    data: *const u8,
+    data_len: usize,
+    seed: u64,
+) -> *mut u8 {
+    _guard(|| {
+        let h: _ForestHeader = _options(_str(header, header_len)?)?;
+        let text = _str(config, config_len)?;
+        let cfg: ForestConfig = serde_json::from_str(if text.trim().is_empty() { "{}" } else { text })
+            .map_err(|e| Error::Usage(format!("invalid forest config: {e}")))?;
+        let mut b = _Blob::new(data, data_len)?;
+        let x = b.f32s(h.rows * h.width, "features")?;
+        let y: Vec<f64> = b.f32s(h.train_rows, "targets")?.into_iter().map(f64::from).collect();
+        b.done()?;
+        if h.train_rows > h.rows {
+            return Err(Error::Usage(format!("forest: {} training rows of {}", h.train_rows, h.rows)));
+        }
+        let f = RandomForest::fit(Samples { x: &x[..h.train_rows * h.width], width: h.width, y: &y }, &cfg, seed)?;
+        let payload = json!({"predictions": f.predict(&x)?, "importances": f.importances, "config": cfg});
+        Ok((0, payload.to_string().into_bytes()))
+    })
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! Custom op: the tail of a residual GCN layer, `y = r + m ⊙ ReLU(BN(x))` (batch normalisation over
-//! the rows of `x` `[R, H]`, ReLU, an optional dropout mask `m`, and the residual `r`), with a fused,
-//! multi-threaded forward and backward (candle's reductions over the row dimension are
+//! the rows of `x` `[R, H]`, ReLU, an optional dropout mask `m`, and the residual `r`), and plain
+//! `y = BN(x)` ([`batch_norm`]), with a fused, multi-threaded forward and backward (candle's reductions over the row dimension are
 //! single-threaded and strided, and the separate element-wise passes dominated a training step).
 //!
 //! ```text
 //! μ, σ² = batch mean and (biased) variance of each column
-//! z    = γ ⊙ x̂ + β,   x̂ = (x − μ) / √(σ² + ε),   y = r + m ⊙ max(z, 0)
-//! ∂r   = ∂y,   δ = ∂y ⊙ m ⊙ [z > 0],   ∂β = Σ_r δ,   ∂γ = Σ_r δ ⊙ x̂
+//! z    = γ ⊙ x̂ + β,   x̂ = (x − μ) / √(σ² + ε),   y = r + m ⊙ max(z, 0)   (plain: y = z)
+//! ∂r   = ∂y,   δ = ∂y ⊙ m ⊙ [z > 0]   (plain: δ = ∂y),   ∂β = Σ_r δ,   ∂γ = Σ_r δ ⊙ x̂
 //! ∂x   = γ/√(σ²+ε) ⊙ (δ − (Σ_r δ)/R − x̂ ⊙ (Σ_r δ ⊙ x̂)/R)
 //! ```
 //! `γ` and `β` travel as one `[2, H]` tensor.
@@ -22,16 +22,29 @@ use crate::op_cpu::contiguous_slice;
 pub const EPS: f64 = 1e-5;
 
 /// Column means and variances.
-type Moments = (Vec<f32>, Vec<f32>);
+pub type Moments = (Vec<f32>, Vec<f32>);
 
 /// `y = r + m ⊙ ReLU(γ ⊙ (x − μ)/√(σ² + ε) + β)` for `x`, `r` `[R, H]`, `γβ` `[2, H]` (f32); `mask`
 /// holds the dropout factors (`0` or `1/(1 − p)`, row-major) or is `None`.
 pub fn residual_batch_norm(x: &Tensor, gamma_beta: &Tensor, r: &Tensor, mask: Option<Arc<Vec<f32>>>) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask })
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true })
+}
+
+/// `y = γ ⊙ (x − μ)/√(σ² + ε) + β` for `x` `[R, H]`, `γβ` `[2, H]` (f32), with the batch's statistics.
+pub fn batch_norm(x: &Tensor, gamma_beta: &Tensor) -> candle_core::Result<Tensor> {
+    let zero = x.zeros_like()?;
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &zero, BatchNormOp { mask: None, relu: false })
+}
+
+/// Column means and biased variances of `x` `[R, H]` (f32), as [`batch_norm`] computes them.
+pub fn column_moments(x: &Tensor) -> candle_core::Result<Moments> {
+    let (r, h) = x.dims2()?;
+    Ok(_moments(&x.contiguous()?.flatten_all()?.to_vec1::<f32>()?, r, h))
 }
 
 struct BatchNormOp {
     mask: Option<Arc<Vec<f32>>>,
+    relu: bool,
 }
 
 const CHUNK: usize = 64;
@@ -88,7 +101,8 @@ impl CustomOp3 for BatchNormOp {
         let mut y = vec![0f32; r * h];
         y.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
             for j in 0..h {
-                let z = (gamma[j] * (x[i * h + j] - mean[j]) * inv[j] + beta[j]).max(0.0);
+                let z = gamma[j] * (x[i * h + j] - mean[j]) * inv[j] + beta[j];
+                let z = if self.relu { z.max(0.0) } else { z };
                 row[j] = res[i * h + j] + self.mask.as_ref().map_or(z, |m| m[i * h + j] * z);
             }
         });
@@ -117,7 +131,7 @@ impl CustomOp3 for BatchNormOp {
             .into_par_iter()
             .map(|k| {
                 let (i, j) = (k / h, k % h);
-                let on = g[j] * xhat(i, j) + beta[j] > 0.0;
+                let on = !self.relu || g[j] * xhat(i, j) + beta[j] > 0.0;
                 if on {
                     self.mask.as_ref().map_or(dy[k], |m| m[k] * dy[k])
                 } else {
@@ -156,10 +170,14 @@ mod tests {
         let w = seeded_tensor(4, &[37, 5]);
         let mask: Vec<f64> = (0..37 * 5).map(|k| if k % 3 == 0 { 0.0 } else { 1.5 }).collect();
         let mask_t = Tensor::from_vec(mask.clone(), (37, 5), &candle_core::Device::Cpu).unwrap();
-        for dropout in [false, true] {
+        for (dropout, relu) in [(false, true), (true, true), (false, false)] {
             let vars: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(&t.to_dtype(DType::F32).unwrap()).unwrap()).collect();
             let m = dropout.then(|| Arc::new(mask.iter().map(|&v| v as f32).collect::<Vec<_>>()));
-            let y = residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), m).unwrap();
+            let y = if relu {
+                residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), m).unwrap()
+            } else {
+                (batch_norm(vars[0].as_tensor(), vars[1].as_tensor()).unwrap() + vars[2].as_tensor()).unwrap()
+            };
             let grads = (&y * &w.to_dtype(DType::F32).unwrap()).unwrap().sum_all().unwrap().backward().unwrap();
             // Reference in f64 with plain ops.
             let rv: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(t).unwrap()).collect();
@@ -174,15 +192,14 @@ mod tests {
                 .broadcast_mul(&gbr.narrow(0, 0, 1).unwrap())
                 .unwrap()
                 .broadcast_add(&gbr.narrow(0, 1, 1).unwrap())
-                .unwrap()
-                .relu()
                 .unwrap();
+            let z = if relu { z.relu().unwrap() } else { z };
             let z = if dropout { (z * &mask_t).unwrap() } else { z };
             let yr = (rr + z).unwrap();
             let gref = (&yr * &w).unwrap().sum_all().unwrap().backward().unwrap();
             let close = |a: &Tensor, b: &Tensor, what: &str| {
                 let d = (a.to_dtype(DType::F64).unwrap() - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
-                assert!(d < 2e-4, "dropout={dropout} {what}: max difference {d}");
+                assert!(d < 2e-4, "dropout={dropout} relu={relu} {what}: max difference {d}");
             };
             close(&y, &yr, "y");
             for k in 0..3 {
