@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 const SYMBOLS = {
   keiro_abi_version: { parameters: [], result: "u32" },
@@ -52,6 +52,18 @@ const SYMBOLS = {
   },
   keiro_glm_call: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
   keiro_glm_free: { parameters: ["pointer"], result: "void" },
+  keiro_fusion_new: {
+    parameters: ["buffer", "usize", "buffer", "usize", "buffer", "usize", "u64"],
+    result: "pointer",
+    nonblocking: true,
+  },
+  keiro_fusion_call: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
+  keiro_fusion_free: { parameters: ["pointer"], result: "void" },
+  keiro_forest: {
+    parameters: ["buffer", "usize", "buffer", "usize", "buffer", "usize", "u64"],
+    result: "pointer",
+    nonblocking: true,
+  },
 } as const;
 
 /** The opened library's symbols. */

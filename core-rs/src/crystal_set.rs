@@ -5,7 +5,7 @@
 //! cutoff + 1, which the front end does) holding a global atom index of the same crystal and a
 //! distance in Å.
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 
 use crate::error::{Error, Result};
 use crate::fusion_config::GaussianConfig;
@@ -89,24 +89,28 @@ impl CrystalSet {
         Ok(())
     }
 
-    /// The tensors of crystals `ids`, distances expanded with `g`.
-    pub fn batch(&self, ids: &[usize], g: &GaussianConfig) -> Result<CrystalBatch> {
-        let (m, f) = (self.slots, self.feature_dim);
+    /// Every neighbour distance expanded with `g`: `[A·M, G]` row-major (computed once per set, so
+    /// that an epoch does not spend its time in `exp`).
+    pub fn expand(&self, g: &GaussianConfig) -> Expanded {
         let centres = g.centres();
         let inv = 1.0 / (g.width * g.width) as f32;
+        let values = self.distances.iter().flat_map(|&d| centres.iter().map(move |&c| (-(d - c) * (d - c) * inv).exp())).collect();
+        Expanded { values, width: centres.len() }
+    }
+
+    /// The tensors of crystals `ids` with their expanded distances `e` (from [`CrystalSet::expand`]).
+    pub fn batch(&self, ids: &[usize], e: &Expanded) -> Result<CrystalBatch> {
+        let (m, f, g) = (self.slots, self.feature_dim, e.width);
         let total: usize = ids.iter().map(|&s| (self.offsets[s + 1] - self.offsets[s]) as usize).sum();
         let (mut atoms, mut nbr, mut edges) =
-            (Vec::with_capacity(total * f), Vec::with_capacity(total * m), Vec::with_capacity(total * m * centres.len()));
+            (Vec::with_capacity(total * f), Vec::with_capacity(total * m), Vec::with_capacity(total * m * g));
         let mut pool = vec![0f32; ids.len() * total];
         let mut base = 0usize;
         for (b, &s) in ids.iter().enumerate() {
             let (lo, hi) = (self.offsets[s] as usize, self.offsets[s + 1] as usize);
             atoms.extend_from_slice(&self.atom_features[lo * f..hi * f]);
-            for k in lo * m..hi * m {
-                nbr.push((self.neighbours[k] as usize - lo + base) as u32);
-                let d = self.distances[k];
-                edges.extend(centres.iter().map(|&c| (-(d - c) * (d - c) * inv).exp()));
-            }
+            nbr.extend(self.neighbours[lo * m..hi * m].iter().map(|&j| (j as usize - lo + base) as u32));
+            edges.extend_from_slice(&e.values[lo * m * g..hi * m * g]);
             let w = 1.0 / (hi - lo) as f32;
             pool[b * total + base..b * total + base + hi - lo].fill(w);
             base += hi - lo;
@@ -115,11 +119,19 @@ impl CrystalSet {
         Ok(CrystalBatch {
             atoms: Tensor::from_vec(atoms, (total, f), &dev)?,
             neighbours: Tensor::from_vec(nbr, total * m, &dev)?,
-            edges: Tensor::from_vec(edges, (total * m, centres.len()), &dev)?.to_dtype(DType::F32)?,
+            edges: Tensor::from_vec(edges, (total * m, g), &dev)?,
             pool: Tensor::from_vec(pool, (ids.len(), total), &dev)?,
             slots: m,
         })
     }
+}
+
+/// Gaussian-expanded neighbour distances of a whole [`CrystalSet`].
+pub struct Expanded {
+    /// `[A·M, G]` row-major.
+    pub values: Vec<f32>,
+    /// `G`.
+    pub width: usize,
 }
 
 #[cfg(test)]
@@ -142,7 +154,7 @@ mod tests {
     fn a_batch_renumbers_neighbours_and_pools_by_crystal() {
         let set = two_crystals();
         set.validate().unwrap();
-        let b = set.batch(&[1, 0], &GaussianConfig::default()).unwrap();
+        let b = set.batch(&[1, 0], &set.expand(&GaussianConfig::default())).unwrap();
         assert_eq!(b.neighbours.to_vec1::<u32>().unwrap(), vec![1, 0, 0, 1, 2, 2]);
         assert_eq!(b.pool.to_vec2::<f32>().unwrap(), vec![vec![0.5, 0.5, 0.0], vec![0.0, 0.0, 1.0]]);
         let e = b.edges.to_vec2::<f32>().unwrap();

@@ -15,7 +15,7 @@ use candle_core::{Device, Tensor};
 use serde_json::{json, Value};
 
 use crate::adam::Adam;
-use crate::crystal_set::CrystalSet;
+use crate::crystal_set::{CrystalSet, Expanded};
 use crate::error::{Error, Result};
 use crate::fusion_config::{FusionConfig, LossKind};
 use crate::fusion_model::FusionModel;
@@ -66,6 +66,7 @@ pub struct FusionTrainer {
     model: FusionModel,
     adam: Adam,
     data: FusionData,
+    edges: Expanded,
     rng: Rng,
     best: Option<Snapshot>,
 }
@@ -105,7 +106,8 @@ impl FusionTrainer {
         _check(&data)?;
         let model = FusionModel::new(cfg, data.crystals.feature_dim, data.descriptor_dim, data.tasks, seed)?;
         let adam = Adam::new(model.params.vars())?;
-        Ok(FusionTrainer { model, adam, data, rng: Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15), best: None })
+        let edges = data.crystals.expand(&model.cfg.gaussian);
+        Ok(FusionTrainer { model, adam, edges, data, rng: Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15), best: None })
     }
 
     /// The resolved config.
@@ -175,13 +177,12 @@ impl FusionTrainer {
             ids.swap(i, self.rng.below(i as u64 + 1) as usize);
         }
         let (mut sums, mut batches, mut total) = (vec![0.0f64; tasks], 0usize, 0.0f64);
-        let g = self.model.cfg.gaussian.clone();
         for chunk in ids.chunks(self.model.cfg.batch_size) {
             // A batch of one crystal has no batch statistics (PyTorch refuses it too).
             if chunk.len() < 2 {
                 continue;
             }
-            let b = self.data.crystals.batch(chunk, &g)?;
+            let b = self.data.crystals.batch(chunk, &self.edges)?;
             let w = self.model.params.weights(true);
             let e = self.model.embed(&w, &b, true)?;
             let d = self._descriptors(chunk, false)?;
@@ -239,9 +240,10 @@ impl FusionTrainer {
     /// Inference over `ids` in chunks: `[n, T]` predictions, `[n, 2]` attention weights (if any)
     /// and `[n, H]` embeddings.
     fn _forward_eval(&self, w: &Weights, ids: &[usize], o: PredictOptions) -> Result<(Tensor, Option<Tensor>, Tensor)> {
-        let g = &self.model.cfg.gaussian;
-        let emb =
-            ids.chunks(EVAL_CHUNK).map(|c| self.model.embed(w, &self.data.crystals.batch(c, g)?, false)).collect::<Result<Vec<_>>>()?;
+        let emb = ids
+            .chunks(EVAL_CHUNK)
+            .map(|c| self.model.embed(w, &self.data.crystals.batch(c, &self.edges)?, false))
+            .collect::<Result<Vec<_>>>()?;
         let mut emb = Tensor::cat(&emb, 0)?; // [n, H]
         if let Some(seed) = o.permute_embeddings {
             let mut rng = Rng::new(seed);

@@ -1,0 +1,64 @@
+/**
+ * Random forest regression in the native core (bagged CART trees, feature subsampling); see
+ * core-rs/src/random_forest.rs.
+ * @module
+ */
+
+import { NativeError } from "../errors.ts";
+import { bytes, native, unpack } from "../native.ts";
+import { packBuffers } from "./pack_buffers.ts";
+
+/** Forest hyper-parameters (every key optional; the native core fills the defaults). */
+export interface ForestConfig {
+  /** Number of trees (default 300). */
+  trees?: number;
+  /** Fraction of the features tried per split, (0, 1] (default 1/3). */
+  max_features?: number;
+  /** Minimum samples per leaf (default 1). */
+  min_samples_leaf?: number;
+  /** Maximum depth, 0 = unlimited (default 0). */
+  max_depth?: number;
+  /** Bootstrap the rows of each tree (default true). */
+  bootstrap?: boolean;
+}
+
+/** What {@link fitForest} returns. */
+export interface ForestResult {
+  /** One prediction per row of `x`. */
+  predictions: number[];
+  /** Impurity importance per feature, summing to 1. */
+  importances: number[];
+  /** The resolved config. */
+  config: Required<ForestConfig>;
+}
+
+/**
+ * Fits a forest on the rows `train` of `x` (`[rows, width]`, row-major) with targets `y` (one
+ * per training row, in the order of `train`) and predicts every row of `x`. Seeded: the same seed
+ * gives the same forest.
+ */
+export async function fitForest(
+  x: Float32Array,
+  width: number,
+  train: readonly number[],
+  y: ArrayLike<number>,
+  config: ForestConfig,
+  seed: number,
+): Promise<ForestResult> {
+  const rows = x.length / width;
+  if (!Number.isInteger(rows) || train.length !== y.length) {
+    throw new NativeError(`forest: ${x.length} values are not rows of ${width}, or ${train.length} rows ≠ ${y.length} targets`);
+  }
+  // Training rows first, then every row for prediction.
+  const xs = new Float32Array((train.length + rows) * width);
+  train.forEach((r, i) => xs.set(x.subarray(r * width, (r + 1) * width), i * width));
+  xs.set(x, train.length * width);
+  const c = bytes(JSON.stringify(config));
+  const h = bytes(JSON.stringify({ rows: train.length + rows, width, train_rows: train.length }));
+  const data = packBuffers([xs, Float32Array.from(y)]);
+  const { text } = unpack(
+    await native().keiro_forest(c, BigInt(c.length), h, BigInt(h.length), data, BigInt(data.length), BigInt(seed)),
+  );
+  const out = JSON.parse(text) as ForestResult;
+  return { ...out, predictions: out.predictions.slice(train.length) };
+}

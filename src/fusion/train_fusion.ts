@@ -1,0 +1,265 @@
+/**
+ * Trains and scores one fusion mode for one seed on {@link FusionInputs}:
+ *
+ * | mode | model |
+ * |---|---|
+ * | `rf` | random forest on the Magpie descriptors |
+ * | `gnn` | CGCNN alone |
+ * | `early` | `[descriptors ‖ CGCNN embedding]` → MLP |
+ * | `late` | `α·RF + (1 − α)·CGCNN`, α grid-searched on validation MAE |
+ * | `attention` | softmax-weighted sum of projected descriptors and embedding → MLP |
+ * | `multitask` | shared CGCNN, one head per target, task weights from {@link TaskWeighting} |
+ *
+ * Neural modes train on z-scored targets (and z-scored descriptors), keep the parameters of the
+ * best validation MAE (mean over targets, z-scored) and stop after `patience` epochs without
+ * improvement. Every metric is reported in the targets' own units.
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import { l1Loss } from "../losses/l1_loss.ts";
+import { r2Score } from "../losses/r2_score.ts";
+import type { TaskWeighting } from "../losses/task_weighting.ts";
+import { TaskWeighter } from "../losses/task_weighter.ts";
+import { ZScore } from "../losses/z_score.ts";
+import { fitForest, type ForestConfig } from "./fit_forest.ts";
+import { SPLIT, type FusionInputs } from "./fusion_inputs.ts";
+import { FusionModel, type FusionNativeConfig, type FusionStepMetrics } from "./fusion_model.ts";
+
+/** The fusion modes. */
+export const FUSION_MODES = ["rf", "gnn", "early", "late", "attention", "multitask"] as const;
+/** One fusion mode. */
+export type FusionMode = typeof FUSION_MODES[number];
+
+/** Options shared by every mode. */
+export interface FusionOptions {
+  /** Native model config (its `mode` is set per run). */
+  native: FusionNativeConfig;
+  /** Random forest config. */
+  forest: ForestConfig;
+  /** Maximum epochs of a neural mode. */
+  epochs: number;
+  /** Stop after this many epochs without a better validation MAE. */
+  patience: number;
+  /** Task weighting of the multitask mode. */
+  weighting: TaskWeighting;
+  /** Called after every epoch of a neural mode (for logs and progress). */
+  onEpoch?: (mode: FusionMode, metrics: FusionStepMetrics & { weights: number[] | null }) => void;
+}
+
+/** Scores of one mode and seed. Metric records are keyed by target. */
+export interface ModeResult {
+  mode: FusionMode;
+  targets: string[];
+  test_mae: Record<string, number>;
+  test_r2: Record<string, number>;
+  val_mae: Record<string, number>;
+  /** Wall time of training (and of the parts a late fusion combines), s. */
+  train_s: number;
+  /** Predictions in target units, per target, over all rows (train, val, test order of the inputs). */
+  predictions: Record<string, Float64Array>;
+  /** Best epoch (neural modes). */
+  best_epoch?: number;
+  /** Mean attention weights `[descriptors, gnn]` on the test set (attention). */
+  attention?: [number, number];
+  /** Test MAE of the first target with the descriptors zeroed / the embeddings permuted (early, attention). */
+  importance?: { descriptors_zeroed: number; embeddings_permuted: number };
+  /** Chosen α of a late fusion. */
+  alpha?: number;
+  /** Learned Kendall log σ² per target (multitask with kendall). */
+  log_vars?: number[];
+  /** Impurity importances of the 10 strongest descriptors (rf). */
+  top_descriptors?: { name: string; importance: number }[];
+  /** Best validation MAE per target (z-scored units), what single-task runs append to a loss history. */
+  val_loss?: Record<string, number>;
+}
+
+function _rows(split: Uint8Array, code: number): number[] {
+  const r: number[] = [];
+  split.forEach((c, i) => c === code && r.push(i));
+  return r;
+}
+
+function _pick(a: ArrayLike<number>, rows: readonly number[]): Float64Array {
+  return Float64Array.from(rows, (r) => a[r]);
+}
+
+/** MAE and R² of `pred` on the rows of a split, per target. */
+function _score(inp: FusionInputs, targets: string[], pred: Record<string, Float64Array>, code: number) {
+  const rows = _rows(inp.split, code);
+  const mae: Record<string, number> = {}, r2: Record<string, number> = {};
+  for (const t of targets) {
+    const y = _pick(inp.targets[t], rows), p = _pick(pred[t], rows);
+    mae[t] = l1Loss(p, y);
+    r2[t] = r2Score(p, y);
+  }
+  return { mae, r2 };
+}
+
+/** Column z-scores of `[S, D]` descriptors fitted on the training rows. */
+function _zscoreColumns(x: Float32Array, d: number, train: readonly number[]): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let j = 0; j < d; j++) {
+    const z = ZScore.fit(train.map((r) => x[r * d + j]));
+    for (let i = 0; i < x.length / d; i++) out[i * d + j] = z.transform(x[i * d + j]);
+  }
+  return out;
+}
+
+async function _forest(inp: FusionInputs, targets: string[], o: FusionOptions, seed: number): Promise<ModeResult> {
+  if (!inp.descriptors) throw new UsageError("mode rf needs composition descriptors: pass --elements");
+  const t0 = performance.now();
+  const d = inp.descriptorNames.length, train = _rows(inp.split, SPLIT.train);
+  const predictions: Record<string, Float64Array> = {};
+  let importances: number[] = [];
+  for (const t of targets) {
+    const rows = train.filter((r) => Number.isFinite(inp.targets[t][r]));
+    const f = await fitForest(inp.descriptors, d, rows, _pick(inp.targets[t], rows), o.forest, seed);
+    predictions[t] = Float64Array.from(f.predictions);
+    if (t === targets[0]) importances = f.importances;
+  }
+  const train_s = (performance.now() - t0) / 1e3;
+  const test = _score(inp, targets, predictions, SPLIT.test), val = _score(inp, targets, predictions, SPLIT.val);
+  const top = importances.map((v, j) => ({ name: inp.descriptorNames[j], importance: v }))
+    .sort((a, b) => b.importance - a.importance).slice(0, 10);
+  return {
+    mode: "rf",
+    targets,
+    test_mae: test.mae,
+    test_r2: test.r2,
+    val_mae: val.mae,
+    train_s,
+    predictions,
+    top_descriptors: top,
+  };
+}
+
+async function _neural(
+  inp: FusionInputs,
+  mode: "gnn" | "early" | "attention" | "multitask",
+  targets: string[],
+  o: FusionOptions,
+  seed: number,
+): Promise<ModeResult> {
+  const t0 = performance.now();
+  const train = _rows(inp.split, SPLIT.train);
+  const s = inp.split.length, tasks = targets.length;
+  const scales = targets.map((t) => ZScore.fit(_pick(inp.targets[t], train)));
+  const y = new Float32Array(s * tasks);
+  targets.forEach((t, k) => inp.targets[t].forEach((v, i) => y[i * tasks + k] = scales[k].transform(v)));
+  const useDesc = mode === "early" || mode === "attention";
+  if (useDesc && !inp.descriptors) throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
+  const d = inp.descriptorNames.length;
+  const desc = useDesc ? _zscoreColumns(inp.descriptors!, d, train) : null;
+  using model = await FusionModel.create(
+    { graphs: inp.graphs, descriptors: desc, descriptorDim: d, targets: y, tasks, split: inp.split },
+    { ...o.native, mode, kendall: mode === "multitask" && o.weighting.kind === "kendall" },
+    seed,
+  );
+  const weighter = mode === "multitask" ? await TaskWeighter.load(o.weighting, targets) : null;
+  const history: number[][] = [];
+  let best = Infinity, bestEpoch = 0, bestVal: number[] = [], logVars: number[] | undefined;
+  for (let epoch = 1; epoch <= o.epochs && epoch - bestEpoch <= o.patience; epoch++) {
+    const weights = weighter ? weighter.weights(epoch - 1, history) : null;
+    const m = await model.step(epoch, weights);
+    history.push(m.train_loss);
+    o.onEpoch?.(mode, { ...m, weights });
+    const v = m.val_mae ?? m.train_loss;
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    if (mean < best) {
+      [best, bestEpoch, bestVal] = [mean, epoch, m.val_loss ?? v];
+      logVars = m.log_vars ?? undefined;
+      await model.keepBest();
+    }
+  }
+  const train_s = (performance.now() - t0) / 1e3;
+  const p = await model.predict({ best: true });
+  const predictions: Record<string, Float64Array> = {};
+  targets.forEach((t, k) => predictions[t] = Float64Array.from(p.predictions, (row) => scales[k].inverse(row[k])));
+  const test = _score(inp, targets, predictions, SPLIT.test), val = _score(inp, targets, predictions, SPLIT.val);
+  const out: ModeResult = {
+    mode,
+    targets,
+    test_mae: test.mae,
+    test_r2: test.r2,
+    val_mae: val.mae,
+    train_s,
+    predictions,
+    best_epoch: bestEpoch,
+    val_loss: Object.fromEntries(targets.map((t, k) => [t, bestVal[k]])),
+    ...(logVars ? { log_vars: logVars } : {}),
+  };
+  if (useDesc) {
+    const probe = async (opts: { zeroDescriptors?: boolean; permuteEmbeddings?: number }) => {
+      const q = await model.predict({ best: true, split: SPLIT.test, ...opts });
+      const pred = Float64Array.from(q.predictions, (row) => scales[0].inverse(row[0]));
+      return l1Loss(pred, _pick(inp.targets[targets[0]], q.ids));
+    };
+    out.importance = {
+      descriptors_zeroed: await probe({ zeroDescriptors: true }),
+      embeddings_permuted: await probe({ permuteEmbeddings: seed + 1 }),
+    };
+    if (mode === "attention") {
+      out.attention = (await model.predict({ best: true, split: SPLIT.test })).attention ?? undefined;
+    }
+  }
+  return out;
+}
+
+/** α·RF + (1 − α)·GNN with α ∈ {0, 0.05, …, 1} chosen on the validation MAE of each target. */
+function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeResult): ModeResult {
+  const val = _rows(inp.split, SPLIT.val);
+  const predictions: Record<string, Float64Array> = {};
+  let alpha = 0;
+  for (const t of targets) {
+    const blend = (a: number) => rf.predictions[t].map((v, i) => a * v + (1 - a) * gnn.predictions[t][i]);
+    let bestA = 0, bestMae = Infinity;
+    for (let k = 0; k <= 20; k++) {
+      const a = k / 20, mae = l1Loss(_pick(blend(a), val), _pick(inp.targets[t], val));
+      if (mae < bestMae) [bestA, bestMae] = [a, mae];
+    }
+    predictions[t] = blend(bestA);
+    if (t === targets[0]) alpha = bestA;
+  }
+  const test = _score(inp, targets, predictions, SPLIT.test), v = _score(inp, targets, predictions, SPLIT.val);
+  return {
+    mode: "late",
+    targets,
+    test_mae: test.mae,
+    test_r2: test.r2,
+    val_mae: v.mae,
+    train_s: rf.train_s + gnn.train_s,
+    predictions,
+    alpha,
+  };
+}
+
+/**
+ * Trains `mode` on `targets` with `seed`. Every mode but multitask uses the first target only.
+ * A late fusion reuses `parts` (the same seed's rf and gnn results) when given.
+ */
+export async function trainFusion(
+  inp: FusionInputs,
+  mode: FusionMode,
+  targets: string[],
+  o: FusionOptions,
+  seed: number,
+  parts: { rf?: ModeResult; gnn?: ModeResult } = {},
+): Promise<ModeResult> {
+  if (targets.length === 0) throw new UsageError("give at least one --target");
+  const single = mode === "multitask" ? targets : targets.slice(0, 1);
+  if (mode === "multitask" && targets.length < 2) throw new UsageError("mode multitask needs two or more --target");
+  switch (mode) {
+    case "rf":
+      return await _forest(inp, single, o, seed);
+    case "late":
+      return _late(
+        inp,
+        single,
+        parts.rf ?? await _forest(inp, single, o, seed),
+        parts.gnn ?? await _neural(inp, "gnn", single, o, seed),
+      );
+    default:
+      return await _neural(inp, mode, single, o, seed);
+  }
+}
