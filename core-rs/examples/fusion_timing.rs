@@ -28,7 +28,7 @@ fn main() {
     let mut t = FusionTrainer::new(&cfg, data, 0).unwrap();
     for e in 1..=3 {
         let t0 = Instant::now();
-        let v = t.step(e, None).unwrap();
+        let v = t.step(e, None, None).unwrap();
         println!("epoch {e}: {:.0} ms ({} ms native)", t0.elapsed().as_secs_f64() * 1e3, v["ms"]);
     }
 }

@@ -533,6 +533,8 @@ enum _FusionRequest {
         epoch: usize,
         #[serde(default)]
         weights: Option<Vec<f64>>,
+        #[serde(default)]
+        lr: Option<f64>,
     },
     KeepBest,
     Predict {
@@ -547,7 +549,7 @@ enum _FusionRequest {
     },
 }
 
-/// One request to a fusion model: `{"kind": "step", "epoch", "weights"?}`, `{"kind": "keep_best"}`
+/// One request to a fusion model: `{"kind": "step", "epoch", "weights"?, "lr"?}`, `{"kind": "keep_best"}`
 /// or `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`;
 /// payload = JSON result.
 ///
@@ -559,7 +561,7 @@ pub unsafe extern "C" fn keiro_fusion_call(h: *const Fusion, req: *const u8, len
         let f = h.as_ref().ok_or_else(|| Error::Usage("fusion handle is closed".into()))?;
         let mut t = f.0.lock().unwrap_or_else(|e| e.into_inner());
         let out = match _options::<_FusionRequest>(_str(req, len)?)? {
-            _FusionRequest::Step { epoch, weights } => t.step(epoch, weights)?,
+            _FusionRequest::Step { epoch, weights, lr } => t.step(epoch, weights, lr)?,
             _FusionRequest::KeepBest => {
                 t.keep_best()?;
                 json!({})

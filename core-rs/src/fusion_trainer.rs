@@ -159,9 +159,14 @@ impl FusionTrainer {
     }
 
     /// One epoch over the training crystals in shuffled mini-batches with task weights `weights`
-    /// (None = all 1; ignored with `kendall`), then a validation pass. Returns the epoch's metrics:
-    /// per-task mean training losses, validation losses and MAEs (z-scored units).
-    pub fn step(&mut self, epoch: usize, weights: Option<Vec<f64>>) -> Result<Value> {
+    /// (None = all 1; ignored with `kendall`) and learning rate `lr` (None = the config's; the
+    /// front end's schedule), then a validation pass. Returns the epoch's metrics: per-task mean
+    /// training losses, validation losses and MAEs (z-scored units).
+    pub fn step(&mut self, epoch: usize, weights: Option<Vec<f64>>, lr: Option<f64>) -> Result<Value> {
+        let lr = lr.unwrap_or(self.model.cfg.lr);
+        if !(lr.is_finite() && lr > 0.0) {
+            return Err(Error::Usage(format!("fusion: learning rate {lr} must be positive")));
+        }
         let t0 = Instant::now();
         let tasks = self.model.tasks;
         let lambda = weights.unwrap_or_else(|| vec![1.0; tasks]);
@@ -197,7 +202,7 @@ impl FusionTrainer {
                 None => (&per * &lambda_t)?.sum_all()?,
             };
             let grads = loss.backward()?;
-            self.adam.step(self.model.params.vars(), &grads, self.model.cfg.lr, self.model.cfg.weight_decay, 0.0)?;
+            self.adam.step(self.model.params.vars(), &grads, lr, self.model.cfg.weight_decay, 0.0)?;
             per.to_vec1::<f32>()?.iter().zip(sums.iter_mut()).for_each(|(v, s)| *s += *v as f64);
             total += loss.to_scalar::<f32>()? as f64;
             batches += 1;
@@ -215,6 +220,7 @@ impl FusionTrainer {
             "val_loss": val_loss,
             "val_mae": val_mae,
             "log_vars": log_vars,
+            "lr": lr,
             "ms": t0.elapsed().as_secs_f64() * 1e3,
         }))
     }

@@ -63,10 +63,10 @@ fn every_mode_learns_the_synthetic_targets() {
     for mode in ["gnn", "early", "attention", "multitask"] {
         let cfg = SMALL.replace('{', &format!(r#"{{"mode": "{mode}", "#));
         let mut t = FusionTrainer::new(&cfg, _data(300, 1), 3).unwrap();
-        let first = _val_mae(&t.step(1, None).unwrap());
+        let first = _val_mae(&t.step(1, None, None).unwrap());
         let mut last = first;
         for e in 2..=40 {
-            last = _val_mae(&t.step(e, None).unwrap());
+            last = _val_mae(&t.step(e, None, None).unwrap());
         }
         assert!(last < 0.6 * first && last < 0.5, "{mode}: validation MAE {first} → {last}");
         if mode == "attention" {
@@ -83,12 +83,12 @@ fn the_best_snapshot_and_the_probes_behave() {
     let cfg = SMALL.replace('{', r#"{"mode": "early", "#);
     let mut t = FusionTrainer::new(&cfg, _data(200, 2), 5).unwrap();
     for e in 1..=5 {
-        t.step(e, None).unwrap();
+        t.step(e, None, None).unwrap();
     }
     t.keep_best().unwrap();
     let test = |t: &mut FusionTrainer, o: PredictOptions| t.predict(PredictOptions { split: Some(3), ..o }).unwrap()["predictions"].clone();
     let best = test(&mut t, PredictOptions { best: true, ..Default::default() });
-    t.step(6, None).unwrap();
+    t.step(6, None, None).unwrap();
     assert_ne!(test(&mut t, PredictOptions::default()), best, "training moved the current parameters");
     assert_eq!(test(&mut t, PredictOptions { best: true, ..Default::default() }), best, "the snapshot (and BN statistics) came back");
     assert_ne!(test(&mut t, PredictOptions { best: true, zero_descriptors: true, ..Default::default() }), best);
@@ -102,7 +102,7 @@ fn kendall_learns_log_variances_and_the_same_seed_repeats() {
     let cfg = SMALL.replace('{', r#"{"mode": "multitask", "kendall": true, "#);
     let run = |seed| {
         let mut t = FusionTrainer::new(&cfg, _data(120, 4), seed).unwrap();
-        (1..=6).map(|e| t.step(e, None).unwrap()).last().unwrap()
+        (1..=6).map(|e| t.step(e, None, None).unwrap()).last().unwrap()
     };
     let (a, b, c) = (run(1), run(1), run(2));
     assert_eq!(a["val_mae"], b["val_mae"]);
@@ -123,5 +123,5 @@ fn bad_data_and_weights_are_refused() {
         .to_string();
     assert!(e.contains("descriptors"), "{e}");
     let mut t = FusionTrainer::new(SMALL, _data(20, 5), 0).unwrap();
-    assert!(t.step(1, Some(vec![1.0])).is_err(), "two targets need two weights");
+    assert!(t.step(1, Some(vec![1.0]), None).is_err(), "two targets need two weights");
 }

@@ -47,7 +47,9 @@ export async function fitForest(
 ): Promise<ForestResult> {
   const rows = x.length / width;
   if (!Number.isInteger(rows) || train.length !== y.length) {
-    throw new NativeError(`forest: ${x.length} values are not rows of ${width}, or ${train.length} rows ≠ ${y.length} targets`);
+    throw new NativeError(
+      `forest: ${x.length} values are not rows of ${width}, or ${train.length} rows ≠ ${y.length} targets`,
+    );
   }
   // Training rows first, then every row for prediction.
   const xs = new Float32Array((train.length + rows) * width);
@@ -57,7 +59,15 @@ export async function fitForest(
   const h = bytes(JSON.stringify({ rows: train.length + rows, width, train_rows: train.length }));
   const data = packBuffers([xs, Float32Array.from(y)]);
   const { text } = unpack(
-    await native().keiro_forest(c, BigInt(c.length), h, BigInt(h.length), data, BigInt(data.length), BigInt(seed)),
+    await native().keiro_forest(
+      c,
+      BigInt(c.length),
+      h,
+      BigInt(h.length),
+      data,
+      BigInt(data.length),
+      BigInt(seed),
+    ),
   );
   const out = JSON.parse(text) as ForestResult;
   return { ...out, predictions: out.predictions.slice(train.length) };

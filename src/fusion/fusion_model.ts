@@ -48,6 +48,8 @@ export interface FusionStepMetrics {
   val_mae: number[] | null;
   /** Kendall log σ² per task (null unless learned). */
   log_vars: number[] | null;
+  /** Learning rate used. */
+  lr: number;
   /** Wall time of the native epoch, ms. */
   ms: number;
 }
@@ -95,7 +97,9 @@ export class FusionModel {
     const g = data.graphs;
     const s = g.atomOffsets.length - 1, a = g.atomOffsets[s];
     if (data.targets.length !== s * data.tasks || data.split.length !== s) {
-      throw new NativeError(`fusion data: ${data.targets.length} targets / ${data.split.length} splits for ${s} crystals`);
+      throw new NativeError(
+        `fusion data: ${data.targets.length} targets / ${data.split.length} splits for ${s} crystals`,
+      );
     }
     const header = {
       crystals: s,
@@ -116,7 +120,15 @@ export class FusionModel {
     ]);
     const c = bytes(JSON.stringify(config)), h = bytes(JSON.stringify(header));
     const { text, handle } = unpack(
-      await native().keiro_fusion_new(c, BigInt(c.length), h, BigInt(h.length), blob, BigInt(blob.length), BigInt(seed)),
+      await native().keiro_fusion_new(
+        c,
+        BigInt(c.length),
+        h,
+        BigInt(h.length),
+        blob,
+        BigInt(blob.length),
+        BigInt(seed),
+      ),
     );
     const p = JSON.parse(text) as { parameters: number; config: Required<FusionNativeConfig> };
     return new FusionModel(handle, p.config, p.parameters);
@@ -133,9 +145,12 @@ export class FusionModel {
     return JSON.parse(text) as T;
   }
 
-  /** One epoch with task weights (null: all 1, or learned with `kendall`). */
-  step(epoch: number, weights: number[] | null): Promise<FusionStepMetrics> {
-    return this.#call({ kind: "step", epoch, ...(weights ? { weights } : {}) });
+  /**
+   * One epoch with task weights (null: all 1, or learned with `kendall`) and learning rate `lr`
+   * (default: the config's).
+   */
+  step(epoch: number, weights: number[] | null, lr?: number): Promise<FusionStepMetrics> {
+    return this.#call({ kind: "step", epoch, ...(weights ? { weights } : {}), ...(lr ? { lr } : {}) });
   }
 
   /** Snapshots the current parameters and batch-norm statistics as the best. */

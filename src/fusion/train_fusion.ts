@@ -12,7 +12,8 @@
  *
  * Neural modes train on z-scored targets (and z-scored descriptors), keep the parameters of the
  * best validation MAE (mean over targets, z-scored) and stop after `patience` epochs without
- * improvement. Every metric is reported in the targets' own units.
+ * improvement; the learning rate is constant or cosine-annealed over `epochs`. Every metric is
+ * reported in the targets' own units.
  * @module
  */
 
@@ -23,7 +24,7 @@ import type { TaskWeighting } from "../losses/task_weighting.ts";
 import { TaskWeighter } from "../losses/task_weighter.ts";
 import { ZScore } from "../losses/z_score.ts";
 import { fitForest, type ForestConfig } from "./fit_forest.ts";
-import { SPLIT, type FusionInputs } from "./fusion_inputs.ts";
+import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig, type FusionStepMetrics } from "./fusion_model.ts";
 
 /** The fusion modes. */
@@ -41,6 +42,8 @@ export interface FusionOptions {
   epochs: number;
   /** Stop after this many epochs without a better validation MAE. */
   patience: number;
+  /** Learning-rate schedule over `epochs`: constant, or cosine annealing from the config's `lr` to 0. */
+  schedule?: "constant" | "cosine";
   /** Task weighting of the multitask mode. */
   weighting: TaskWeighting;
   /** Called after every epoch of a neural mode (for logs and progress). */
@@ -106,7 +109,12 @@ function _zscoreColumns(x: Float32Array, d: number, train: readonly number[]): F
   return out;
 }
 
-async function _forest(inp: FusionInputs, targets: string[], o: FusionOptions, seed: number): Promise<ModeResult> {
+async function _forest(
+  inp: FusionInputs,
+  targets: string[],
+  o: FusionOptions,
+  seed: number,
+): Promise<ModeResult> {
   if (!inp.descriptors) throw new UsageError("mode rf needs composition descriptors: pass --elements");
   const t0 = performance.now();
   const d = inp.descriptorNames.length, train = _rows(inp.split, SPLIT.train);
@@ -119,7 +127,8 @@ async function _forest(inp: FusionInputs, targets: string[], o: FusionOptions, s
     if (t === targets[0]) importances = f.importances;
   }
   const train_s = (performance.now() - t0) / 1e3;
-  const test = _score(inp, targets, predictions, SPLIT.test), val = _score(inp, targets, predictions, SPLIT.val);
+  const test = _score(inp, targets, predictions, SPLIT.test),
+    val = _score(inp, targets, predictions, SPLIT.val);
   const top = importances.map((v, j) => ({ name: inp.descriptorNames[j], importance: v }))
     .sort((a, b) => b.importance - a.importance).slice(0, 10);
   return {
@@ -148,7 +157,9 @@ async function _neural(
   const y = new Float32Array(s * tasks);
   targets.forEach((t, k) => inp.targets[t].forEach((v, i) => y[i * tasks + k] = scales[k].transform(v)));
   const useDesc = mode === "early" || mode === "attention";
-  if (useDesc && !inp.descriptors) throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
+  if (useDesc && !inp.descriptors) {
+    throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
+  }
   const d = inp.descriptorNames.length;
   const desc = useDesc ? _zscoreColumns(inp.descriptors!, d, train) : null;
   using model = await FusionModel.create(
@@ -161,7 +172,10 @@ async function _neural(
   let best = Infinity, bestEpoch = 0, bestVal: number[] = [], logVars: number[] | undefined;
   for (let epoch = 1; epoch <= o.epochs && epoch - bestEpoch <= o.patience; epoch++) {
     const weights = weighter ? weighter.weights(epoch - 1, history) : null;
-    const m = await model.step(epoch, weights);
+    const lr = o.schedule === "cosine"
+      ? model.config.lr * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs))
+      : undefined;
+    const m = await model.step(epoch, weights, lr);
     history.push(m.train_loss);
     o.onEpoch?.(mode, { ...m, weights });
     const v = m.val_mae ?? m.train_loss;
@@ -175,8 +189,11 @@ async function _neural(
   const train_s = (performance.now() - t0) / 1e3;
   const p = await model.predict({ best: true });
   const predictions: Record<string, Float64Array> = {};
-  targets.forEach((t, k) => predictions[t] = Float64Array.from(p.predictions, (row) => scales[k].inverse(row[k])));
-  const test = _score(inp, targets, predictions, SPLIT.test), val = _score(inp, targets, predictions, SPLIT.val);
+  targets.forEach((t, k) =>
+    predictions[t] = Float64Array.from(p.predictions, (row) => scales[k].inverse(row[k]))
+  );
+  const test = _score(inp, targets, predictions, SPLIT.test),
+    val = _score(inp, targets, predictions, SPLIT.val);
   const out: ModeResult = {
     mode,
     targets,
@@ -221,7 +238,8 @@ function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeRe
     predictions[t] = blend(bestA);
     if (t === targets[0]) alpha = bestA;
   }
-  const test = _score(inp, targets, predictions, SPLIT.test), v = _score(inp, targets, predictions, SPLIT.val);
+  const test = _score(inp, targets, predictions, SPLIT.test),
+    v = _score(inp, targets, predictions, SPLIT.val);
   return {
     mode: "late",
     targets,
@@ -248,7 +266,9 @@ export async function trainFusion(
 ): Promise<ModeResult> {
   if (targets.length === 0) throw new UsageError("give at least one --target");
   const single = mode === "multitask" ? targets : targets.slice(0, 1);
-  if (mode === "multitask" && targets.length < 2) throw new UsageError("mode multitask needs two or more --target");
+  if (mode === "multitask" && targets.length < 2) {
+    throw new UsageError("mode multitask needs two or more --target");
+  }
   switch (mode) {
     case "rf":
       return await _forest(inp, single, o, seed);
