@@ -22,3 +22,8 @@ export * from "./src/glm/datasets/mod.ts";
 export * from "./src/glm/config.ts";
 export * from "./src/glm/glm_model.ts";
 export * from "./src/glm/train_glm.ts";
+export * from "./src/materials/mod.ts";
+export * from "./src/losses/mod.ts";
+export * from "./src/fusion/mod.ts";
+export * from "./src/report/parity_plot_svg.ts";
+export * from "./src/report/bar_chart_svg.ts";

@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { InputError, KeiroError, UsageError } from "../src/errors.ts";
 import { compareCommand } from "./compare.ts";
 import { evalCommand } from "./eval.ts";
+import { fuseCommand } from "./fuse.ts";
 import { genCommand } from "./gen.ts";
 import { glmCommand } from "./glm.ts";
 import { importCommand } from "./import.ts";
@@ -34,6 +35,7 @@ export function program(): Command {
       trainCommand(),
       routeCommand(),
       glmCommand(),
+      fuseCommand(),
     ]
   ) {
     p.addCommand(c);

@@ -1,6 +1,7 @@
 /**
  * Crystal structures and materials datasets: structure readers (CIF, POSCAR, pymatgen JSON), formula
- * parsing and dataset loading. Re-exports only.
+ * parsing, dataset loading and the featurisers (Magpie element tables and descriptors, CGCNN atom
+ * features, crystal graphs and their packing). Re-exports only.
  * @module
  */
 
@@ -16,4 +17,11 @@ export { compositionOf } from "./composition_of.ts";
 export type { CrystalDataset } from "./crystal_dataset.ts";
 export { loadCrystalDataset, type LoadCrystalDatasetOptions } from "./load_crystal_dataset.ts";
 
-// --- other materials modules (element tables, descriptors, crystal graphs, …) go below ---
+// --- featurisers: element tables, descriptors, atom features, crystal graphs ---
+export { type ElementTables, loadElementTables } from "./element_tables.ts";
+export { MAGPIE_FEATURE_NAMES, MAGPIE_PROPERTIES, MAGPIE_STATS } from "./magpie_feature_names.ts";
+export { magpieDescriptors, type MagpieOptions } from "./magpie_descriptors.ts";
+export { magpieMatrix } from "./magpie_matrix.ts";
+export { type AtomFeatures, atomFeaturesFromTables, loadAtomInit } from "./atom_features.ts";
+export { type CrystalGraph, crystalGraph, type CrystalGraphOptions } from "./crystal_graph.ts";
+export { packCrystalGraphs, type PackedCrystalGraphs } from "./pack_crystal_graphs.ts";

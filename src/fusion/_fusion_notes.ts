@@ -1,0 +1,38 @@
+/**
+ * Shared formatting of the fusion table and report (private to src/fusion).
+ * @module
+ */
+
+import type { ModeSummary } from "./compare_fusion.ts";
+
+/** A number with 4 significant digits, `n/a` when not finite. */
+export function _num(v: number | undefined, digits = 4): string {
+  return v === undefined || !Number.isFinite(v) ? "n/a" : Number(v.toPrecision(digits)).toString();
+}
+
+/**
+ * The notes column of a row: the other targets' test MAE, attention weights, importance probes, α,
+ * Δp and negative transfer.
+ */
+export function _fusionNotes(s: ModeSummary): string {
+  const notes: string[] = [];
+  if (s.per_target) {
+    const others = Object.entries(s.per_target).slice(1);
+    if (others.length > 0) notes.push(`MAE ${others.map(([t, v]) => `${t} ${_num(v)}`).join(", ")}`);
+  }
+  if (s.attention) notes.push(`attn desc ${_num(s.attention[0], 3)} / gnn ${_num(s.attention[1], 3)}`);
+  if (s.importance) {
+    notes.push(
+      `desc zeroed ${_num(s.importance.descriptors_zeroed)}, emb permuted ${
+        _num(s.importance.embeddings_permuted)
+      }`,
+    );
+  }
+  if (s.alpha) notes.push(`α ${s.alpha.map((a) => _num(a, 3)).join(",")}`);
+  if (s.delta_p) {
+    notes.push(`Δp ${_num(s.delta_p.deltaP, 3)}%`);
+    const neg = s.delta_p.perTask.filter((t) => t.negativeTransfer).map((t) => t.task);
+    if (neg.length > 0) notes.push(`negative transfer: ${neg.join(",")}`);
+  }
+  return notes.join("; ");
+}

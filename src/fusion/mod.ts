@@ -1,0 +1,35 @@
+/**
+ * Fusion pipelines for crystal property regression: inputs (crystal graphs, Magpie descriptors,
+ * targets, splits), the native fusion model and random forest, one mode's training, comparisons of
+ * several modes over seeds, and their report. Re-exports only; docs/fusion.md.
+ * @module
+ */
+
+export { type FusionInputs, fusionInputs, type FusionInputsOptions, SPLIT } from "./fusion_inputs.ts";
+export { type DatasetSplit, splitDataset } from "./split_dataset.ts";
+export { type FusionConfigFile, loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
+export {
+  FusionModel,
+  type FusionModelData,
+  type FusionNativeConfig,
+  type FusionPredictions,
+  type FusionPredictOptions,
+  type FusionStepMetrics,
+} from "./fusion_model.ts";
+export { fitForest, type ForestConfig, type ForestResult } from "./fit_forest.ts";
+export {
+  FUSION_MODES,
+  type FusionMode,
+  type FusionOptions,
+  type ModeResult,
+  trainFusion,
+} from "./train_fusion.ts";
+export {
+  compareFusion,
+  type CompareOptions,
+  type Comparison,
+  type ModeSummary,
+  weightingLabel,
+} from "./compare_fusion.ts";
+export { formatFusionTable } from "./format_fusion_table.ts";
+export { type FusionReportMeta, type FusionReportTruth, writeFusionReport } from "./write_fusion_report.ts";

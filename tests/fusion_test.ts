@@ -1,0 +1,314 @@
+/**
+ * keiro fuse end to end through the CLI on tiny models (a few epochs, width 8): the JARVIS sample
+ * directory split at random, every mode on 40 Castelli perovskites, a MEGNet JSONL, the loss
+ * history of repeated single-task runs, and usage errors. Data tests skip when ../shared/data is absent.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CliResult, ROOT } from "./_cli.ts";
+import { checkSvg } from "../src/report/_check_svg.ts";
+import { parseCsv } from "../src/read_csv.ts";
+
+const DATA = fileURLToPath(new URL("../../shared/data/materials", import.meta.url));
+const HAVE_DATA = (() => {
+  try {
+    return Deno.statSync(join(DATA, "perov5-castelli")).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+if (!HAVE_DATA) console.warn(`skipping the fuse data tests: ${DATA} is absent`);
+
+const JARVIS = join(DATA, "alignn-jarvis-sample");
+const ATOM_INIT = join(DATA, "cgcnn-sample", "atom_init.json");
+const MAGPIE = join(DATA, "magpie");
+const TINY = { hidden: 8, conv_layers: 1, fc_hidden: 8, batch_size: 16, forest: { trees: 10 } };
+
+const tmp = await Deno.makeTempDir({ prefix: "keiro-fuse-test-" });
+const CONFIG = join(tmp, "tiny.json");
+await Deno.writeTextFile(CONFIG, JSON.stringify(TINY));
+
+/** Runs `keiro <args>` with extra environment variables (KEIRO_ELEMENTS unset unless given). */
+async function _keiro(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/cli/main.ts`, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    cwd: ROOT,
+    env: { KEIRO_ELEMENTS: "", ...env },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+interface JsonLine {
+  target: string;
+  results: { mode: string; test_mae: number; test_mae_std: number; test_r2: number; train_s: number }[];
+}
+
+/** The `--json` line: the last stdout line, with exactly the documented keys. */
+function _jsonLine(r: CliResult): JsonLine {
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trimEnd().split("\n").pop()!) as JsonLine;
+  assert.deepEqual(Object.keys(j), ["target", "results"]);
+  for (const s of j.results) {
+    assert.deepEqual(Object.keys(s), ["mode", "test_mae", "test_mae_std", "test_r2", "train_s"]);
+    assert.ok(Number.isFinite(s.test_mae) && s.test_mae >= 0, `${s.mode} test MAE ${s.test_mae}`);
+    assert.ok(Number.isFinite(s.train_s) && s.train_s >= 0);
+  }
+  return j;
+}
+
+/** 40 Castelli perovskites (heat_all, dir_gap, …) as a CSV, quoted CIFs kept. */
+async function _castelli40(): Promise<string> {
+  const path = join(tmp, "castelli40.csv");
+  const text = await Deno.readTextFile(join(DATA, "perov5-castelli", "train_subset1024.csv"));
+  const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  const rows = parseCsv(text, "train_subset1024.csv").slice(0, 41);
+  await Deno.writeTextFile(path, rows.map((r) => r.fields.map(q).join(",")).join("\n") + "\n");
+  return path;
+}
+
+const GNN_JARVIS = [
+  "fuse",
+  "train",
+  "--mode",
+  "gnn",
+  "--data",
+  JARVIS,
+  "--split",
+  "0.6,0.2,0.2",
+  "--target",
+  "gap",
+  "--epochs",
+  "3",
+  "--config",
+  CONFIG,
+  "--atom-init",
+  ATOM_INIT,
+  "--json",
+];
+
+Deno.test({
+  name: "fuse train --mode gnn on the JARVIS sample: --json line, epochs.jsonl, deterministic",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const out = join(tmp, "jarvis");
+    const r = await _keiro([...GNN_JARVIS, "--out", out]);
+    const j = _jsonLine(r);
+    assert.equal(j.target, "gap");
+    assert.deepEqual(j.results.map((s) => s.mode), ["gnn"]);
+    assert.match(r.stderr, /30 train \/ 10 val \/ 10 test crystals/);
+    assert.match(r.stderr, /^gnn seed 0: test MAE [\d.]+/m);
+    const epochs = (await Deno.readTextFile(join(out, "epochs.jsonl"))).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.deepEqual(epochs.map((e) => [e.run, e.seed, e.epoch]), [["gnn", 0, 1], ["gnn", 0, 2], [
+      "gnn",
+      0,
+      3,
+    ]]);
+    const config = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+    assert.equal(config.epochs, 3);
+    assert.equal(config.native.hidden, 8);
+    assert.deepEqual(config.data.split, [0.6, 0.2, 0.2]);
+    const again = _jsonLine(await _keiro(GNN_JARVIS));
+    assert.equal(again.results[0].test_mae, j.results[0].test_mae, "same seeds, same result");
+  },
+});
+
+Deno.test({
+  name: "fuse compare: every mode on 40 Castelli perovskites, report files, α, attention, Δp",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const csv = await _castelli40();
+    const out = join(tmp, "castelli");
+    const r = await _keiro([
+      "fuse",
+      "compare",
+      "--data",
+      csv,
+      "--split",
+      "0.5,0.25,0.25",
+      "--structure-column",
+      "cif",
+      "--target",
+      "heat_all",
+      "--target",
+      "dir_gap",
+      "--modes",
+      "rf,gnn,late,early,attention,multitask",
+      "--weighting",
+      "equal",
+      "--weighting",
+      "dwa",
+      "--elements",
+      MAGPIE,
+      "--epochs",
+      "3",
+      "--config",
+      CONFIG,
+      "--unit",
+      "eV/cell",
+      "--out",
+      out,
+      "--json",
+    ]);
+    const j = _jsonLine(r);
+    assert.equal(j.target, "heat_all");
+    const modes = ["rf", "gnn", "late", "early", "attention", "multitask:equal", "multitask:dwa"];
+    assert.deepEqual(j.results.map((s) => s.mode).sort(), [...modes].sort());
+    for (const m of modes) assert.match(r.stdout, new RegExp(`^${m} `, "m"), `table row ${m}`);
+    const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+    const by = Object.fromEntries(res.results.map((s: { mode: string }) => [s.mode, s]));
+    for (const a of by.late.alpha) assert.ok(a >= 0 && a <= 1, `α ${a}`);
+    const [wd, wg] = by.attention.attention;
+    assert.ok(Math.abs(wd + wg - 1) < 1e-5 && wd > 0 && wg > 0, `attention ${wd} + ${wg}`);
+    for (const m of ["early", "attention"]) {
+      assert.ok(Number.isFinite(by[m].importance.descriptors_zeroed), m);
+      assert.ok(Number.isFinite(by[m].importance.embeddings_permuted), m);
+    }
+    for (const m of ["multitask:equal", "multitask:dwa"]) {
+      assert.ok(Number.isFinite(by[m].delta_p.deltaP), m);
+      assert.deepEqual(by[m].delta_p.perTask.map((t: { task: string }) => t.task), ["heat_all", "dir_gap"]);
+    }
+    assert.deepEqual(Object.keys(res.single_task), ["heat_all", "dir_gap"]);
+    assert.equal(res.meta.sizes.train, 20);
+    assert.equal(res.meta.descriptors, 132);
+    for (const f of ["report.md", "config.json", "epochs.jsonl"]) {
+      assert.ok((await Deno.stat(join(out, f))).size > 0, f);
+    }
+    const parity = await Deno.readTextFile(join(out, "parity.svg"));
+    assert.ok(parity.startsWith("<svg"));
+    checkSvg(parity);
+    assert.ok(parity.includes("(eV/cell)"));
+    checkSvg(await Deno.readTextFile(join(out, "comparison.svg")));
+    const md = await Deno.readTextFile(join(out, "report.md"));
+    assert.match(md, /\| single-task CGCNN \|/);
+    const runs = new Set(
+      (await Deno.readTextFile(join(out, "epochs.jsonl"))).trim().split("\n").map((l) => JSON.parse(l).run),
+    );
+    assert.deepEqual([...runs].sort(), [
+      "attention",
+      "early",
+      "gnn",
+      "gnn:dir_gap",
+      "multitask:dwa",
+      "multitask:equal",
+    ]);
+  },
+});
+
+Deno.test({
+  name: "fuse train --repeat 2 --history appends two validation losses (--val-limit 4)",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const history = join(tmp, "runs", "history.json");
+    const r = await _keiro([
+      ...GNN_JARVIS,
+      "--epochs",
+      "2",
+      "--repeat",
+      "2",
+      "--history",
+      history,
+      "--val-limit",
+      "4",
+    ]);
+    assert.equal(_jsonLine(r).results[0].mode, "gnn");
+    assert.match(r.stderr, /30 train \/ 4 val \/ 10 test crystals/);
+    assert.match(r.stderr, /seed 0:.*\n(.*\n)*gnn seed 1:/);
+    const h = JSON.parse(await Deno.readTextFile(history));
+    assert.deepEqual(Object.keys(h), ["gap"]);
+    assert.equal(h.gap.length, 2);
+    assert.ok(h.gap.every((v: number) => v > 0 && Number.isFinite(v)));
+  },
+});
+
+Deno.test({
+  name: "fuse train reads a MEGNet pymatgen JSON turned into JSONL",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const src = JSON.parse(
+      await Deno.readTextFile(join(DATA, "megnet-bulk-moduli-sample", "bulk_moduli.json")),
+    );
+    const lines = src.structures.slice(0, 20).map((s: unknown, i: number) =>
+      JSON.stringify({ id: `m${i}`, structure: s, log_k: Math.log10(src.bulk_moduli[i]) })
+    );
+    const path = join(tmp, "megnet.jsonl");
+    await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    const r = await _keiro([
+      ...GNN_JARVIS.slice(0, 4),
+      "--data",
+      path,
+      "--split",
+      "0.5,0.25,0.25",
+      "--target",
+      "log_k",
+      "--epochs",
+      "2",
+      "--config",
+      CONFIG,
+      "--atom-init",
+      ATOM_INIT,
+      "--json",
+    ]);
+    assert.equal(_jsonLine(r).target, "log_k");
+    assert.match(r.stderr, /10 train \/ 5 val \/ 5 test crystals/);
+  },
+});
+
+Deno.test({
+  name: "fuse: usage errors exit 2 and name the flag, key or mode",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const data = ["--data", JARVIS, "--atom-init", ATOM_INIT];
+    const cases: [string[], RegExp][] = [
+      [["fuse", "train", "--mode", "transformer", ...data, "--target", "gap"], /--mode.*transformer/],
+      [["fuse", "compare", "--modes", "rf,deep", ...data, "--target", "gap"], /--modes.*deep/],
+      [["fuse", "train", "--mode", "rf", ...data, "--target", "gap"], /--elements.*KEIRO_ELEMENTS/],
+      [
+        ["fuse", "train", "--mode", "multitask", ...data, "--target", "gap"],
+        /multitask needs two or more --target/,
+      ],
+      [["fuse", "train", "--mode", "gnn", ...data], /--target.*numeric columns target/],
+      [["fuse", "train", "--mode", "gnn", "--data", JARVIS, "--target", "gap"], /--atom-init/],
+      [
+        ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--train", JARVIS],
+        /--data excludes --train/,
+      ],
+      [
+        ["fuse", "train", "--mode", "gnn", "--train", JARVIS, "--atom-init", ATOM_INIT, "--target", "gap"],
+        /missing --val, --test/,
+      ],
+      [["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--split", "0.5,0.5"], /--split/],
+      [
+        ["fuse", "train", "--mode", "rf", ...data, "--target", "gap", "--history", "h.json"],
+        /--history needs/,
+      ],
+      [
+        ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--weighting", "bogus"],
+        /task weighting/,
+      ],
+    ];
+    const bad = join(tmp, "bad.json");
+    await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
+    cases.push([
+      ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", bad],
+      /unknown config key 'hiden'/,
+    ]);
+    for (const [args, re] of cases) {
+      const r = await _keiro(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, re, args.join(" "));
+      assert.equal(r.stdout, "", "nothing on stdout");
+    }
+  },
+});
+
+Deno.test({
+  name: "cleanup",
+  fn: async () => await Deno.remove(tmp, { recursive: true }),
+});
