@@ -364,6 +364,7 @@ async function _run(
       patience,
       native: file.native,
       forest: file.forest,
+      schedule: file.schedule,
       weighting: weightings[0],
       weightings,
       onEpoch: (mode, m) => {
@@ -402,7 +403,8 @@ async function _run(
         seeds,
         epochs,
         patience,
-        native: file.native,
+        schedule: file.schedule ?? "cosine",
+        native: c.runs.find((r) => r.result.config)?.result.config ?? file.native,
         forest: file.forest,
         cutoff: o.cutoff,
         max_neighbours: o.maxNeighbours,

@@ -1,5 +1,6 @@
 /**
- * The config file of `keiro fuse` (`--config`): the native model keys, `epochs`, `patience` and a
+ * The config file of `keiro fuse` (`--config`): the native model keys, `epochs`, `patience`,
+ * `schedule` and a
  * `forest` object. Key names are checked here, before any data is read, so a typo is a usage error
  * naming the key; values are checked (and defaults filled) by the native core. Keys starting with
  * `_` are comments and are dropped at every depth. docs/fusion.md lists the keys.
@@ -20,6 +21,8 @@ export interface FusionConfigFile {
   epochs?: number;
   /** Early stopping patience, when given. */
   patience?: number;
+  /** Learning-rate schedule, when given. */
+  schedule?: "constant" | "cosine";
 }
 
 const _NATIVE = [
@@ -36,7 +39,7 @@ const _NATIVE = [
 ];
 const _GAUSSIAN = ["dmin", "dmax", "step", "width"];
 const _FOREST = ["trees", "max_features", "min_samples_leaf", "max_depth", "bootstrap"];
-const _TOP = [..._NATIVE, "epochs", "patience", "forest"];
+const _TOP = [..._NATIVE, "epochs", "patience", "schedule", "forest"];
 
 function _isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -81,7 +84,7 @@ export function parseFusionConfig(text: string, path = "config"): FusionConfigFi
     throw new UsageError(`${path}: not valid JSON: ${(e as Error).message}`);
   }
   const top = _keys(value, _TOP, "config", path);
-  const { epochs, patience, forest, ...native } = top;
+  const { epochs, patience, schedule, forest, ...native } = top;
   if (native.gaussian !== undefined) native.gaussian = _keys(native.gaussian, _GAUSSIAN, "gaussian", path);
   const out: FusionConfigFile = {
     native: native as FusionNativeConfig,
@@ -89,6 +92,14 @@ export function parseFusionConfig(text: string, path = "config"): FusionConfigFi
   };
   if (epochs !== undefined) out.epochs = _count(epochs, "epochs", path);
   if (patience !== undefined) out.patience = _count(patience, "patience", path);
+  if (schedule !== undefined) {
+    if (schedule !== "constant" && schedule !== "cosine") {
+      throw new UsageError(
+        `${path}: schedule must be "constant" or "cosine", got ${JSON.stringify(schedule)}`,
+      );
+    }
+    out.schedule = schedule;
+  }
   return out;
 }
 

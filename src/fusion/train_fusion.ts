@@ -42,7 +42,10 @@ export interface FusionOptions {
   epochs: number;
   /** Stop after this many epochs without a better validation MAE. */
   patience: number;
-  /** Learning-rate schedule over `epochs`: constant, or cosine annealing from the config's `lr` to 0. */
+  /**
+   * Learning-rate schedule over `epochs`: cosine annealing from the config's `lr` to 0 (default),
+   * or constant.
+   */
   schedule?: "constant" | "cosine";
   /** Task weighting of the multitask mode. */
   weighting: TaskWeighting;
@@ -63,6 +66,8 @@ export interface ModeResult {
   predictions: Record<string, Float64Array>;
   /** Best epoch (neural modes). */
   best_epoch?: number;
+  /** The native model's resolved config (neural modes). */
+  config?: Required<FusionNativeConfig>;
   /** Mean attention weights `[descriptors, gnn]` on the test set (attention). */
   attention?: [number, number];
   /** Test MAE of the first target with the descriptors zeroed / the embeddings permuted (early, attention). */
@@ -172,7 +177,7 @@ async function _neural(
   let best = Infinity, bestEpoch = 0, bestVal: number[] = [], logVars: number[] | undefined;
   for (let epoch = 1; epoch <= o.epochs && epoch - bestEpoch <= o.patience; epoch++) {
     const weights = weighter ? weighter.weights(epoch - 1, history) : null;
-    const lr = o.schedule === "cosine"
+    const lr = (o.schedule ?? "cosine") === "cosine"
       ? model.config.lr * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs))
       : undefined;
     const m = await model.step(epoch, weights, lr);
@@ -203,6 +208,7 @@ async function _neural(
     train_s,
     predictions,
     best_epoch: bestEpoch,
+    config: model.config,
     val_loss: Object.fromEntries(targets.map((t, k) => [t, bestVal[k]])),
     ...(logVars ? { log_vars: logVars } : {}),
   };
