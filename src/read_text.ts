@@ -16,6 +16,19 @@ export async function readTextFile(path: string): Promise<string> {
   }
 }
 
+/**
+ * Reads a config file; a missing or unreadable file is a usage error naming the path (`no such
+ * config file: …` / `cannot read config file …`).
+ */
+export async function readConfigText(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) throw new UsageError(`no such config file: ${path}`);
+    throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+}
+
 /** Reads `path`, or all of stdin when `path` is undefined or "-". */
 export async function readInput(path?: string): Promise<string> {
   if (path && path !== "-") return await readTextFile(path);

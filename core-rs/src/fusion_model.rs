@@ -24,7 +24,8 @@ use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
 
 enum _Head {
-    Single(Mlp),
+    Gnn(Mlp),
+    Early(Mlp),
     Attention { comp: Linear, score_comp: Linear, score_emb: Linear, mlp: Mlp },
     PerTask(Vec<Mlp>),
 }
@@ -69,8 +70,8 @@ impl FusionModel {
             (0..cfg.conv_layers).map(|k| CgcnnConv::new(&mut ps, &format!("conv{k}"), h, g, cfg.bn_momentum)).collect::<Result<_>>()?;
         let sp = Activation::Softplus;
         let head = match cfg.mode {
-            FusionMode::Gnn => _Head::Single(Mlp::from_dims(&mut ps, "head", &[h, fc, t], sp)?),
-            FusionMode::Early => _Head::Single(Mlp::from_dims(&mut ps, "head", &[d + h, fc, fc / 2, t], sp)?),
+            FusionMode::Gnn => _Head::Gnn(Mlp::from_dims(&mut ps, "head", &[h, fc, t], sp)?),
+            FusionMode::Early => _Head::Early(Mlp::from_dims(&mut ps, "head", &[d + h, fc, fc / 2, t], sp)?),
             FusionMode::Attention => _Head::Attention {
                 comp: Linear::new(&mut ps, "attention.comp", d, h)?,
                 score_comp: Linear::new(&mut ps, "attention.score_comp", h, 1)?,
@@ -100,10 +101,8 @@ impl FusionModel {
         let p = self.cfg.dropout;
         let need = || d.ok_or_else(|| Error::Usage("fusion: this mode needs descriptors".into()));
         Ok(match &self.head {
-            _Head::Single(mlp) if self.cfg.mode == FusionMode::Early => {
-                HeadOutput { pred: mlp.forward_dropout(w, &Tensor::cat(&[need()?, e], 1)?, p, rng)?, attention: None }
-            }
-            _Head::Single(mlp) => HeadOutput { pred: mlp.forward_dropout(w, e, p, rng)?, attention: None },
+            _Head::Early(mlp) => HeadOutput { pred: mlp.forward_dropout(w, &Tensor::cat(&[need()?, e], 1)?, p, rng)?, attention: None },
+            _Head::Gnn(mlp) => HeadOutput { pred: mlp.forward_dropout(w, e, p, rng)?, attention: None },
             _Head::Attention { comp, score_comp, score_emb, mlp } => {
                 let c = comp.forward(w, need()?)?; // [B, H]
                 let s = Tensor::cat(&[score_comp.forward(w, &c)?, score_emb.forward(w, e)?], 1)?; // [B, 2]

@@ -178,9 +178,7 @@ impl FusionTrainer {
         }
         let lambda_t = Tensor::from_vec(lambda.iter().map(|&w| w as f32).collect::<Vec<_>>(), tasks, &Device::Cpu)?;
         let mut ids = self._ids(Some(TRAIN));
-        for i in (1..ids.len()).rev() {
-            ids.swap(i, self.rng.below(i as u64 + 1) as usize);
-        }
+        self.rng.shuffle(&mut ids);
         let (mut sums, mut batches, mut total) = (vec![0.0f64; tasks], 0usize, 0.0f64);
         for chunk in ids.chunks(self.model.cfg.batch_size) {
             // A batch of one crystal has no batch statistics (PyTorch refuses it too).
@@ -252,11 +250,8 @@ impl FusionTrainer {
             .collect::<Result<Vec<_>>>()?;
         let mut emb = Tensor::cat(&emb, 0)?; // [n, H]
         if let Some(seed) = o.permute_embeddings {
-            let mut rng = Rng::new(seed);
             let mut perm: Vec<u32> = (0..ids.len() as u32).collect();
-            for i in (1..perm.len()).rev() {
-                perm.swap(i, rng.below(i as u64 + 1) as usize);
-            }
+            Rng::new(seed).shuffle(&mut perm);
             emb = emb.index_select(&Tensor::from_vec(perm, ids.len(), &Device::Cpu)?, 0)?;
         }
         let (mut preds, mut attn) = (Vec::new(), Vec::new());
@@ -272,8 +267,7 @@ impl FusionTrainer {
 
     /// Remembers the current parameters and batch-norm statistics as the best.
     pub fn keep_best(&mut self) -> Result<()> {
-        let snap = self.model.params.vars().iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<Vec<_>>>()?;
-        self.best = Some((snap, self.model.bn_states()));
+        self.best = Some((self.model.params.snapshot()?, self.model.bn_states()));
         Ok(())
     }
 
@@ -299,12 +293,12 @@ impl FusionTrainer {
         let Some((snap, bn)) = self.best.clone() else {
             return Err(Error::Usage("no best parameters kept yet (call keep_best first)".into()));
         };
-        let now: Vec<Tensor> = self.model.params.vars().iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?;
+        let now = self.model.params.snapshot()?;
         let now_bn = self.model.bn_states();
-        self.model.params.vars().iter().zip(&snap).try_for_each(|(v, t)| v.set(t))?;
+        self.model.params.restore(&snap)?;
         self.model.set_bn_states(&bn);
         let out = run(self);
-        self.model.params.vars().iter().zip(&now).try_for_each(|(v, t)| v.set(t))?;
+        self.model.params.restore(&now)?;
         self.model.set_bn_states(&now_bn);
         out
     }

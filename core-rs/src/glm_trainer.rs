@@ -232,8 +232,7 @@ impl GlmTrainer {
 
     /// Remembers the current parameters (and candidates) as the best.
     pub fn keep_best(&mut self) -> Result<()> {
-        let snap = self.model.params.vars().iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<Vec<_>>>()?;
-        self.best = Some((snap, self.cand.clone()));
+        self.best = Some((self.model.params.snapshot()?, self.cand.clone()));
         Ok(())
     }
 
@@ -245,11 +244,11 @@ impl GlmTrainer {
         let Some((snap, cand)) = self.best.clone() else {
             return Err(Error::Usage("no best parameters kept yet (call keep_best first)".into()));
         };
-        let now: Vec<Tensor> = self.model.params.vars().iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?;
+        let now = self.model.params.snapshot()?;
         let now_cand = std::mem::replace(&mut self.cand, cand);
-        self.model.params.vars().iter().zip(&snap).try_for_each(|(v, t)| v.set(t))?;
+        self.model.params.restore(&snap)?;
         let out = f(self);
-        self.model.params.vars().iter().zip(&now).try_for_each(|(v, t)| v.set(t))?;
+        self.model.params.restore(&now)?;
         self.cand = now_cand;
         out
     }

@@ -91,6 +91,17 @@ impl ParamStore {
         &self.vars
     }
 
+    /// Copies of every parameter's current value (a best-parameters snapshot).
+    pub fn snapshot(&self) -> Result<Vec<Tensor>> {
+        Ok(self.vars.iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?)
+    }
+
+    /// Sets every parameter to the values of a [`ParamStore::snapshot`].
+    pub fn restore(&self, snap: &[Tensor]) -> Result<()> {
+        self.vars.iter().zip(snap).try_for_each(|(v, t)| v.set(t))?;
+        Ok(())
+    }
+
     /// Parameter names, in id order.
     pub fn names(&self) -> &[String] {
         &self.names

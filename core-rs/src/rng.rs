@@ -47,6 +47,13 @@ impl Rng {
         }
     }
 
+    /// Shuffles `v` in place (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i as u64 + 1) as usize);
+        }
+    }
+
     /// Uniform integer in the inclusive range `[lo, hi]`.
     pub fn int_inclusive(&mut self, lo: i64, hi: i64) -> i64 {
         lo + self.below((hi - lo) as u64 + 1) as i64

@@ -8,6 +8,7 @@
  */
 
 import { UsageError } from "../errors.ts";
+import { readConfigText } from "../read_text.ts";
 import type { ForestConfig } from "./fit_forest.ts";
 import type { FusionNativeConfig } from "./fusion_model.ts";
 
@@ -106,12 +107,5 @@ export function parseFusionConfig(text: string, path = "config"): FusionConfigFi
 /** Reads and parses the fusion config file `path` ({@link parseFusionConfig}); none = empty. */
 export async function loadFusionConfig(path?: string): Promise<FusionConfigFile> {
   if (path === undefined) return { native: {}, forest: {} };
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new UsageError(`no such config file: ${path}`);
-    throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
-  }
-  return parseFusionConfig(text, path);
+  return parseFusionConfig(await readConfigText(path), path);
 }

@@ -104,6 +104,19 @@ function _score(inp: FusionInputs, targets: string[], pred: Record<string, Float
   return { mae, r2 };
 }
 
+/** The part of a {@link ModeResult} every mode shares: predictions scored on test and validation. */
+function _scored(
+  inp: FusionInputs,
+  mode: FusionMode,
+  targets: string[],
+  predictions: Record<string, Float64Array>,
+  train_s: number,
+): ModeResult {
+  const test = _score(inp, targets, predictions, SPLIT.test);
+  const val = _score(inp, targets, predictions, SPLIT.val);
+  return { mode, targets, test_mae: test.mae, test_r2: test.r2, val_mae: val.mae, train_s, predictions };
+}
+
 /** Column z-scores of `[S, D]` descriptors fitted on the training rows. */
 function _zscoreColumns(x: Float32Array, d: number, train: readonly number[]): Float32Array {
   const out = new Float32Array(x.length);
@@ -132,20 +145,9 @@ async function _forest(
     if (t === targets[0]) importances = f.importances;
   }
   const train_s = (performance.now() - t0) / 1e3;
-  const test = _score(inp, targets, predictions, SPLIT.test),
-    val = _score(inp, targets, predictions, SPLIT.val);
   const top = importances.map((v, j) => ({ name: inp.descriptorNames[j], importance: v }))
     .sort((a, b) => b.importance - a.importance).slice(0, 10);
-  return {
-    mode: "rf",
-    targets,
-    test_mae: test.mae,
-    test_r2: test.r2,
-    val_mae: val.mae,
-    train_s,
-    predictions,
-    top_descriptors: top,
-  };
+  return { ..._scored(inp, "rf", targets, predictions, train_s), top_descriptors: top };
 }
 
 async function _neural(
@@ -197,16 +199,8 @@ async function _neural(
   targets.forEach((t, k) =>
     predictions[t] = Float64Array.from(p.predictions, (row) => scales[k].inverse(row[k]))
   );
-  const test = _score(inp, targets, predictions, SPLIT.test),
-    val = _score(inp, targets, predictions, SPLIT.val);
   const out: ModeResult = {
-    mode,
-    targets,
-    test_mae: test.mae,
-    test_r2: test.r2,
-    val_mae: val.mae,
-    train_s,
-    predictions,
+    ..._scored(inp, mode, targets, predictions, train_s),
     best_epoch: bestEpoch,
     config: model.config,
     val_loss: Object.fromEntries(targets.map((t, k) => [t, bestVal[k]])),
@@ -244,18 +238,7 @@ function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeRe
     predictions[t] = blend(bestA);
     if (t === targets[0]) alpha = bestA;
   }
-  const test = _score(inp, targets, predictions, SPLIT.test),
-    v = _score(inp, targets, predictions, SPLIT.val);
-  return {
-    mode: "late",
-    targets,
-    test_mae: test.mae,
-    test_r2: test.r2,
-    val_mae: v.mae,
-    train_s: rf.train_s + gnn.train_s,
-    predictions,
-    alpha,
-  };
+  return { ..._scored(inp, "late", targets, predictions, rf.train_s + gnn.train_s), alpha };
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 
 import { UsageError } from "../errors.ts";
+import { readConfigText } from "../read_text.ts";
 
 /** Graph modes: the input graph, a cosine kNN graph of the features, the learned graph, the input
  * graph mixed with the learned one, or no graph (an MLP). */
@@ -56,13 +57,7 @@ function _strip(v: unknown): unknown {
 }
 
 async function _readConfigFile(path: string): Promise<GlmConfig> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new UsageError(`no such config file: ${path}`);
-    throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
-  }
+  const text = await readConfigText(path);
   let value: unknown;
   try {
     value = JSON.parse(text);

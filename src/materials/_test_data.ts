@@ -17,3 +17,22 @@ export const HAVE_MATERIALS_DATA = (() => {
   }
 })();
 if (!HAVE_MATERIALS_DATA) console.warn(`skipping the materials data tests: ${MATERIALS_DATA} is absent`);
+
+/**
+ * Whether every one of `paths` (relative to {@link MATERIALS_DATA}) exists; warns that the `what`
+ * tests are skipped when one does not.
+ */
+export function haveMaterials(what: string, ...paths: string[]): boolean {
+  const ok = paths.every((p) => {
+    try {
+      Deno.statSync(`${MATERIALS_DATA}/${p}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!ok) {
+    console.warn(`skipping ${what} tests: ${paths.map((p) => `${MATERIALS_DATA}/${p}`).join(", ")} absent`);
+  }
+  return ok;
+}

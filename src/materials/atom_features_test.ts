@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { haveMaterials, MATERIALS_DATA } from "./_test_data.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { atomFeaturesFromTables, loadAtomInit } from "./atom_features.ts";
 import { loadElementTables } from "./element_tables.ts";
 
-/** ../shared/data/materials beside the checkout. */
-const MATERIALS = fileURLToPath(new URL("../../../shared/data/materials", import.meta.url));
-const ATOM_INIT = `${MATERIALS}/cgcnn-sample/atom_init.json`;
-const HAVE = (() => {
-  try {
-    return Deno.statSync(ATOM_INIT).isFile && Deno.statSync(`${MATERIALS}/magpie`).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE) console.warn(`skipping atom feature tests: ${MATERIALS} is absent`);
+const ATOM_INIT = `${MATERIALS_DATA}/cgcnn-sample/atom_init.json`;
+const HAVE = haveMaterials("atom feature", "cgcnn-sample/atom_init.json", "magpie");
 const data = (name: string, fn: () => Promise<void>) => Deno.test({ name, ignore: !HAVE, fn });
 
 const ones = (v: Float32Array) => Array.from(v.keys()).filter((i) => v[i] !== 0);
@@ -75,7 +66,7 @@ Deno.test("loadAtomInit: malformed files", async () => {
 });
 
 data("atomFeaturesFromTables: C, O, Fe one-hot blocks in the right places", async () => {
-  const f = atomFeaturesFromTables(await loadElementTables(`${MATERIALS}/magpie`));
+  const f = atomFeaturesFromTables(await loadElementTables(`${MATERIALS_DATA}/magpie`));
   assert.equal(f.dim, 92);
   for (const el of ["C", "O", "Fe"]) {
     const v = f.vector(el);
@@ -105,7 +96,7 @@ data("atomFeaturesFromTables: C, O, Fe one-hot blocks in the right places", asyn
 });
 
 data("atomFeaturesFromTables agrees with atom_init.json on group, period and block (Z 1..100)", async () => {
-  const f = atomFeaturesFromTables(await loadElementTables(`${MATERIALS}/magpie`));
+  const f = atomFeaturesFromTables(await loadElementTables(`${MATERIALS_DATA}/magpie`));
   const a = await loadAtomInit(ATOM_INIT);
   const valenceDiffers: number[] = [];
   for (let z = 1; z <= 100; z++) {

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { haveMaterials, MATERIALS_DATA } from "./_test_data.ts";
 import { UsageError } from "../errors.ts";
 import { loadElementTables } from "./element_tables.ts";
 
-/** ../shared/data/materials/magpie beside the checkout. */
-const MAGPIE = fileURLToPath(new URL("../../../shared/data/materials/magpie", import.meta.url));
-const HAVE = (() => {
-  try {
-    return Deno.statSync(`${MAGPIE}/magpie_elementdata`).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE) console.warn(`skipping Magpie table tests: ${MAGPIE} is absent`);
+const MAGPIE = `${MATERIALS_DATA}/magpie`;
+const HAVE = haveMaterials("Magpie table", "magpie/magpie_elementdata");
 const data = (name: string, fn: () => Promise<void>) => Deno.test({ name, ignore: !HAVE, fn });
 
 /** Runs `fn` with KEIRO_ELEMENTS set to `value` (or unset), restoring it afterwards. */

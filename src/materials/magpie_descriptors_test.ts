@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { haveMaterials, MATERIALS_DATA } from "./_test_data.ts";
 import { InputError } from "../errors.ts";
 import { loadElementTables } from "./element_tables.ts";
 import { magpieDescriptors } from "./magpie_descriptors.ts";
 import { MAGPIE_FEATURE_NAMES, MAGPIE_PROPERTIES, MAGPIE_STATS } from "./magpie_feature_names.ts";
 import { magpieMatrix } from "./magpie_matrix.ts";
 
-/** ../shared/data/materials/magpie beside the checkout. */
-const MAGPIE = fileURLToPath(new URL("../../../shared/data/materials/magpie", import.meta.url));
-const HAVE = (() => {
-  try {
-    return Deno.statSync(`${MAGPIE}/magpie_elementdata`).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE) console.warn(`skipping Magpie descriptor tests: ${MAGPIE} is absent`);
+const MAGPIE = `${MATERIALS_DATA}/magpie`;
+const HAVE = haveMaterials("Magpie descriptor", "magpie/magpie_elementdata");
 const data = (name: string, fn: () => Promise<void>) => Deno.test({ name, ignore: !HAVE, fn });
 
 const rawLines = new Map<string, string[]>();
