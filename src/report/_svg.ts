@@ -72,3 +72,15 @@ export function _niceTicks(
   }
   return { lo: first * step, hi: last * step, ticks };
 }
+
+/** The opening lines every chart shares: the `<svg>` root, a white background, the title, and the
+ * start of the axes group (the caller closes it). */
+export function _svgHead(w: number, h: number, title: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ` +
+    `font-family="sans-serif" font-size="12">`,
+    `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
+    `<text x="${_coord(w / 2)}" y="28" text-anchor="middle" font-size="16">${_escapeXml(title)}</text>`,
+    `<g class="axes" stroke="#444444">`,
+  ];
+}

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { _coord, _escapeXml, _fmt, _niceTicks, _PALETTE } from "./_svg.ts";
+import { _coord, _escapeXml, _fmt, _niceTicks, _PALETTE, _svgHead } from "./_svg.ts";
 
 /** One bar of a {@link barChartSvg}. */
 export interface Bar {
@@ -54,11 +54,7 @@ export function barChartSvg(options: BarChartOptions): string {
   const W = Math.max(360, _LEFT + plotW + _RIGHT), H = _TOP + _PLOT_H + _BOTTOM;
   const slant = bars.some((b) => b.label.length > 8);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-    `font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${_coord(W / 2)}" y="28" text-anchor="middle" font-size="16">${_escapeXml(title)}</text>`,
-    `<g class="axes" stroke="#444444">`,
+    ..._svgHead(W, H, title),
     `<line x1="${_LEFT}" y1="${_TOP}" x2="${_LEFT}" y2="${_TOP + _PLOT_H}"/>`,
   ];
   for (const t of axis.ticks) {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { _coord, _escapeXml, _fmt, _niceTicks, _PALETTE } from "./_svg.ts";
+import { _coord, _escapeXml, _fmt, _niceTicks, _PALETTE, _svgHead } from "./_svg.ts";
 
 /** One model's (or split's) predictions in a {@link parityPlotSvg}. */
 export interface ParitySeries {
@@ -68,11 +68,7 @@ export function parityPlotSvg(options: ParityPlotOptions): string {
   const W = _LEFT + _SIZE + _RIGHT, H = _TOP + _SIZE + _BOTTOM;
   const u = unit ? ` (${unit})` : "";
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
-    `font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${_coord(W / 2)}" y="28" text-anchor="middle" font-size="16">${_escapeXml(title)}</text>`,
-    `<g class="axes" stroke="#444444">`,
+    ..._svgHead(W, H, title),
     `<rect x="${_LEFT}" y="${_TOP}" width="${_SIZE}" height="${_SIZE}" fill="none"/>`,
   ];
   for (const t of axis.ticks) {
