@@ -117,7 +117,10 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option("--atom-init <path>", "CGCNN atom_init.json (default: built from the element tables)")
     .option("--cutoff <angstrom>", "neighbour cutoff of the crystal graphs, Å", positiveArg, 8)
     .option("--max-neighbours <n>", "neighbours kept per atom", _countArg, 12)
-    .option("-c, --config <file>", "model config (JSON: native model keys, epochs, patience, forest)")
+    .option(
+      "-c, --config <file>",
+      "model config (JSON: native model keys, epochs, patience, schedule, forest)",
+    )
     .option("--epochs <n>", "maximum epochs of a neural run (default: config's, else 60)", _countArg)
     .option("--patience <n>", "stop after n epochs without a better validation MAE (default 15)", _countArg)
     .option("--val-limit <n>", "use only the first n validation crystals", _countArg)
