@@ -2,6 +2,7 @@
 //! solvers, the evaluator — and a thin C ABI (`ffi`) for the Deno front end.
 
 pub mod adam;
+mod allocator;
 pub mod batch_norm;
 pub mod block_topk;
 pub mod cgcnn_conv;
