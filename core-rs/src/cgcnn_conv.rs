@@ -5,7 +5,8 @@
 //! z_im = W_f [vᵢ ‖ v_j(m) ‖ u_im] + b,  split into filter f and core c      [A, M, 2H]
 //! vᵢ'  = softplus(vᵢ + BN₂(Σ_m σ(BN₁(z)_f) ⊙ softplus(BN₁(z)_c)))           [A, H]
 //! ```
-//! `W [vᵢ ‖ v_j ‖ u]` is computed as `W_self vᵢ + W_nbr v_j + W_edge u` (no `[A·M, 2H+G]` concat).
+//! `W [vᵢ ‖ v_j ‖ u]` is computed as `W_self vᵢ + W_nbr v_j + W_edge u` (no `[A·M, 2H+G]` concat),
+//! summed by [`gather_add`].
 //! Shapes: `x` `[A, H]`, neighbours `[A·M]`, edges `[A·M, G]`.
 
 use candle_core::Tensor;
@@ -14,6 +15,7 @@ use crate::crystal_set::CrystalBatch;
 use crate::error::Result;
 use crate::mlp::Linear;
 use crate::op_cgcnn_gate::cgcnn_gate;
+use crate::op_gather_add::gather_add;
 use crate::op_softplus::softplus;
 use crate::param_store::{ParamStore, Weights};
 use crate::running_batch_norm::RunningBatchNorm;
@@ -49,10 +51,10 @@ impl CgcnnConv {
         let (a, h) = x.dims2()?;
         let m = b.slots;
         let own = self.own.forward(w, x)?; // [A, 2H]
-        let nbr = x.matmul(&w.get(self.nbr).t()?)?.index_select(&b.neighbours, 0)?; // [A·M, 2H]
+        let nbr = x.matmul(&w.get(self.nbr).t()?)?; // [A, 2H]
         let edge = b.edges.matmul(&w.get(self.edge).t()?)?; // [A·M, 2H]
-        let z = (nbr + edge)?.reshape((a, m, 2 * h))?.broadcast_add(&own.unsqueeze(1)?)?; // [A, M, 2H]
-        let z = self.bn[0].forward(w, &z.reshape((a * m, 2 * h))?, train)?.reshape((a, m, 2 * h))?;
+        let z = gather_add(&own, &nbr, &edge, &b.neighbours)?; // [A·M, 2H]
+        let z = self.bn[0].forward(w, &z, train)?.reshape((a, m, 2 * h))?; // [A, M, 2H]
         let s = self.bn[1].forward(w, &cgcnn_gate(&z)?, train)?; // [A, H]
         Ok(softplus(&(x + s)?)?)
     }

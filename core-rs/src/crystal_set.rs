@@ -5,6 +5,8 @@
 //! cutoff + 1, which the front end does) holding a global atom index of the same crystal and a
 //! distance in Å.
 
+use std::sync::Arc;
+
 use candle_core::{Device, Tensor};
 
 use crate::error::{Error, Result};
@@ -30,8 +32,8 @@ pub struct CrystalSet {
 pub struct CrystalBatch {
     /// `[a, F]` atom features.
     pub atoms: Tensor,
-    /// `[a·M]` batch-local neighbour indices (u32).
-    pub neighbours: Tensor,
+    /// `[a·M]` batch-local neighbour indices.
+    pub neighbours: Arc<[u32]>,
     /// `[a·M, G]` Gaussian-expanded distances.
     pub edges: Tensor,
     /// `[b, a]` mean-pooling matrix (`1/n_s` where atom belongs to crystal `s`).
@@ -118,7 +120,7 @@ impl CrystalSet {
         let dev = Device::Cpu;
         Ok(CrystalBatch {
             atoms: Tensor::from_vec(atoms, (total, f), &dev)?,
-            neighbours: Tensor::from_vec(nbr, total * m, &dev)?,
+            neighbours: Arc::from(nbr),
             edges: Tensor::from_vec(edges, (total * m, g), &dev)?,
             pool: Tensor::from_vec(pool, (ids.len(), total), &dev)?,
             slots: m,
@@ -155,7 +157,7 @@ mod tests {
         let set = two_crystals();
         set.validate().unwrap();
         let b = set.batch(&[1, 0], &set.expand(&GaussianConfig::default())).unwrap();
-        assert_eq!(b.neighbours.to_vec1::<u32>().unwrap(), vec![1, 0, 0, 1, 2, 2]);
+        assert_eq!(b.neighbours.to_vec(), vec![1, 0, 0, 1, 2, 2]);
         assert_eq!(b.pool.to_vec2::<f32>().unwrap(), vec![vec![0.5, 0.5, 0.0], vec![0.0, 0.0, 1.0]]);
         let e = b.edges.to_vec2::<f32>().unwrap();
         assert_eq!(e.len(), 6);

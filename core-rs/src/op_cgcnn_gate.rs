@@ -14,6 +14,7 @@ use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
+use crate::fast_math::FastMath;
 use crate::op_cpu::{contiguous_slice, dispatch_float};
 
 /// `Σ_m σ(z[:, m, :H]) ⊙ softplus(z[:, m, H:])` for `z` `[N, M, 2H]` → `[N, H]`.
@@ -26,13 +27,14 @@ pub fn cgcnn_gate(z: &Tensor) -> candle_core::Result<Tensor> {
 }
 
 /// `(σ(x), softplus(x))` from one exponential: with `e = e^(−|x|)`, `σ = 1/(1+e)` or `e/(1+e)`,
-/// `softplus = max(x, 0) + ln(1 + e)` (`ln`, not `ln_1p`: `1 + e ∈ (1, 2]`, and `ln_1p` dominated
-/// the profile).
-fn _sigmoid_softplus<T: Float>(x: T) -> (T, T) {
-    let e = (-x.abs()).exp();
+/// `softplus = max(x, 0) + ln(1 + e)` (`ln`, not `ln_1p`: `1 + e ∈ (1, 2]`), branch-free and with
+/// [`FastMath`] so the loops vectorise.
+#[inline(always)]
+fn _sigmoid_softplus<T: FastMath>(x: T) -> (T, T) {
+    let e = (-x.abs()).fast_exp();
     let r = T::one() / (T::one() + e);
     let s = if x >= T::zero() { r } else { e * r };
-    (s, Float::max(x, T::zero()) + (T::one() + e).ln())
+    (s, Float::max(x, T::zero()) + (T::one() + e).fast_ln())
 }
 
 struct CgcnnGate;
@@ -43,15 +45,16 @@ impl CustomOp1 for CgcnnGate {
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + FastMath>(s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
             let (n, m, h2) = l.shape().dims3()?;
             let h = h2 / 2;
             let z = contiguous_slice::<T>(s, l, "cgcnn_gate")?;
             let mut out = vec![T::zero(); n * h];
             out.par_chunks_mut(h.max(1)).enumerate().for_each(|(i, o)| {
                 for row in z[i * m * h2..(i + 1) * m * h2].chunks(h2) {
-                    for k in 0..h {
-                        o[k] += _sigmoid_softplus(row[k]).0 * _sigmoid_softplus(row[h + k]).1;
+                    let (f, c) = row.split_at(h);
+                    for ((o, &f), &c) in o.iter_mut().zip(f).zip(c) {
+                        *o += _sigmoid_softplus(f).0 * _sigmoid_softplus(c).1;
                     }
                 }
             });
@@ -74,7 +77,7 @@ impl CustomOp2 for CgcnnGateGrad {
     }
 
     fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
+        fn run<T: candle_core::WithDType + FastMath>(
             s1: &CpuStorage,
             l1: &Layout,
             s2: &CpuStorage,
@@ -85,12 +88,13 @@ impl CustomOp2 for CgcnnGateGrad {
             let (z, g) = (contiguous_slice::<T>(s1, l1, "cgcnn_gate")?, contiguous_slice::<T>(s2, l2, "cgcnn_gate")?);
             let mut out = vec![T::zero(); z.len()];
             out.par_chunks_mut(h2).enumerate().for_each(|(r, o)| {
-                let (zr, gr) = (&z[r * h2..(r + 1) * h2], &g[(r / m) * h..(r / m + 1) * h]);
-                for k in 0..h {
-                    let (sf, _) = _sigmoid_softplus(zr[k]);
-                    let (sc, pc) = _sigmoid_softplus(zr[h + k]);
-                    o[k] = gr[k] * pc * sf * (T::one() - sf);
-                    o[h + k] = gr[k] * sf * sc;
+                let ((zf, zc), gr) = (z[r * h2..(r + 1) * h2].split_at(h), &g[(r / m) * h..(r / m + 1) * h]);
+                let (of, oc) = o.split_at_mut(h);
+                for ((((of, oc), &f), &c), &g) in of.iter_mut().zip(oc).zip(zf).zip(zc).zip(gr) {
+                    let (sf, _) = _sigmoid_softplus(f);
+                    let (sc, pc) = _sigmoid_softplus(c);
+                    *of = g * pc * sf * (T::one() - sf);
+                    *oc = g * sf * sc;
                 }
             });
             Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
