@@ -134,7 +134,7 @@ impl CustomOp1 for GatherAddGrad {
             let (r, c) = l.shape().dims2()?;
             let a = r / op.slots;
             let mut out = vec![T::zero(); 2 * a * c];
-            let add = |o: &mut [T], row: usize| o.iter_mut().zip(&g[row * c..(row + 1) * c]).for_each(|(o, &v)| *o = *o + v);
+            let add = |o: &mut [T], row: usize| o.iter_mut().zip(&g[row * c..(row + 1) * c]).for_each(|(o, &v)| *o += v);
             out.par_chunks_mut(c).enumerate().for_each(|(k, o)| {
                 if k < a {
                     (k * op.slots..(k + 1) * op.slots).for_each(|row| add(o, row));
