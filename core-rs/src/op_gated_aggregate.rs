@@ -14,9 +14,9 @@
 use std::sync::Arc;
 
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
-use num_traits::Float;
 use rayon::prelude::*;
 
+use crate::fast_math::FastMath;
 use crate::link_index::LinkIndex;
 use crate::op_cpu::{contiguous_slice, dispatch_float};
 
@@ -32,34 +32,11 @@ struct GatedAggregate {
     mean: bool,
 }
 
-/// The logistic function: exact for f64 (the reference the tests check against), and a
-/// branch-free polynomial `exp` for f32 that the compiler vectorises (relative error below 1e-6 over the normal range;
-/// libm's scalar `expf` was the single largest cost of the op).
-trait Sigmoid: Float {
-    fn sigmoid(self) -> Self;
-}
-
-impl Sigmoid for f64 {
-    fn sigmoid(self) -> f64 {
-        1.0 / (1.0 + (-self).exp())
-    }
-}
-
-impl Sigmoid for f32 {
-    fn sigmoid(self) -> f32 {
-        1.0 / (1.0 + _exp_f32(-self))
-    }
-}
-
-/// `exp(x)` for f32 as `2^n · e^r`, `n = round(x·log₂e)`, `r = x − n·ln 2` (Cody–Waite split of
-/// `ln 2`, so `r` is nearly exact) and a degree-6 Taylor polynomial for `e^r`, `|r| ≤ 0.35`.
+/// The logistic function with [`FastMath`]'s `exp` (exact for f64, vectorisable for f32: libm's
+/// scalar `expf` was the single largest cost of the op).
 #[inline(always)]
-fn _exp_f32(x: f32) -> f32 {
-    let x = x.clamp(-87.0, 88.0);
-    let n = (x * std::f32::consts::LOG2_E).round();
-    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
-    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+fn _sigmoid<T: FastMath>(x: T) -> T {
+    T::one() / (T::one() + (-x).fast_exp())
 }
 
 fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
@@ -70,7 +47,7 @@ fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
 }
 
 /// Per node: the aggregated message `[N, W]`.
-fn _forward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
+fn _forward<T: FastMath + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let n = ix.num_nodes;
     let mut out = vec![T::zero(); n * w];
     let mut den = vec![T::zero(); if mean { n * w } else { 0 }];
@@ -79,7 +56,7 @@ fn _forward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usize
         for l in ix.out_start[v]..ix.out_start[v + 1] {
             let (gl, xj) = (&g[l * w..(l + 1) * w], &x[ix.dst[l] * w..(ix.dst[l] + 1) * w]);
             for c in 0..w {
-                let s = gl[c].sigmoid();
+                let s = _sigmoid(gl[c]);
                 o[c] = o[c] + s * xj[c];
                 if mean {
                     d[c] = d[c] + s;
@@ -111,7 +88,7 @@ impl CustomOp2 for GatedAggregate {
     }
 
     fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Sigmoid>(
+        fn run<T: candle_core::WithDType + FastMath>(
             op: &GatedAggregate,
             s1: &CpuStorage,
             l1: &Layout,
@@ -153,13 +130,13 @@ struct GatedAggregateGrad {
 /// sum:  ∂g_l = ∂out_v ⊙ x_dst ⊙ σ'(g_l)                    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)
 /// mean: ∂g_l = ∂out_v ⊙ (x_dst − out_v)/den_v ⊙ σ'(g_l)    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)/den_src
 /// ```
-fn _backward<T: Sigmoid + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
+fn _backward<T: FastMath + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let (n, m) = (ix.num_nodes, ix.num_links());
     let (out, gr) = out_grad.split_at(n * w);
     let mut sig = vec![T::zero(); m * w];
     sig.par_chunks_mut(w).enumerate().for_each(|(l, s)| {
         for c in 0..w {
-            s[c] = g[l * w + c].sigmoid();
+            s[c] = _sigmoid(g[l * w + c]);
         }
     });
     let eps = T::from(EPS).unwrap();
@@ -221,7 +198,7 @@ impl CustomOp3 for GatedAggregateGrad {
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         #[allow(clippy::too_many_arguments)]
-        fn run<T: candle_core::WithDType + Sigmoid>(
+        fn run<T: candle_core::WithDType + FastMath>(
             op: &GatedAggregateGrad,
             s1: &CpuStorage,
             l1: &Layout,
@@ -291,15 +268,6 @@ mod tests {
             let w = seeded_tensor(3, &[4, 3]);
             let ix2 = ix.clone();
             finite_difference_check(&[g, x], move |t| (gated_aggregate(&t[0], &t[1], &ix2, mean)? * &w)?.sum_all());
-        }
-    }
-
-    #[test]
-    fn fast_f32_exp_is_accurate() {
-        for i in -2150..=2150 {
-            let x = i as f32 * 0.04;
-            let (a, b) = (_exp_f32(x) as f64, (x as f64).exp());
-            assert!(((a - b) / b).abs() < 1e-6, "exp({x}) = {a} vs {b}");
         }
     }
 
