@@ -53,20 +53,25 @@ fn _forward<T: FastMath + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usiz
     let mut den = vec![T::zero(); if mean { n * w } else { 0 }];
     let eps = T::from(EPS).unwrap();
     let work = |v: usize, o: &mut [T], d: &mut [T]| {
+        // Iterator zips without a branch inside, so the loops vectorise.
         for l in ix.out_start[v]..ix.out_start[v + 1] {
             let (gl, xj) = (&g[l * w..(l + 1) * w], &x[ix.dst[l] * w..(ix.dst[l] + 1) * w]);
-            for c in 0..w {
-                let s = _sigmoid(gl[c]);
-                o[c] = o[c] + s * xj[c];
-                if mean {
-                    d[c] = d[c] + s;
+            if mean {
+                for (((o, d), &g), &x) in o.iter_mut().zip(d.iter_mut()).zip(gl).zip(xj) {
+                    let s = _sigmoid(g);
+                    *o = *o + s * x;
+                    *d = *d + s;
+                }
+            } else {
+                for ((o, &g), &x) in o.iter_mut().zip(gl).zip(xj) {
+                    *o = *o + _sigmoid(g) * x;
                 }
             }
         }
         if mean {
-            for c in 0..w {
-                d[c] = d[c] + eps;
-                o[c] = o[c] / d[c];
+            for (o, d) in o.iter_mut().zip(d.iter_mut()) {
+                *d = *d + eps;
+                *o = *o / *d;
             }
         }
     };
