@@ -6,7 +6,7 @@
 //! vᵢ'  = softplus(vᵢ + BN₂(Σ_m σ(BN₁(z)_f) ⊙ softplus(BN₁(z)_c)))           [A, H]
 //! ```
 //! `W [vᵢ ‖ v_j ‖ u]` is computed as `W_self vᵢ + W_nbr v_j + W_edge u` (no `[A·M, 2H+G]` concat),
-//! summed by [`gather_add`].
+//! summed per neighbour slot by [`link_sum`].
 //! Shapes: `x` `[A, H]`, neighbours `[A·M]`, edges `[A·M, G]`.
 
 use candle_core::Tensor;
@@ -15,7 +15,7 @@ use crate::crystal_set::CrystalBatch;
 use crate::error::Result;
 use crate::mlp::Linear;
 use crate::op_cgcnn_gate::cgcnn_gate;
-use crate::op_gather_add::gather_add;
+use crate::op_link_sum::link_sum;
 use crate::op_softplus::softplus;
 use crate::param_store::{ParamStore, Weights};
 use crate::running_batch_norm::RunningBatchNorm;
@@ -53,7 +53,7 @@ impl CgcnnConv {
         let own = self.own.forward(w, x)?; // [A, 2H]
         let nbr = x.matmul(&w.get(self.nbr).t()?)?; // [A, 2H]
         let edge = b.edges.matmul(&w.get(self.edge).t()?)?; // [A·M, 2H]
-        let z = gather_add(&own, &nbr, &edge, &b.neighbours)?; // [A·M, 2H]
+        let z = link_sum(&edge, &own, &nbr, &b.links)?; // [A·M, 2H]
         let z = self.bn[0].forward(w, &z, train)?.reshape((a, m, 2 * h))?; // [A, M, 2H]
         let s = self.bn[1].forward(w, &cgcnn_gate(&z)?, train)?; // [A, H]
         Ok(softplus(&(x + s)?)?)

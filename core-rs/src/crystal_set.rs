@@ -11,6 +11,7 @@ use candle_core::{Device, Tensor};
 
 use crate::error::{Error, Result};
 use crate::fusion_config::GaussianConfig;
+use crate::link_index::LinkIndex;
 
 /// All crystals of a dataset.
 pub struct CrystalSet {
@@ -32,8 +33,8 @@ pub struct CrystalSet {
 pub struct CrystalBatch {
     /// `[a, F]` atom features.
     pub atoms: Tensor,
-    /// `[a·M]` batch-local neighbour indices.
-    pub neighbours: Arc<[u32]>,
+    /// `a·M` links (atom, neighbour), batch-local, atom-major: link `i·M + m` is slot `m` of atom `i`.
+    pub links: Arc<LinkIndex>,
     /// `[a·M, G]` Gaussian-expanded distances.
     pub edges: Tensor,
     /// `[b, a]` mean-pooling matrix (`1/n_s` where atom belongs to crystal `s`).
@@ -111,7 +112,7 @@ impl CrystalSet {
         for (b, &s) in ids.iter().enumerate() {
             let (lo, hi) = (self.offsets[s] as usize, self.offsets[s + 1] as usize);
             atoms.extend_from_slice(&self.atom_features[lo * f..hi * f]);
-            nbr.extend(self.neighbours[lo * m..hi * m].iter().map(|&j| (j as usize - lo + base) as u32));
+            nbr.extend(self.neighbours[lo * m..hi * m].iter().enumerate().map(|(k, &j)| (base + k / m, j as usize - lo + base)));
             edges.extend_from_slice(&e.values[lo * m * g..hi * m * g]);
             let w = 1.0 / (hi - lo) as f32;
             pool[b * total + base..b * total + base + hi - lo].fill(w);
@@ -120,7 +121,7 @@ impl CrystalSet {
         let dev = Device::Cpu;
         Ok(CrystalBatch {
             atoms: Tensor::from_vec(atoms, (total, f), &dev)?,
-            neighbours: Arc::from(nbr),
+            links: Arc::new(LinkIndex::new(total, &nbr)?),
             edges: Tensor::from_vec(edges, (total * m, g), &dev)?,
             pool: Tensor::from_vec(pool, (ids.len(), total), &dev)?,
             slots: m,
@@ -157,7 +158,8 @@ mod tests {
         let set = two_crystals();
         set.validate().unwrap();
         let b = set.batch(&[1, 0], &set.expand(&GaussianConfig::default())).unwrap();
-        assert_eq!(b.neighbours.to_vec(), vec![1, 0, 0, 1, 2, 2]);
+        assert_eq!(b.links.dst, vec![1, 0, 0, 1, 2, 2]);
+        assert_eq!(b.links.src, vec![0, 0, 1, 1, 2, 2]);
         assert_eq!(b.pool.to_vec2::<f32>().unwrap(), vec![vec![0.5, 0.5, 0.0], vec![0.0, 0.0, 1.0]]);
         let e = b.edges.to_vec2::<f32>().unwrap();
         assert_eq!(e.len(), 6);

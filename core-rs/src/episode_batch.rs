@@ -25,10 +25,6 @@ pub struct EpisodeBatch<'a> {
     pub index: Arc<LinkIndex>,
     /// First union link of each episode.
     pub link_offset: Vec<usize>,
-    /// Tail / head node row of each union link, `[M]`.
-    pub link_src: Tensor,
-    /// See `link_src`.
-    pub link_dst: Tensor,
     /// Capacity of each union link.
     pub caps: Vec<f64>,
     /// Capacity / the episode's largest capacity, `[M, 1]`.
@@ -107,8 +103,6 @@ impl<'a> EpisodeBatch<'a> {
             c,
             index: Arc::new(LinkIndex::new(b * v, &links)?),
             link_offset,
-            link_src: Tensor::from_vec(links.iter().map(|l| l.0 as u32).collect::<Vec<_>>(), m, cpu)?,
-            link_dst: Tensor::from_vec(links.iter().map(|l| l.1 as u32).collect::<Vec<_>>(), m, cpu)?,
             caps,
             cap_feat: Tensor::from_vec(cap_feat, (m, 1), cpu)?,
             max_cap,

@@ -1,7 +1,7 @@
 //! One residual gated GCN layer (graph-convnet-tsp, on real links only).
 //!
 //! ```text
-//! ê_l = A e_l + B h_src(l) + C h_dst(l)                       e: [M·Cs, H], h: [N·Cs, H]
+//! ê_l = A e_l + B h_src(l) + C h_dst(l)                       e: [M·Cs, H], h: [N·Cs, H]  (op_link_sum)
 //! ĥ_v = U h_v + AGG_{l: src(l)=v} σ(ê_l) ⊙ V h_dst(l)          (op_gated_aggregate; sum or mean)
 //! h ← h + Dropout(ReLU(BN(ĥ)))      e ← e + Dropout(ReLU(BN(ê)))
 //! ```
@@ -18,6 +18,7 @@ use crate::episode_batch::EpisodeBatch;
 use crate::error::Result;
 use crate::mlp::Linear;
 use crate::op_gated_aggregate::gated_aggregate;
+use crate::op_link_sum::link_sum;
 use crate::op_spmm::spmm;
 use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
@@ -79,7 +80,7 @@ impl GatedGcnLayer {
         let part = |i: usize| -> Result<Tensor> { Ok(proj.narrow(2, i * hd, hd)?.contiguous()?.reshape((n, cs * hd))?) };
         let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N, Cs·H] each
         let ae = self.a.forward(p.w, e)?.reshape((m, cs * hd))?; // [M, Cs·H]
-        let e_hat = ((ae + bh.index_select(&b.link_src, 0)?)? + ch.index_select(&b.link_dst, 0)?)?; // [M, Cs·H]
+        let e_hat = link_sum(&ae, &bh, &ch, &b.index)?; // [M, Cs·H]
         let mut h_hat = u;
         if learned.physical {
             h_hat = (h_hat + gated_aggregate(&e_hat, &v, &b.index, self.mean)?)?;
