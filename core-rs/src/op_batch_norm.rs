@@ -49,26 +49,35 @@ struct BatchNormOp {
 
 const CHUNK: usize = 64;
 
-/// Column sums of `f(row, col)` over rows, in parallel over row chunks.
-fn _colsum(r: usize, h: usize, f: impl Fn(usize, usize) -> f64 + Sync) -> Vec<f64> {
+/// Column sums over rows: `f(i, acc)` adds row `i`'s terms to `acc` `[h]` (row slices, so the loops
+/// vectorise); in parallel over row chunks, accumulated in f64.
+fn _colsum(r: usize, h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
     (0..r.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut acc = vec![0.0f64; h];
             for i in c * CHUNK..((c + 1) * CHUNK).min(r) {
-                for (j, a) in acc.iter_mut().enumerate() {
-                    *a += f(i, j);
-                }
+                f(i, &mut acc);
             }
             acc
         })
         .reduce(|| vec![0.0f64; h], |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect())
 }
 
+/// Column sums of `x` `[r, h]`.
+fn _column_sums(x: &[f32], r: usize, h: usize) -> Vec<f64> {
+    _colsum(r, h, |i, acc| acc.iter_mut().zip(&x[i * h..(i + 1) * h]).for_each(|(a, &v)| *a += v as f64))
+}
+
 /// Mean and biased variance of the columns of `x` `[r, h]`.
 fn _moments(x: &[f32], r: usize, h: usize) -> Moments {
-    let mean: Vec<f64> = _colsum(r, h, |i, j| x[i * h + j] as f64).into_iter().map(|s| s / r as f64).collect();
-    let var = _colsum(r, h, |i, j| (x[i * h + j] as f64 - mean[j]).powi(2)).into_iter().map(|s| (s / r as f64) as f32).collect();
+    let mean: Vec<f64> = _column_sums(x, r, h).into_iter().map(|s| s / r as f64).collect();
+    let var = _colsum(r, h, |i, acc| {
+        acc.iter_mut().zip(&x[i * h..(i + 1) * h]).zip(&mean).for_each(|((a, &v), &m)| *a += (v as f64 - m).powi(2))
+    })
+    .into_iter()
+    .map(|s| (s / r as f64) as f32)
+    .collect();
     (mean.into_iter().map(|m| m as f32).collect(), var)
 }
 
@@ -127,20 +136,24 @@ impl CustomOp3 for BatchNormOp {
         let inv: Vec<f32> = var.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
         let xhat = |i: usize, j: usize| (xs[i * h + j] - mean[j]) * inv[j];
         // δ = ∂y ⊙ m ⊙ [z > 0]
-        let delta: Vec<f32> = (0..r * h)
-            .into_par_iter()
-            .map(|k| {
-                let (i, j) = (k / h, k % h);
-                let on = !self.relu || g[j] * xhat(i, j) + beta[j] > 0.0;
-                if on {
-                    self.mask.as_ref().map_or(dy[k], |m| m[k] * dy[k])
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let dbeta = _colsum(r, h, |i, j| delta[i * h + j] as f64);
-        let dgamma = _colsum(r, h, |i, j| (delta[i * h + j] * xhat(i, j)) as f64);
+        let mut delta = vec![0f32; r * h];
+        delta.par_chunks_mut(h).enumerate().for_each(|(i, out)| {
+            let row = i * h..(i + 1) * h;
+            for (j, ((d, &x), &dy)) in out.iter_mut().zip(&xs[row.clone()]).zip(&dy[row.clone()]).enumerate() {
+                let on = !self.relu || g[j] * (x - mean[j]) * inv[j] + beta[j] > 0.0;
+                *d = if on { dy } else { 0.0 };
+            }
+            if let Some(m) = &self.mask {
+                out.iter_mut().zip(&m[row]).for_each(|(d, &m)| *d *= m);
+            }
+        });
+        let dbeta = _column_sums(&delta, r, h);
+        let dgamma = _colsum(r, h, |i, acc| {
+            let row = i * h..(i + 1) * h;
+            for (j, ((a, &d), &x)) in acc.iter_mut().zip(&delta[row.clone()]).zip(&xs[row]).enumerate() {
+                *a += (d * ((x - mean[j]) * inv[j])) as f64;
+            }
+        });
         let mut dx = vec![0f32; r * h];
         dx.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
             for j in 0..h {

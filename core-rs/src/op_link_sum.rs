@@ -62,8 +62,11 @@ impl CustomOp3 for LinkSum {
             s3: &CpuStorage,
             l3: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (e, a, b) =
-                (contiguous_slice::<T>(s1, l1, "link_sum")?, contiguous_slice::<T>(s2, l2, "link_sum")?, contiguous_slice::<T>(s3, l3, "link_sum")?);
+            let (e, a, b) = (
+                contiguous_slice::<T>(s1, l1, "link_sum")?,
+                contiguous_slice::<T>(s2, l2, "link_sum")?,
+                contiguous_slice::<T>(s3, l3, "link_sum")?,
+            );
             let c = l1.shape().dims2()?.1;
             let mut out = vec![T::zero(); e.len()];
             out.par_chunks_mut(c.max(1)).zip(e.par_chunks(c.max(1))).enumerate().for_each(|(l, (o, e))| {
@@ -136,7 +139,9 @@ mod tests {
         let (e, a, b) = (seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4]));
         let ix = _index();
         let got = link_sum(&e, &a, &b, &ix).unwrap();
-        let want = ((&e + a.index_select(&ix.src_ids().unwrap(), 0).unwrap()).unwrap() + b.index_select(&ix.dst_ids().unwrap(), 0).unwrap()).unwrap();
+        let want = ((&e + a.index_select(&ix.src_ids().unwrap(), 0).unwrap()).unwrap()
+            + b.index_select(&ix.dst_ids().unwrap(), 0).unwrap())
+        .unwrap();
         let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
         assert!(diff < 1e-12, "{diff}");
     }
