@@ -11,6 +11,7 @@ use std::sync::{Mutex, Once};
 
 use serde_json::{json, Value};
 
+use crate::config_json::parse_config;
 use crate::crystal_set::CrystalSet;
 use crate::error::{Error, Result};
 use crate::evaluate::evaluate;
@@ -611,9 +612,7 @@ pub unsafe extern "C" fn keiro_forest(
 ) -> *mut u8 {
     _guard(|| {
         let h: _ForestHeader = _options(_str(header, header_len)?)?;
-        let text = _str(config, config_len)?;
-        let cfg: ForestConfig = serde_json::from_str(if text.trim().is_empty() { "{}" } else { text })
-            .map_err(|e| Error::Usage(format!("invalid forest config: {e}")))?;
+        let cfg: ForestConfig = parse_config(_str(config, config_len)?, "forest")?;
         let mut b = _Blob::new(data, data_len)?;
         let x = b.f32s(h.rows * h.width, "features")?;
         let y: Vec<f64> = b.f32s(h.train_rows, "targets")?.into_iter().map(f64::from).collect();

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config_json::parse_config;
 use crate::error::{Error, Result};
 
 /// How descriptors and the GNN embedding are combined.
@@ -113,8 +114,7 @@ impl Default for FusionConfig {
 impl FusionConfig {
     /// Parses and validates a JSON config (empty text = all defaults).
     pub fn parse(text: &str) -> Result<FusionConfig> {
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        let c: FusionConfig = serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid fusion config: {e}")))?;
+        let c: FusionConfig = parse_config(text, "fusion")?;
         if let Some(k) = c._extra.keys().find(|k| !k.starts_with('_')) {
             return Err(Error::Usage(format!("invalid fusion config: unknown key `{k}`")));
         }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config_json::parse_config;
 use crate::error::{Error, Result};
 
 /// Which graph the GNN passes messages on.
@@ -201,8 +202,7 @@ impl Default for GlmConfig {
 impl GlmConfig {
     /// Parses and validates a JSON config (empty text = all defaults).
     pub fn parse(text: &str) -> Result<GlmConfig> {
-        let text = if text.trim().is_empty() { "{}" } else { text };
-        let c: GlmConfig = serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid glm config: {e}")))?;
+        let c: GlmConfig = parse_config(text, "glm")?;
         c.validate()?;
         Ok(c)
     }

@@ -6,6 +6,7 @@ mod allocator;
 pub mod batch_norm;
 pub mod block_topk;
 pub mod cgcnn_conv;
+pub mod config_json;
 pub mod crystal_set;
 pub mod dropout;
 pub mod episode_batch;
