@@ -3,6 +3,8 @@
  * @module
  */
 
+import { _maskedMean } from "./_masked_mean.ts";
+
 /**
  * Mean absolute error over the entries whose target is not NaN:
  *
@@ -17,15 +19,5 @@
  * @throws {RangeError} when the lengths differ
  */
 export function l1Loss(pred: ArrayLike<number>, target: ArrayLike<number>): number {
-  if (pred.length !== target.length) {
-    throw new RangeError(`l1Loss: ${pred.length} predictions but ${target.length} targets`);
-  }
-  let sum = 0, n = 0;
-  for (let i = 0; i < target.length; i++) {
-    const y = target[i];
-    if (Number.isNaN(y)) continue;
-    sum += Math.abs(pred[i] - y);
-    n++;
-  }
-  return n === 0 ? NaN : sum / n;
+  return _maskedMean("l1Loss", pred, target, Math.abs);
 }

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { _maskedMean } from "./_masked_mean.ts";
+
 /**
  * Mean squared error over the entries whose target is not NaN:
  *
@@ -16,16 +18,5 @@
  * @throws {RangeError} when the lengths differ
  */
 export function mseLoss(pred: ArrayLike<number>, target: ArrayLike<number>): number {
-  if (pred.length !== target.length) {
-    throw new RangeError(`mseLoss: ${pred.length} predictions but ${target.length} targets`);
-  }
-  let sum = 0, n = 0;
-  for (let i = 0; i < target.length; i++) {
-    const y = target[i];
-    if (Number.isNaN(y)) continue;
-    const d = pred[i] - y;
-    sum += d * d;
-    n++;
-  }
-  return n === 0 ? NaN : sum / n;
+  return _maskedMean("mseLoss", pred, target, (d) => d * d);
 }
