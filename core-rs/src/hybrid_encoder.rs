@@ -3,11 +3,14 @@
 //!
 //! ```text
 //! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v, hops_v, best_v]]     [N·Cs, H]   (each half H/2)
-//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU), via_l]]   [M·Cs, H]
+//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU), via_l, via_l / best_src(l)]]
+//!                                                                             [M·Cs, H]
 //!
 //! `best_v` is the smallest achievable bottleneck utilisation (after adding `d_k`) of a path from
 //! `v` to the commodity's destination, and `via_l = max(util_after_l, best_dst(l))` that of the best
-//! path starting with link `l` — the quantity the greedy heuristic minimises.
+//! path starting with link `l` — the quantity the greedy heuristic minimises. Utilisations are
+//! small on lightly loaded networks (about 0.1 on NSFNET c5), so `via_l / best_src(l)` (1 on the
+//! links of a best continuation, capped at 8) gives the comparison between out-links at unit scale.
 //! ```
 //!
 //! `Cs` commodities are encoded side by side (they share nothing but the weights and the batch
@@ -36,9 +39,13 @@ pub struct EncoderInput {
     /// `[d_k, pending out, pending in] / max capacity`, the hop distance to the commodity's
     /// destination / V and the best bottleneck to it, `[N·Cs, 5]`.
     pub node_x: Tensor,
-    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU), via]`, `[M·Cs, 4]`.
+    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU), via, via / best_src]`,
+    /// `[M·Cs, USAGE_FEATURES]`.
     pub usage_x: Tensor,
 }
+
+/// Columns of [`EncoderInput::usage_x`].
+pub const USAGE_FEATURES: usize = 5;
 
 /// Embeddings and the GCN stack.
 #[derive(Clone, Debug)]
@@ -86,7 +93,7 @@ impl HybridEncoder {
             role: ps.uniform("encoder.role_embedding", &[3, half], 1.0)?,
             demand: Linear::new(ps, "encoder.demand_embedding", 5, half)?,
             capacity: Linear::new(ps, "encoder.capacity_embedding", 1, half)?,
-            usage: Linear::new(ps, "encoder.usage_embedding", 4, half)?,
+            usage: Linear::new(ps, "encoder.usage_embedding", USAGE_FEATURES, half)?,
             layers: (0..num_layers).map(|i| GatedGcnLayer::new(ps, &format!("encoder.layer{i}"), h, mean)).collect::<Result<_>>()?,
             h,
         })

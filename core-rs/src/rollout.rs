@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gated_gcn_layer::Pass;
 use crate::greedy::bottleneck_to;
 use crate::hybrid_config::GnnUpdate;
-use crate::hybrid_encoder::EncoderInput;
+use crate::hybrid_encoder::{EncoderInput, USAGE_FEATURES};
 use crate::hybrid_model::HybridModel;
 use crate::op_masked_log_softmax::masked_log_softmax;
 use crate::rng::Rng;
@@ -93,7 +93,7 @@ impl State<'_, '_> {
     fn input(&self, ks: &[usize], routed: usize) -> Result<EncoderInput> {
         let (b, v, cs) = (self.b, self.b.v, ks.len());
         let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 5));
-        let mut usage_x = Vec::with_capacity(b.links() * cs * 4);
+        let mut usage_x = Vec::with_capacity(b.links() * cs * USAGE_FEATURES);
         for (e, inst) in b.insts.iter().enumerate() {
             let mc = b.max_cap[e];
             let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
@@ -128,7 +128,9 @@ impl State<'_, '_> {
                 for (i, &k) in ks.iter().enumerate() {
                     let (now, a) = (self.loads[start + l] / b.caps[start + l], after(l, k));
                     let via = a.max(best[i][g.links[l].dst]).min(_CAP);
-                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32]);
+                    let from = best[i][g.links[l].src];
+                    let rel = if from.is_finite() { (via / from.max(1e-12)).min(_CAP) } else { _CAP };
+                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32]);
                 }
             }
             for u in 0..v {
@@ -142,7 +144,7 @@ impl State<'_, '_> {
             cs,
             roles: Tensor::from_vec(roles, b.rows() * cs, cpu)?,
             node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), cpu)?,
-            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, 4), cpu)?,
+            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, USAGE_FEATURES), cpu)?,
         })
     }
 }

@@ -10,6 +10,7 @@
 
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import type { LabelPaths } from "./imitation_targets.ts";
 
 /**
  * A resolved training config. Keys of the seed's `hybrid_base.json` come first, then keiro's own.
@@ -157,6 +158,10 @@ export interface HybridConfig {
   supervised_decay_rate: number | null;
   /** Weight of the class-weighted edge classification loss in phase 1. */
   edge_loss_weight: number;
+  /** Phase-1 imitation targets (src/hybrid/imitation_targets.ts): `milp` = the canonical MILP
+   * paths; `greedy_if_optimal` = the sequential greedy routing where it is as good as the MILP
+   * label, else the MILP paths. */
+  label_paths: LabelPaths;
   /** N of best-of-N decoding in validation and test (greedy decode + N − 1 samples). */
   eval_samples: number;
   /** Nucleus threshold of best-of-N sampling. */
@@ -277,6 +282,7 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     supervised_batch_size: null,
     supervised_decay_rate: null,
     edge_loss_weight: 1.0,
+    label_paths: "milp",
     eval_samples: 32,
     eval_top_p: 0.9,
     milp_time_limit: 10,
@@ -373,6 +379,7 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   supervised_batch_size: _nullable(_int(1)),
   supervised_decay_rate: _nullable(_num(1, Infinity, false, true)),
   edge_loss_weight: _nonneg,
+  label_paths: _oneOf("milp", "greedy_if_optimal"),
   eval_samples: _int(1),
   eval_top_p: _num(0, 1, true),
   milp_time_limit: _pos,

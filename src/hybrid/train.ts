@@ -30,6 +30,7 @@ import {
 } from "./model.ts";
 import { Rng } from "./rng.ts";
 import { scoreRouting } from "./score_routing.ts";
+import { imitationTargets } from "./imitation_targets.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -142,7 +143,7 @@ function _lr(cfg: HybridConfig, st: TrainerState): number {
 function _request(
   cfg: HybridConfig,
   st: TrainerState,
-  train: LabelledSet,
+  targets: number[][][],
   indices: number[],
   lr: number,
   seed: number,
@@ -152,7 +153,7 @@ function _request(
     return {
       kind: "supervised",
       ...common,
-      labels: indices.map((i) => train.labels[i].paths),
+      labels: indices.map((i) => targets[i]),
       edge_loss_weight: cfg.edge_loss_weight,
     };
   }
@@ -297,6 +298,12 @@ async function _loop(
   const runStart = performance.now(), elapsedAtStart = st.elapsed_s;
   const elapsed = () => elapsedAtStart + (performance.now() - runStart) / 1000;
   const share1 = _phaseOneShare(cfg);
+  const targets = await imitationTargets(train, cfg.label_paths, cfg.threads);
+  if (cfg.label_paths !== "milp") {
+    log(
+      `imitation targets: the greedy routing for ${targets.greedy} of ${train.ds.length} training instances (as good as the MILP label), the MILP paths for the rest`,
+    );
+  }
   try {
     for (let phase = _nextPhase(st, cfg); phase !== null; phase = _nextPhase(st, cfg)) {
       const snapshot: TrainerState = { ...st, rng: rng.state };
@@ -314,7 +321,10 @@ async function _loop(
           if (stop) break;
           const indices = order.slice(b * bs, (b + 1) * bs);
           const t0 = performance.now();
-          const m: StepMetrics = await model.step(train.ds, _request(cfg, st, train, indices, lr, rng.u32()));
+          const m: StepMetrics = await model.step(
+            train.ds,
+            _request(cfg, st, targets.paths, indices, lr, rng.u32()),
+          );
           stepTime += (performance.now() - t0) / 1000;
           st.steps++;
           for (const [k, v] of Object.entries(m)) {

@@ -1,0 +1,51 @@
+/**
+ * Phase-1 imitation targets: which MLU-optimal routing of each training instance the model imitates.
+ * @module
+ */
+
+import { solveAll } from "../solve_all.ts";
+import type { LabelledSet } from "./labelled_set.ts";
+
+/** Where phase-1 targets come from (`label_paths` in the config). */
+export type LabelPaths = "milp" | "greedy_if_optimal";
+
+/** The imitation targets of a training set. */
+export interface ImitationTargets {
+  /** `paths[instance][commodity]` (node sequences). */
+  paths: number[][][];
+  /** Instances whose target is the sequential greedy routing. */
+  greedy: number;
+}
+
+/** Relative MLU slack under which the greedy routing counts as optimal. */
+const _TOL = 1e-6;
+
+/**
+ * `milp`: the canonical MILP paths. `greedy_if_optimal`: the sequential greedy routing wherever its
+ * MLU matches the MILP label's (within `_TOL`, relative), else the MILP paths. MLU-optimal routings
+ * are far from unique, and the MILP's choice for the commodities off the bottleneck depends on the
+ * optimum MLU, which a sequential policy cannot see when it routes them; the greedy routing is the
+ * optimum a commodity-by-commodity rule on the current loads reaches.
+ */
+export async function imitationTargets(
+  train: LabelledSet,
+  source: LabelPaths,
+  threads: number,
+): Promise<ImitationTargets> {
+  const paths = train.labels.map((l) => l.paths);
+  if (source === "milp") return { paths, greedy: 0 };
+  let i = 0, greedy = 0;
+  for await (const chunk of solveAll(train.ds, { method: "greedy", threads })) {
+    for (const line of chunk.split("\n")) {
+      if (line.trim() === "") continue;
+      const s = JSON.parse(line) as { mlu: number; paths: number[][] };
+      const label = train.labels[i];
+      if (s.mlu <= label.mlu * (1 + _TOL) + _TOL) {
+        paths[i] = s.paths;
+        greedy++;
+      }
+      i++;
+    }
+  }
+  return { paths, greedy };
+}
