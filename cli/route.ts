@@ -39,7 +39,7 @@ export function routeCommand(): SubCommand {
     .option("--greedy", "greedy decode only (method keiro; the default)", false)
     .option(
       "--temperature <t>",
-      "sampling temperature (default: the run's sampling_temperature)",
+      "sampling temperature (default: the run's eval_temperature, else its sampling_temperature)",
       positiveArg,
     )
     .option("--top-p <p>", "nucleus sampling threshold (default: the run's eval_top_p)", _topP)

@@ -166,6 +166,9 @@ export interface HybridConfig {
   eval_samples: number;
   /** Nucleus threshold of best-of-N sampling. */
   eval_top_p: number;
+  /** Temperature of best-of-N sampling (`null` = `sampling_temperature`). Best-of-N gains from
+   * diverse samples: a policy sharpened by training repeats its greedy decode at temperature 1. */
+  eval_temperature: number | null;
   /** MILP seconds per instance when labelling (the best paths found are the labels and the
    * reference MLU; instances not proven optimal are counted in the data summary). */
   milp_time_limit: number;
@@ -285,6 +288,7 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     label_paths: "milp",
     eval_samples: 32,
     eval_top_p: 0.9,
+    eval_temperature: null,
     milp_time_limit: 10,
     val_every: 5,
     early_stopping_patience: 0,
@@ -382,6 +386,7 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   label_paths: _oneOf("milp", "greedy_if_optimal"),
   eval_samples: _int(1),
   eval_top_p: _num(0, 1, true),
+  eval_temperature: _nullable(_pos),
   milp_time_limit: _pos,
   val_every: _int(1),
   early_stopping_patience: _int(0),

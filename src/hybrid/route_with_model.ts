@@ -12,7 +12,7 @@ import { checkShapes } from "./check_shapes.ts";
 import type { HybridConfig } from "./config.ts";
 import { HybridModel, MODEL_FILES } from "./model.ts";
 
-/** Decoding options; omitted ones come from the run's config (sampling_temperature, eval_top_p). */
+/** Decoding options; omitted ones come from the run's config (eval_temperature, else sampling_temperature; eval_top_p). */
 export interface ModelRouteOptions {
   /** Best-of-N; 1 (the default) = greedy decode. */
   samples?: number;
@@ -96,7 +96,7 @@ export async function routeWithModel(
       indices,
       samples,
       greedy: samples <= 1,
-      temperature: opts.temperature ?? config?.sampling_temperature ?? 1,
+      temperature: opts.temperature ?? config?.eval_temperature ?? config?.sampling_temperature ?? 1,
       top_p: opts.top_p ?? config?.eval_top_p ?? 0.9,
       seed: (opts.seed ?? 0) + start,
       batch,

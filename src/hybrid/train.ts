@@ -193,7 +193,7 @@ function _bestOfRequest(cfg: HybridConfig, seed: number): RouteRequest {
   return {
     samples: cfg.eval_samples,
     greedy: false,
-    temperature: cfg.sampling_temperature,
+    temperature: cfg.eval_temperature ?? cfg.sampling_temperature,
     top_p: cfg.eval_top_p,
     seed,
   };
