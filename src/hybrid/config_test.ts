@@ -54,6 +54,8 @@ Deno.test("config: bad types and ranges name the key, the expectation and the va
     [{ num_commodities: 183 }, /num_commodities must be ≤ 182/],
     [{ two_phase_training: "yes" }, /two_phase_training must be true or false/],
     [{ decay_rate: 0.5 }, /decay_rate must be a number in \[1, ∞\)/],
+    [{ label_paths: "greedy" }, /label_paths must be one of "milp", "greedy_if_optimal", got "greedy"/],
+    [{ eval_temperature: 0 }, /eval_temperature must be/],
     [
       { advantage_baseline: "instance_mean", rl_samples_per_instance: 1 },
       /needs rl_samples_per_instance ≥ 2/,
