@@ -298,8 +298,10 @@ async function _loop(
   const runStart = performance.now(), elapsedAtStart = st.elapsed_s;
   const elapsed = () => elapsedAtStart + (performance.now() - runStart) / 1000;
   const share1 = _phaseOneShare(cfg);
-  const targets = await imitationTargets(train, cfg.label_paths, cfg.threads);
-  if (cfg.label_paths !== "milp") {
+  // Only a run with phase-1 epochs ahead needs the greedy routings.
+  const source = st.phase === "supervised" ? cfg.label_paths : "milp";
+  const targets = await imitationTargets(train, source, cfg.threads);
+  if (source !== "milp") {
     log(
       `imitation targets: the greedy routing for ${targets.greedy} of ${train.ds.length} training instances (as good as the MILP label), the MILP paths for the rest`,
     );
