@@ -427,6 +427,8 @@ async function _loop(
       };
       await metrics.append(row);
       st.elapsed_s = elapsed();
+      // Validation and checkpoints count towards the phase's share of the budget.
+      st.phase_elapsed_s = st.elapsed_s - phaseStart;
       if (improved) await saveCheckpoint(model, out, "best", cfg, { ...st });
       st.finished = last;
       await saveCheckpoint(model, out, "last", cfg, { ...st });
