@@ -3,7 +3,7 @@
  * @module
  */
 
-import { solveAll } from "../solve_all.ts";
+import { solveEach } from "../solve_each.ts";
 import type { LabelledSet } from "./labelled_set.ts";
 
 /** Where phase-1 targets come from (`label_paths` in the config). */
@@ -35,17 +35,12 @@ export async function imitationTargets(
   const paths = train.labels.map((l) => l.paths);
   if (source === "milp") return { paths, greedy: 0 };
   let i = 0, greedy = 0;
-  for await (const chunk of solveAll(train.ds, { method: "greedy", threads })) {
-    for (const line of chunk.split("\n")) {
-      if (line.trim() === "") continue;
-      const s = JSON.parse(line) as { mlu: number; paths: number[][] };
-      const label = train.labels[i];
-      if (s.mlu <= label.mlu * (1 + _TOL) + _TOL) {
-        paths[i] = s.paths;
-        greedy++;
-      }
-      i++;
+  for await (const s of solveEach(train.ds, { method: "greedy", threads })) {
+    if (s.mlu <= train.labels[i].mlu * (1 + _TOL) + _TOL) {
+      paths[i] = s.paths;
+      greedy++;
     }
+    i++;
   }
   return { paths, greedy };
 }

@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import { Dataset } from "../dataset.ts";
 import { generate } from "../generate.ts";
-import { solveAll } from "../solve_all.ts";
+import { type SolvedInstance, solveEach } from "../solve_each.ts";
 import { imitationTargets } from "./imitation_targets.ts";
 import type { LabelledSet, MilpLabel } from "./labelled_set.ts";
 
 Deno.test("imitationTargets: greedy paths exactly where the greedy MLU matches the label's", async () => {
   const text = await generate({ topology: "nsfnet", commodities: 5, count: 6, seed: 3 });
   using ds = await Dataset.parse(text);
-  const greedy: { mlu: number; paths: number[][] }[] = [];
-  for await (const chunk of solveAll(ds, { method: "greedy", threads: 1 })) {
-    greedy.push(...chunk.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l)));
-  }
+  const greedy: SolvedInstance[] = [];
+  for await (const s of solveEach(ds, { method: "greedy", threads: 1 })) greedy.push(s);
   // Even instances: a label as good as greedy; odd ones: a label 10 % better than greedy.
   const marker = [[0]];
   const labels: MilpLabel[] = greedy.map((g, i) => ({

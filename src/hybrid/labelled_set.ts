@@ -13,7 +13,7 @@ import { generate, type GenOptions } from "../generate.ts";
 import { UsageError } from "../errors.ts";
 import { Progress } from "../progress.ts";
 import { readTextFile } from "../read_text.ts";
-import { solveAll } from "../solve_all.ts";
+import { solveEach } from "../solve_each.ts";
 import { writeOutput } from "../write_output.ts";
 import { checkShapes } from "./check_shapes.ts";
 import type { HybridConfig } from "./config.ts";
@@ -120,27 +120,18 @@ export async function prepareSplit(
     let k = 0;
     try {
       for await (
-        const chunk of solveAll(
+        const s of solveEach(
           sub,
           { method: "milp", time_limit: cfg.milp_time_limit, threads: cfg.threads },
           (d) => bar.update(d),
         )
       ) {
-        for (const line of chunk.split("\n")) {
-          if (line.trim() === "") continue;
-          const s = JSON.parse(line) as {
-            mlu: number;
-            optimal?: boolean;
-            paths: number[][];
-            time_ms?: number;
-          };
-          insts[todo[k++]].milp = {
-            mlu: s.mlu,
-            optimal: s.optimal === true,
-            paths: s.paths,
-            time_ms: s.time_ms ?? NaN,
-          };
-        }
+        insts[todo[k++]].milp = {
+          mlu: s.mlu,
+          optimal: s.optimal === true,
+          paths: s.paths,
+          time_ms: s.time_ms ?? NaN,
+        };
       }
     } finally {
       bar.stop();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Dataset } from "../dataset.ts";
 import { UsageError } from "../errors.ts";
 import { checkShapes } from "./check_shapes.ts";
+import { evalSampling } from "./eval_sampling.ts";
 import type { HybridConfig } from "./config.ts";
 import { HybridModel, MODEL_FILES } from "./model.ts";
 
@@ -88,6 +89,7 @@ export async function routeWithModel(
   const samples = opts.samples ?? 1;
   const method = opts.method ?? modelMethod(samples);
   const batch = opts.batch ?? 64;
+  const sampling = evalSampling(config);
   let outText = "";
   for (let start = 0; start < ds.length; start += batch) {
     const indices = Array.from({ length: Math.min(batch, ds.length - start) }, (_, i) => start + i);
@@ -96,8 +98,8 @@ export async function routeWithModel(
       indices,
       samples,
       greedy: samples <= 1,
-      temperature: opts.temperature ?? config?.eval_temperature ?? config?.sampling_temperature ?? 1,
-      top_p: opts.top_p ?? config?.eval_top_p ?? 0.9,
+      temperature: opts.temperature ?? sampling.temperature,
+      top_p: opts.top_p ?? sampling.top_p,
       seed: (opts.seed ?? 0) + start,
       batch,
     });

@@ -30,6 +30,7 @@ import {
 } from "./model.ts";
 import { Rng } from "./rng.ts";
 import { scoreRouting } from "./score_routing.ts";
+import { evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";
 
 /** Options of {@link train}. */
@@ -193,8 +194,7 @@ function _bestOfRequest(cfg: HybridConfig, seed: number): RouteRequest {
   return {
     samples: cfg.eval_samples,
     greedy: false,
-    temperature: cfg.eval_temperature ?? cfg.sampling_temperature,
-    top_p: cfg.eval_top_p,
+    ...evalSampling(cfg),
     seed,
   };
 }
