@@ -7,7 +7,8 @@
 //! ```
 //! `W [vᵢ ‖ v_j ‖ u]` is computed as `W_self vᵢ + W_nbr v_j + W_edge u` (no `[A·M, 2H+G]` concat),
 //! summed per neighbour slot by [`link_sum`].
-//! Shapes: `x` `[A, H]`, neighbours `[A·M]`, edges `[A·M, G]`.
+//! Shapes: `x` `[A, H]`; links: a [`LinkIndex`](crate::link_index::LinkIndex) of `A·M` (atom, neighbour)
+//! pairs; edges `[A·M, G]`.
 
 use candle_core::Tensor;
 
