@@ -362,32 +362,42 @@ impl Trainer {
     }
 
     /// Routes instances: per instance the best complete candidate (lowest MLU) of the greedy
-    /// decode and `samples − 1` samples; returns one solution object per instance.
+    /// decode and `samples − 1` samples; returns one solution object per instance. The greedy
+    /// decode is a rollout of its own: batch norm uses the statistics of the batch being encoded, so
+    /// among samples it would decode differently, and best-of-N could lose to the greedy decode.
     pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
         if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
-        let s = if r.greedy { 1 } else { r.samples };
+        let sampled = if r.greedy { 0 } else { r.samples - 1 };
         let mut rng = Rng::new(r.seed);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let mut out = Vec::with_capacity(indices.len());
         for chunk in indices.chunks(r.batch) {
             let t0 = Instant::now();
             let graphs = self._graphs(data, chunk)?;
-            let b = self._batch(data, chunk, &graphs, s)?;
-            let choices = (0..b.episodes()).map(|e| if e % s == 0 { Choice::Greedy } else { Choice::Sample }).collect();
-            let ro = rollout(&self.model, &b, &Decisions::Policy(choices), &opt, &mut rng)?;
+            let mut runs = Vec::with_capacity(2);
+            for (n, choice) in [(1, Choice::Greedy), (sampled, Choice::Sample)] {
+                if n > 0 {
+                    let b = self._batch(data, chunk, &graphs, n)?;
+                    let ro = rollout(&self.model, &b, &Decisions::Policy(vec![choice; b.episodes()]), &opt, &mut rng)?;
+                    runs.push((n, ro));
+                }
+            }
             let ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
             for (i, &idx) in chunk.iter().enumerate() {
-                let best = (i * s..(i + 1) * s)
-                    .min_by(|&a, &b| (ro.incomplete[a], ro.mlu[a]).partial_cmp(&(ro.incomplete[b], ro.mlu[b])).expect("finite MLU"))
-                    .expect("s ≥ 1");
+                // Candidates of instance i: episodes i·n .. (i + 1)·n of every run.
+                let (ro, e) = runs
+                    .iter()
+                    .flat_map(|(n, ro)| (i * n..(i + 1) * n).map(move |e| (ro, e)))
+                    .min_by(|(ra, a), (rb, b)| (ra.incomplete[*a], ra.mlu[*a]).partial_cmp(&(rb.incomplete[*b], rb.mlu[*b])).expect("finite MLU"))
+                    .expect("the greedy decode is a candidate");
                 out.push(json!({
                     "id": data[idx].id,
-                    "mlu": ro.mlu[best],
-                    "complete": ro.incomplete[best] == 0,
-                    "paths": ro.paths[best],
+                    "mlu": ro.mlu[e],
+                    "complete": ro.incomplete[e] == 0,
+                    "paths": ro.paths[e],
                     "time_ms": ms,
                 }));
             }

@@ -90,6 +90,13 @@ fn supervised_training_imitates_milp_labels() {
     let same =
         routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
     assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
+    // Batch norm normalises with the statistics of the batch being encoded: best-of-N must decode
+    // its greedy candidate apart from the hot samples, or the sharp policy's choices change.
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 32, "temperature": 100.0, "top_p": 1.0, "seed": 4})).unwrap();
+    for (i, (g, b)) in routed.iter().zip(t.route(&data, &r).unwrap()).enumerate() {
+        let (g, b) = (g["mlu"].as_f64().unwrap(), b["mlu"].as_f64().unwrap());
+        assert!(b <= g + 1e-12, "instance {i}: best-of-32 {b} > greedy decode {g}");
+    }
 }
 
 #[test]
