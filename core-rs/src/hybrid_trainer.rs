@@ -391,7 +391,9 @@ impl Trainer {
                 let (ro, e) = runs
                     .iter()
                     .flat_map(|(n, ro)| (i * n..(i + 1) * n).map(move |e| (ro, e)))
-                    .min_by(|(ra, a), (rb, b)| (ra.incomplete[*a], ra.mlu[*a]).partial_cmp(&(rb.incomplete[*b], rb.mlu[*b])).expect("finite MLU"))
+                    .min_by(|(ra, a), (rb, b)| {
+                        (ra.incomplete[*a], ra.mlu[*a]).partial_cmp(&(rb.incomplete[*b], rb.mlu[*b])).expect("finite MLU")
+                    })
                     .expect("the greedy decode is a candidate");
                 out.push(json!({
                     "id": data[idx].id,
