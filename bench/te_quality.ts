@@ -6,6 +6,10 @@
  * Reports mean ± std over seeds and checks the issue's targets.
  *
  *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation] [--seeds 3] [--budget S]
+ *                              [--rescore]
+ *
+ * `--rescore` trains nothing: it scores the runs a previous invocation left in --runs again, with
+ * the current code (for a change to routing or scoring); the results say so.
  *
  * Writes bench/results/te_quality_<scenarios>.{json,md} (e.g. te_quality_c5.json) with command,
  * commit, machine, seeds and every run's config overrides; each run's directory (metrics,
@@ -25,6 +29,7 @@ const { values: args } = parseArgs({
     seeds: { type: "string", default: "3" },
     budget: { type: "string", default: "600" },
     runs: { type: "string", default: join(Deno.env.get("HOME") ?? "/tmp", ".cache/keiro/te_quality") },
+    rescore: { type: "boolean", default: false },
   },
 });
 const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
@@ -157,13 +162,21 @@ async function _keiro(argv: string[]): Promise<string> {
 /** Trains one scenario with one seed and scores its test set; returns the methods' summaries. */
 async function _run(s: Scenario, seed: number): Promise<Summary[]> {
   const dir = join(args.runs!, s.name.replace(":", "_"), `seed${seed}`);
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(dir, { recursive: true });
-  const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
-  const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
-  const cfgPath = join(dir, "bench_config.json");
-  await Deno.writeTextFile(cfgPath, JSON.stringify(cfg, null, 2));
-  await _keiro(["train", "--config", cfgPath, "--out", join(dir, "run"), "--quiet"]);
+  if (args.rescore) {
+    await Deno.stat(join(dir, "run", "test.json")).catch(() => {
+      throw new Error(`--rescore: ${dir} holds no finished run (no run/test.json)`);
+    });
+    const trained = JSON.parse(await Deno.readTextFile(join(dir, "bench_config.json"))).time_budget_s;
+    if (trained !== BUDGET) throw new Error(`--rescore: ${dir} was trained with --budget ${trained}`);
+  } else {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await Deno.mkdir(dir, { recursive: true });
+    const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
+    const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
+    const cfgPath = join(dir, "bench_config.json");
+    await Deno.writeTextFile(cfgPath, JSON.stringify(cfg, null, 2));
+    await _keiro(["train", "--config", cfgPath, "--out", join(dir, "run"), "--quiet"]);
+  }
   const methods = s.reference === "milp" ? "sp,greedy,milp" : "sp,greedy,lp";
   const text = await _keiro([
     "compare",
@@ -272,11 +285,11 @@ console.log(table);
 console.log(verdicts.join("\n"));
 const out = join(ROOT, "bench/results");
 // One result file per scenario set, so that runs of different sets do not overwrite each other.
-const stem = `te_quality_${args.scenarios!.replaceAll(",", "+")}`;
+const stem = `te_quality_${args.scenarios!.replaceAll(",", "+")}${args.rescore ? "_rescored" : ""}`;
 await Deno.mkdir(out, { recursive: true });
 await Deno.writeTextFile(
   join(out, `${stem}.json`),
-  JSON.stringify({ env, budget_s: BUDGET, results, verdicts }, null, 2) + "\n",
+  JSON.stringify({ env, budget_s: BUDGET, rescored: args.rescore, results, verdicts }, null, 2) + "\n",
 );
 await Deno.writeTextFile(
   join(out, `${stem}.md`),
@@ -284,7 +297,9 @@ await Deno.writeTextFile(
     env.dirty ? " (dirty)" : ""
   }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; seeds ${
     SEEDS.join(", ")
-  }; training budget ${BUDGET} s per run.\n\n\`\`\`\n${table}\n\`\`\`\n\n${
-    verdicts.map((v) => `- ${v}`).join("\n")
-  }\n`,
+  }; training budget ${BUDGET} s per run.${
+    args.rescore
+      ? " Rescored (`--rescore`): the runs were trained by an earlier invocation; only the test scoring ran with this commit."
+      : ""
+  }\n\n\`\`\`\n${table}\n\`\`\`\n\n${verdicts.map((v) => `- ${v}`).join("\n")}\n`,
 );
