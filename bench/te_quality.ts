@@ -95,6 +95,10 @@ const SCENARIOS: Record<string, Scenario[]> = {
       num_train_data: 64,
       num_val_data: 32,
       milp_time_limit: 2,
+      // Half the budget for RL: in the c100 runs (seeds 1, 2), one A2C epoch after the supervised
+      // phase raised the validation greedy ratio from 0.886 to 0.919 and from 0.921 to 0.966.
+      supervised_epochs: 10,
+      max_epochs: 10,
     },
     reference: "lp",
     target: { better_than_greedy_pct: 5 },
