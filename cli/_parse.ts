@@ -24,6 +24,15 @@ export function positiveArg(v: string): number {
   return n;
 }
 
+/** A nucleus-sampling threshold in (0, 1]. */
+export function topPArg(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) {
+    throw new InvalidArgumentError(`expected a number in (0, 1], got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
 /** A non-negative finite number. */
 export function nonNegativeArg(v: string): number {
   const n = Number(v);

@@ -17,25 +17,22 @@ import { UsageError } from "../src/errors.ts";
 import { readInput } from "../src/read_text.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
+import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
 import { intArg, positiveArg } from "./_parse.ts";
 import { METHODS, solveWithProgress } from "./solve.ts";
 
 /** The `compare` command. */
 export function compareCommand(): SubCommand {
-  return new Command("compare")
-    .description("solve instances with several methods and print the comparison table")
-    .option("-i, --input <file>", "instances (JSONL); default stdin")
-    .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
-    .option("--reference <method>", "reference method (default: milp, else lp)")
-    .option("--time-limit <s>", "milp: seconds per instance", positiveArg)
-    .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
-    .option(
-      "--model <dir>",
-      "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option("--model-samples <n>", "N of the models' best-of-N row (1 = greedy only)", intArg, 32)
+  return withModelOptions(
+    new Command("compare")
+      .description("solve instances with several methods and print the comparison table")
+      .option("-i, --input <file>", "instances (JSONL); default stdin")
+      .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
+      .option("--reference <method>", "reference method (default: milp, else lp)")
+      .option("--time-limit <s>", "milp: seconds per instance", positiveArg)
+      .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0),
+    "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
+  )
     .option("--save <dir>", "also write each method's solutions to <dir>/<method>.jsonl")
     .option("--json", "print the summary as JSON instead of a table", false)
     .addHelpText(
@@ -67,7 +64,7 @@ export function compareCommand(): SubCommand {
       if (o.model.length) {
         // model rows go before the exact methods (the reference stays last when listed last)
         const at = sources.findIndex((src) => src.name === "milp" || src.name === "lp");
-        const models = await modelSources(o.model, ds, input, o.input ?? "stdin", o.modelSamples);
+        const models = await modelSources(o.model, ds, input, o.input ?? "stdin", modelSourceOptions(o));
         for (const m of models) if (o.save) await writeOutput(`${o.save}/${m.name}.jsonl`, m.text);
         sources.splice(at < 0 ? sources.length : at, 0, ...models);
       }

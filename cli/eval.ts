@@ -15,23 +15,19 @@ import {
 } from "../src/evaluate_solutions.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
-import { intArg } from "./_parse.ts";
+import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
 import { writeOutput } from "../src/write_output.ts";
 
 /** The `eval` command. */
 export function evalCommand(): SubCommand {
-  return new Command("eval")
-    .description("score solutions (JSONL, any method) against instances and compare methods")
-    .argument("[solutions...]", "solution files (default stdin); a file may hold several methods")
-    .requiredOption("--instances <file>", "the instances the solutions route (JSONL)")
-    .option("--reference <method>", "method whose MLU is the reference (default: milp, else lp)")
-    .option(
-      "--model <dir>",
-      "also route the instances with a trained keiro model (repeatable; no stdin is read when only models are given)",
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option("--model-samples <n>", "N of the models' best-of-N method (1 = greedy only)", intArg, 32)
+  return withModelOptions(
+    new Command("eval")
+      .description("score solutions (JSONL, any method) against instances and compare methods")
+      .argument("[solutions...]", "solution files (default stdin); a file may hold several methods")
+      .requiredOption("--instances <file>", "the instances the solutions route (JSONL)")
+      .option("--reference <method>", "method whose MLU is the reference (default: milp, else lp)"),
+    "also route the instances with a trained keiro model (repeatable; no stdin is read when only models are given)",
+  )
     .option("--json", "print the summary as JSON instead of a table", false)
     .option("--per-instance", "print one JSONL evaluation per solution instead of a summary", false)
     .option("--edge-loads", "with --per-instance: include the load on every edge", false)
@@ -48,7 +44,7 @@ export function evalCommand(): SubCommand {
         : o.model.length
         ? []
         : [{ name: "stdin", text: await readInput() }];
-      sources.push(...await modelSources(o.model, ds, instances, o.instances, o.modelSamples));
+      sources.push(...await modelSources(o.model, ds, instances, o.instances, modelSourceOptions(o)));
       const evals = await evaluateSolutions(ds, sources, o.edgeLoads);
       if (o.perInstance || o.edgeLoads) {
         const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));

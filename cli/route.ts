@@ -10,15 +10,7 @@ import { UsageError } from "../src/errors.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
 import { readInput } from "../src/read_text.ts";
 import { writeOutput } from "../src/write_output.ts";
-import { intArg, positiveArg } from "./_parse.ts";
-
-function _topP(v: string): number {
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) {
-    throw new InvalidArgumentError(`expected a number in (0, 1], got ${JSON.stringify(v)}`);
-  }
-  return n;
-}
+import { intArg, positiveArg, topPArg } from "./_parse.ts";
 
 function _samples(v: string): number {
   const n = intArg(v);
@@ -42,7 +34,7 @@ export function routeCommand(): SubCommand {
       "sampling temperature (default: the run's eval_temperature, else its sampling_temperature)",
       positiveArg,
     )
-    .option("--top-p <p>", "nucleus sampling threshold (default: the run's eval_top_p)", _topP)
+    .option("--top-p <p>", "nucleus sampling threshold (default: the run's eval_top_p)", topPArg)
     .option("--seed <n>", "sampling seed", intArg, 0)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(

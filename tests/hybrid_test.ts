@@ -183,6 +183,53 @@ Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP; ev
   assert.ok(evRows[1].mean_ratio >= 1 - 1e-12, "best-of-2 is never worse than the greedy decode");
 });
 
+Deno.test("compare --model-temperature / --model-top-p sample as route --temperature / --top-p does", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const save = join(dir, "compare_saved");
+  const decode = ["--model-samples", "4", "--model-temperature", "0.3", "--model-top-p", "0.5"];
+  const r = await keiro([
+    "compare",
+    "--input",
+    instPath,
+    "--methods",
+    "sp",
+    "--model",
+    run,
+    ...decode,
+    "--save",
+    save,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const routed = await keiro([
+    "route",
+    "--model",
+    run,
+    "--samples",
+    "4",
+    "--temperature",
+    "0.3",
+    "--top-p",
+    "0.5",
+    instPath,
+  ]);
+  assert.equal(routed.code, 0, routed.stderr);
+  const paths = (text: string) => jsonl<{ paths: number[][] }>(text).map((s) => s.paths);
+  assert.deepEqual(paths(await Deno.readTextFile(join(save, "keiro-best4.jsonl"))), paths(routed.stdout));
+  const bad = await keiro([
+    "compare",
+    "--input",
+    instPath,
+    "--methods",
+    "sp",
+    "--model",
+    run,
+    "--model-top-p",
+    "1.5",
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--model-top-p.*expected a number in \(0, 1\]/);
+});
+
 Deno.test("route: instances of another size are an input error naming the line (exit 2)", async () => {
   const other = (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout;
   const r = await keiro(["route", "--model", run], other);

@@ -9,18 +9,27 @@ import type { Dataset } from "../dataset.ts";
 import type { SolutionSource } from "../evaluate_solutions.ts";
 import { modelMethod, openModel, routeWithModel } from "./route_with_model.ts";
 
+/** How the models decode: N of best-of-N, and its sampling (default: each run's eval settings). */
+export interface ModelSourceOptions {
+  samples: number;
+  temperature?: number;
+  top_p?: number;
+}
+
 /**
  * Routes `ds` (parsed from `text`, read from `source`) with every model directory of `dirs`; the
  * methods are `keiro` and `keiro-best<samples>`, suffixed with `[<directory name>]` when there is
- * more than one model.
+ * more than one model. The best-of-N row samples at `opts.temperature` / `opts.top_p`, else at each
+ * run's `eval_temperature` / `eval_top_p`.
  */
 export async function modelSources(
   dirs: string[],
   ds: Dataset,
   text: string,
   source: string,
-  samples: number,
+  opts: ModelSourceOptions,
 ): Promise<SolutionSource[]> {
+  const { samples, temperature, top_p } = opts;
   const out: SolutionSource[] = [];
   for (const dir of dirs) {
     const tag = dirs.length > 1 ? `[${basename(resolve(dir))}]` : "";
@@ -30,7 +39,7 @@ export async function modelSources(
         const method = modelMethod(n) + tag;
         out.push({
           name: method,
-          text: await routeWithModel(opened, ds, text, source, { samples: n, method }),
+          text: await routeWithModel(opened, ds, text, source, { samples: n, method, temperature, top_p }),
         });
       }
     } finally {

@@ -1,0 +1,31 @@
+/**
+ * The options of `keiro compare` and `keiro eval` that add trained models as methods.
+ * @module
+ */
+
+import type { Command, OptionValues } from "commander";
+import type { ModelSourceOptions } from "../src/hybrid/model_sources.ts";
+import { intArg, positiveArg, topPArg } from "./_parse.ts";
+
+/** Adds `--model` (help text `modelHelp`), `--model-samples`, `--model-temperature` and `--model-top-p`. */
+export function withModelOptions<A extends unknown[], O extends OptionValues>(
+  cmd: Command<A, O>,
+  modelHelp: string,
+) {
+  return cmd
+    .option("--model <dir>", modelHelp, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--model-samples <n>", "N of the models' best-of-N method (1 = greedy only)", intArg, 32)
+    .option(
+      "--model-temperature <t>",
+      "best-of-N sampling temperature (default: each run's eval_temperature, else its sampling_temperature)",
+      positiveArg,
+    )
+    .option("--model-top-p <p>", "best-of-N nucleus threshold (default: each run's eval_top_p)", topPArg);
+}
+
+/** The decoding options parsed by {@link withModelOptions}. */
+export function modelSourceOptions(
+  o: { modelSamples: number; modelTemperature?: number; modelTopP?: number },
+): ModelSourceOptions {
+  return { samples: o.modelSamples, temperature: o.modelTemperature, top_p: o.modelTopP };
+}
