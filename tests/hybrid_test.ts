@@ -192,7 +192,7 @@ Deno.test("compare --model-temperature / --model-top-p sample as route --tempera
     "--input",
     instPath,
     "--methods",
-    "sp",
+    "sp,milp",
     "--model",
     run,
     ...decode,
