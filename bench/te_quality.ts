@@ -100,6 +100,7 @@ const SCENARIOS: Record<string, Scenario[]> = {
       value_type: "mean_pool",
       num_train_data: 64,
       num_val_data: 32,
+      num_test_data: 32,
       milp_time_limit: 2,
       ..._LARGE_EVAL,
       // Half the budget for RL: in the c100 runs (seeds 1, 2), one A2C epoch after the supervised

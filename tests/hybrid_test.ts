@@ -148,20 +148,22 @@ Deno.test("route: complete paths whose MLU the evaluator confirms; best-of-N nev
   });
 });
 
-Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP; eval --model scores them", async () => {
-  const instPath = join(run, "data", "test.jsonl");
-  const r = await keiro([
+/** `keiro compare` of the test split with shortest path, the MILP and the tiny model, plus `extra`. */
+const compareModel = (...extra: string[]) =>
+  keiro([
     "compare",
     "--input",
-    instPath,
+    join(run, "data", "test.jsonl"),
     "--methods",
     "sp,milp",
     "--model",
     run,
-    "--model-samples",
-    "3",
-    "--json",
+    ...extra,
   ]);
+
+Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP; eval --model scores them", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const r = await compareModel("--model-samples", "3", "--json");
   assert.equal(r.code, 0, r.stderr);
   const rows = JSON.parse(r.stdout).methods as { method: string; complete_pct: number }[];
   assert.deepEqual(rows.map((m) => m.method), ["sp", "keiro", "keiro-best3", "milp"]);
@@ -187,18 +189,7 @@ Deno.test("compare --model-temperature / --model-top-p sample as route --tempera
   const instPath = join(run, "data", "test.jsonl");
   const save = join(dir, "compare_saved");
   const decode = ["--model-samples", "4", "--model-temperature", "0.3", "--model-top-p", "0.5"];
-  const r = await keiro([
-    "compare",
-    "--input",
-    instPath,
-    "--methods",
-    "sp,milp",
-    "--model",
-    run,
-    ...decode,
-    "--save",
-    save,
-  ]);
+  const r = await compareModel(...decode, "--save", save);
   assert.equal(r.code, 0, r.stderr);
   const routed = await keiro([
     "route",
@@ -215,17 +206,7 @@ Deno.test("compare --model-temperature / --model-top-p sample as route --tempera
   assert.equal(routed.code, 0, routed.stderr);
   const paths = (text: string) => jsonl<{ paths: number[][] }>(text).map((s) => s.paths);
   assert.deepEqual(paths(await Deno.readTextFile(join(save, "keiro-best4.jsonl"))), paths(routed.stdout));
-  const bad = await keiro([
-    "compare",
-    "--input",
-    instPath,
-    "--methods",
-    "sp",
-    "--model",
-    run,
-    "--model-top-p",
-    "1.5",
-  ]);
+  const bad = await compareModel("--model-top-p", "1.5");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--model-top-p.*expected a number in \(0, 1\]/);
 });

@@ -126,6 +126,13 @@ pub struct RlRequest {
     pub reset_critic: bool,
 }
 
+/// Default [`RouteRequest::sample_floats`]: 256 MiB of f32 per tensor (the encoder keeps a few dozen
+/// such tensors alive). NWS-30 c200 at `H` = 32 took 23 GiB for best-of-32 on 32 instances in one
+/// rollout.
+fn _sample_floats() -> usize {
+    1 << 26
+}
+
 /// An inference request.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +158,10 @@ pub struct RouteRequest {
     /// Instances per native batch.
     #[serde(default = "_batch")]
     pub batch: usize,
+    /// Cap on a sampled rollout's node-feature tensor `[episodes · V · C, H]`, in values: the samples
+    /// of a batch are rolled out in as many sub-batches as it takes.
+    #[serde(default = "_sample_floats")]
+    pub sample_floats: usize,
 }
 
 fn _one() -> f64 {
@@ -362,44 +373,56 @@ impl Trainer {
     }
 
     /// Routes instances: per instance the best complete candidate (lowest MLU) of the greedy
-    /// decode and `samples − 1` samples; returns one solution object per instance. The greedy
-    /// decode is a rollout of its own: batch norm uses the statistics of the batch being encoded, so
-    /// among samples it would decode differently, and best-of-N could lose to the greedy decode.
+    /// decode and `samples − 1` samples; returns one solution object per instance.
+    ///
+    /// The greedy decode is a rollout of its own over the `batch` instances: batch norm uses the
+    /// statistics of the batch being encoded, so among samples it would decode differently, and
+    /// best-of-N could lose to the greedy decode. The samples are rolled out in sub-batches of at
+    /// most `sample_floats` values per encoder feature tensor, so that memory stays bounded on large
+    /// instances.
     pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
         if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let sampled = if r.greedy { 0 } else { r.samples - 1 };
+        let cfg = &self.model.config;
+        let per_sub = (r.sample_floats / (sampled.max(1) * cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
         let mut rng = Rng::new(r.seed);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let mut out = Vec::with_capacity(indices.len());
         for chunk in indices.chunks(r.batch) {
             let t0 = Instant::now();
             let graphs = self._graphs(data, chunk)?;
-            let mut runs = Vec::with_capacity(2);
-            for (n, choice) in [(1, Choice::Greedy), (sampled, Choice::Sample)] {
-                if n > 0 {
-                    let b = self._batch(data, chunk, &graphs, n)?;
-                    let ro = rollout(&self.model, &b, &Decisions::Policy(vec![choice; b.episodes()]), &opt, &mut rng)?;
-                    runs.push((n, ro));
+            let run = |at: usize, n: usize, choice: Choice, rng: &mut Rng| -> Result<Rollout> {
+                let end = (at + n).min(chunk.len());
+                let b = self._batch(data, &chunk[at..end], &graphs[at..end], if choice == Choice::Greedy { 1 } else { sampled })?;
+                rollout(&self.model, &b, &Decisions::Policy(vec![choice; b.episodes()]), &opt, rng)
+            };
+            // best[i] = (incomplete, MLU, paths) of instance i's best candidate so far.
+            let greedy = run(0, chunk.len(), Choice::Greedy, &mut rng)?;
+            let mut best: Vec<(usize, f64, Vec<Vec<usize>>)> =
+                (0..chunk.len()).map(|i| (greedy.incomplete[i], greedy.mlu[i], greedy.paths[i].clone())).collect();
+            if sampled > 0 {
+                for at in (0..chunk.len()).step_by(per_sub) {
+                    let ro = run(at, per_sub, Choice::Sample, &mut rng)?;
+                    for i in 0..per_sub.min(chunk.len() - at) {
+                        let b = &mut best[at + i];
+                        for e in i * sampled..(i + 1) * sampled {
+                            if (ro.incomplete[e], ro.mlu[e]) < (b.0, b.1) {
+                                *b = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
+                            }
+                        }
+                    }
                 }
             }
             let ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
-            for (i, &idx) in chunk.iter().enumerate() {
-                // Candidates of instance i: episodes i·n .. (i + 1)·n of every run.
-                let (ro, e) = runs
-                    .iter()
-                    .flat_map(|(n, ro)| (i * n..(i + 1) * n).map(move |e| (ro, e)))
-                    .min_by(|(ra, a), (rb, b)| {
-                        (ra.incomplete[*a], ra.mlu[*a]).partial_cmp(&(rb.incomplete[*b], rb.mlu[*b])).expect("finite MLU")
-                    })
-                    .expect("the greedy decode is a candidate");
+            for (&idx, (incomplete, mlu, paths)) in chunk.iter().zip(best) {
                 out.push(json!({
                     "id": data[idx].id,
-                    "mlu": ro.mlu[e],
-                    "complete": ro.incomplete[e] == 0,
-                    "paths": ro.paths[e],
+                    "mlu": mlu,
+                    "complete": incomplete == 0,
+                    "paths": paths,
                     "time_ms": ms,
                 }));
             }

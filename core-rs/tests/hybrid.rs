@@ -92,10 +92,20 @@ fn supervised_training_imitates_milp_labels() {
     assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
     // Batch norm normalises with the statistics of the batch being encoded: best-of-N must decode
     // its greedy candidate apart from the hot samples, or the sharp policy's choices change.
-    let r: RouteRequest = serde_json::from_value(json!({"samples": 32, "temperature": 100.0, "top_p": 1.0, "seed": 4})).unwrap();
-    for (i, (g, b)) in routed.iter().zip(t.route(&data, &r).unwrap()).enumerate() {
-        let (g, b) = (g["mlu"].as_f64().unwrap(), b["mlu"].as_f64().unwrap());
-        assert!(b <= g + 1e-12, "instance {i}: best-of-32 {b} > greedy decode {g}");
+    // `sample_floats` 1: every instance's samples are a rollout of their own.
+    for cap in [json!(null), json!(1)] {
+        let mut q = json!({"samples": 32, "temperature": 100.0, "top_p": 1.0, "seed": 4});
+        if !cap.is_null() {
+            q["sample_floats"] = cap.clone();
+        }
+        let r: RouteRequest = serde_json::from_value(q).unwrap();
+        for (i, ((g, b), inst)) in routed.iter().zip(t.route(&data, &r).unwrap()).zip(&data).enumerate() {
+            let (gm, bm) = (g["mlu"].as_f64().unwrap(), b["mlu"].as_f64().unwrap());
+            assert!(bm <= gm + 1e-12, "cap {cap}, instance {i}: best-of-32 {bm} > greedy decode {gm}");
+            let paths: Vec<Vec<usize>> = serde_json::from_value(b["paths"].clone()).unwrap();
+            let ev = evaluate(inst, &Graph::new(inst), &Routing::Paths(paths.into_iter().map(Some).collect()));
+            assert!(ev.complete && (ev.mlu - bm).abs() < 1e-9, "cap {cap}, instance {i}: {:?} {} vs {bm}", ev.problems, ev.mlu);
+        }
     }
 }
 
