@@ -19,6 +19,7 @@ export * from "./src/hybrid/model.ts";
 export * from "./src/hybrid/train.ts";
 export * from "./src/hybrid/route_with_model.ts";
 export * from "./src/hybrid/eval_sampling.ts";
+export * from "./src/hybrid/tune_sampling.ts";
 export * from "./src/hybrid/model_sources.ts";
 export * from "./src/glm/datasets/mod.ts";
 export * from "./src/glm/config.ts";

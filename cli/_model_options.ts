@@ -17,10 +17,14 @@ export function withModelOptions<A extends unknown[], O extends OptionValues>(
     .option("--model-samples <n>", "N of the models' best-of-N method (1 = greedy only)", intArg, 32)
     .option(
       "--model-temperature <t>",
-      "best-of-N sampling temperature (default: each run's eval_temperature, else its sampling_temperature)",
+      "best-of-N sampling temperature (default: each checkpoint's tuned one (keiro tune), else its run's eval_temperature, else its sampling_temperature)",
       positiveArg,
     )
-    .option("--model-top-p <p>", "best-of-N nucleus threshold (default: each run's eval_top_p)", topPArg);
+    .option(
+      "--model-top-p <p>",
+      "best-of-N nucleus threshold (default: each checkpoint's tuned one, else its run's eval_top_p)",
+      topPArg,
+    );
 }
 
 /** The decoding options parsed by {@link withModelOptions}. */

@@ -17,6 +17,7 @@ import { importCommand } from "./import.ts";
 import { routeCommand } from "./route.ts";
 import { solveCommand } from "./solve.ts";
 import { trainCommand } from "./train.ts";
+import { tuneCommand } from "./tune.ts";
 
 /** Builds the program with every subcommand. */
 export function program(): Command {
@@ -34,6 +35,7 @@ export function program(): Command {
       compareCommand(),
       trainCommand(),
       routeCommand(),
+      tuneCommand(),
       glmCommand(),
       fuseCommand(),
     ]

@@ -31,10 +31,14 @@ export function routeCommand(): SubCommand {
     .option("--greedy", "greedy decode only (method keiro; the default)", false)
     .option(
       "--temperature <t>",
-      "sampling temperature (default: the run's eval_temperature, else its sampling_temperature)",
+      "sampling temperature (default: the checkpoint's tuned one (keiro tune), else the run's eval_temperature, else its sampling_temperature)",
       positiveArg,
     )
-    .option("--top-p <p>", "nucleus sampling threshold (default: the run's eval_top_p)", topPArg)
+    .option(
+      "--top-p <p>",
+      "nucleus sampling threshold (default: the checkpoint's tuned one, else the run's eval_top_p)",
+      topPArg,
+    )
     .option("--seed <n>", "sampling seed", intArg, 0)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(

@@ -99,6 +99,23 @@ Deno.test("train: a tiny config trains both phases and writes config, metrics, c
   const [greedy, best, milp] = test.methods;
   assert.equal(milp.mean_ratio, 1);
   assert.ok(best.mean_ratio >= greedy.mean_ratio - 1e-12, "best-of includes the greedy decode");
+  // Sampling tuned on validation (the default eval_sampling_grid), saved beside the best checkpoint.
+  const tuning = test.sampling_tuning;
+  const tinyCfg = resolveConfig(TINY, configPath).config;
+  const settings = [
+    [tinyCfg.eval_temperature ?? tinyCfg.sampling_temperature, tinyCfg.eval_top_p],
+    ...tinyCfg.eval_sampling_grid,
+  ].map(String);
+  assert.deepEqual(
+    tuning.trials.map((t: { temperature: number; top_p: number }) => String([t.temperature, t.top_p])),
+    settings.filter((x, i) => settings.indexOf(x) === i),
+    "the config's setting, then the default grid, each once",
+  );
+  const top = Math.max(...tuning.trials.map((t: { mean_ratio: number }) => t.mean_ratio));
+  const first = tuning.trials.find((t: { mean_ratio: number }) => t.mean_ratio === top);
+  assert.deepEqual(tuning.chosen, { temperature: first.temperature, top_p: first.top_p });
+  assert.deepEqual(test.eval_sampling, tuning.chosen);
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(join(run, "best", "eval_sampling.json"))), tuning);
   for (const split of ["train", "val", "test"]) {
     const insts = jsonl<{ milp: { paths: number[][]; mlu: number } }>(
       await Deno.readTextFile(join(run, "data", `${split}.jsonl`)),
@@ -209,6 +226,54 @@ Deno.test("compare --model-temperature / --model-top-p sample as route --tempera
   const bad = await compareModel("--model-top-p", "1.5");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--model-top-p.*expected a number in \(0, 1\]/);
+});
+
+Deno.test("tune: chooses on validation, saves beside the checkpoint; route samples with the choice", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const r = await keiro([
+    "tune",
+    "--model",
+    run,
+    "--grid",
+    "0.2/0.5,3/1,0.2/0.5",
+    "--instances",
+    "3",
+    "--seed",
+    "4",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout);
+  assert.equal(t.instances, 3);
+  assert.equal(t.seed, 4);
+  const cfg = resolveConfig(TINY, configPath).config;
+  assert.deepEqual(
+    t.trials.map((x: { temperature: number; top_p: number }) => [x.temperature, x.top_p]),
+    [[cfg.eval_temperature ?? cfg.sampling_temperature, cfg.eval_top_p], [0.2, 0.5], [3, 1]],
+  );
+  const saved = join(run, "best", "eval_sampling.json");
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(saved)), t);
+  const route = (...extra: string[]) =>
+    keiro(["route", "--model", run, "--samples", "4", ...extra, instPath]);
+  const tuned = await route();
+  const explicit = await route(
+    "--temperature",
+    String(t.chosen.temperature),
+    "--top-p",
+    String(t.chosen.top_p),
+  );
+  assert.equal(tuned.code, 0, tuned.stderr);
+  assert.deepEqual(jsonl(tuned.stdout).map((s) => s.paths), jsonl(explicit.stdout).map((s) => s.paths));
+  await Deno.writeTextFile(saved, JSON.stringify({ ...t, chosen: { temperature: 0, top_p: 1 } }));
+  const broken = await route();
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /eval_sampling\.json: chosen must be/);
+  await Deno.writeTextFile(saved, JSON.stringify(t));
+  const bad = await keiro(["tune", "--model", run, "--grid", "1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--grid.*temperature\/top-p pairs/);
+  const checkpoint = await keiro(["tune", "--model", join(run, "best")]);
+  assert.equal(checkpoint.code, 2);
+  assert.match(checkpoint.stderr, /expected a run directory/);
 });
 
 Deno.test("route: instances of another size are an input error naming the line (exit 2)", async () => {

@@ -169,6 +169,13 @@ export interface HybridConfig {
   /** Temperature of best-of-N sampling (`null` = `sampling_temperature`). Best-of-N gains from
    * diverse samples: a policy sharpened by training repeats its greedy decode at temperature 1. */
   eval_temperature: number | null;
+  /** Best-of-N settings `[temperature, top_p]` tried on validation after training
+   * (src/hybrid/tune_sampling.ts); the best one, with `eval_temperature` / `eval_top_p` as the first
+   * candidate, is saved beside the checkpoint and used by the test evaluation and by `keiro route`.
+   * `[]` = no tuning. */
+  eval_sampling_grid: [number, number][];
+  /** Validation instances (the first ones) routed per grid setting. */
+  eval_tune_instances: number;
   /** MILP seconds per instance when labelling (the best paths found are the labels and the
    * reference MLU; instances not proven optimal are counted in the data summary). */
   milp_time_limit: number;
@@ -289,6 +296,8 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     eval_samples: 32,
     eval_top_p: 0.9,
     eval_temperature: null,
+    eval_sampling_grid: [[0.5, 0.9], [1, 0.9], [1, 1], [2, 1]],
+    eval_tune_instances: 64,
     milp_time_limit: 10,
     val_every: 5,
     early_stopping_patience: 0,
@@ -387,6 +396,12 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   eval_samples: _int(1),
   eval_top_p: _num(0, 1, true),
   eval_temperature: _nullable(_pos),
+  eval_sampling_grid: (v) =>
+    Array.isArray(v) &&
+      v.every((x) => Array.isArray(x) && x.length === 2 && !_pos(x[0]) && !_num(0, 1, true)(x[1]))
+      ? undefined
+      : "a list of [temperature > 0, top_p in (0, 1]] pairs",
+  eval_tune_instances: _int(1),
   milp_time_limit: _pos,
   val_every: _int(1),
   early_stopping_patience: _int(0),

@@ -57,6 +57,11 @@ Deno.test("config: bad types and ranges name the key, the expectation and the va
     [{ label_paths: "greedy" }, /label_paths must be one of "milp", "greedy_if_optimal", got "greedy"/],
     [{ eval_temperature: 0 }, /eval_temperature must be/],
     [
+      { eval_sampling_grid: [[1, 0.9], [0, 1]] },
+      /eval_sampling_grid must be a list of \[temperature > 0, top_p in \(0, 1\]\] pairs/,
+    ],
+    [{ eval_sampling_grid: [[1, 1.5]] }, /eval_sampling_grid must be/],
+    [
       { advantage_baseline: "instance_mean", rl_samples_per_instance: 1 },
       /needs rl_samples_per_instance ≥ 2/,
     ],

@@ -20,7 +20,7 @@ export interface ModelSourceOptions {
  * Routes `ds` (parsed from `text`, read from `source`) with every model directory of `dirs`; the
  * methods are `keiro` and `keiro-best<samples>`, suffixed with `[<directory name>]` when there is
  * more than one model. The best-of-N row samples at `opts.temperature` / `opts.top_p`, else at each
- * run's `eval_temperature` / `eval_top_p`.
+ * checkpoint's tuned sampling (`keiro tune`), else its run's `eval_temperature` / `eval_top_p`.
  */
 export async function modelSources(
   dirs: string[],

@@ -9,11 +9,13 @@ import { join } from "node:path";
 import type { Dataset } from "../dataset.ts";
 import { UsageError } from "../errors.ts";
 import { checkShapes } from "./check_shapes.ts";
-import { evalSampling } from "./eval_sampling.ts";
+import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
+import { readSampling } from "./tune_sampling.ts";
 import type { HybridConfig } from "./config.ts";
 import { HybridModel, MODEL_FILES } from "./model.ts";
 
-/** Decoding options; omitted ones come from the run's config (eval_temperature, else sampling_temperature; eval_top_p). */
+/** Decoding options; omitted ones come from the checkpoint's tuned sampling (`eval_sampling.json`),
+ * else the run's config (eval_temperature, else sampling_temperature; eval_top_p). */
 export interface ModelRouteOptions {
   /** Best-of-N; 1 (the default) = greedy decode. */
   samples?: number;
@@ -33,6 +35,8 @@ export interface OpenedModel {
   dir: string;
   /** The run's config when the directory has one. */
   config?: HybridConfig;
+  /** The checkpoint's tuned best-of-N sampling, if it has one. */
+  tuned?: EvalSampling;
 }
 
 async function _isFile(path: string): Promise<boolean> {
@@ -55,7 +59,8 @@ async function _readConfig(dirs: string[]): Promise<HybridConfig | undefined> {
 export async function openModel(dir: string): Promise<OpenedModel> {
   for (const d of [join(dir, "best"), join(dir, "last"), dir]) {
     if (await _isFile(join(d, MODEL_FILES.config))) {
-      return { model: await HybridModel.load(d), dir: d, config: await _readConfig([d, dir]) };
+      const tuned = (await readSampling(d))?.chosen;
+      return { model: await HybridModel.load(d), dir: d, config: await _readConfig([d, dir]), tuned };
     }
   }
   throw new UsageError(
@@ -81,7 +86,7 @@ export async function routeWithModel(
   source: string,
   opts: ModelRouteOptions = {},
 ): Promise<string> {
-  const { model, config } = opened;
+  const { model, config, tuned } = opened;
   checkShapes(text, model.config.num_nodes, model.config.num_commodities, source);
   const ids = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
     (JSON.parse(l) as { id?: unknown }).id
@@ -89,7 +94,7 @@ export async function routeWithModel(
   const samples = opts.samples ?? 1;
   const method = opts.method ?? modelMethod(samples);
   const batch = opts.batch ?? 64;
-  const sampling = evalSampling(config);
+  const sampling = tuned ?? evalSampling(config);
   let outText = "";
   for (let start = 0; start < ds.length; start += batch) {
     const indices = Array.from({ length: Math.min(batch, ds.length - start) }, (_, i) => start + i);

@@ -30,8 +30,9 @@ import {
 } from "./model.ts";
 import { Rng } from "./rng.ts";
 import { scoreRouting } from "./score_routing.ts";
-import { evalSampling } from "./eval_sampling.ts";
+import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";
+import { type SamplingTuning, tuneSampling } from "./tune_sampling.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -61,6 +62,10 @@ export interface TestReport {
   reference_optimal_pct: number;
   /** keiro greedy, keiro best-of-N, and the MILP reference. */
   methods: MethodSummary[];
+  /** The sampling of the best-of-N row: the tuned one, else the config's. */
+  eval_sampling: EvalSampling;
+  /** The validation tuning that chose it (`null` with an empty `eval_sampling_grid`). */
+  sampling_tuning: SamplingTuning | null;
 }
 
 /** What {@link train} did. */
@@ -190,13 +195,8 @@ async function _evaluate(
   return { summary: scoreRouting(method, routed, set.labels.map((l) => l.mlu), ms), routed };
 }
 
-function _bestOfRequest(cfg: HybridConfig, seed: number): RouteRequest {
-  return {
-    samples: cfg.eval_samples,
-    greedy: false,
-    ...evalSampling(cfg),
-    seed,
-  };
+function _bestOfRequest(cfg: HybridConfig, seed: number, sampling = evalSampling(cfg)): RouteRequest {
+  return { samples: cfg.eval_samples, greedy: false, ...sampling, seed };
 }
 
 /** Trains (or resumes) a run; see the module doc for what goes where. */
@@ -265,7 +265,7 @@ async function _run(
     await metrics.open(lastDir ? st.epoch : undefined);
     const interrupted = await _loop(cfg, out, model, st, train, val, metrics, log, progress);
     if (interrupted) return { interrupted: true, epochs: st.epoch };
-    const report = await _test(cfg, out, model, st, test);
+    const report = await _test(cfg, out, model, st, val, test, log);
     const table = comparisonTable(report.methods, "milp");
     await writeOutput(join(out, "test.json"), JSON.stringify(report, null, 2) + "\n");
     return { interrupted: false, epochs: st.epoch, test: report, table };
@@ -449,22 +449,37 @@ async function _loop(
   return false;
 }
 
-/** Evaluates the best checkpoint (else the current model) on the test set. */
+/** Tunes the best checkpoint's (else the current model's) sampling on validation, then evaluates it
+ * on the test set. */
 async function _test(
   cfg: HybridConfig,
   out: string,
   current: HybridModel,
   st: TrainerState,
+  val: LabelledSet,
   test: LabelledSet,
+  log: (line: string) => void,
 ): Promise<TestReport> {
   const bestDir = await findCheckpoint(out, "best");
   const model = bestDir ? await HybridModel.load(bestDir) : current;
   try {
+    const tuning = cfg.eval_sampling_grid.length
+      ? await tuneSampling(cfg, model, val, {
+        dir: bestDir ?? await findCheckpoint(out, "last"),
+        log,
+        batch: _ROUTE_BATCH,
+      })
+      : null;
+    const sampling = tuning?.chosen ?? evalSampling(cfg);
     const ref = test.labels.map((l) => l.mlu);
     const greedy = (await _evaluate(model, test, "keiro", { greedy: true })).summary;
-    const bestOf =
-      (await _evaluate(model, test, `keiro-best${cfg.eval_samples}`, _bestOfRequest(cfg, cfg.seed + 1)))
-        .summary;
+    const bestOf = (await _evaluate(
+      model,
+      test,
+      `keiro-best${cfg.eval_samples}`,
+      _bestOfRequest(cfg, cfg.seed + 1, sampling),
+    ))
+      .summary;
     const milp = summarize(
       "milp",
       test.labels.map((l) => ({ mlu: l.mlu, complete: true, problems: [], verified: true })),
@@ -479,6 +494,8 @@ async function _test(
       reference_optimal_pct: 100 * test.labels.filter((l) => l.optimal).length /
         Math.max(1, test.labels.length),
       methods: [greedy, bestOf, milp],
+      eval_sampling: sampling,
+      sampling_tuning: tuning,
     };
   } finally {
     if (model !== current) model.close();
