@@ -9,7 +9,12 @@
  *                              [--rescore]
  *
  * `--rescore` trains nothing: it scores the runs a previous invocation left in --runs again, with
- * the current code (for a change to routing or scoring); the results say so.
+ * the current code (for a change to routing or scoring); the results say so. It runs `keiro tune`
+ * on each run first (best-of-N sampling chosen on the run's validation set, as `keiro train` does
+ * after training).
+ *
+ * keiro-best32 samples as each run chose on its validation set (`eval_sampling_grid`, with the
+ * scenario's eval_temperature / eval_top_p as the first candidate); the results list the choices.
  *
  * Writes bench/results/te_quality_<scenarios>.{json,md} (e.g. te_quality_c5.json) with command,
  * commit, machine, seeds and every run's config overrides; each run's directory (metrics,
@@ -48,12 +53,13 @@ interface Scenario {
 
 /** configs/demo.json is the NSFNET c5 model; the other scenarios override it. */
 const _C5 = {};
-/** Best-of-N sampling of the scenarios with 100 or more commodities. Chosen on c100 training seed 2's
+/** Best-of-N sampling of the scenarios with 100 or more commodities (the first candidate of each
+ * run's tuning on validation, `eval_sampling_grid`). Chosen by hand before that tuning existed, on c100 training seed 2's
  * first 8 validation instances: best-of-32's MLU was 4.7 % below the greedy decode's at 0.5 / 0.9,
  * 4.3 % at 1.0 / 0.9 and 0 % at demo.json's 2.0 / 1.0 (hot samples of 100 sequential decisions are
  * all worse than the greedy decode). */
 const _LARGE_EVAL = { eval_temperature: 0.5, eval_top_p: 0.9 };
-/** Best-of-N sampling of c20. Chosen on the first 64 validation instances of each training seed's
+/** Best-of-N sampling of c20 (the first candidate of each run's tuning). Chosen by hand on the first 64 validation instances of each training seed's
  * run (`keiro route --samples 32 --seed 1`, ratio vs MILP of seeds 1, 2, 3): 1.0 / 0.9 gave 0.9752,
  * 0.9705, 0.9711; demo.json's 2.0 / 1.0 gave 0.9434, 0.9346, 0.9531; 1.0 / 1.0 0.9657, 0.9697,
  * 0.9706. Seeds 2, 3 only: 0.75 / 0.9 0.9713, 0.9687; 1.5 / 0.9 0.9665, 0.9688; 1.0 / 0.8 0.9661,
@@ -177,8 +183,15 @@ async function _keiro(argv: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Trains one scenario with one seed and scores its test set; returns the methods' summaries. */
-async function _run(s: Scenario, seed: number): Promise<Summary[]> {
+/** Best-of-N sampling as `keiro tune` / test.json report it. */
+interface Sampling {
+  temperature: number;
+  top_p: number;
+}
+
+/** Trains one scenario with one seed (or tunes its sampling again, with --rescore) and scores its
+ * test set; returns the methods' summaries and the sampling chosen on validation. */
+async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sampling: Sampling }> {
   const dir = join(args.runs!, s.name.replace(":", "_"), `seed${seed}`);
   const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
   const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
@@ -188,6 +201,7 @@ async function _run(s: Scenario, seed: number): Promise<Summary[]> {
     });
     const trained = JSON.parse(await Deno.readTextFile(join(dir, "bench_config.json"))).time_budget_s;
     if (trained !== BUDGET) throw new Error(`--rescore: ${dir} was trained with --budget ${trained}`);
+    await _keiro(["tune", "--model", join(dir, "run")]);
   } else {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     await Deno.mkdir(dir, { recursive: true });
@@ -206,12 +220,10 @@ async function _run(s: Scenario, seed: number): Promise<Summary[]> {
     s.reference,
     "--model",
     join(dir, "run"),
-    // The scenario's best-of-N sampling (a rescored run keeps the one it was trained with otherwise).
-    ...(cfg.eval_temperature ? ["--model-temperature", String(cfg.eval_temperature)] : []),
-    ...(cfg.eval_top_p ? ["--model-top-p", String(cfg.eval_top_p)] : []),
     "--json",
   ]);
-  return (JSON.parse(text) as { methods: Summary[] }).methods;
+  const tuned = JSON.parse(await Deno.readTextFile(join(dir, "run", "best", "eval_sampling.json")));
+  return { methods: (JSON.parse(text) as { methods: Summary[] }).methods, sampling: tuned.chosen };
 }
 
 function _ms(xs: number[]): { mean: number; std: number } {
@@ -224,12 +236,16 @@ const env = benchEnv();
 const results: Record<string, unknown>[] = [];
 const rows: string[][] = [];
 const verdicts: string[] = [];
+const notes: string[] = [];
 for (const key of args.scenarios!.split(",")) {
   for (const s of SCENARIOS[key] ?? []) {
     const perSeed: Summary[][] = [];
+    const samplings: Sampling[] = [];
     for (const seed of SEEDS) {
       const t0 = performance.now();
-      perSeed.push(await _run(s, seed));
+      const { methods, sampling } = await _run(s, seed);
+      perSeed.push(methods);
+      samplings.push(sampling);
       console.error(`${s.name} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
     const methods = perSeed[0].map((m) => m.method);
@@ -289,8 +305,14 @@ for (const key of args.scenarios!.split(",")) {
       reference: s.reference,
       seeds: SEEDS,
       per_seed: perSeed,
+      sampling: samplings,
       aggregate: agg,
     });
+    notes.push(
+      `${s.name}: best-of-N sampling chosen on validation (temperature / top-p), seeds ${SEEDS.join(", ")}: ${
+        samplings.map((x) => `${x.temperature} / ${x.top_p}`).join(", ")
+      }`,
+    );
   }
 }
 const table = formatTable([
@@ -303,14 +325,14 @@ const table = formatTable([
   "ms/inst",
 ], rows);
 console.log(table);
-console.log(verdicts.join("\n"));
+console.log([...verdicts, ...notes].join("\n"));
 const out = join(ROOT, "bench/results");
 // One result file per scenario set, so that runs of different sets do not overwrite each other.
 const stem = `te_quality_${args.scenarios!.replaceAll(",", "+")}${args.rescore ? "_rescored" : ""}`;
 await Deno.mkdir(out, { recursive: true });
 await Deno.writeTextFile(
   join(out, `${stem}.json`),
-  JSON.stringify({ env, budget_s: BUDGET, rescored: args.rescore, results, verdicts }, null, 2) + "\n",
+  JSON.stringify({ env, budget_s: BUDGET, rescored: args.rescore, results, verdicts, notes }, null, 2) + "\n",
 );
 await Deno.writeTextFile(
   join(out, `${stem}.md`),
@@ -322,5 +344,5 @@ await Deno.writeTextFile(
     args.rescore
       ? " Rescored (`--rescore`): the runs were trained by an earlier invocation; only the test scoring ran with this commit."
       : ""
-  }\n\n\`\`\`\n${table}\n\`\`\`\n\n${verdicts.map((v) => `- ${v}`).join("\n")}\n`,
+  }\n\n\`\`\`\n${table}\n\`\`\`\n\n${[...verdicts, ...notes].map((v) => `- ${v}`).join("\n")}\n`,
 );
