@@ -15,6 +15,13 @@ export function intArg(v: string): number {
   return n;
 }
 
+/** A positive integer. */
+export function positiveIntArg(v: string): number {
+  const n = intArg(v);
+  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** A positive finite number. */
 export function positiveArg(v: string): number {
   const n = Number(v);

@@ -22,7 +22,7 @@ import { loadFusionConfig } from "../src/fusion/load_fusion_config.ts";
 import { splitDataset } from "../src/fusion/split_dataset.ts";
 import { FUSION_MODES, type FusionMode, type ModeResult } from "../src/fusion/train_fusion.ts";
 import { writeFusionReport } from "../src/fusion/write_fusion_report.ts";
-import { choiceArg, intArg, positiveArg } from "./_parse.ts";
+import { choiceArg, intArg, positiveArg, positiveIntArg } from "./_parse.ts";
 
 /** Modes that need the Magpie descriptors. */
 const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention"];
@@ -59,13 +59,6 @@ interface _Flags {
   history?: string;
   out?: string;
   json: boolean;
-}
-
-/** A positive integer. */
-function _countArg(v: string): number {
-  const n = intArg(v);
-  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** `TRAIN,VAL,TEST` fractions. */
@@ -116,15 +109,19 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option("--elements <dir>", "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention")
     .option("--atom-init <path>", "CGCNN atom_init.json (default: built from the element tables)")
     .option("--cutoff <angstrom>", "neighbour cutoff of the crystal graphs, Å", positiveArg, 8)
-    .option("--max-neighbours <n>", "neighbours kept per atom", _countArg, 12)
+    .option("--max-neighbours <n>", "neighbours kept per atom", positiveIntArg, 12)
     .option(
       "-c, --config <file>",
       "model config (JSON: native model keys, epochs, patience, schedule, forest)",
     )
-    .option("--epochs <n>", "maximum epochs of a neural run (default: config's, else 60)", _countArg)
-    .option("--patience <n>", "stop after n epochs without a better validation MAE (default 15)", _countArg)
-    .option("--val-limit <n>", "use only the first n validation crystals", _countArg)
-    .option("--seeds <n>", "number of seeds: seed .. seed+n-1", _countArg)
+    .option("--epochs <n>", "maximum epochs of a neural run (default: config's, else 60)", positiveIntArg)
+    .option(
+      "--patience <n>",
+      "stop after n epochs without a better validation MAE (default 15)",
+      positiveIntArg,
+    )
+    .option("--val-limit <n>", "use only the first n validation crystals", positiveIntArg)
+    .option("--seeds <n>", "number of seeds: seed .. seed+n-1", positiveIntArg)
     .option("--seed <n>", "first seed", intArg, 0)
     .option(
       "--out <dir>",
@@ -158,7 +155,7 @@ export function fuseCommand(): SubCommand {
         "multitask task weighting: equal, fixed:T=W,…, inverse:latest|average:FILE, kendall, dwa[:T]",
       ).argParser(_collect).default([] as string[], "equal"),
     )
-    .option("--repeat <n>", "runs with seeds seed .. seed+n-1 (same as --seeds)", _countArg)
+    .option("--repeat <n>", "runs with seeds seed .. seed+n-1 (same as --seeds)", positiveIntArg)
     .option("--history <file>", "append each run's best validation loss (z-scored) to this loss history")
     .addHelpText(
       "after",

@@ -17,16 +17,9 @@ import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
 import { parseSplit } from "../src/glm/datasets/parse_split.ts";
 import type { GlmModel } from "../src/glm/glm_model.ts";
 import { type GlmSummary, trainGlm } from "../src/glm/train_glm.ts";
-import { choiceArg, intArg, nonNegativeArg, positiveArg } from "./_parse.ts";
+import { choiceArg, intArg, nonNegativeArg, positiveArg, positiveIntArg } from "./_parse.ts";
 
 const PLANETOID = ["cora", "citeseer", "pubmed"] as const;
-
-/** A positive integer. */
-function _countArg(v: string): number {
-  const n = intArg(v);
-  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** A column: an integer index (negative counts from the end) or a header name. */
 function _column(v: string): number | string {
@@ -133,16 +126,21 @@ export function glmCommand(): SubCommand {
     )
     .option("-c, --config <file>", "GLM config (JSON; keys starting with _ are comments; docs/glm.md)")
     .option("--layer <type>", "config layer: gcn|gat")
-    .option("--hidden <n>", "config hidden: hidden width", _countArg)
+    .option("--hidden <n>", "config hidden: hidden width", positiveIntArg)
     .option("--dropout <p>", "config dropout", nonNegativeArg)
     .option("--lr <x>", "config lr: Adam learning rate", positiveArg)
-    .option("--k <n>", "config glm.k: learned edges kept per node", _countArg)
+    .option("--k <n>", "config glm.k: learned edges kept per node", positiveIntArg)
     .option("--sparsify <how>", "config glm.sparsify: topk|soft_topk|gumbel")
-    .option("--knn-k <n>", "config knn_k: neighbours of the kNN graph", _countArg)
-    .option("--seeds <n>", "number of seeds (runs); seeds are seed-base .. seed-base+n-1", _countArg, 1)
+    .option("--knn-k <n>", "config knn_k: neighbours of the kNN graph", positiveIntArg)
+    .option("--seeds <n>", "number of seeds (runs); seeds are seed-base .. seed-base+n-1", positiveIntArg, 1)
     .option("--seed-base <n>", "first seed", intArg, 0)
-    .option("--epochs <n>", "maximum epochs per seed", _countArg, 500)
-    .option("--patience <n>", "early stopping: epochs without a better validation accuracy", _countArg, 100)
+    .option("--epochs <n>", "maximum epochs per seed", positiveIntArg, 500)
+    .option(
+      "--patience <n>",
+      "early stopping: epochs without a better validation accuracy",
+      positiveIntArg,
+      100,
+    )
     .option("--json", "also print the summary as JSON on the last stdout line (accuracies in %)", false)
     .option("--export-graph <file>", "write the first seed's best graph as JSONL {src,dst,weight} edges")
     .option("--out <dir>", "write the resolved config.json and results.json there")

@@ -3,20 +3,14 @@
  * @module
  */
 
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { Dataset } from "../src/dataset.ts";
 import { UsageError } from "../src/errors.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
 import { readInput } from "../src/read_text.ts";
 import { writeOutput } from "../src/write_output.ts";
-import { intArg, positiveArg, topPArg } from "./_parse.ts";
-
-function _samples(v: string): number {
-  const n = intArg(v);
-  if (n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got ${JSON.stringify(v)}`);
-  return n;
-}
+import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
 
 /** The `route` command. */
 export function routeCommand(): SubCommand {
@@ -27,7 +21,11 @@ export function routeCommand(): SubCommand {
       "--model <dir>",
       "a run directory of keiro train (its best/ checkpoint) or a checkpoint directory",
     )
-    .option("--samples <n>", "best of the greedy decode and n − 1 samples (method keiro-best<n>)", _samples)
+    .option(
+      "--samples <n>",
+      "best of the greedy decode and n − 1 samples (method keiro-best<n>)",
+      positiveIntArg,
+    )
     .option("--greedy", "greedy decode only (method keiro; the default)", false)
     .option(
       "--temperature <t>",

@@ -14,7 +14,7 @@ import type { EvalSampling } from "../src/hybrid/eval_sampling.ts";
 import { prepareSplit } from "../src/hybrid/labelled_set.ts";
 import { openModel } from "../src/hybrid/route_with_model.ts";
 import { SAMPLING_FILE, tuneSampling } from "../src/hybrid/tune_sampling.ts";
-import { intArg, positiveArg, topPArg } from "./_parse.ts";
+import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
 
 function _grid(v: string): EvalSampling[] {
   return v.split(",").map((pair) => {
@@ -26,12 +26,6 @@ function _grid(v: string): EvalSampling[] {
     }
     return { temperature: positiveArg(t.trim()), top_p: topPArg(p.trim()) };
   });
-}
-
-function _positiveInt(v: string): number {
-  const n = intArg(v);
-  if (n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** The `tune` command. */
@@ -49,7 +43,7 @@ export function tuneCommand(): SubCommand {
     .option(
       "--instances <n>",
       "validation instances routed per setting (default: the run's eval_tune_instances)",
-      _positiveInt,
+      positiveIntArg,
     )
     .option("--seed <n>", "sampling seed (default: the run's seed + 2, as keiro train uses)", intArg)
     .addHelpText(
