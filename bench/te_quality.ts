@@ -5,8 +5,8 @@
  * best-of-32 and the reference (MILP optimum, or the LP bound where the MILP is too slow).
  * Reports mean ± std over seeds and checks the issue's targets.
  *
- *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation] [--seeds 3] [--budget S]
- *                              [--rescore]
+ *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation,c5_episode_norm] [--seeds 3]
+ *                              [--budget S] [--rescore]
  *
  * `--rescore` trains nothing: it scores the runs a previous invocation left in --runs again, with
  * the current code (for a change to routing or scoring); the results say so. It runs `keiro tune`
@@ -123,6 +123,14 @@ const SCENARIOS: Record<string, Scenario[]> = {
     reference: "lp",
     target: { better_than_greedy_pct: 5 },
   }],
+  /** c5 with batch-norm statistics per episode (routing independent of the batch). */
+  c5_episode_norm: [{
+    name: "nsfnet-c5-episode-norm",
+    config: "configs/demo.json",
+    overrides: { ..._C5, normalization: "episode" },
+    reference: "milp",
+    target: { best32: 0.995, greedy_decode: 0.98 },
+  }],
   ablation: [
     { name: "ablation:hybrid", config: "configs/demo.json", overrides: _C5, reference: "milp" },
     {
@@ -153,6 +161,12 @@ const SCENARIOS: Record<string, Scenario[]> = {
       name: "ablation:graph-learning-learned",
       config: "configs/demo.json",
       overrides: { ..._C5, graph_learning: "learned" },
+      reference: "milp",
+    },
+    {
+      name: "ablation:episode-norm",
+      config: "configs/demo.json",
+      overrides: { ..._C5, normalization: "episode" },
       reference: "milp",
     },
     {

@@ -1,11 +1,13 @@
 //! Batch normalisation layer over rows, applied as the tail of a residual layer
 //! (`r + Dropout(ReLU(BN(x)))`): parameters `γ`, `β` and the fused op [`crate::op_batch_norm`].
 //!
-//! `y = γ ⊙ (x − μ_B) / √(σ²_B + ε) + β` with the statistics of the batch being encoded, in training
-//! and at inference alike. The encoder's passes see different feature distributions (usage grows
+//! `y = γ ⊙ (x − μ_B) / √(σ²_B + ε) + β` with the statistics of the batch being encoded (or of each
+//! episode's rows, `normalization: episode`), in training and at inference alike. The encoder's passes see different feature distributions (usage grows
 //! commodity by commodity), so running averages over all passes matched none of them: a model that
 //! reproduced its training labels with batch statistics (teacher-forced label probability > 0.9)
 //! reproduced only 3 of 8 label routings when decoding with running statistics.
+
+use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
 
@@ -32,9 +34,10 @@ impl BatchNorm {
         })
     }
 
-    /// `r + Dropout_p(ReLU(BN(x)))`, all `[R, H]`.
-    pub fn forward_residual(&self, p: &Pass, x: &Tensor, r: &Tensor, rng: &mut Rng) -> Result<Tensor> {
+    /// `r + Dropout_p(ReLU(BN(x)))`, all `[R, H]`, with the statistics of each group of rows
+    /// (`groups`: row offsets) or of all rows (`None`).
+    pub fn forward_residual(&self, p: &Pass, x: &Tensor, r: &Tensor, groups: Option<Arc<Vec<usize>>>, rng: &mut Rng) -> Result<Tensor> {
         let gb = Tensor::stack(&[p.w.get(self.gamma), p.w.get(self.beta)], 0)?; // [2, H]
-        Ok(residual_batch_norm(x, &gb, r, dropout_mask(x.elem_count(), p.dropout, rng))?)
+        Ok(residual_batch_norm(x, &gb, r, dropout_mask(x.elem_count(), p.dropout, rng), groups)?)
     }
 }

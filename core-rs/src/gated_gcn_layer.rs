@@ -6,10 +6,15 @@
 //! h ← h + Dropout(ReLU(BN(ĥ)))      e ← e + Dropout(ReLU(BN(ê)))
 //! ```
 //!
+//! `BN` uses the statistics of all rows of the batch, or of each episode's rows
+//! ([`Pass::episode_norm`]).
+//!
 //! With `graph_learning` the node update gains `+ Â_learned V h` (`both`) or uses it instead of the
 //! physical aggregation (`learned`); link updates always use the physical end nodes.
 //!
 //! `U, V, B, C` act on node rows and run as one `[H, 4H]` matrix product.
+
+use std::sync::Arc;
 
 use candle_core::Tensor;
 
@@ -30,6 +35,8 @@ pub struct Pass<'w> {
     pub w: &'w Weights,
     /// Dropout probability (0 = off).
     pub dropout: f64,
+    /// Batch-norm statistics per episode instead of over the batch.
+    pub episode_norm: bool,
 }
 
 /// A residual gated GCN layer.
@@ -90,8 +97,17 @@ impl GatedGcnLayer {
             h_hat = (h_hat + spmm(norm, &v, &g.index)?)?; // Â V over the learned graph, [N, Cs·H]
         }
         let h_hat = h_hat.reshape((n * cs, hd))?;
-        let h_new = self.bn_h.forward_residual(p, &h_hat, h, rng)?;
-        let e_new = self.bn_e.forward_residual(p, &e_hat.reshape((m * cs, hd))?, e, rng)?;
+        // Episode `k`'s rows: nodes [k·V·Cs, (k+1)·V·Cs), links [link_offset[k]·Cs, link_offset[k+1]·Cs).
+        let (node_groups, link_groups) = if p.episode_norm {
+            let episodes = b.insts.len();
+            let nodes = (0..=episodes).map(|k| k * b.v * cs).collect();
+            let links = b.link_offset.iter().chain(std::iter::once(&m)).map(|&o| o * cs).collect();
+            (Some(Arc::new(nodes)), Some(Arc::new(links)))
+        } else {
+            (None, None)
+        };
+        let h_new = self.bn_h.forward_residual(p, &h_hat, h, node_groups, rng)?;
+        let e_new = self.bn_e.forward_residual(p, &e_hat.reshape((m * cs, hd))?, e, link_groups, rng)?;
         Ok((h_new, e_new))
     }
 }

@@ -61,6 +61,18 @@ pub enum GraphLearning {
     Both,
 }
 
+/// Whose statistics the encoder's batch normalisation uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalization {
+    /// All rows of the batch being encoded: an episode's decisions depend on the other episodes of
+    /// its batch.
+    #[default]
+    Batch,
+    /// Each episode's rows: an episode is encoded the same whatever batch it is in.
+    Episode,
+}
+
 /// Model architecture and rollout structure.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +105,9 @@ pub struct ModelConfig {
     /// Message-passing graph of the encoder.
     #[serde(default)]
     pub graph_learning: GraphLearning,
+    /// Batch-norm statistics of the encoder.
+    #[serde(default)]
+    pub normalization: Normalization,
 }
 
 impl ModelConfig {

@@ -3,11 +3,15 @@
 //! `y = BN(x)` ([`batch_norm`]), with a fused, multi-threaded forward and backward (candle's reductions over the row dimension are
 //! single-threaded and strided, and the separate element-wise passes dominated a training step).
 //!
+//! The statistics are those of all rows, or of each group of consecutive rows (`groups`: row
+//! offsets `0 = o_0 < o_1 < … < o_G = R`), e.g. the rows of one episode, so that an episode's
+//! output does not depend on the other episodes of its batch. Within group `g` (`R_g` rows):
+//!
 //! ```text
-//! μ, σ² = batch mean and (biased) variance of each column
+//! μ, σ² = mean and (biased) variance of each column over the group's rows
 //! z    = γ ⊙ x̂ + β,   x̂ = (x − μ) / √(σ² + ε),   y = r + m ⊙ max(z, 0)   (plain: y = z)
-//! ∂r   = ∂y,   δ = ∂y ⊙ m ⊙ [z > 0]   (plain: δ = ∂y),   ∂β = Σ_r δ,   ∂γ = Σ_r δ ⊙ x̂
-//! ∂x   = γ/√(σ²+ε) ⊙ (δ − (Σ_r δ)/R − x̂ ⊙ (Σ_r δ ⊙ x̂)/R)
+//! ∂r   = ∂y,   δ = ∂y ⊙ m ⊙ [z > 0]   (plain: δ = ∂y),   ∂β = Σ_g Σ_{r∈g} δ,   ∂γ = Σ_g Σ_{r∈g} δ ⊙ x̂
+//! ∂x   = γ/√(σ²+ε) ⊙ (δ − (Σ_{r∈g} δ)/R_g − x̂ ⊙ (Σ_{r∈g} δ ⊙ x̂)/R_g)
 //! ```
 //! `γ` and `β` travel as one `[2, H]` tensor.
 
@@ -25,15 +29,22 @@ pub const EPS: f64 = 1e-5;
 pub type Moments = (Vec<f32>, Vec<f32>);
 
 /// `y = r + m ⊙ ReLU(γ ⊙ (x − μ)/√(σ² + ε) + β)` for `x`, `r` `[R, H]`, `γβ` `[2, H]` (f32); `mask`
-/// holds the dropout factors (`0` or `1/(1 − p)`, row-major) or is `None`.
-pub fn residual_batch_norm(x: &Tensor, gamma_beta: &Tensor, r: &Tensor, mask: Option<Arc<Vec<f32>>>) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true })
+/// holds the dropout factors (`0` or `1/(1 − p)`, row-major) or is `None`; `groups` the row offsets
+/// of the groups normalised separately (`None`: all rows together).
+pub fn residual_batch_norm(
+    x: &Tensor,
+    gamma_beta: &Tensor,
+    r: &Tensor,
+    mask: Option<Arc<Vec<f32>>>,
+    groups: Option<Arc<Vec<usize>>>,
+) -> candle_core::Result<Tensor> {
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true, groups })
 }
 
 /// `y = γ ⊙ (x − μ)/√(σ² + ε) + β` for `x` `[R, H]`, `γβ` `[2, H]` (f32), with the batch's statistics.
 pub fn batch_norm(x: &Tensor, gamma_beta: &Tensor) -> candle_core::Result<Tensor> {
     let zero = x.zeros_like()?;
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &zero, BatchNormOp { mask: None, relu: false })
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &zero, BatchNormOp { mask: None, relu: false, groups: None })
 }
 
 /// Column means and biased variances of `x` `[R, H]` (f32), as [`batch_norm`] computes them.
@@ -45,6 +56,43 @@ pub fn column_moments(x: &Tensor) -> candle_core::Result<Moments> {
 struct BatchNormOp {
     mask: Option<Arc<Vec<f32>>>,
     relu: bool,
+    groups: Option<Arc<Vec<usize>>>,
+}
+
+/// Row groups and their statistics: `mean` and `inv` = `1/√(σ² + ε)` are `[G·H]`, `of[i]` is row
+/// `i`'s group.
+struct _Groups {
+    offsets: Vec<usize>,
+    of: Vec<usize>,
+    mean: Vec<f32>,
+    inv: Vec<f32>,
+}
+
+impl BatchNormOp {
+    /// The groups of `x` `[r, h]` with their moments; checks the offsets.
+    fn _groups(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<_Groups> {
+        let offsets = self.groups.as_ref().map_or_else(|| vec![0, r], |g| g.to_vec());
+        if offsets.len() < 2 || offsets[0] != 0 || offsets[offsets.len() - 1] != r || offsets.windows(2).any(|w| w[1] <= w[0]) {
+            candle_core::bail!("batch_norm: group offsets {offsets:?} do not split {r} rows into non-empty groups");
+        }
+        let mut of = vec![0; r];
+        for (g, w) in offsets.windows(2).enumerate() {
+            of[w[0]..w[1]].fill(g);
+        }
+        let (mut mean, mut inv) = (Vec::with_capacity((offsets.len() - 1) * h), Vec::with_capacity((offsets.len() - 1) * h));
+        // Groups are summed on one thread each, in row order, so that a group's statistics do not
+        // depend on the rows around it.
+        let moments: Vec<Moments> = if self.groups.is_none() {
+            vec![_moments(x, r, h)]
+        } else {
+            offsets.par_windows(2).map(|w| _moments_serial(&x[w[0] * h..w[1] * h], w[1] - w[0], h)).collect()
+        };
+        for (m, v) in moments {
+            mean.extend(m);
+            inv.extend(v.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()));
+        }
+        Ok(_Groups { offsets, of, mean, inv })
+    }
 }
 
 const CHUNK: usize = 64;
@@ -62,6 +110,36 @@ fn _colsum(r: usize, h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64>
             acc
         })
         .reduce(|| vec![0.0f64; h], |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect())
+}
+
+/// Per-group column sums `[G·h]` of `f(i, acc)` over the rows of each group.
+fn _group_sums(offsets: &[usize], h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
+    if offsets.len() == 2 {
+        return _colsum(offsets[1], h, f);
+    }
+    let per: Vec<Vec<f64>> = offsets
+        .par_windows(2)
+        .map(|w| {
+            let mut acc = vec![0.0f64; h];
+            (w[0]..w[1]).for_each(|i| f(i, &mut acc));
+            acc
+        })
+        .collect();
+    per.concat()
+}
+
+/// Mean and biased variance of the columns of `x` `[r, h]`, on one thread.
+fn _moments_serial(x: &[f32], r: usize, h: usize) -> Moments {
+    let mut mean = vec![0.0f64; h];
+    for row in x.chunks(h) {
+        mean.iter_mut().zip(row).for_each(|(a, &v)| *a += v as f64);
+    }
+    mean.iter_mut().for_each(|m| *m /= r as f64);
+    let mut var = vec![0.0f64; h];
+    for row in x.chunks(h) {
+        var.iter_mut().zip(row).zip(&mean).for_each(|((a, &v), &m)| *a += (v as f64 - m).powi(2));
+    }
+    (mean.into_iter().map(|m| m as f32).collect(), var.into_iter().map(|v| (v / r as f64) as f32).collect())
 }
 
 /// Column sums of `x` `[r, h]`.
@@ -105,10 +183,10 @@ impl CustomOp3 for BatchNormOp {
             candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
         }
         let (gamma, beta) = gb.split_at(h);
-        let (mean, var) = _moments(x, r, h);
-        let inv: Vec<f32> = var.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
+        let gs = self._groups(x, r, h)?;
         let mut y = vec![0f32; r * h];
         y.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
+            let (mean, inv) = (&gs.mean[gs.of[i] * h..(gs.of[i] + 1) * h], &gs.inv[gs.of[i] * h..(gs.of[i] + 1) * h]);
             for j in 0..h {
                 let z = gamma[j] * (x[i * h + j] - mean[j]) * inv[j] + beta[j];
                 let z = if self.relu { z.max(0.0) } else { z };
@@ -132,36 +210,45 @@ impl CustomOp3 for BatchNormOp {
         let (g, beta) = gbv.split_at(h);
         let grad = grad.contiguous()?;
         let dy = grad.flatten_all()?.to_vec1::<f32>()?;
-        let (mean, var) = _moments(&xs, r, h);
-        let inv: Vec<f32> = var.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
-        let xhat = |i: usize, j: usize| (xs[i * h + j] - mean[j]) * inv[j];
+        let gs = self._groups(&xs, r, h)?;
+        let stat = |i: usize, j: usize| (gs.mean[gs.of[i] * h + j], gs.inv[gs.of[i] * h + j]);
+        let xhat = |i: usize, j: usize| {
+            let (m, s) = stat(i, j);
+            (xs[i * h + j] - m) * s
+        };
         // δ = ∂y ⊙ m ⊙ [z > 0]
         let mut delta = vec![0f32; r * h];
         delta.par_chunks_mut(h).enumerate().for_each(|(i, out)| {
             let row = i * h..(i + 1) * h;
-            for (j, ((d, &x), &dy)) in out.iter_mut().zip(&xs[row.clone()]).zip(&dy[row.clone()]).enumerate() {
-                let on = !self.relu || g[j] * (x - mean[j]) * inv[j] + beta[j] > 0.0;
+            for (j, (d, &dy)) in out.iter_mut().zip(&dy[row.clone()]).enumerate() {
+                let on = !self.relu || g[j] * xhat(i, j) + beta[j] > 0.0;
                 *d = if on { dy } else { 0.0 };
             }
             if let Some(m) = &self.mask {
                 out.iter_mut().zip(&m[row]).for_each(|(d, &m)| *d *= m);
             }
         });
-        let dbeta = _column_sums(&delta, r, h);
-        let dgamma = _colsum(r, h, |i, acc| {
-            let row = i * h..(i + 1) * h;
-            for (j, ((a, &d), &x)) in acc.iter_mut().zip(&delta[row.clone()]).zip(&xs[row]).enumerate() {
-                *a += (d * ((x - mean[j]) * inv[j])) as f64;
+        // Per group: Σ δ and Σ δ ⊙ x̂, [G·h].
+        let dbeta_g =
+            _group_sums(&gs.offsets, h, |i, acc| acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).for_each(|(a, &d)| *a += d as f64));
+        let dgamma_g = _group_sums(&gs.offsets, h, |i, acc| {
+            for (j, (a, &d)) in acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).enumerate() {
+                *a += (d * xhat(i, j)) as f64;
             }
         });
         let mut dx = vec![0f32; r * h];
         dx.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
+            let gi = gs.of[i];
+            let n = (gs.offsets[gi + 1] - gs.offsets[gi]) as f64;
             for j in 0..h {
-                let scale = g[j] * inv[j];
+                let scale = g[j] * stat(i, j).1;
                 let d = delta[i * h + j];
-                row[j] = scale * (d - (dbeta[j] / r as f64) as f32 - xhat(i, j) * (dgamma[j] / r as f64) as f32);
+                row[j] = scale * (d - (dbeta_g[gi * h + j] / n) as f32 - xhat(i, j) * (dgamma_g[gi * h + j] / n) as f32);
             }
         });
+        let total =
+            |per: &[f64]| -> Vec<f64> { per.chunks(h).fold(vec![0.0; h], |acc, c| acc.iter().zip(c).map(|(a, b)| a + b).collect()) };
+        let (dgamma, dbeta) = (total(&dgamma_g), total(&dbeta_g));
         let dev = x.device();
         let dgb: Vec<f32> = dgamma.iter().chain(&dbeta).map(|&a| a as f32).collect();
         Ok((Some(Tensor::from_vec(dx, (r, h), dev)?), Some(Tensor::from_vec(dgb, (2, h), dev)?), Some(grad)))
@@ -174,7 +261,8 @@ mod tests {
     use crate::testing::seeded_tensor;
     use candle_core::{DType, Var};
 
-    /// The op against the same formula written with plain candle ops (f64 autograd).
+    /// The op against the same formula written with plain candle ops (f64 autograd), over all rows
+    /// and over groups of rows.
     #[test]
     fn forward_and_backward_match_the_plain_op_version() {
         let x = seeded_tensor(1, &[37, 5]);
@@ -183,41 +271,63 @@ mod tests {
         let w = seeded_tensor(4, &[37, 5]);
         let mask: Vec<f64> = (0..37 * 5).map(|k| if k % 3 == 0 { 0.0 } else { 1.5 }).collect();
         let mask_t = Tensor::from_vec(mask.clone(), (37, 5), &candle_core::Device::Cpu).unwrap();
-        for (dropout, relu) in [(false, true), (true, true), (false, false)] {
-            let vars: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(&t.to_dtype(DType::F32).unwrap()).unwrap()).collect();
-            let m = dropout.then(|| Arc::new(mask.iter().map(|&v| v as f32).collect::<Vec<_>>()));
-            let y = if relu {
-                residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), m).unwrap()
-            } else {
-                (batch_norm(vars[0].as_tensor(), vars[1].as_tensor()).unwrap() + vars[2].as_tensor()).unwrap()
-            };
-            let grads = (&y * &w.to_dtype(DType::F32).unwrap()).unwrap().sum_all().unwrap().backward().unwrap();
-            // Reference in f64 with plain ops.
-            let rv: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(t).unwrap()).collect();
-            let (xr, gbr, rr) = (rv[0].as_tensor(), rv[1].as_tensor(), rv[2].as_tensor());
-            let mean = xr.mean_keepdim(0).unwrap();
-            let var = xr.broadcast_sub(&mean).unwrap().sqr().unwrap().mean_keepdim(0).unwrap();
-            let z = xr
-                .broadcast_sub(&mean)
-                .unwrap()
-                .broadcast_div(&(var + EPS).unwrap().sqrt().unwrap())
-                .unwrap()
-                .broadcast_mul(&gbr.narrow(0, 0, 1).unwrap())
-                .unwrap()
-                .broadcast_add(&gbr.narrow(0, 1, 1).unwrap())
-                .unwrap();
-            let z = if relu { z.relu().unwrap() } else { z };
-            let z = if dropout { (z * &mask_t).unwrap() } else { z };
-            let yr = (rr + z).unwrap();
-            let gref = (&yr * &w).unwrap().sum_all().unwrap().backward().unwrap();
-            let close = |a: &Tensor, b: &Tensor, what: &str| {
-                let d = (a.to_dtype(DType::F64).unwrap() - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
-                assert!(d < 2e-4, "dropout={dropout} relu={relu} {what}: max difference {d}");
-            };
-            close(&y, &yr, "y");
-            for k in 0..3 {
-                close(grads.get(&vars[k]).unwrap(), gref.get(&rv[k]).unwrap(), &format!("grad {k}"));
+        for offsets in [vec![0, 37], vec![0, 9, 10, 30, 37]] {
+            for (dropout, relu) in [(false, true), (true, true), (false, false)] {
+                let vars: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(&t.to_dtype(DType::F32).unwrap()).unwrap()).collect();
+                let m = dropout.then(|| Arc::new(mask.iter().map(|&v| v as f32).collect::<Vec<_>>()));
+                let groups = (offsets.len() > 2).then(|| Arc::new(offsets.clone()));
+                let y = if relu {
+                    residual_batch_norm(vars[0].as_tensor(), vars[1].as_tensor(), vars[2].as_tensor(), m, groups).unwrap()
+                } else {
+                    if groups.is_some() {
+                        continue; // plain batch_norm has no groups
+                    }
+                    (batch_norm(vars[0].as_tensor(), vars[1].as_tensor()).unwrap() + vars[2].as_tensor()).unwrap()
+                };
+                let grads = (&y * &w.to_dtype(DType::F32).unwrap()).unwrap().sum_all().unwrap().backward().unwrap();
+                // Reference in f64 with plain ops, group by group.
+                let rv: Vec<Var> = [&x, &gb, &res].iter().map(|t| Var::from_tensor(t).unwrap()).collect();
+                let (xr, gbr, rr) = (rv[0].as_tensor(), rv[1].as_tensor(), rv[2].as_tensor());
+                let parts: Vec<Tensor> = offsets
+                    .windows(2)
+                    .map(|o| {
+                        let xg = xr.narrow(0, o[0], o[1] - o[0]).unwrap();
+                        let mean = xg.mean_keepdim(0).unwrap();
+                        let var = xg.broadcast_sub(&mean).unwrap().sqr().unwrap().mean_keepdim(0).unwrap();
+                        xg.broadcast_sub(&mean)
+                            .unwrap()
+                            .broadcast_div(&(var + EPS).unwrap().sqrt().unwrap())
+                            .unwrap()
+                            .broadcast_mul(&gbr.narrow(0, 0, 1).unwrap())
+                            .unwrap()
+                            .broadcast_add(&gbr.narrow(0, 1, 1).unwrap())
+                            .unwrap()
+                    })
+                    .collect();
+                let z = Tensor::cat(&parts, 0).unwrap();
+                let z = if relu { z.relu().unwrap() } else { z };
+                let z = if dropout { (z * &mask_t).unwrap() } else { z };
+                let yr = (rr + z).unwrap();
+                let gref = (&yr * &w).unwrap().sum_all().unwrap().backward().unwrap();
+                let close = |a: &Tensor, b: &Tensor, what: &str| {
+                    let d = (a.to_dtype(DType::F64).unwrap() - b).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
+                    assert!(d < 2e-4, "groups {offsets:?} dropout={dropout} relu={relu} {what}: max difference {d}");
+                };
+                close(&y, &yr, "y");
+                for k in 0..3 {
+                    close(grads.get(&vars[k]).unwrap(), gref.get(&rv[k]).unwrap(), &format!("grad {k}"));
+                }
             }
+        }
+    }
+
+    #[test]
+    fn bad_group_offsets_are_an_error() {
+        let x = seeded_tensor(1, &[6, 2]).to_dtype(DType::F32).unwrap();
+        let gb = Tensor::ones((2, 2), DType::F32, &candle_core::Device::Cpu).unwrap();
+        for bad in [vec![0, 3, 3, 6], vec![0, 5], vec![1, 6]] {
+            let e = residual_batch_norm(&x, &gb, &x, None, Some(Arc::new(bad.clone()))).unwrap_err().to_string();
+            assert!(e.contains("group offsets"), "{bad:?}: {e}");
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::episode_batch::EpisodeBatch;
 use crate::error::{Error, Result};
 use crate::gated_gcn_layer::Pass;
 use crate::greedy::bottleneck_to;
-use crate::hybrid_config::GnnUpdate;
+use crate::hybrid_config::{GnnUpdate, Normalization};
 use crate::hybrid_encoder::{EncoderInput, USAGE_FEATURES};
 use crate::hybrid_model::HybridModel;
 use crate::op_masked_log_softmax::masked_log_softmax;
@@ -207,7 +207,7 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     let cfg = &model.config;
     let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
     let weights = model.params.weights(opt.track);
-    let pass = Pass { w: &weights, dropout: opt.dropout };
+    let pass = Pass { w: &weights, dropout: opt.dropout, episode_norm: cfg.normalization == Normalization::Episode };
     let cpu = &Device::Cpu;
     let mut st = State { b, loads: vec![0.0; b.links()], paths: vec![Vec::with_capacity(c); ne] };
     let all: Vec<usize> = (0..c).collect();

@@ -49,6 +49,7 @@ fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
         json!({"value_type": "mean_pool"}),
         json!({"graph_learning": "both"}),
         json!({"graph_learning": "learned", "action_type": "edge", "gnn_update_frequency": "never"}),
+        json!({"normalization": "episode", "action_type": "edge"}),
     ] {
         let t = Trainer::new(&config(extra.clone()), 7).unwrap();
         for (sol, inst) in route(&t, &data, 4).iter().zip(&data) {
@@ -57,6 +58,20 @@ fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
             assert!(ev.complete && sol["complete"] == true, "{extra}: {:?}", ev.problems);
             assert!((ev.mlu - sol["mlu"].as_f64().unwrap()).abs() < 1e-9, "{extra}: {} vs {}", ev.mlu, sol["mlu"]);
         }
+    }
+}
+
+/// With `normalization: episode` an instance's greedy routing is the same alone and in a batch;
+/// with batch statistics (the default) it is not.
+#[test]
+fn episode_normalisation_routes_an_instance_the_same_in_any_batch() {
+    let data = nsfnet(8, 2);
+    let paths = |v: &Value| v["paths"].clone();
+    for (norm, same) in [("episode", true), ("batch", false)] {
+        let t = Trainer::new(&config(json!({"normalization": norm, "action_type": "edge"})), 11).unwrap();
+        let together: Vec<Value> = route(&t, &data, 1).iter().map(paths).collect();
+        let alone: Vec<Value> = (0..data.len()).map(|i| paths(&route(&t, &data[i..i + 1], 1)[0])).collect();
+        assert_eq!(together == alone, same, "{norm}: together {together:?} alone {alone:?}");
     }
 }
 

@@ -116,6 +116,10 @@ export interface HybridConfig {
   /** Encoder message graph: `physical` links, a per-instance `learned` graph (graph learning
    * module, 4 neighbours per node) instead of them, or `both`. Actions stay on physical links. */
   graph_learning: "physical" | "learned" | "both";
+  /** Whose statistics the encoder's batch normalisation uses: `batch` = all episodes of the batch
+   * being encoded (the seed's choice; an instance's routing then depends on the other instances of
+   * its batch), `episode` = each episode's own rows (routing independent of the batch). */
+  normalization: "batch" | "episode";
   /** Seed of everything: model initialisation, data generation (train, val and test draw from
    * seed·3+1, +2, +3), shuffling, sampling. */
   seed: number;
@@ -207,6 +211,7 @@ export interface ModelConfig {
   gnn_update_frequency: HybridConfig["gnn_update_frequency"];
   max_path_length: number | null;
   graph_learning: HybridConfig["graph_learning"];
+  normalization: HybridConfig["normalization"];
 }
 
 const _MODEL_KEYS = [
@@ -223,6 +228,7 @@ const _MODEL_KEYS = [
   "gnn_update_frequency",
   "max_path_length",
   "graph_learning",
+  "normalization",
 ] as const satisfies readonly (keyof ModelConfig)[];
 
 /** Exactly the native model's config keys of `cfg`. */
@@ -273,6 +279,7 @@ export const DEFAULT_CONFIG: Readonly<HybridConfig> = Object.freeze(
     load: 1.0,
     max_path_length: null,
     graph_learning: "physical",
+    normalization: "batch",
     seed: 0,
     rl_use_smooth_penalty: false,
     rl_penalty_lambda: 0.1,
@@ -373,6 +380,7 @@ const _CHECKS: { [K in keyof HybridConfig]: _Check } = {
   load: _pos,
   max_path_length: _nullable(_int(1)),
   graph_learning: _oneOf("physical", "learned", "both"),
+  normalization: _oneOf("batch", "episode"),
   seed: _int(0),
   rl_use_smooth_penalty: _bool,
   rl_penalty_lambda: _nonneg,

@@ -56,6 +56,7 @@ Deno.test("config: bad types and ranges name the key, the expectation and the va
     [{ decay_rate: 0.5 }, /decay_rate must be a number in \[1, ∞\)/],
     [{ label_paths: "greedy" }, /label_paths must be one of "milp", "greedy_if_optimal", got "greedy"/],
     [{ eval_temperature: 0 }, /eval_temperature must be/],
+    [{ normalization: "layer" }, /normalization must be one of "batch", "episode", got "layer"/],
     [
       { eval_sampling_grid: [[1, 0.9], [0, 1]] },
       /eval_sampling_grid must be a list of \[temperature > 0, top_p in \(0, 1\]\] pairs/,
