@@ -13,8 +13,9 @@
  * on each run first (best-of-N sampling chosen on the run's validation set, as `keiro train` does
  * after training).
  *
- * keiro-best32 samples as each run chose on its validation set (`eval_sampling_grid`, with the
- * scenario's eval_temperature / eval_top_p as the first candidate); the results list the choices.
+ * keiro-best32 samples as each run chose on its validation set (`eval_sampling_grid`, with the run's
+ * eval_temperature / eval_top_p as the first candidate: the scenario's when it trained, the one saved
+ * in the run's config.json when rescored); the results list the choices.
  *
  * Writes bench/results/te_quality_<scenarios>.{json,md} (e.g. te_quality_c5.json) with command,
  * commit, machine, seeds and every run's config overrides; each run's directory (metrics,
@@ -53,13 +54,15 @@ interface Scenario {
 
 /** configs/demo.json is the NSFNET c5 model; the other scenarios override it. */
 const _C5 = {};
-/** Best-of-N sampling of the scenarios with 100 or more commodities (the first candidate of each
- * run's tuning on validation, `eval_sampling_grid`). Chosen by hand before that tuning existed, on c100 training seed 2's
+/** Best-of-N sampling of the scenarios with 100 or more commodities (the first candidate of the
+ * tuning on validation, `eval_sampling_grid`, of the runs trained with it). Chosen by hand before
+ * that tuning existed, on c100 training seed 2's
  * first 8 validation instances: best-of-32's MLU was 4.7 % below the greedy decode's at 0.5 / 0.9,
  * 4.3 % at 1.0 / 0.9 and 0 % at demo.json's 2.0 / 1.0 (hot samples of 100 sequential decisions are
  * all worse than the greedy decode). */
 const _LARGE_EVAL = { eval_temperature: 0.5, eval_top_p: 0.9 };
-/** Best-of-N sampling of c20 (the first candidate of each run's tuning). Chosen by hand on the first 64 validation instances of each training seed's
+/** Best-of-N sampling of c20 (the first candidate of the tuning of the runs trained with it). Chosen
+ * by hand on the first 64 validation instances of each training seed's
  * run (`keiro route --samples 32 --seed 1`, ratio vs MILP of seeds 1, 2, 3): 1.0 / 0.9 gave 0.9752,
  * 0.9705, 0.9711; demo.json's 2.0 / 1.0 gave 0.9434, 0.9346, 0.9531; 1.0 / 1.0 0.9657, 0.9697,
  * 0.9706. Seeds 2, 3 only: 0.75 / 0.9 0.9713, 0.9687; 1.5 / 0.9 0.9665, 0.9688; 1.0 / 0.8 0.9661,
@@ -236,7 +239,9 @@ async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sa
     join(dir, "run"),
     "--json",
   ]);
-  const tuned = JSON.parse(await Deno.readTextFile(join(dir, "run", "best", "eval_sampling.json")));
+  // The checkpoint keiro route uses: best/, else last/.
+  const ck = await Deno.stat(join(dir, "run", "best")).then(() => "best", () => "last");
+  const tuned = JSON.parse(await Deno.readTextFile(join(dir, "run", ck, "eval_sampling.json")));
   return { methods: (JSON.parse(text) as { methods: Summary[] }).methods, sampling: tuned.chosen };
 }
 

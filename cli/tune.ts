@@ -58,7 +58,7 @@ export function tuneCommand(): SubCommand {
             `--model ${o.model}: expected a run directory of keiro train (with config.json and best/ or last/)`,
           );
         }
-        const cfg = resolveConfig(opened.config, `${o.model} config.json`).config;
+        const cfg = resolveConfig(opened.config, `the config.json of ${o.model}`).config;
         const val = await prepareSplit(cfg, "val", {
           out: o.model,
           reuse: true,

@@ -125,6 +125,10 @@ Deno.test("train: a tiny config trains both phases and writes config, metrics, c
 });
 
 Deno.test("train --resume continues the epoch counter without relabelling", async () => {
+  // A checkpoint saved before a model key existed (here `normalization`) resumes with its default.
+  const modelJson = join(run, "last", "model.json");
+  const { normalization: _dropped, ...older } = JSON.parse(await Deno.readTextFile(modelJson));
+  await Deno.writeTextFile(modelJson, JSON.stringify(older));
   const r = await keiro(["train", "--out", run, "--resume", "--epochs", "2", "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /labelling/);
@@ -267,6 +271,10 @@ Deno.test("tune: chooses on validation, saves beside the checkpoint; route sampl
   const broken = await route();
   assert.equal(broken.code, 2);
   assert.match(broken.stderr, /eval_sampling\.json: chosen must be/);
+  await Deno.writeTextFile(saved, "{");
+  const unreadable = await route();
+  assert.equal(unreadable.code, 2);
+  assert.match(unreadable.stderr, /eval_sampling\.json: .*JSON.*run keiro tune/);
   await Deno.writeTextFile(saved, JSON.stringify(t));
   const bad = await keiro(["tune", "--model", run, "--grid", "1"]);
   assert.equal(bad.code, 2);

@@ -221,7 +221,9 @@ impl CustomOp3 for BatchNormOp {
         delta.par_chunks_mut(h).enumerate().for_each(|(i, out)| {
             let row = i * h..(i + 1) * h;
             for (j, (d, &dy)) in out.iter_mut().zip(&dy[row.clone()]).enumerate() {
-                let on = !self.relu || g[j] * xhat(i, j) + beta[j] > 0.0;
+                // The forward's expression exactly, so that the mask agrees with its ReLU.
+                let (m, inv) = stat(i, j);
+                let on = !self.relu || g[j] * (xs[i * h + j] - m) * inv + beta[j] > 0.0;
                 *d = if on { dy } else { 0.0 };
             }
             if let Some(m) = &self.mask {

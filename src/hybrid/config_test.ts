@@ -95,6 +95,7 @@ Deno.test("config: modelConfig has exactly the native model keys", () => {
     "gnn_update_frequency",
     "max_path_length",
     "graph_learning",
+    "normalization",
   ]);
   assert.equal(m.hidden_dim, 32);
   assert.equal(m.max_path_length, null);

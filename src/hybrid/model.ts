@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Dataset } from "../dataset.ts";
 import { NativeError, UsageError } from "../errors.ts";
 import { bytes, native, unpack } from "../native.ts";
-import type { ModelConfig } from "./config.ts";
+import { DEFAULT_CONFIG, type ModelConfig, modelConfig } from "./config.ts";
 
 /** The reward settings of an RL step (docs/hybrid.md "Losses"). */
 export interface RewardOptions {
@@ -139,7 +139,12 @@ export class HybridModel {
     const cfgPath = join(dir, MODEL_FILES.config);
     let config: ModelConfig;
     try {
-      config = JSON.parse(await Deno.readTextFile(cfgPath)) as ModelConfig;
+      // Keys added after a checkpoint was saved take their defaults (as the native side does), so
+      // that the config compares equal to a resolved one (`--resume`).
+      config = {
+        ...modelConfig(DEFAULT_CONFIG),
+        ...JSON.parse(await Deno.readTextFile(cfgPath)),
+      } as ModelConfig;
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         throw new UsageError(`${dir} is not a keiro model checkpoint (no ${MODEL_FILES.config})`);

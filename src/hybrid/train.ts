@@ -32,7 +32,7 @@ import { Rng } from "./rng.ts";
 import { scoreRouting } from "./score_routing.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";
-import { type SamplingTuning, tuneSampling } from "./tune_sampling.ts";
+import { readSampling, type SamplingTuning, tuneSampling } from "./tune_sampling.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -463,13 +463,12 @@ async function _test(
   const bestDir = await findCheckpoint(out, "best");
   const model = bestDir ? await HybridModel.load(bestDir) : current;
   try {
+    const dir = bestDir ?? await findCheckpoint(out, "last");
+    // Without a grid, a choice saved earlier in the checkpoint (keiro tune) is kept and used, as
+    // keiro route would.
     const tuning = cfg.eval_sampling_grid.length
-      ? await tuneSampling(cfg, model, val, {
-        dir: bestDir ?? await findCheckpoint(out, "last"),
-        log,
-        batch: _ROUTE_BATCH,
-      })
-      : null;
+      ? await tuneSampling(cfg, model, val, { dir, log, batch: _ROUTE_BATCH })
+      : (dir ? await readSampling(dir) : undefined) ?? null;
     const sampling = tuning?.chosen ?? evalSampling(cfg);
     const ref = test.labels.map((l) => l.mlu);
     const greedy = (await _evaluate(model, test, "keiro", { greedy: true })).summary;

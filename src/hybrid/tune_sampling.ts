@@ -113,22 +113,25 @@ export async function tuneSampling(
   return tuning;
 }
 
-/** The tuned sampling saved in checkpoint directory `dir`, if any. */
+/** The tuned sampling saved in checkpoint directory `dir`, if any; an unreadable or malformed file
+ * is a {@link UsageError} naming it. */
 export async function readSampling(dir: string): Promise<SamplingTuning | undefined> {
-  let text: string;
+  const path = join(dir, SAMPLING_FILE);
+  const bad = (why: string) =>
+    new UsageError(`${path}: ${why} (run keiro tune --model <run> again, or delete the file)`);
+  let t: SamplingTuning;
   try {
-    text = await Deno.readTextFile(join(dir, SAMPLING_FILE));
+    t = JSON.parse(await Deno.readTextFile(path)) as SamplingTuning;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
+    throw bad((e as Error).message);
   }
-  const t = JSON.parse(text) as SamplingTuning;
   const c = t?.chosen;
   if (
     typeof c?.temperature !== "number" || !(c.temperature > 0) || typeof c.top_p !== "number" ||
     !(c.top_p > 0 && c.top_p <= 1)
   ) {
-    throw new UsageError(`${join(dir, SAMPLING_FILE)}: chosen must be {temperature > 0, top_p in (0, 1]}`);
+    throw bad("chosen must be {temperature > 0, top_p in (0, 1]}");
   }
   return t;
 }
