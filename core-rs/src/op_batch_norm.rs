@@ -60,12 +60,39 @@ struct BatchNormOp {
 }
 
 /// Row groups and their statistics: `mean` and `inv` = `1/√(σ² + ε)` are `[G·H]`, `of[i]` is row
-/// `i`'s group.
+/// `i`'s group; `grouped` is false when all rows form the one group.
 struct _Groups {
     offsets: Vec<usize>,
     of: Vec<usize>,
+    grouped: bool,
     mean: Vec<f32>,
     inv: Vec<f32>,
+}
+
+impl _Groups {
+    /// Rows of group `g`.
+    fn rows(&self, g: usize) -> f64 {
+        (self.offsets[g + 1] - self.offsets[g]) as f64
+    }
+
+    /// Per-group column sums `[G·h]` of `f(i, acc)`: over all rows in parallel chunks when the rows
+    /// are not grouped, else each group on one thread in row order, so that a group's sums do not
+    /// depend on the rows around it.
+    fn sums(&self, h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
+        if !self.grouped {
+            return _colsum(self.of.len(), h, f);
+        }
+        let per: Vec<Vec<f64>> = self
+            .offsets
+            .par_windows(2)
+            .map(|w| {
+                let mut acc = vec![0.0f64; h];
+                (w[0]..w[1]).for_each(|i| f(i, &mut acc));
+                acc
+            })
+            .collect();
+        per.concat()
+    }
 }
 
 impl BatchNormOp {
@@ -79,19 +106,21 @@ impl BatchNormOp {
         for (g, w) in offsets.windows(2).enumerate() {
             of[w[0]..w[1]].fill(g);
         }
-        let (mut mean, mut inv) = (Vec::with_capacity((offsets.len() - 1) * h), Vec::with_capacity((offsets.len() - 1) * h));
-        // Groups are summed on one thread each, in row order, so that a group's statistics do not
-        // depend on the rows around it.
-        let moments: Vec<Moments> = if self.groups.is_none() {
-            vec![_moments(x, r, h)]
-        } else {
-            offsets.par_windows(2).map(|w| _moments_serial(&x[w[0] * h..w[1] * h], w[1] - w[0], h)).collect()
-        };
-        for (m, v) in moments {
-            mean.extend(m);
-            inv.extend(v.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()));
-        }
-        Ok(_Groups { offsets, of, mean, inv })
+        let mut gs = _Groups { offsets, of, grouped: self.groups.is_some(), mean: Vec::new(), inv: Vec::new() };
+        let row = |i: usize| &x[i * h..(i + 1) * h];
+        let mean: Vec<f64> = gs
+            .sums(h, |i, acc| acc.iter_mut().zip(row(i)).for_each(|(a, &v)| *a += v as f64))
+            .into_iter()
+            .enumerate()
+            .map(|(k, s)| s / gs.rows(k / h))
+            .collect();
+        let var = gs.sums(h, |i, acc| {
+            let m = &mean[gs.of[i] * h..(gs.of[i] + 1) * h];
+            acc.iter_mut().zip(row(i)).zip(m).for_each(|((a, &v), &m)| *a += (v as f64 - m).powi(2))
+        });
+        gs.inv = var.iter().enumerate().map(|(k, s)| 1.0 / ((s / gs.rows(k / h)) as f32 + EPS as f32).sqrt()).collect();
+        gs.mean = mean.into_iter().map(|m| m as f32).collect();
+        Ok(gs)
     }
 }
 
@@ -110,36 +139,6 @@ fn _colsum(r: usize, h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64>
             acc
         })
         .reduce(|| vec![0.0f64; h], |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect())
-}
-
-/// Per-group column sums `[G·h]` of `f(i, acc)` over the rows of each group.
-fn _group_sums(offsets: &[usize], h: usize, f: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
-    if offsets.len() == 2 {
-        return _colsum(offsets[1], h, f);
-    }
-    let per: Vec<Vec<f64>> = offsets
-        .par_windows(2)
-        .map(|w| {
-            let mut acc = vec![0.0f64; h];
-            (w[0]..w[1]).for_each(|i| f(i, &mut acc));
-            acc
-        })
-        .collect();
-    per.concat()
-}
-
-/// Mean and biased variance of the columns of `x` `[r, h]`, on one thread.
-fn _moments_serial(x: &[f32], r: usize, h: usize) -> Moments {
-    let mut mean = vec![0.0f64; h];
-    for row in x.chunks(h) {
-        mean.iter_mut().zip(row).for_each(|(a, &v)| *a += v as f64);
-    }
-    mean.iter_mut().for_each(|m| *m /= r as f64);
-    let mut var = vec![0.0f64; h];
-    for row in x.chunks(h) {
-        var.iter_mut().zip(row).zip(&mean).for_each(|((a, &v), &m)| *a += (v as f64 - m).powi(2));
-    }
-    (mean.into_iter().map(|m| m as f32).collect(), var.into_iter().map(|v| (v / r as f64) as f32).collect())
 }
 
 /// Column sums of `x` `[r, h]`.
@@ -231,9 +230,8 @@ impl CustomOp3 for BatchNormOp {
             }
         });
         // Per group: Σ δ and Σ δ ⊙ x̂, [G·h].
-        let dbeta_g =
-            _group_sums(&gs.offsets, h, |i, acc| acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).for_each(|(a, &d)| *a += d as f64));
-        let dgamma_g = _group_sums(&gs.offsets, h, |i, acc| {
+        let dbeta_g = gs.sums(h, |i, acc| acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).for_each(|(a, &d)| *a += d as f64));
+        let dgamma_g = gs.sums(h, |i, acc| {
             for (j, (a, &d)) in acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).enumerate() {
                 *a += (d * xhat(i, j)) as f64;
             }
@@ -241,7 +239,7 @@ impl CustomOp3 for BatchNormOp {
         let mut dx = vec![0f32; r * h];
         dx.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
             let gi = gs.of[i];
-            let n = (gs.offsets[gi + 1] - gs.offsets[gi]) as f64;
+            let n = gs.rows(gi);
             for j in 0..h {
                 let scale = g[j] * stat(i, j).1;
                 let d = delta[i * h + j];
