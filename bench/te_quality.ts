@@ -27,6 +27,9 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatTable } from "../src/format_table.ts";
 import { benchEnv } from "./_env.ts";
+import { findCheckpoint } from "../src/hybrid/checkpoint.ts";
+import type { EvalSampling } from "../src/hybrid/eval_sampling.ts";
+import { readSampling, SAMPLING_FILE } from "../src/hybrid/tune_sampling.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -200,15 +203,9 @@ async function _keiro(argv: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Best-of-N sampling as `keiro tune` / test.json report it. */
-interface Sampling {
-  temperature: number;
-  top_p: number;
-}
-
 /** Trains one scenario with one seed (or tunes its sampling again, with --rescore) and scores its
  * test set; returns the methods' summaries and the sampling chosen on validation. */
-async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sampling: Sampling }> {
+async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sampling: EvalSampling }> {
   const dir = join(args.runs!, s.name.replace(":", "_"), `seed${seed}`);
   const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
   const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
@@ -240,8 +237,10 @@ async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sa
     "--json",
   ]);
   // The checkpoint keiro route uses: best/, else last/.
-  const ck = await Deno.stat(join(dir, "run", "best")).then(() => "best", () => "last");
-  const tuned = JSON.parse(await Deno.readTextFile(join(dir, "run", ck, "eval_sampling.json")));
+  const run = join(dir, "run");
+  const ck = await findCheckpoint(run, "best") ?? await findCheckpoint(run, "last");
+  const tuned = ck && await readSampling(ck);
+  if (!tuned) throw new Error(`${run}: no tuned sampling (${SAMPLING_FILE}) in its checkpoint`);
   return { methods: (JSON.parse(text) as { methods: Summary[] }).methods, sampling: tuned.chosen };
 }
 
@@ -259,7 +258,7 @@ const notes: string[] = [];
 for (const key of args.scenarios!.split(",")) {
   for (const s of SCENARIOS[key] ?? []) {
     const perSeed: Summary[][] = [];
-    const samplings: Sampling[] = [];
+    const samplings: EvalSampling[] = [];
     for (const seed of SEEDS) {
       const t0 = performance.now();
       const { methods, sampling } = await _run(s, seed);
