@@ -42,6 +42,7 @@ pub mod op_cgcnn_gate;
 mod op_cpu;
 pub mod op_edge_scores;
 pub mod op_gated_aggregate;
+pub mod op_linear;
 pub mod op_link_sum;
 pub mod op_masked_log_softmax;
 pub mod op_soft_topk;

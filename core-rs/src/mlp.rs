@@ -8,6 +8,7 @@ use candle_core::Tensor;
 
 use crate::dropout::dropout_mask;
 use crate::error::Result;
+use crate::op_linear::linear;
 use crate::op_softplus::softplus;
 use crate::param_store::{ParamStore, Weights};
 use crate::rng::Rng;
@@ -30,13 +31,9 @@ impl Linear {
         Ok(Linear { w: ps.uniform(&format!("{name}.weight"), &[out, inp], bound)?, b: ps.uniform(&format!("{name}.bias"), &[out], bound)? })
     }
 
-    /// `[R, in]` → `[R, out]`.
-    ///
-    /// The bias enters as the outer product `1_R bᵀ` so that its gradient is a matrix product
-    /// (candle's backward of a row broadcast is a slow, single-threaded reduction).
+    /// `[R, in]` → `[R, out]` (one fused op, [`linear`]).
     pub fn forward(&self, w: &Weights, x: &Tensor) -> Result<Tensor> {
-        let ones = Tensor::ones((x.dim(0)?, 1), x.dtype(), x.device())?; // [R, 1]
-        Ok((x.matmul(&w.get(self.w).t()?)? + ones.matmul(&w.get(self.b).unsqueeze(0)?)?)?)
+        Ok(linear(x, w.get(self.w), w.get(self.b))?)
     }
 }
 

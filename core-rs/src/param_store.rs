@@ -3,6 +3,7 @@
 //! Layers keep parameter *ids*; a forward pass reads the tensors from a [`Weights`] snapshot that is
 //! either tracked (gradients flow into the `Var`s) or detached (inference, no autograd graph).
 
+use crate::allocator::keep_freed_pages;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -36,8 +37,10 @@ impl Weights {
 }
 
 impl ParamStore {
-    /// An empty store whose initialisations draw from `seed`.
+    /// An empty store whose initialisations draw from `seed`. Models are built on one, so this is
+    /// also where the allocator gets its setting for training ([`keep_freed_pages`]).
     pub fn new(seed: u64) -> ParamStore {
+        keep_freed_pages();
         ParamStore { names: Vec::new(), vars: Vec::new(), inits: Vec::new(), rng: Rng::new(seed) }
     }
 
