@@ -15,12 +15,12 @@
 //! ```
 //! `γ` and `β` travel as one `[2, H]` tensor.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
-use crate::op_cpu::contiguous_slice;
+use crate::op_cpu::{contiguous_slice, par_rows};
 
 /// `ε` added to the variance.
 pub const EPS: f64 = 1e-5;
@@ -38,13 +38,17 @@ pub fn residual_batch_norm(
     mask: Option<Arc<Vec<f32>>>,
     groups: Option<Arc<Vec<usize>>>,
 ) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true, groups })
+    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true, groups, stats: OnceLock::new() })
 }
 
 /// `y = γ ⊙ (x − μ)/√(σ² + ε) + β` for `x` `[R, H]`, `γβ` `[2, H]` (f32), with the batch's statistics.
 pub fn batch_norm(x: &Tensor, gamma_beta: &Tensor) -> candle_core::Result<Tensor> {
     let zero = x.zeros_like()?;
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &zero, BatchNormOp { mask: None, relu: false, groups: None })
+    x.contiguous()?.apply_op3(
+        &gamma_beta.contiguous()?,
+        &zero,
+        BatchNormOp { mask: None, relu: false, groups: None, stats: OnceLock::new() },
+    )
 }
 
 /// Column means and biased variances of `x` `[R, H]` (f32), as [`batch_norm`] computes them.
@@ -57,6 +61,8 @@ struct BatchNormOp {
     mask: Option<Arc<Vec<f32>>>,
     relu: bool,
     groups: Option<Arc<Vec<usize>>>,
+    /// The forward's statistics, kept for the backward.
+    stats: OnceLock<_Groups>,
 }
 
 /// Row groups and their statistics: `mean` and `inv` = `1/√(σ² + ε)` are `[G·H]`, `of[i]` is row
@@ -73,6 +79,12 @@ impl _Groups {
     /// Rows of group `g`.
     fn rows(&self, g: usize) -> f64 {
         (self.offsets[g + 1] - self.offsets[g]) as f64
+    }
+
+    /// Row `i`'s group's `μ` and `1/√(σ² + ε)`, `[h]` each.
+    fn of_row(&self, i: usize, h: usize) -> (&[f32], &[f32]) {
+        let o = self.of[i] * h;
+        (&self.mean[o..o + h], &self.inv[o..o + h])
     }
 
     /// Per-group column sums `[G·h]` of `f(i, acc)`: over all rows in parallel chunks when the rows
@@ -96,6 +108,15 @@ impl _Groups {
 }
 
 impl BatchNormOp {
+    /// The statistics of `x` `[r, h]`: the forward's when it ran, else computed now.
+    fn _stats(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<&_Groups> {
+        if let Some(gs) = self.stats.get() {
+            return Ok(gs);
+        }
+        let gs = self._groups(x, r, h)?;
+        Ok(self.stats.get_or_init(|| gs))
+    }
+
     /// The groups of `x` `[r, h]` with their moments; checks the offsets.
     fn _groups(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<_Groups> {
         let offsets = self.groups.as_ref().map_or_else(|| vec![0, r], |g| g.to_vec());
@@ -182,14 +203,14 @@ impl CustomOp3 for BatchNormOp {
             candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
         }
         let (gamma, beta) = gb.split_at(h);
-        let gs = self._groups(x, r, h)?;
-        let mut y = vec![0f32; r * h];
-        y.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
-            let (mean, inv) = (&gs.mean[gs.of[i] * h..(gs.of[i] + 1) * h], &gs.inv[gs.of[i] * h..(gs.of[i] + 1) * h]);
-            for j in 0..h {
-                let z = gamma[j] * (x[i * h + j] - mean[j]) * inv[j] + beta[j];
+        let gs = self._stats(x, r, h)?;
+        let y = par_rows(r, h, |i| {
+            let (mean, inv) = gs.of_row(i, h);
+            let (x, res, m) = (&x[i * h..(i + 1) * h], &res[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+            move |j| {
+                let z = gamma[j] * (x[j] - mean[j]) * inv[j] + beta[j];
                 let z = if self.relu { z.max(0.0) } else { z };
-                row[j] = res[i * h + j] + self.mask.as_ref().map_or(z, |m| m[i * h + j] * z);
+                res[j] + m.map_or(z, |m| m[j] * z)
             }
         });
         Ok((CpuStorage::F32(y), l1.shape().clone()))
@@ -209,46 +230,43 @@ impl CustomOp3 for BatchNormOp {
         let (g, beta) = gbv.split_at(h);
         let grad = grad.contiguous()?;
         let dy = grad.flatten_all()?.to_vec1::<f32>()?;
-        let gs = self._groups(&xs, r, h)?;
-        let stat = |i: usize, j: usize| (gs.mean[gs.of[i] * h + j], gs.inv[gs.of[i] * h + j]);
-        let xhat = |i: usize, j: usize| {
-            let (m, s) = stat(i, j);
-            (xs[i * h + j] - m) * s
-        };
-        // δ = ∂y ⊙ m ⊙ [z > 0]
-        let mut delta = vec![0f32; r * h];
-        delta.par_chunks_mut(h).enumerate().for_each(|(i, out)| {
-            let row = i * h..(i + 1) * h;
-            for (j, (d, &dy)) in out.iter_mut().zip(&dy[row.clone()]).enumerate() {
+        let gs = self._stats(&xs, r, h)?;
+        // δ = ∂y ⊙ m ⊙ [z > 0], [r, h]
+        let delta = par_rows(r, h, |i| {
+            let (mean, inv) = gs.of_row(i, h);
+            let (x, dy, m) = (&xs[i * h..(i + 1) * h], &dy[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+            move |j| {
                 // The forward's expression exactly, so that the mask agrees with its ReLU.
-                let (m, inv) = stat(i, j);
-                let on = !self.relu || g[j] * (xs[i * h + j] - m) * inv + beta[j] > 0.0;
-                *d = if on { dy } else { 0.0 };
-            }
-            if let Some(m) = &self.mask {
-                out.iter_mut().zip(&m[row]).for_each(|(d, &m)| *d *= m);
+                let on = !self.relu || g[j] * (x[j] - mean[j]) * inv[j] + beta[j] > 0.0;
+                let d = if on { dy[j] } else { 0.0 };
+                m.map_or(d, |m| m[j] * d)
             }
         });
-        // Per group: Σ δ and Σ δ ⊙ x̂, [G·h].
-        let dbeta_g = gs.sums(h, |i, acc| acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).for_each(|(a, &d)| *a += d as f64));
-        let dgamma_g = gs.sums(h, |i, acc| {
-            for (j, (a, &d)) in acc.iter_mut().zip(&delta[i * h..(i + 1) * h]).enumerate() {
-                *a += (d * xhat(i, j)) as f64;
-            }
-        });
-        let mut dx = vec![0f32; r * h];
-        dx.par_chunks_mut(h).enumerate().for_each(|(i, row)| {
-            let gi = gs.of[i];
-            let n = gs.rows(gi);
+        // Per group, [G·2h]: Σ δ in the first h columns, Σ δ ⊙ x̂ in the next h.
+        let sums = gs.sums(2 * h, |i, acc| {
+            let (mean, inv) = gs.of_row(i, h);
+            let (x, d) = (&xs[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
+            let (sd, sdx) = acc.split_at_mut(h);
             for j in 0..h {
-                let scale = g[j] * stat(i, j).1;
-                let d = delta[i * h + j];
-                row[j] = scale * (d - (dbeta_g[gi * h + j] / n) as f32 - xhat(i, j) * (dgamma_g[gi * h + j] / n) as f32);
+                sd[j] += d[j] as f64;
+                sdx[j] += (d[j] * (x[j] - mean[j]) * inv[j]) as f64;
             }
         });
-        let total =
-            |per: &[f64]| -> Vec<f64> { per.chunks(h).fold(vec![0.0; h], |acc, c| acc.iter().zip(c).map(|(a, b)| a + b).collect()) };
-        let (dgamma, dbeta) = (total(&dgamma_g), total(&dbeta_g));
+        // Per group means of both sums, [G·2h].
+        let per_row: Vec<f32> = sums.iter().enumerate().map(|(k, &v)| (v / gs.rows(k / (2 * h))) as f32).collect();
+        let dx = par_rows(r, h, |i| {
+            let (mean, inv) = gs.of_row(i, h);
+            let (x, d) = (&xs[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
+            let (md, mdx) = per_row[gs.of[i] * 2 * h..(gs.of[i] + 1) * 2 * h].split_at(h);
+            move |j| {
+                let xhat = (x[j] - mean[j]) * inv[j];
+                g[j] * inv[j] * (d[j] - md[j] - xhat * mdx[j])
+            }
+        });
+        let total = |part: usize| -> Vec<f64> {
+            sums.chunks(2 * h).fold(vec![0.0; h], |acc, c| acc.iter().zip(&c[part * h..(part + 1) * h]).map(|(a, b)| a + b).collect())
+        };
+        let (dgamma, dbeta) = (total(1), total(0));
         let dev = x.device();
         let dgb: Vec<f32> = dgamma.iter().chain(&dbeta).map(|&a| a as f32).collect();
         Ok((Some(Tensor::from_vec(dx, (r, h), dev)?), Some(Tensor::from_vec(dgb, (2, h), dev)?), Some(grad)))
