@@ -12,7 +12,8 @@
 //! With `graph_learning` the node update gains `+ Â_learned V h` (`both`) or uses it instead of the
 //! physical aggregation (`learned`); link updates always use the physical end nodes.
 //!
-//! `U, V, B, C` act on node rows and run as one `[H, 4H]` matrix product.
+//! `U, V, B, C` act on node rows; they are stored as one `[4H, H]` weight (`UVBC`) and applied as
+//! four `[H, H]` products (see [`Linear::forward_outputs`]).
 
 use std::sync::Arc;
 
@@ -83,8 +84,7 @@ impl GatedGcnLayer {
     ) -> Result<(Tensor, Tensor)> {
         let (n, m, hd) = (b.rows(), b.links(), self.h);
         let cs = h.dim(0)? / n;
-        let proj = self.node.forward(p.w, h)?.reshape((n, cs, 4 * hd))?; // [N, Cs, 4H]
-        let part = |i: usize| -> Result<Tensor> { Ok(proj.narrow(2, i * hd, hd)?.contiguous()?.reshape((n, cs * hd))?) };
+        let part = |i: usize| -> Result<Tensor> { Ok(self.node.forward_outputs(p.w, h, i * hd, hd)?.reshape((n, cs * hd))?) };
         let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N, Cs·H] each
         let ae = self.a.forward(p.w, e)?.reshape((m, cs * hd))?; // [M, Cs·H]
         let e_hat = link_sum(&ae, &bh, &ch, &b.index)?; // [M, Cs·H]

@@ -35,6 +35,12 @@ impl Linear {
     pub fn forward(&self, w: &Weights, x: &Tensor) -> Result<Tensor> {
         Ok(linear(x, w.get(self.w), w.get(self.b))?)
     }
+
+    /// Outputs `start..start + len` only: `[R, in]` → `[R, len]`. Cheaper than narrowing the full
+    /// output, whose backward pads each part's gradient back to `[R, out]` with zeros.
+    pub fn forward_outputs(&self, w: &Weights, x: &Tensor, start: usize, len: usize) -> Result<Tensor> {
+        Ok(linear(x, &w.get(self.w).narrow(0, start, len)?, &w.get(self.b).narrow(0, start, len)?)?)
+    }
 }
 
 /// The activation between hidden layers.
