@@ -84,19 +84,21 @@ impl GatedGcnLayer {
     ) -> Result<(Tensor, Tensor)> {
         let (n, m, hd) = (b.rows(), b.links(), self.h);
         let cs = h.dim(0)? / n;
-        let part = |i: usize| -> Result<Tensor> { Ok(self.node.forward_outputs(p.w, h, i * hd, hd)?.reshape((n, cs * hd))?) };
-        let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N, Cs·H] each
-        let ae = self.a.forward(p.w, e)?.reshape((m, cs * hd))?; // [M, Cs·H]
-        let e_hat = link_sum(&ae, &bh, &ch, &b.index)?; // [M, Cs·H]
+        // Row-major [N·Cs, H] is [N, Cs·H] to the message ops: no reshapes (each costs the backward
+        // two passes over the tensor).
+        let part = |i: usize| self.node.forward_outputs(p.w, h, i * hd, hd);
+        let (u, v, bh, ch) = (part(0)?, part(1)?, part(2)?, part(3)?); // [N·Cs, H] each
+        let ae = self.a.forward(p.w, e)?; // [M·Cs, H]
+        let e_hat = link_sum(&ae, &bh, &ch, &b.index)?; // [M·Cs, H]
         let mut h_hat = u;
         if learned.physical {
             h_hat = (h_hat + gated_aggregate(&e_hat, &v, &b.index, self.mean)?)?;
-            // [N, Cs·H]
+            // [N·Cs, H]
         }
         if let Some((g, norm)) = &learned.graph {
-            h_hat = (h_hat + spmm(norm, &v, &g.index)?)?; // Â V over the learned graph, [N, Cs·H]
+            // Â V over the learned graph, [N·Cs, H]
+            h_hat = (h_hat + spmm(norm, &v.reshape((n, cs * hd))?, &g.index)?.reshape((n * cs, hd))?)?;
         }
-        let h_hat = h_hat.reshape((n * cs, hd))?;
         // Episode `k`'s rows: nodes [k·V·Cs, (k+1)·V·Cs), links [link_offset[k]·Cs, link_offset[k+1]·Cs).
         let (node_groups, link_groups) = if p.episode_norm {
             let episodes = b.insts.len();
@@ -107,7 +109,7 @@ impl GatedGcnLayer {
             (None, None)
         };
         let h_new = self.bn_h.forward_residual(p, &h_hat, h, node_groups, rng)?;
-        let e_new = self.bn_e.forward_residual(p, &e_hat.reshape((m * cs, hd))?, e, link_groups, rng)?;
+        let e_new = self.bn_e.forward_residual(p, &e_hat, e, link_groups, rng)?;
         Ok((h_new, e_new))
     }
 }

@@ -23,13 +23,23 @@ use crate::op_cpu::{contiguous_slice, dispatch_float};
 const EPS: f64 = 1e-20;
 
 /// `gated_aggregate(g, x)`: see the module docs. `g` `[M, W]`, `x` `[N, W]` → `[N, W]`.
+///
+/// The inputs are read as the row-major `[M, W]` and `[N, W]` they hold, whatever their shapes
+/// (`[N·k, W/k]` is `[N, W]`), and the result has `x`'s shape.
 pub fn gated_aggregate(g: &Tensor, x: &Tensor, index: &Arc<LinkIndex>, mean: bool) -> candle_core::Result<Tensor> {
-    g.contiguous()?.apply_op2(&x.contiguous()?, GatedAggregate { index: index.clone(), mean })
+    let (m, n) = (index.num_links(), index.num_nodes);
+    let w = if n > 0 { x.elem_count() / n } else { 0 };
+    if x.elem_count() != n * w || g.elem_count() != m * w {
+        candle_core::bail!("gated_aggregate: gates {:?} and nodes {:?} do not fit {m} links over {n} nodes", g.shape(), x.shape());
+    }
+    g.contiguous()?.apply_op2(&x.contiguous()?, GatedAggregate { index: index.clone(), mean, w })
 }
 
 struct GatedAggregate {
     index: Arc<LinkIndex>,
     mean: bool,
+    /// Row width `W`.
+    w: usize,
 }
 
 /// The logistic function with [`FastMath`]'s `exp` (exact for f64, vectorisable for f32: libm's
@@ -37,13 +47,6 @@ struct GatedAggregate {
 #[inline(always)]
 fn _sigmoid<T: FastMath>(x: T) -> T {
     T::one() / (T::one() + (-x).fast_exp())
-}
-
-fn _rows(l: &Layout) -> candle_core::Result<(usize, usize)> {
-    match l.dims() {
-        [r, w] => Ok((*r, *w)),
-        d => candle_core::bail!("gated_aggregate expects rank-2 tensors, got {d:?}"),
-    }
 }
 
 /// Per node: the aggregated message `[N, W]`.
@@ -100,28 +103,25 @@ impl CustomOp2 for GatedAggregate {
             s2: &CpuStorage,
             l2: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let ((m, w), (n, w2)) = (_rows(l1)?, _rows(l2)?);
-            if w != w2 || m != op.index.num_links() || n != op.index.num_nodes {
-                candle_core::bail!("gated_aggregate: gates [{m}, {w}] and nodes [{n}, {w2}] do not match the link index");
-            }
             let out = _forward(
                 contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
                 contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
                 &op.index,
-                w,
+                op.w,
                 op.mean,
             );
-            Ok((_storage(out), Shape::from((n, w))))
+            Ok((_storage(out), l2.shape().clone()))
         }
         dispatch_float!("gated_aggregate", s1, run, self, s1, l1, s2, l2)
     }
 
     fn bwd(&self, g: &Tensor, x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
         // One fused kernel returns [∂g; ∂x] stacked by rows: [M + N, W].
-        let both =
-            g.apply_op3_no_bwd(x, &Tensor::cat(&[res, grad], 0)?, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean })?;
+        let (n, w) = (self.index.num_nodes, self.w);
+        let out_grad = Tensor::cat(&[res.reshape((n, w))?, grad.reshape((n, w))?], 0)?; // [2N, W]
+        let both = g.apply_op3_no_bwd(x, &out_grad, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean, w })?;
         let m = self.index.num_links();
-        Ok((Some(both.narrow(0, 0, m)?), Some(both.narrow(0, m, self.index.num_nodes)?)))
+        Ok((Some(both.narrow(0, 0, m)?.reshape(g.shape())?), Some(both.narrow(0, m, n)?.reshape(x.shape())?)))
     }
 }
 
@@ -129,6 +129,7 @@ impl CustomOp2 for GatedAggregate {
 struct GatedAggregateGrad {
     index: Arc<LinkIndex>,
     mean: bool,
+    w: usize,
 }
 
 /// ```text
@@ -212,7 +213,7 @@ impl CustomOp3 for GatedAggregateGrad {
             s3: &CpuStorage,
             l3: &Layout,
         ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let ((m, w), (n, _)) = (_rows(l1)?, _rows(l2)?);
+            let (m, n, w) = (op.index.num_links(), op.index.num_nodes, op.w);
             let g = _backward(
                 contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
                 contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
@@ -274,6 +275,20 @@ mod tests {
             let ix2 = ix.clone();
             finite_difference_check(&[g, x], move |t| (gated_aggregate(&t[0], &t[1], &ix2, mean)? * &w)?.sum_all());
         }
+    }
+
+    #[test]
+    fn reads_rows_whatever_the_shape() {
+        let ix = _index();
+        let (g, x) = (seeded_tensor(6, &[6, 4]), seeded_tensor(7, &[4, 4]));
+        let split = |t: &Tensor| t.reshape((t.dim(0).unwrap() * 2, 2)).unwrap();
+        let want = gated_aggregate(&g, &x, &ix, true).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
+        let got = gated_aggregate(&split(&g), &split(&x), &ix, true).unwrap();
+        assert_eq!(got.dims(), [8, 2]);
+        assert_eq!(got.flatten_all().unwrap().to_vec1::<f64>().unwrap(), want);
+        let w = seeded_tensor(8, &[8, 2]);
+        finite_difference_check(&[split(&g), split(&x)], move |t| (gated_aggregate(&t[0], &t[1], &ix, true)? * &w)?.sum_all());
+        assert!(gated_aggregate(&seeded_tensor(1, &[5, 4]), &x, &_index(), true).is_err(), "5 gate rows of width 4 for 6 links");
     }
 
     #[test]

@@ -21,21 +21,28 @@ use crate::link_index::LinkIndex;
 use crate::op_cpu::{contiguous_slice, dispatch_float};
 
 /// `e[l] + a[src(l)] + b[dst(l)]` for every link `l` of `index` (see the module doc).
+///
+/// The inputs are read as the row-major `[M, C]`, `[N, C]` and `[N_cols, C]` they hold, whatever
+/// their shapes (`[M·k, C/k]` is `[M, C]`), and the result has `e`'s shape: the gated GCN passes
+/// `[rows·Cs, H]` tensors without reshaping them (a reshape costs candle's backward two passes).
 pub fn link_sum(e: &Tensor, a: &Tensor, b: &Tensor, index: &Arc<LinkIndex>) -> candle_core::Result<Tensor> {
-    let ((m, c), (n, ca), (nb, cb)) = (e.dims2()?, a.dims2()?, b.dims2()?);
-    if m != index.num_links() || n != index.num_nodes || nb != index.num_cols || ca != c || cb != c {
-        candle_core::bail!(
-            "link_sum: e [{m}, {c}], a [{n}, {ca}], b [{nb}, {cb}] do not fit {} links over [{}, {}]",
-            index.num_links(),
-            index.num_nodes,
-            index.num_cols
-        );
+    let (m, n, nb) = (index.num_links(), index.num_nodes, index.num_cols);
+    let c = _width(e.elem_count(), m).or(_width(a.elem_count(), n)).unwrap_or(0);
+    if e.elem_count() != m * c || a.elem_count() != n * c || b.elem_count() != nb * c {
+        candle_core::bail!("link_sum: e {:?}, a {:?}, b {:?} do not fit {m} links over [{n}, {nb}]", e.shape(), a.shape(), b.shape());
     }
-    e.contiguous()?.apply_op3(&a.contiguous()?, &b.contiguous()?, LinkSum { index: index.clone() })
+    e.contiguous()?.apply_op3(&a.contiguous()?, &b.contiguous()?, LinkSum { index: index.clone(), c })
+}
+
+/// The row width of `count` values over `rows` rows (`None` without rows).
+fn _width(count: usize, rows: usize) -> Option<usize> {
+    (rows > 0).then(|| count / rows)
 }
 
 struct LinkSum {
     index: Arc<LinkIndex>,
+    /// Row width `C`.
+    c: usize,
 }
 
 impl CustomOp3 for LinkSum {
@@ -55,6 +62,7 @@ impl CustomOp3 for LinkSum {
         #[allow(clippy::too_many_arguments)]
         fn run<T: candle_core::WithDType + Float>(
             ix: &LinkIndex,
+            c: usize,
             s1: &CpuStorage,
             l1: &Layout,
             s2: &CpuStorage,
@@ -67,7 +75,6 @@ impl CustomOp3 for LinkSum {
                 contiguous_slice::<T>(s2, l2, "link_sum")?,
                 contiguous_slice::<T>(s3, l3, "link_sum")?,
             );
-            let c = l1.shape().dims2()?.1;
             let mut out = vec![T::zero(); e.len()];
             out.par_chunks_mut(c.max(1)).zip(e.par_chunks(c.max(1))).enumerate().for_each(|(l, (o, e))| {
                 let (i, j) = (ix.src[l], ix.dst[l]);
@@ -77,26 +84,27 @@ impl CustomOp3 for LinkSum {
             });
             Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
         }
-        dispatch_float!("link_sum", s1, run, &self.index, s1, l1, s2, l2, s3, l3)
+        dispatch_float!("link_sum", s1, run, &self.index, self.c, s1, l1, s2, l2, s3, l3)
     }
 
     fn bwd(
         &self,
         _e: &Tensor,
-        _a: &Tensor,
-        _b: &Tensor,
+        a: &Tensor,
+        b: &Tensor,
         _res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
         let (n, nb) = (self.index.num_nodes, self.index.num_cols);
-        let both = grad.contiguous()?.apply_op1_no_bwd(&LinkSumGrad { index: self.index.clone() })?; // [N + N_cols, C]
-        Ok((Some(grad.clone()), Some(both.narrow(0, 0, n)?), Some(both.narrow(0, n, nb)?)))
+        let both = grad.contiguous()?.apply_op1_no_bwd(&LinkSumGrad { index: self.index.clone(), c: self.c })?; // [N + N_cols, C]
+        Ok((Some(grad.clone()), Some(both.narrow(0, 0, n)?.reshape(a.shape())?), Some(both.narrow(0, n, nb)?.reshape(b.shape())?)))
     }
 }
 
 /// Backward of [`LinkSum`]: `[∂a; ∂b]` `[N + N_cols, C]` from `∂z` `[M, C]`.
 struct LinkSumGrad {
     index: Arc<LinkIndex>,
+    c: usize,
 }
 
 impl CustomOp1 for LinkSumGrad {
@@ -105,9 +113,13 @@ impl CustomOp1 for LinkSumGrad {
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(ix: &LinkIndex, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            ix: &LinkIndex,
+            c: usize,
+            s: &CpuStorage,
+            l: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
             let g = contiguous_slice::<T>(s, l, "link_sum")?;
-            let c = l.shape().dims2()?.1;
             let n = ix.num_nodes;
             let mut out = vec![T::zero(); (n + ix.num_cols) * c];
             let add = |o: &mut [T], link: usize| o.iter_mut().zip(&g[link * c..(link + 1) * c]).for_each(|(o, &v)| *o += v);
@@ -120,7 +132,7 @@ impl CustomOp1 for LinkSumGrad {
             });
             Ok((T::to_cpu_storage_owned(out), Shape::from(((n + ix.num_cols), c))))
         }
-        dispatch_float!("link_sum", s, run, &self.index, s, l)
+        dispatch_float!("link_sum", s, run, &self.index, self.c, s, l)
     }
 }
 
@@ -144,6 +156,20 @@ mod tests {
         .unwrap();
         let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
         assert!(diff < 1e-12, "{diff}");
+    }
+
+    #[test]
+    fn reads_rows_whatever_the_shape() {
+        let (e, a, b) = (seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4]));
+        let ix = _index();
+        let want = link_sum(&e, &a, &b, &ix).unwrap();
+        let split = |t: &Tensor| t.reshape((t.dim(0).unwrap() * 2, 2)).unwrap();
+        let got = link_sum(&split(&e), &split(&a), &split(&b), &ix).unwrap();
+        assert_eq!(got.dims(), [12, 2]);
+        assert_eq!(got.flatten_all().unwrap().to_vec1::<f64>().unwrap(), want.flatten_all().unwrap().to_vec1::<f64>().unwrap());
+        let w = seeded_tensor(4, &[12, 2]);
+        let inputs = [split(&e), split(&a), split(&b)];
+        finite_difference_check(&inputs, |t| (link_sum(&t[0], &t[1], &t[2], &ix)?.sqr()? * &w)?.sum_all());
     }
 
     #[test]
