@@ -28,7 +28,7 @@ const EPS: f64 = 1e-20;
 /// (`[N·k, W/k]` is `[N, W]`), and the result has `x`'s shape.
 pub fn gated_aggregate(g: &Tensor, x: &Tensor, index: &Arc<LinkIndex>, mean: bool) -> candle_core::Result<Tensor> {
     let (m, n) = (index.num_links(), index.num_nodes);
-    let w = if n > 0 { x.elem_count() / n } else { 0 };
+    let w = x.elem_count().checked_div(n).unwrap_or(0);
     if x.elem_count() != n * w || g.elem_count() != m * w {
         candle_core::bail!("gated_aggregate: gates {:?} and nodes {:?} do not fit {m} links over {n} nodes", g.shape(), x.shape());
     }
