@@ -37,11 +37,14 @@ impl FastMath for f32 {
         const LN2_LO: f32 = 1.428_606_8e-6;
         const ROUND: f32 = 12_582_912.0; // 1.5 · 2²³: adding and subtracting it rounds to nearest
         let x = self.clamp(-87.0, 88.0);
-        let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+        let t = x * std::f32::consts::LOG2_E + ROUND; // 1.5 · 2²³ + n: n sits in the low mantissa bits
+        let n = t - ROUND;
         let r = (x - n * LN2_HI) - n * LN2_LO;
         let p =
             1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
-        p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+        // 2ⁿ: the low 9 bits of t's bits + 127 are n + 127 ∈ [1, 254], shifted into the exponent
+        // field. Integer arithmetic on the bits vectorises; `n as i32` (saturating) did not.
+        p * f32::from_bits(t.to_bits().wrapping_add(127) << 23)
     }
 
     #[inline(always)]
@@ -71,6 +74,20 @@ mod tests {
         assert!(worst < 3e-7, "worst relative error {worst}");
         assert_eq!(0f32.fast_exp(), 1.0);
         assert!((-1e4f32).fast_exp() < 1e-37 && 1e4f32.fast_exp().is_finite(), "clamped, never inf or NaN");
+    }
+
+    #[test]
+    fn f32_exp_scale_is_two_to_the_n() {
+        // The exponent bits from the rounding constant equal 2ⁿ computed through an integer cast.
+        for i in -87_000..88_000 {
+            let x = (i as f32 * 1e-3).clamp(-87.0, 88.0);
+            let n = (x * std::f32::consts::LOG2_E + 12_582_912.0) - 12_582_912.0;
+            let by_cast = f32::from_bits(((n as i32 + 127) as u32) << 23);
+            let r = (x - n * 0.693_145_75) - n * 1.428_606_8e-6;
+            let p = 1.0
+                + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+            assert_eq!(x.fast_exp().to_bits(), (p * by_cast).to_bits(), "x = {x}");
+        }
     }
 
     #[test]
