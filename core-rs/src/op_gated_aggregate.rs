@@ -132,6 +132,12 @@ struct GatedAggregateGrad {
     w: usize,
 }
 
+/// Row `i` of the row-major `[_, w]` matrix `t`.
+#[inline(always)]
+fn _row<T>(t: &[T], i: usize, w: usize) -> &[T] {
+    &t[i * w..(i + 1) * w]
+}
+
 /// ```text
 /// sum:  ∂g_l = ∂out_v ⊙ x_dst ⊙ σ'(g_l)                    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)
 /// mean: ∂g_l = ∂out_v ⊙ (x_dst − out_v)/den_v ⊙ σ'(g_l)    ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l)/den_src
@@ -139,21 +145,16 @@ struct GatedAggregateGrad {
 fn _backward<T: FastMath + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &LinkIndex, w: usize, mean: bool) -> Vec<T> {
     let (n, m) = (ix.num_nodes, ix.num_links());
     let (out, gr) = out_grad.split_at(n * w);
+    let row = |t, i| _row(t, i, w);
+    // Row slices and iterator zips throughout, so that the loops vectorise.
     let mut sig = vec![T::zero(); m * w];
-    sig.par_chunks_mut(w).enumerate().for_each(|(l, s)| {
-        for c in 0..w {
-            s[c] = _sigmoid(g[l * w + c]);
-        }
-    });
+    sig.par_chunks_mut(w).zip(g.par_chunks(w)).for_each(|(s, g)| s.iter_mut().zip(g).for_each(|(s, &g)| *s = _sigmoid(g)));
     let eps = T::from(EPS).unwrap();
-    let mut den = vec![T::one(); if mean { n * w } else { 0 }];
+    let mut den = vec![eps; if mean { n * w } else { 0 }];
     if mean {
         den.par_chunks_mut(w).enumerate().for_each(|(v, d)| {
-            d.iter_mut().for_each(|x| *x = eps);
             for l in ix.out_start[v]..ix.out_start[v + 1] {
-                for c in 0..w {
-                    d[c] = d[c] + sig[l * w + c];
-                }
+                d.iter_mut().zip(row(&sig, l)).for_each(|(d, &s)| *d = *d + s);
             }
         });
     }
@@ -168,21 +169,33 @@ fn _backward<T: FastMath + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &L
         rest = b;
     }
     blocks.into_par_iter().for_each(|(v, chunk)| {
-        for (k, l) in (ix.out_start[v]..ix.out_start[v + 1]).enumerate() {
-            let j = ix.dst[l];
-            for c in 0..w {
-                let s = sig[l * w + c];
-                let msg = if mean { (x[j * w + c] - out[v * w + c]) / den[v * w + c] } else { x[j * w + c] };
-                chunk[k * w + c] = gr[v * w + c] * msg * s * (T::one() - s);
+        let grv = row(gr, v);
+        for (o, l) in chunk.chunks_mut(w.max(1)).zip(ix.out_start[v]..ix.out_start[v + 1]) {
+            let (s, xj) = (row(&sig, l), row(x, ix.dst[l]));
+            if mean {
+                let (ov, dv) = (row(out, v), row(&den, v));
+                for (((o, (&s, &x)), &g), (&ov, &d)) in o.iter_mut().zip(s.iter().zip(xj)).zip(grv).zip(ov.iter().zip(dv)) {
+                    *o = g * ((x - ov) / d) * s * (T::one() - s);
+                }
+            } else {
+                for ((o, (&s, &x)), &g) in o.iter_mut().zip(s.iter().zip(xj)).zip(grv) {
+                    *o = g * x * s * (T::one() - s);
+                }
             }
         }
     });
-    gx.par_chunks_mut(w).enumerate().for_each(|(j, o)| {
+    gx.par_chunks_mut(w.max(1)).enumerate().for_each(|(j, o)| {
         for &l in &ix.inc[j] {
             let v = ix.src[l];
-            for c in 0..w {
-                let scale = if mean { sig[l * w + c] / den[v * w + c] } else { sig[l * w + c] };
-                o[c] = o[c] + gr[v * w + c] * scale;
+            let (s, grv) = (row(&sig, l), row(gr, v));
+            if mean {
+                for ((o, (&s, &g)), &d) in o.iter_mut().zip(s.iter().zip(grv)).zip(row(&den, v)) {
+                    *o = *o + g * (s / d);
+                }
+            } else {
+                for (o, (&s, &g)) in o.iter_mut().zip(s.iter().zip(grv)) {
+                    *o = *o + g * s;
+                }
             }
         }
     });
