@@ -15,8 +15,11 @@
  * the peer at 2 threads and against the faster of its two thread counts; the targets (keiro ≥ 1.5× the
  * peer in training, ≥ 3× in inference) are judged against the faster one.
  *
+ * `--rounds N` (default 3) repeats keiro, then the peer, N times in turn for each size, and the ratios
+ * compare medians: the rates of this 2-core VM drift by tens of percent within minutes, for both.
+ *
  *   deno task bench:te_speed [--steps N] [--infer-steps N] [--sizes small,seed] [--skip-peer] [--seed N]
- *     [--threads N] [--append]   (--append keeps the earlier runs of te_speed.json beside this one)
+ *     [--threads N] [--rounds N] [--append]   (--append keeps the earlier runs of te_speed.json)
  *
  * Writes bench/results/te_speed.json and bench/results/te_speed.md (command, commit, machine, load).
  * @module
@@ -41,14 +44,18 @@ const { values: args } = parseArgs({
     batch: { type: "string", default: "32" },
     samples: { type: "string", default: "4" },
     "infer-batch": { type: "string", default: "64" },
+    rounds: { type: "string", default: "3" },
     append: { type: "boolean", default: false },
   },
 });
 const STEPS = Number(args.steps), INFER_STEPS = Number(args["infer-steps"]);
 const SEED = Number(args.seed), THREADS = Number(args.threads), COUNT = Number(args.count);
 const BATCH = Number(args.batch), SAMPLES = Number(args.samples), IBATCH = Number(args["infer-batch"]);
+const ROUNDS = Number(args.rounds);
 const TRAIN_WARMUP = 1, INFER_WARMUP = 2, COMMODITIES = 5;
-for (const [k, v] of Object.entries({ STEPS, INFER_STEPS, SEED, THREADS, COUNT, BATCH, SAMPLES, IBATCH })) {
+for (
+  const [k, v] of Object.entries({ STEPS, INFER_STEPS, SEED, THREADS, COUNT, BATCH, SAMPLES, IBATCH, ROUNDS })
+) {
   if (!Number.isSafeInteger(v) || v < (k === "SEED" ? 0 : 1)) {
     console.error(`bad value for ${k.toLowerCase()}: ${v}`);
     Deno.exit(2);
@@ -81,6 +88,8 @@ const r = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** One measured configuration. */
 interface Measure {
+  /** 1-based round (`--rounds`). */
+  round?: number;
   impl: "keiro" | "peer";
   threads: number;
   mode: "train" | "infer";
@@ -279,28 +288,39 @@ try {
   for (const size of sizes) {
     const cfgName = SIZES[size];
     const measures: Measure[] = [];
-    console.error(`${size} (${cfgName}): keiro ...`);
-    const k = await runKeiro(ds, cfgName);
-    measures.push(k.train, k.infer);
-    console.error(`  keiro train ${k.train.per_s} ep/s, infer ${k.infer.per_s} inst/s`);
-    if ("py" in peer) {
-      for (const threads of [2, 1]) {
-        for (const mode of ["train", "infer"] as const) {
-          console.error(`${size} (${cfgName}): peer ${mode} threads=${threads} ...`);
-          const m = await runPeer(peer.py, tmp, cfgName, mode, threads);
-          console.error(`  ${m.per_s} ${mode === "train" ? "ep/s" : "inst/s"} (load ${m.load_1m_end})`);
-          measures.push(m);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const tag = `${size} (${cfgName}) round ${round}/${ROUNDS}`;
+      console.error(`${tag}: keiro ...`);
+      const k = await runKeiro(ds, cfgName);
+      measures.push({ round, ...k.train }, { round, ...k.infer });
+      console.error(`  keiro train ${k.train.per_s} ep/s, infer ${k.infer.per_s} inst/s`);
+      if ("py" in peer) {
+        for (const threads of [2, 1]) {
+          for (const mode of ["train", "infer"] as const) {
+            console.error(`${tag}: peer ${mode} threads=${threads} ...`);
+            const m = await runPeer(peer.py, tmp, cfgName, mode, threads);
+            console.error(`  ${m.per_s} ${mode === "train" ? "ep/s" : "inst/s"} (load ${m.load_1m_end})`);
+            measures.push({ round, ...m });
+          }
         }
       }
     }
-    const get = (mode: string, impl: string, threads?: number) =>
-      measures.filter((m) =>
-        m.mode === mode && m.impl === impl && (threads === undefined || m.threads === threads)
-      );
+    /** Median rate over the rounds of one (mode, impl, threads). */
+    const median = (mode: string, impl: string, threads: number) => {
+      const xs = measures.filter((m) => m.mode === mode && m.impl === impl && m.threads === threads).map((
+        m,
+      ) => m.per_s)
+        .sort((a, b) => a - b);
+      if (!xs.length) return null;
+      const h = Math.floor(xs.length / 2);
+      return xs.length % 2 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
+    };
     const ratio = (mode: string, threads?: number) => {
-      const ps = get(mode, "peer", threads);
-      if (!ps.length) return null;
-      return r(get(mode, "keiro")[0].per_s / Math.max(...ps.map((p) => p.per_s)), 3);
+      const ps = (threads === undefined ? [2, 1] : [threads]).map((t) => median(mode, "peer", t))
+        .filter((x): x is number => x !== null);
+      const k = median(mode, "keiro", THREADS);
+      if (!ps.length || k === null) return null;
+      return r(k / Math.max(...ps), 3);
     };
     const ratios = {
       train_vs_peer_t2: ratio("train", 2),
@@ -326,10 +346,24 @@ const loadEnd = loadAll();
 
 const f = (x: number | null | undefined, d: number) => (x === null || x === undefined ? "n/a" : x.toFixed(d));
 const table = formatTable(
-  ["size", "impl", "threads", "mode", "rate", "unit", "seconds", "cpu s", "mean MLU", "complete", "load end"],
+  [
+    "size",
+    "round",
+    "impl",
+    "threads",
+    "mode",
+    "rate",
+    "unit",
+    "seconds",
+    "cpu s",
+    "mean MLU",
+    "complete",
+    "load end",
+  ],
   results.flatMap((s) =>
     s.measures.map((m) => [
       `${s.size} (${SIZES[s.size]})`,
+      String(m.round ?? 1),
       m.impl,
       String(m.threads),
       m.mode,
@@ -380,6 +414,7 @@ const params = {
   samples: SAMPLES,
   infer_batch: IBATCH,
   keiro_threads: THREADS,
+  rounds: ROUNDS,
   rayon_num_threads: Deno.env.get("RAYON_NUM_THREADS"),
   keiro_profile: Deno.env.get("KEIRO_PROFILE") ?? null,
   instances: {
@@ -407,7 +442,9 @@ const write = async (name: string, text: string) => {
   await Deno.writeTextFile(`${dir}${name}.tmp`, text);
   await Deno.rename(`${dir}${name}.tmp`, `${dir}${name}`);
 };
-const peerCmds = results.flatMap((s) => s.measures.filter((m) => m.command).map((m) => `    ${m.command}`));
+const peerCmds = [
+  ...new Set(results.flatMap((s) => s.measures.filter((m) => m.command).map((m) => `    ${m.command}`))),
+];
 const section = `## Run of ${env.date}\n\n` +
   `- command: \`${env.command}\` (KEIRO_PROFILE=${
     params.keiro_profile ?? "unset"
@@ -419,7 +456,8 @@ const section = `## Run of ${env.date}\n\n` +
   `- train: A2C, ${BATCH} instances × ${SAMPLES} samples a step, ${TRAIN_WARMUP} warm-up + ${STEPS} timed steps; ` +
   `infer: greedy, ${IBATCH} instances a call, ${INFER_WARMUP} warm-up + ${INFER_STEPS} timed calls\n` +
   `- seeds: ${JSON.stringify(params.seeds)}\n` +
-  `- peer: ${"py" in peer ? "OMP_WAIT_POLICY=PASSIVE, threads 2 and 1" : `skipped (${peer.skip})`}\n\n` +
+  `- peer: ${"py" in peer ? "OMP_WAIT_POLICY=PASSIVE, threads 2 and 1" : `skipped (${peer.skip})`}\n` +
+  `- rounds: ${ROUNDS} (keiro, then the peer, in turn); the ratios compare the medians over the rounds\n\n` +
   "```\n" + table + "```\n\n```\n" + ratioTable + "```\n" +
   (peerCmds.length
     ? `\nPeer commands (the instances file is a temporary copy):\n\n${peerCmds.join("\n")}\n`
@@ -449,8 +487,8 @@ await write(
   `# Hybrid model speed: keiro vs the PyTorch peer\n\n` +
     `\`bench/te_speed.ts\` (\`deno task bench:te_speed\`): keiro's hybrid model (Rust core) against the PyTorch ` +
     `peer \`bench/peers/hybrid_torch.py\` on the same instances and config files (small = h64_l4, seed = h128_l8). ` +
-    `Rates are wall clock; \`cpu s\` is the process CPU time of the timed part; ratios are keiro / peer, ` +
-    `against the peer at 2 threads and against its faster thread count.\n\n` +
+    `Rates are wall clock; \`cpu s\` is the process CPU time of the timed part; ratios are keiro / peer ` +
+    `(medians over the rounds), against the peer at 2 threads and against its faster thread count.\n\n` +
     `Targets (against the faster peer thread count): ${targets.train}; ${targets.infer}.\n\n` +
     `${runs.length} run${runs.length > 1 ? "s" : ""}, oldest first.\n\n` +
     runs.map((x) => x.markdown).join("\n"),
