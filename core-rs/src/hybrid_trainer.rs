@@ -14,6 +14,7 @@ use crate::graph::Graph;
 use crate::hybrid_config::ModelConfig;
 use crate::hybrid_model::HybridModel;
 use crate::instance::Instance;
+use crate::on_pool::on_pool;
 use crate::reward::{reward, RewardOptions};
 use crate::rng::Rng;
 use crate::rollout::{rollout, Choice, Decisions, Rollout, RolloutOptions};
@@ -248,6 +249,10 @@ impl Trainer {
 
     /// One supervised update; returns its metrics.
     pub fn supervised(&mut self, data: &[Instance], r: &SupervisedRequest) -> Result<Value> {
+        on_pool(|| self._supervised(data, r))
+    }
+
+    fn _supervised(&mut self, data: &[Instance], r: &SupervisedRequest) -> Result<Value> {
         if r.labels.len() != r.indices.len() {
             return Err(Error::Usage(format!("{} labels for {} instances", r.labels.len(), r.indices.len())));
         }
@@ -284,6 +289,10 @@ impl Trainer {
 
     /// One RL update (or `ppo_epochs` for PPO); returns its metrics.
     pub fn reinforce(&mut self, data: &[Instance], r: &RlRequest) -> Result<Value> {
+        on_pool(|| self._reinforce(data, r))
+    }
+
+    fn _reinforce(&mut self, data: &[Instance], r: &RlRequest) -> Result<Value> {
         if r.samples == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }
@@ -381,6 +390,10 @@ impl Trainer {
     /// most `sample_floats` values per encoder feature tensor, so that memory stays bounded on large
     /// instances.
     pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
+        on_pool(|| self._route(data, r))
+    }
+
+    fn _route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
         if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }

@@ -37,6 +37,7 @@ pub mod lp;
 pub mod milp;
 pub mod mlp;
 pub mod node_features;
+pub mod on_pool;
 pub mod op_batch_norm;
 pub mod op_cgcnn_gate;
 mod op_cpu;
