@@ -53,6 +53,8 @@ const SEED = Number(args.seed), THREADS = Number(args.threads), COUNT = Number(a
 const BATCH = Number(args.batch), SAMPLES = Number(args.samples), IBATCH = Number(args["infer-batch"]);
 const ROUNDS = Number(args.rounds);
 const TRAIN_WARMUP = 1, INFER_WARMUP = 2, COMMODITIES = 5;
+/** The peer's thread counts; the targets are judged against the faster. */
+const PEER_THREADS = [2, 1];
 for (
   const [k, v] of Object.entries({ STEPS, INFER_STEPS, SEED, THREADS, COUNT, BATCH, SAMPLES, IBATCH, ROUNDS })
 ) {
@@ -295,7 +297,7 @@ try {
       measures.push({ round, ...k.train }, { round, ...k.infer });
       console.error(`  keiro train ${k.train.per_s} ep/s, infer ${k.infer.per_s} inst/s`);
       if ("py" in peer) {
-        for (const threads of [2, 1]) {
+        for (const threads of PEER_THREADS) {
           for (const mode of ["train", "infer"] as const) {
             console.error(`${tag}: peer ${mode} threads=${threads} ...`);
             const m = await runPeer(peer.py, tmp, cfgName, mode, threads);
@@ -307,16 +309,16 @@ try {
     }
     /** Median rate over the rounds of one (mode, impl, threads). */
     const median = (mode: string, impl: string, threads: number) => {
-      const xs = measures.filter((m) => m.mode === mode && m.impl === impl && m.threads === threads).map((
-        m,
-      ) => m.per_s)
+      const xs = measures
+        .filter((m) => m.mode === mode && m.impl === impl && m.threads === threads)
+        .map((m) => m.per_s)
         .sort((a, b) => a - b);
       if (!xs.length) return null;
       const h = Math.floor(xs.length / 2);
       return xs.length % 2 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
     };
     const ratio = (mode: string, threads?: number) => {
-      const ps = (threads === undefined ? [2, 1] : [threads]).map((t) => median(mode, "peer", t))
+      const ps = (threads === undefined ? PEER_THREADS : [threads]).map((t) => median(mode, "peer", t))
         .filter((x): x is number => x !== null);
       const k = median(mode, "keiro", THREADS);
       if (!ps.length || k === null) return null;
@@ -430,7 +432,7 @@ const params = {
     keiro_route_seed: SEED,
     peer: SEED,
   },
-  peer: "py" in peer ? { omp_wait_policy: "PASSIVE", threads: [2, 1] } : { skipped: peer.skip },
+  peer: "py" in peer ? { omp_wait_policy: "PASSIVE", threads: PEER_THREADS } : { skipped: peer.skip },
 };
 const targets = {
   train: "keiro episodes/s ≥ 1.5 × the peer's (faster of threads 1, 2)",
