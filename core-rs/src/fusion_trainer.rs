@@ -19,6 +19,7 @@ use crate::crystal_set::{CrystalSet, Expanded};
 use crate::error::{Error, Result};
 use crate::fusion_config::{FusionConfig, LossKind};
 use crate::fusion_model::FusionModel;
+use crate::on_pool::on_pool;
 use crate::param_store::Weights;
 use crate::rng::Rng;
 
@@ -163,6 +164,10 @@ impl FusionTrainer {
     /// front end's schedule), then a validation pass. Returns the epoch's metrics: per-task mean
     /// training losses, validation losses and MAEs (z-scored units).
     pub fn step(&mut self, epoch: usize, weights: Option<Vec<f64>>, lr: Option<f64>) -> Result<Value> {
+        on_pool(|| self._step(epoch, weights, lr))
+    }
+
+    fn _step(&mut self, epoch: usize, weights: Option<Vec<f64>>, lr: Option<f64>) -> Result<Value> {
         let lr = lr.unwrap_or(self.model.cfg.lr);
         if !(lr.is_finite() && lr > 0.0) {
             return Err(Error::Usage(format!("fusion: learning rate {lr} must be positive")));
@@ -275,6 +280,10 @@ impl FusionTrainer {
     /// `{"ids": [...], "predictions": [[T values], ...], "attention": [w_descriptors, w_gnn] | null}`
     /// (attention = the mean weights over the predicted crystals).
     pub fn predict(&mut self, o: PredictOptions) -> Result<Value> {
+        on_pool(|| self._predict(o))
+    }
+
+    fn _predict(&mut self, o: PredictOptions) -> Result<Value> {
         let ids = self._ids(o.split);
         if ids.is_empty() {
             return Ok(json!({"ids": [], "predictions": [], "attention": null}));

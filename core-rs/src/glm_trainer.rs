@@ -18,6 +18,7 @@ use crate::glm_model::{GlmModel, GraphContext};
 use crate::graph_learner::Candidates;
 use crate::node_features::NodeFeatures;
 use crate::op_edge_scores::ScoreSpec;
+use crate::on_pool::on_pool;
 use crate::op_masked_log_softmax::masked_log_softmax;
 use crate::rng::Rng;
 use crate::weighted_graph::{GraphPart, WeightedGraph, WeightedLink};
@@ -173,6 +174,10 @@ impl GlmTrainer {
     /// One epoch: (re)select candidates when due, a training pass and an Adam update, then an
     /// evaluation pass. Returns the epoch's metrics.
     pub fn step(&mut self, epoch: usize) -> Result<Value> {
+        on_pool(|| self._step(epoch))
+    }
+
+    fn _step(&mut self, epoch: usize) -> Result<Value> {
         let t0 = Instant::now();
         if self.model.cfg.learns_graph() && (self.cand.is_none() || epoch.is_multiple_of(self.model.cfg.glm.update_every)) {
             self.cand = self.model.candidates(&self.x, &self.ctx)?;
