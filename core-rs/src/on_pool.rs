@@ -5,8 +5,9 @@
 //! thousands of such ops per training step, and a `perf` profile of small-model inference on 2 cores
 //! spent 28 % of its time in the kernel, mostly putting threads to sleep and waking them (19 % after
 //! this change); GLM training epochs took 17 % (cora, learned graph) to 47 % (wine) less time
-//! (60 epochs, seed 0, medians of 3 interleaved runs of each build). Called from a pool thread, the same op runs part of the job on the calling thread and
-//! wakes nobody when the other worker is already spinning.
+//! (an exploratory `keiro glm train` A/B, not a bench: 60 epochs, seed 0, medians of 3 interleaved
+//! runs of each build). Called from a pool thread, the same op runs part of the job on the calling
+//! thread and wakes nobody when the other worker is already spinning.
 
 /// `f()`, run on a worker of the global pool (on the calling thread when it is one already).
 pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
