@@ -12,12 +12,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { Dataset, type SolveOptions } from "../src/dataset.ts";
+import { Dataset, type SolveOptions } from "../src/te/dataset.ts";
 import { formatTable } from "../src/format_table.ts";
-import { generate } from "../src/generate.ts";
-import { importTe } from "../src/import_te.ts";
-import { solveAll } from "../src/solve_all.ts";
-import type { TeInstance } from "../src/topology.ts";
+import { generate } from "../src/te/generate.ts";
+import { importTe } from "../src/te/import_te.ts";
+import { solveAll } from "../src/te/solve_all.ts";
+import type { TeInstance } from "../src/te/topology.ts";
 import { benchEnv } from "./_env.ts";
 
 const { values: args } = parseArgs({

@@ -74,8 +74,8 @@ for (const s of sizes) {
 
 // The native core's rayon pool reads this when it starts: set it before the library is used.
 if (Deno.env.get("RAYON_NUM_THREADS") === undefined) Deno.env.set("RAYON_NUM_THREADS", String(THREADS));
-const { Dataset } = await import("../src/dataset.ts");
-const { generate } = await import("../src/generate.ts");
+const { Dataset } = await import("../src/te/dataset.ts");
+const { generate } = await import("../src/te/generate.ts");
 const { HybridModel } = await import("../src/hybrid/model.ts");
 const { modelConfig, resolveConfig } = await import("../src/hybrid/config.ts");
 

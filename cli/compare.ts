@@ -5,14 +5,14 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { formatComparison } from "../src/comparison_table.ts";
-import { Dataset } from "../src/dataset.ts";
+import { formatComparison } from "../src/te/comparison_table.ts";
+import { Dataset } from "../src/te/dataset.ts";
 import {
   compareMethods,
   defaultReference,
   evaluateSolutions,
   type SolutionSource,
-} from "../src/evaluate_solutions.ts";
+} from "../src/te/evaluate_solutions.ts";
 import { UsageError } from "../src/errors.ts";
 import { readInput } from "../src/read_text.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";

@@ -5,14 +5,14 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { formatComparison } from "../src/comparison_table.ts";
-import { Dataset } from "../src/dataset.ts";
+import { formatComparison } from "../src/te/comparison_table.ts";
+import { Dataset } from "../src/te/dataset.ts";
 import {
   compareMethods,
   defaultReference,
   evaluateSolutions,
   type SolutionSource,
-} from "../src/evaluate_solutions.ts";
+} from "../src/te/evaluate_solutions.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";

@@ -6,8 +6,8 @@
 import { basename, extname } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { generate, type GenOptions } from "../src/generate.ts";
-import { readTopology } from "../src/read_topology.ts";
+import { generate, type GenOptions } from "../src/te/generate.ts";
+import { readTopology } from "../src/te/read_topology.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { choiceArg, intArg, positiveArg, rangeArg } from "./_parse.ts";
 

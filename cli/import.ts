@@ -5,9 +5,9 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset } from "../src/dataset.ts";
-import { importTe } from "../src/import_te.ts";
-import { TE_FORMATS } from "../src/read_topology.ts";
+import { Dataset } from "../src/te/dataset.ts";
+import { importTe } from "../src/te/import_te.ts";
+import { TE_FORMATS } from "../src/te/read_topology.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { choiceArg, intRangeArg, positiveArg } from "./_parse.ts";
 

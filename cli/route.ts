@@ -5,7 +5,7 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset } from "../src/dataset.ts";
+import { Dataset } from "../src/te/dataset.ts";
 import { UsageError } from "../src/errors.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
 import { readInput } from "../src/read_text.ts";

@@ -5,10 +5,10 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset, type SolveOptions } from "../src/dataset.ts";
+import { Dataset, type SolveOptions } from "../src/te/dataset.ts";
 import { Progress } from "../src/progress.ts";
 import { readInput } from "../src/read_text.ts";
-import { solveAll } from "../src/solve_all.ts";
+import { solveAll } from "../src/te/solve_all.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
 import { choiceArg, intArg, nonNegativeArg, positiveArg } from "./_parse.ts";
 

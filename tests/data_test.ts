@@ -5,10 +5,10 @@
  * the last digits of the small Abilene MLUs).
  */
 import assert from "node:assert/strict";
-import { Dataset, type SolveOptions } from "../src/dataset.ts";
-import { type ImportOptions, importTe } from "../src/import_te.ts";
-import { solveAll } from "../src/solve_all.ts";
-import type { TeInstance } from "../src/topology.ts";
+import { Dataset, type SolveOptions } from "../src/te/dataset.ts";
+import { type ImportOptions, importTe } from "../src/te/import_te.ts";
+import { solveAll } from "../src/te/solve_all.ts";
+import type { TeInstance } from "../src/te/topology.ts";
 import { HAVE_DATA, jsonl, TE_DATA } from "./_cli.ts";
 
 const T = TE_DATA;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsonl, keiro } from "./_cli.ts";
-import { Rng } from "../src/hybrid/rng.ts";
+import { Rng } from "../src/rng.ts";
 
 const PLANETOID = fileURLToPath(new URL("../../shared/data/gsl/planetoid", import.meta.url));
 const HAVE_PLANETOID = (() => {

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use keiro_core::crystal_set::CrystalSet;
-use keiro_core::fusion_trainer::{FusionData, FusionTrainer};
+use keiro_core::fusion::crystal_set::CrystalSet;
+use keiro_core::fusion::trainer::{FusionData, FusionTrainer};
 use keiro_core::rng::Rng;
 
 fn main() {

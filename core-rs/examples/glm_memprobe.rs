@@ -1,5 +1,5 @@
 //! Times epochs of the GLM trainer on random sparse features (`cargo run --release --example glm_memprobe -- '<config>'`).
-use keiro_core::glm_trainer::{GlmTrainer, NodeData};
+use keiro_core::glm::trainer::{GlmTrainer, NodeData};
 fn main() {
     let (n, f) = (2708, 1433);
     let mut r = keiro_core::rng::Rng::new(1);

@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use keiro_core::generate::GenOptions;
-use keiro_core::hybrid_trainer::{RlRequest, RouteRequest, Trainer};
+use keiro_core::hybrid::trainer::{RlRequest, RouteRequest, Trainer};
+use keiro_core::te::generate::GenOptions;
 use serde_json::json;
 
 fn main() {
@@ -28,7 +28,7 @@ fn main() {
     }
 }
 
-fn _train(t: &mut Trainer, data: &[keiro_core::instance::Instance], steps: usize, batch: usize) {
+fn _train(t: &mut Trainer, data: &[keiro_core::te::instance::Instance], steps: usize, batch: usize) {
     let req = |s: u64| -> RlRequest {
         serde_json::from_value(json!({"indices": (0..batch).collect::<Vec<_>>(), "algorithm": "a2c", "lr": 1e-4,
             "entropy_weight": 0.01, "value_loss_weight": 0.5, "seed": s, "reward": {"version": "continuous_v1"}}))
@@ -43,7 +43,7 @@ fn _train(t: &mut Trainer, data: &[keiro_core::instance::Instance], steps: usize
     println!("train: {:.1} ms/step, {:.1} episodes/s", dt * 1e3 / steps as f64, (steps * batch) as f64 / dt);
 }
 
-fn _infer(t: &mut Trainer, data: &[keiro_core::instance::Instance], steps: usize, batch: usize) {
+fn _infer(t: &mut Trainer, data: &[keiro_core::te::instance::Instance], steps: usize, batch: usize) {
     let r: RouteRequest = serde_json::from_value(json!({"greedy": true, "batch": batch})).unwrap();
     t.route(data, &r).unwrap();
     let t0 = Instant::now();

@@ -1,72 +1,26 @@
-//! keiro-core: the pure Rust core of keiro — TE instances, generators, exact and heuristic
-//! solvers, the evaluator — and a thin C ABI (`ffi`) for the Deno front end.
+//! keiro-core: the pure Rust core of keiro, organised by domain as the TypeScript front end is.
+//!
+//! - [`te`]: TE instances, generators, exact and heuristic solvers, the evaluator.
+//! - [`ops`]: custom ops (CPU kernels behind one dispatch seam), [`nn`]: layers and training parts.
+//! - [`hybrid`], [`glm`], [`fusion`]: the three learned models, each with its config and trainer.
+//! - [`ffi`]: the thin C ABI the Deno front end calls.
+//!
+//! The layers and what each may import are in `docs/design.md`.
 
-pub mod adam;
 mod allocator;
-pub mod batch_norm;
-pub mod block_topk;
-pub mod cgcnn_conv;
 pub mod config_json;
-pub mod crystal_set;
-pub mod dropout;
-pub mod episode_batch;
 pub mod error;
-pub mod evaluate;
-pub mod fast_math;
 pub mod ffi;
-pub mod fusion_config;
-pub mod fusion_model;
-pub mod fusion_trainer;
-pub mod gat_layer;
-pub mod gated_gcn_layer;
-pub mod gcn_layer;
-pub mod generate;
-pub mod glm_config;
-pub mod glm_model;
-pub mod glm_trainer;
-pub mod graph;
-pub mod graph_learner;
-pub mod greedy;
-pub mod hybrid_config;
-pub mod hybrid_encoder;
-pub mod hybrid_model;
-pub mod hybrid_trainer;
-pub mod instance;
-pub mod link_index;
-pub mod lp;
-pub mod milp;
-pub mod mlp;
-pub mod node_features;
+pub mod fusion;
+pub mod glm;
+pub mod hybrid;
+pub mod nn;
 pub mod on_pool;
-pub mod op_batch_norm;
-pub mod op_cgcnn_gate;
-mod op_cpu;
-pub mod op_edge_scores;
-pub mod op_gated_aggregate;
-pub mod op_linear;
-pub mod op_link_sum;
-pub mod op_masked_log_softmax;
-pub mod op_soft_topk;
-pub mod op_softplus;
-pub mod op_sparse_dot;
-pub mod op_spmm;
-pub mod op_weighted_softmax;
-pub mod param_store;
-pub mod policy_head;
-pub mod random_forest;
-pub mod regression_tree;
-pub mod reward;
+pub mod ops;
 pub mod rng;
-pub mod rollout;
-pub mod running_batch_norm;
-pub mod shortest_path;
-pub mod solution;
-pub mod solve;
+pub mod te;
 #[cfg(test)]
 mod testing;
-pub mod topology;
-pub mod value_head;
-pub mod weighted_graph;
 
 pub use error::{Error, Result};
-pub use instance::Instance;
+pub use te::instance::Instance;

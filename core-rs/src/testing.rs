@@ -1,8 +1,8 @@
 //! Helpers shared by the unit tests.
 
-use crate::evaluate::{evaluate, Routing};
-use crate::graph::Graph;
-use crate::instance::Instance;
+use crate::te::evaluate::{evaluate, Routing};
+use crate::te::graph::Graph;
+use crate::te::instance::Instance;
 
 /// Greedy's trap: greedy puts the first demand (5) on the wide direct link 0→2, so the second (6)
 /// must take the narrow detour 0→1→2 (MLU 1.0); the optimum swaps them (MLU 5/6).
@@ -11,7 +11,7 @@ pub const TRAP: &str = r#"{"id":7,"nodes":3,"edges":[{"src":0,"dst":2,"capacity"
 /// Parses one instance and builds its graph.
 pub fn instance(json: &str) -> (Instance, Graph) {
     let i = Instance::parse_jsonl(json, 1).unwrap().remove(0);
-    let g = Graph::new(&i);
+    let g = i.graph();
     (i, g)
 }
 

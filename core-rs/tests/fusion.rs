@@ -1,8 +1,8 @@
 //! The fusion trainer end to end on synthetic crystals whose target depends on composition and
 //! on neighbour distances.
 
-use keiro_core::crystal_set::CrystalSet;
-use keiro_core::fusion_trainer::{FusionData, FusionTrainer, PredictOptions};
+use keiro_core::fusion::crystal_set::CrystalSet;
+use keiro_core::fusion::trainer::{FusionData, FusionTrainer, PredictOptions};
 use keiro_core::rng::Rng;
 use serde_json::Value;
 

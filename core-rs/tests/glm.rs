@@ -1,11 +1,11 @@
 //! Integration tests of the graph learning module and the node classifier (`keiro glm`).
 
 use candle_core::{Device, Tensor};
-use keiro_core::glm_config::LearnerConfig;
-use keiro_core::glm_trainer::{GlmTrainer, NodeData};
-use keiro_core::graph_learner::GraphLearner;
-use keiro_core::node_features::NodeFeatures;
-use keiro_core::param_store::ParamStore;
+use keiro_core::glm::config::LearnerConfig;
+use keiro_core::glm::graph_learner::GraphLearner;
+use keiro_core::glm::trainer::{GlmTrainer, NodeData};
+use keiro_core::nn::node_features::NodeFeatures;
+use keiro_core::nn::param_store::ParamStore;
 use keiro_core::rng::Rng;
 use keiro_core::Error;
 use serde_json::{json, Value};

@@ -2,12 +2,12 @@
 //! evaluator's MLU, supervised training imitates labels, RL training improves the reward,
 //! checkpoints round-trip, and the same seed gives the same result.
 
-use keiro_core::evaluate::{evaluate, Routing};
-use keiro_core::generate::GenOptions;
-use keiro_core::graph::Graph;
-use keiro_core::hybrid_trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
-use keiro_core::instance::Instance;
-use keiro_core::solve::{solve, SolveOptions};
+use keiro_core::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
+use keiro_core::te::evaluate::{evaluate, Routing};
+use keiro_core::te::generate::GenOptions;
+use keiro_core::te::graph::Graph;
+use keiro_core::te::instance::Instance;
+use keiro_core::te::solve::{solve, SolveOptions};
 use serde_json::{json, Value};
 
 fn config(extra: Value) -> String {
@@ -54,7 +54,7 @@ fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
         let t = Trainer::new(&config(extra.clone()), 7).unwrap();
         for (sol, inst) in route(&t, &data, 4).iter().zip(&data) {
             let paths: Vec<Vec<usize>> = serde_json::from_value(sol["paths"].clone()).unwrap();
-            let ev = evaluate(inst, &Graph::new(inst), &Routing::Paths(paths.into_iter().map(Some).collect()));
+            let ev = evaluate(inst, &inst.graph(), &Routing::Paths(paths.into_iter().map(Some).collect()));
             assert!(ev.complete && sol["complete"] == true, "{extra}: {:?}", ev.problems);
             assert!((ev.mlu - sol["mlu"].as_f64().unwrap()).abs() < 1e-9, "{extra}: {} vs {}", ev.mlu, sol["mlu"]);
         }
@@ -118,7 +118,7 @@ fn supervised_training_imitates_milp_labels() {
             let (gm, bm) = (g["mlu"].as_f64().unwrap(), b["mlu"].as_f64().unwrap());
             assert!(bm <= gm + 1e-12, "cap {cap}, instance {i}: best-of-32 {bm} > greedy decode {gm}");
             let paths: Vec<Vec<usize>> = serde_json::from_value(b["paths"].clone()).unwrap();
-            let ev = evaluate(inst, &Graph::new(inst), &Routing::Paths(paths.into_iter().map(Some).collect()));
+            let ev = evaluate(inst, &inst.graph(), &Routing::Paths(paths.into_iter().map(Some).collect()));
             assert!(ev.complete && (ev.mlu - bm).abs() < 1e-9, "cap {cap}, instance {i}: {:?} {} vs {bm}", ev.problems, ev.mlu);
         }
     }

@@ -4,7 +4,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { Rng } from "../hybrid/rng.ts";
+import { Rng } from "../rng.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
 
 /** Train, validation and test parts of a dataset. */

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { solveEach } from "../solve_each.ts";
+import { solveEach } from "../te/solve_each.ts";
 import type { LabelledSet } from "./labelled_set.ts";
 
 /** Where phase-1 targets come from (`label_paths` in the config). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Dataset } from "../dataset.ts";
-import { generate } from "../generate.ts";
-import { type SolvedInstance, solveEach } from "../solve_each.ts";
+import { Dataset } from "../te/dataset.ts";
+import { generate } from "../te/generate.ts";
+import { type SolvedInstance, solveEach } from "../te/solve_each.ts";
 import { imitationTargets } from "./imitation_targets.ts";
 import type { LabelledSet, MilpLabel } from "./labelled_set.ts";
 

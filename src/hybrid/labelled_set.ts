@@ -8,12 +8,12 @@
  */
 
 import { join } from "node:path";
-import { Dataset } from "../dataset.ts";
-import { generate, type GenOptions } from "../generate.ts";
+import { Dataset } from "../te/dataset.ts";
+import { generate, type GenOptions } from "../te/generate.ts";
 import { UsageError } from "../errors.ts";
 import { Progress } from "../progress.ts";
 import { readTextFile } from "../read_text.ts";
-import { solveEach } from "../solve_each.ts";
+import { solveEach } from "../te/solve_each.ts";
 import { writeOutput } from "../write_output.ts";
 import { checkShapes } from "./check_shapes.ts";
 import type { HybridConfig } from "./config.ts";

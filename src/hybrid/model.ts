@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import type { Dataset } from "../dataset.ts";
+import type { Dataset } from "../te/dataset.ts";
 import { NativeError, UsageError } from "../errors.ts";
 import { bytes, native, unpack } from "../native.ts";
 import { DEFAULT_CONFIG, type ModelConfig, modelConfig } from "./config.ts";

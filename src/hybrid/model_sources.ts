@@ -5,8 +5,8 @@
  */
 
 import { basename, resolve } from "node:path";
-import type { Dataset } from "../dataset.ts";
-import type { SolutionSource } from "../evaluate_solutions.ts";
+import type { Dataset } from "../te/dataset.ts";
+import type { SolutionSource } from "../te/evaluate_solutions.ts";
 import { modelMethod, openModel, routeWithModel } from "./route_with_model.ts";
 
 /** How the models decode: N of best-of-N, and its sampling (default: each run's eval settings). */

@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import type { Dataset } from "../dataset.ts";
+import type { Dataset } from "../te/dataset.ts";
 import { UsageError } from "../errors.ts";
 import { checkShapes } from "./check_shapes.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";

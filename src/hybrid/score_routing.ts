@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Evaluation } from "../dataset.ts";
-import { type MethodSummary, summarize } from "../summarize.ts";
+import type { Evaluation } from "../te/dataset.ts";
+import { type MethodSummary, summarize } from "../te/summarize.ts";
 import type { RoutedInstance } from "./model.ts";
 
 /** Summarises `routed` (instance i ↔ reference MLU i) as method `method`; `msPerInstance` is the

@@ -12,10 +12,10 @@
 import { rewardOptions } from "./reward_options.ts";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import type { MethodSummary } from "../summarize.ts";
+import type { MethodSummary } from "../te/summarize.ts";
 import { Progress } from "../progress.ts";
-import { comparisonTable } from "../comparison_table.ts";
-import { summarize } from "../summarize.ts";
+import { comparisonTable } from "../te/comparison_table.ts";
+import { summarize } from "../te/summarize.ts";
 import { writeOutput } from "../write_output.ts";
 import { findCheckpoint, readState, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { type HybridConfig, modelConfig } from "./config.ts";
@@ -28,7 +28,7 @@ import {
   type StepMetrics,
   type StepRequest,
 } from "./model.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import { scoreRouting } from "./score_routing.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";

@@ -6,7 +6,7 @@
 
 import { basename, extname } from "node:path";
 import { InputError, UsageError } from "../../errors.ts";
-import { Rng } from "../../hybrid/rng.ts";
+import { Rng } from "../../rng.ts";
 import { readTextFile } from "../../read_text.ts";
 import type { GraphDataset } from "./graph_dataset.ts";
 import type { SplitSizes } from "./parse_split.ts";

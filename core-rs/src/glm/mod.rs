@@ -1,0 +1,7 @@
+//! Node classification with an optional graph learning module that builds a sparse graph end to end.
+
+pub mod block_topk;
+pub mod config;
+pub mod graph_learner;
+pub mod model;
+pub mod trainer;

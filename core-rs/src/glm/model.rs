@@ -1,0 +1,182 @@
+//! A node classifier on an input, kNN, learned or mixed graph: optional graph learning module,
+//! then GCN or GAT layers (or an MLP without a graph).
+//!
+//! ```text
+//! training:  H⁰ = dropout(X)
+//! learned:   Z = X (or ReLU(layer₀(H⁰) on the base graph)),  A_l = GLM(Z)
+//!            A = A_l  or  mix·A_input + (1 − mix)·A_l  (+ I)
+//! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
+//! ```
+
+use candle_core::Tensor;
+
+use crate::error::Result;
+use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
+use crate::glm::graph_learner::{Candidates, GraphLearner};
+use crate::nn::gat_layer::GatLayer;
+use crate::nn::gcn_layer::GcnLayer;
+use crate::nn::node_features::NodeFeatures;
+use crate::nn::param_store::{ParamStore, Weights};
+use crate::nn::weighted_graph::{GraphPart, WeightedGraph};
+use crate::rng::Rng;
+
+enum _Layer {
+    Gcn(GcnLayer),
+    Gat(GatLayer),
+}
+
+/// A graph with the weights its layers use (normalised for GCN, raw for GAT).
+pub struct ReadyGraph {
+    /// The graph.
+    pub graph: WeightedGraph,
+    /// `[E, 1]` weights the layers aggregate with.
+    pub layer_weights: Tensor,
+}
+
+/// The fixed graphs of a dataset.
+pub struct GraphContext {
+    /// The message-passing graph of the `input` and `knn` modes, or the base graph of an
+    /// `embedding` learner.
+    pub fixed: Option<ReadyGraph>,
+    /// The input graph's links for `input+learned`.
+    pub input_part: Option<GraphPart>,
+}
+
+/// One forward pass.
+pub struct Forward {
+    /// `[N, C]`
+    pub logits: Tensor,
+    /// `β · L_reg` of the learner (0 without one).
+    pub reg: Tensor,
+    /// The learned or mixed graph of this pass (None when the graph is fixed).
+    pub graph: Option<WeightedGraph>,
+}
+
+/// The classifier.
+pub struct GlmModel {
+    /// Its config.
+    pub cfg: GlmConfig,
+    /// Its parameters.
+    pub params: ParamStore,
+    layers: Vec<_Layer>,
+    learner: Option<GraphLearner>,
+}
+
+impl GlmModel {
+    /// A model for `in_dim` features and `classes` classes, initialised from `seed`.
+    pub fn new(cfg: &GlmConfig, in_dim: usize, classes: usize, seed: u64) -> Result<GlmModel> {
+        let mut ps = ParamStore::new(seed);
+        let mut layers = Vec::new();
+        let mut width = in_dim;
+        for i in 0..cfg.layers {
+            let last = i + 1 == cfg.layers;
+            let out = if last { classes } else { cfg.hidden };
+            let layer = match cfg.layer {
+                LayerKind::Gcn => _Layer::Gcn(GcnLayer::new(&mut ps, &format!("layer{i}"), width, out)?),
+                LayerKind::Gat => _Layer::Gat(GatLayer::new(&mut ps, &format!("layer{i}"), width, out, cfg.heads, !last)?),
+            };
+            layers.push(layer);
+            width = if last || cfg.layer == LayerKind::Gcn { out } else { out * cfg.heads };
+        }
+        let learner = if cfg.learns_graph() {
+            let z_dim = match cfg.glm.input {
+                LearnerInput::Features => in_dim,
+                LearnerInput::Embedding if cfg.layers > 1 => {
+                    if cfg.layer == LayerKind::Gat {
+                        cfg.hidden * cfg.heads
+                    } else {
+                        cfg.hidden
+                    }
+                }
+                LearnerInput::Embedding => classes,
+            };
+            Some(GraphLearner::new(&mut ps, &cfg.glm, z_dim)?)
+        } else {
+            None
+        };
+        Ok(GlmModel { cfg: cfg.clone(), params: ps, layers, learner })
+    }
+
+    /// The first layer's weight id (its L2 penalty).
+    pub fn first_weight(&self) -> usize {
+        match &self.layers[0] {
+            _Layer::Gcn(l) => l.weight_id(),
+            _Layer::Gat(l) => l.weight_id(),
+        }
+    }
+
+    /// Readies `graph` for the layers.
+    pub fn ready(&self, graph: WeightedGraph) -> Result<ReadyGraph> {
+        let layer_weights = match self.cfg.layer {
+            LayerKind::Gcn => graph.gcn_normalised()?,
+            LayerKind::Gat => graph.weights.clone(),
+        };
+        Ok(ReadyGraph { graph, layer_weights })
+    }
+
+    fn _layer(&self, i: usize, w: &Weights, h: &NodeFeatures, g: Option<&ReadyGraph>) -> Result<Tensor> {
+        match (&self.layers[i], g) {
+            (_Layer::Gcn(l), g) => l.forward(w, h, g.map(|g| (&g.graph, &g.layer_weights))),
+            (_Layer::Gat(l), Some(g)) => l.forward(w, h, &g.graph),
+            (_Layer::Gat(_), None) => Err(crate::Error::Usage("gat needs a graph (use layer gcn with graph none)".into())),
+        }
+    }
+
+    fn _dropout(&self, t: &NodeFeatures, rng: &mut Option<&mut Rng>) -> Result<NodeFeatures> {
+        match rng {
+            Some(r) => t.dropout(self.cfg.dropout, r),
+            None => Ok(t.clone()),
+        }
+    }
+
+    /// What the learner scores: the features, or the first layer's output on the base graph.
+    pub fn learner_input(&self, w: &Weights, x: &NodeFeatures, h0: &NodeFeatures, ctx: &GraphContext) -> Result<NodeFeatures> {
+        match self.cfg.glm.input {
+            LearnerInput::Features => Ok(x.clone()),
+            LearnerInput::Embedding => Ok(NodeFeatures::dense(self._layer(0, w, h0, ctx.fixed.as_ref())?.relu()?)),
+        }
+    }
+
+    /// Selects the learner's candidates from the current parameters (no gradient, no dropout).
+    pub fn candidates(&self, x: &NodeFeatures, ctx: &GraphContext) -> Result<Option<Candidates>> {
+        let Some(learner) = &self.learner else { return Ok(None) };
+        let w = self.params.weights(false);
+        let z = self.learner_input(&w, x, x, ctx)?;
+        Ok(Some(learner.candidates(&w, &z, &x.dense, None)?))
+    }
+
+    /// Logits `[N, C]` for features `x` `[N, F]`; `rng` = training (dropout, gumbel noise).
+    pub fn forward(
+        &self,
+        w: &Weights,
+        x: &NodeFeatures,
+        ctx: &GraphContext,
+        cand: Option<&Candidates>,
+        epoch: usize,
+        mut rng: Option<&mut Rng>,
+    ) -> Result<Forward> {
+        let n = x.rows()?;
+        let h0 = self._dropout(x, &mut rng)?;
+        let mut reg = Tensor::zeros((), x.dense.dtype(), x.dense.device())?;
+        let mut learned_graph = None;
+        if let (Some(learner), Some(cand)) = (&self.learner, cand) {
+            let z = self.learner_input(w, x, &h0, ctx)?;
+            let l = learner.forward(w, &z, cand, epoch, rng.as_deref_mut())?;
+            reg = l.reg;
+            let parts = match (&ctx.input_part, self.cfg.graph) {
+                (Some(input), GraphMode::InputLearned) => {
+                    vec![input.clone().scaled(self.cfg.glm.mix)?, l.part.scaled(1.0 - self.cfg.glm.mix)?]
+                }
+                _ => vec![l.part],
+            };
+            learned_graph = Some(self.ready(WeightedGraph::assemble(n, &parts, self.cfg.glm.self_loops)?)?);
+        }
+        let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
+        let mut h = h0;
+        let last = self.layers.len() - 1;
+        for i in 0..last {
+            h = self._dropout(&NodeFeatures::dense(self._layer(i, w, &h, g)?.relu()?), &mut rng)?;
+        }
+        Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, graph: learned_graph.map(|r| r.graph) })
+    }
+}

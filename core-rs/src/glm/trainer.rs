@@ -1,0 +1,275 @@
+//! Full-batch, transductive training of a [`GlmModel`] on one node-classification dataset: one
+//! call per epoch (the front end drives epochs and early stopping), best-parameter snapshots,
+//! evaluation and graph export.
+//!
+//! Loss: `CE(train nodes) + β·L_reg + weight_decay/2 · ‖W_first‖²`, Adam (no decoupled decay).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use candle_core::{DType, Device, Tensor};
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::glm::block_topk::block_topk;
+use crate::glm::config::{GlmConfig, GraphMode, LearnerInput};
+use crate::glm::graph_learner::Candidates;
+use crate::glm::model::{GlmModel, GraphContext};
+use crate::nn::adam::Adam;
+use crate::nn::node_features::NodeFeatures;
+use crate::nn::weighted_graph::{GraphPart, WeightedGraph, WeightedLink};
+use crate::on_pool::on_pool;
+use crate::ops::edge_scores::ScoreSpec;
+use crate::ops::masked_log_softmax::masked_log_softmax;
+use crate::rng::Rng;
+
+/// Split codes of the node `split` array.
+const TRAIN: u8 = 1;
+const VAL: u8 = 2;
+const TEST: u8 = 3;
+
+/// A node-classification dataset as the C ABI passes it.
+pub struct NodeData {
+    /// `[N·F]` row-major features.
+    pub features: Vec<f32>,
+    /// Feature width `F`.
+    pub num_features: usize,
+    /// Label per node, −1 = none.
+    pub labels: Vec<i32>,
+    /// Split per node: 0 none, 1 train, 2 val, 3 test.
+    pub split: Vec<u8>,
+    /// Undirected input edges.
+    pub edges: Vec<(usize, usize)>,
+}
+
+/// A model, its optimiser and its data.
+pub struct GlmTrainer {
+    model: GlmModel,
+    adam: Adam,
+    x: NodeFeatures,
+    labels: Vec<i32>,
+    split: Vec<u8>,
+    classes: usize,
+    train_target: Tensor,
+    val_target: Tensor,
+    all_valid: Arc<Vec<bool>>,
+    ctx: GraphContext,
+    cand: Option<Candidates>,
+    best: Option<(Vec<Tensor>, Option<Candidates>)>,
+    rng: Rng,
+}
+
+fn _check(d: &NodeData) -> Result<(usize, usize)> {
+    let n = d.labels.len();
+    if d.num_features == 0 || d.features.len() != n * d.num_features || d.split.len() != n {
+        return Err(Error::Usage(format!(
+            "glm data: {} features for {n} nodes × {} columns, {} split codes",
+            d.features.len(),
+            d.num_features,
+            d.split.len()
+        )));
+    }
+    if let Some(i) = d.features.iter().position(|v| !v.is_finite()) {
+        return Err(Error::input(0, format!("features[{}][{}]", i / d.num_features, i % d.num_features), "is not finite"));
+    }
+    for (i, (&y, &s)) in d.labels.iter().zip(&d.split).enumerate() {
+        if y < -1 || s > TEST || (s != 0 && y < 0) {
+            return Err(Error::input(0, format!("nodes[{i}]"), format!("has label {y} and split {s} (a split node needs a label ≥ 0)")));
+        }
+    }
+    if let Some((e, &(a, b))) = d.edges.iter().enumerate().find(|(_, &(a, b))| a >= n || b >= n) {
+        return Err(Error::input(0, format!("edges[{e}]"), format!("({a}, {b}) is outside 0..{n}")));
+    }
+    if !d.split.contains(&TRAIN) {
+        return Err(Error::Usage("glm data: no training nodes".into()));
+    }
+    Ok((n, d.labels.iter().copied().max().unwrap_or(0).max(0) as usize + 1))
+}
+
+/// `[N, C]` with `1/count` at the label of every node of `split`.
+fn _target(labels: &[i32], split: &[u8], which: u8, c: usize) -> Result<Tensor> {
+    let count = split.iter().filter(|&&s| s == which).count().max(1) as f32;
+    let mut t = vec![0f32; labels.len() * c];
+    for (i, (&y, &s)) in labels.iter().zip(split).enumerate() {
+        if s == which {
+            t[i * c + y as usize] = 1.0 / count;
+        }
+    }
+    Ok(Tensor::from_vec(t, (labels.len(), c), &Device::Cpu)?)
+}
+
+/// The symmetrised cosine kNN graph of `x` `[N, F]`.
+fn _knn(x: &Tensor, k: usize, block: usize) -> Result<GraphPart> {
+    let norm = (x.sqr()?.sum_keepdim(1)? + 1e-12)?.sqrt()?;
+    let xn = x.broadcast_div(&norm)?;
+    let n = x.dim(0)?;
+    let cols = block_topk(&xn, &xn, ScoreSpec { heads: 1, scale: 1.0, slope: 1.0 }, k.min(n - 1), block, None)?;
+    let c = cols.len() / n;
+    let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
+    GraphPart { weights: Tensor::ones((pairs.len(), 1), DType::F32, &Device::Cpu)?, pairs }.symmetrised()
+}
+
+impl GlmTrainer {
+    /// A trainer for `data` with the JSON config `config`, initialised from `seed`.
+    pub fn new(config: &str, data: NodeData, seed: u64) -> Result<GlmTrainer> {
+        let cfg = GlmConfig::parse(config)?;
+        let (n, classes) = _check(&data)?;
+        let model = GlmModel::new(&cfg, data.num_features, classes, seed)?;
+        let x = Tensor::from_vec(data.features, (n, data.num_features), &Device::Cpu)?;
+        let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges)?) };
+        let needs_input = matches!(cfg.graph, GraphMode::Input | GraphMode::InputLearned);
+        if needs_input && input.is_none() {
+            let name = serde_json::to_value(cfg.graph).unwrap_or_default();
+            return Err(Error::Usage(format!("graph {name} needs a dataset with edges; this one has none")));
+        }
+        let block = cfg.glm.block_rows;
+        let base = match cfg.graph {
+            GraphMode::None => None,
+            GraphMode::Input => input.clone(),
+            GraphMode::Knn => Some(_knn(&x, cfg.knn_k, block)?),
+            GraphMode::Learned | GraphMode::InputLearned if cfg.glm.input == LearnerInput::Embedding => match &input {
+                Some(p) => Some(p.clone()),
+                None => Some(_knn(&x, cfg.knn_k, block)?),
+            },
+            GraphMode::Learned | GraphMode::InputLearned => None,
+        };
+        let fixed = match base {
+            Some(p) => Some(model.ready(WeightedGraph::assemble(n, &[p], cfg.glm.self_loops)?)?),
+            None => None,
+        };
+        let ctx = GraphContext { fixed, input_part: if cfg.graph == GraphMode::InputLearned { input } else { None } };
+        let adam = Adam::new(model.params.vars())?;
+        Ok(GlmTrainer {
+            train_target: _target(&data.labels, &data.split, TRAIN, classes)?,
+            val_target: _target(&data.labels, &data.split, VAL, classes)?,
+            all_valid: Arc::new(vec![true; n * classes]),
+            labels: data.labels,
+            split: data.split,
+            classes,
+            model,
+            adam,
+            x: NodeFeatures::new(x)?,
+            ctx,
+            cand: None,
+            best: None,
+            rng: Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15),
+        })
+    }
+
+    /// The resolved config.
+    pub fn config(&self) -> Value {
+        self.model.cfg.to_json()
+    }
+
+    /// Number of trainable scalars.
+    pub fn num_parameters(&self) -> usize {
+        self.model.params.num_parameters()
+    }
+
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// One epoch: (re)select candidates when due, a training pass and an Adam update, then an
+    /// evaluation pass. Returns the epoch's metrics.
+    pub fn step(&mut self, epoch: usize) -> Result<Value> {
+        on_pool(|| self._step(epoch))
+    }
+
+    fn _step(&mut self, epoch: usize) -> Result<Value> {
+        let t0 = Instant::now();
+        if self.model.cfg.learns_graph() && (self.cand.is_none() || epoch.is_multiple_of(self.model.cfg.glm.update_every)) {
+            self.cand = self.model.candidates(&self.x, &self.ctx)?;
+        }
+        let w = self.model.params.weights(true);
+        let f = self.model.forward(&w, &self.x, &self.ctx, self.cand.as_ref(), epoch, Some(&mut self.rng))?;
+        let lp = masked_log_softmax(&f.logits, self.all_valid.clone())?; // [N, C]
+        let ce = (lp * &self.train_target)?.sum_all()?.neg()?;
+        let l2 = (w.get(self.model.first_weight()).sqr()?.sum_all()? * (0.5 * self.model.cfg.weight_decay))?;
+        let loss = ((&ce + &f.reg)? + l2)?;
+        let grads = loss.backward()?;
+        self.adam.step(self.model.params.vars(), &grads, self.model.cfg.lr, 0.0, 0.0)?;
+        let mut m = self._evaluate(epoch)?;
+        let o = m.as_object_mut().expect("metrics object");
+        o.insert("epoch".into(), json!(epoch));
+        o.insert("loss".into(), json!(loss.to_scalar::<f32>()?));
+        o.insert("ce".into(), json!(ce.to_scalar::<f32>()?));
+        o.insert("reg".into(), json!(f.reg.to_scalar::<f32>()?));
+        o.insert("ms".into(), json!(t0.elapsed().as_secs_f64() * 1e3));
+        Ok(m)
+    }
+
+    /// An evaluation pass: the logits and the links the layers saw (self loops left out; none for
+    /// an MLP, or for a learner that has no candidates yet).
+    fn _eval_pass(&self, epoch: usize) -> Result<(Tensor, Vec<WeightedLink>)> {
+        let w = self.model.params.weights(false);
+        let f = self.model.forward(&w, &self.x, &self.ctx, self.cand.as_ref(), epoch, None)?;
+        let edges = match (&f.graph, &self.ctx.fixed) {
+            (Some(g), _) => g.export()?,
+            (None, Some(r)) if !self.model.cfg.learns_graph() => r.graph.export()?,
+            _ => Vec::new(),
+        };
+        Ok((f.logits, edges))
+    }
+
+    fn _evaluate(&self, epoch: usize) -> Result<Value> {
+        let (logits, edges) = self._eval_pass(epoch)?;
+        let lp = masked_log_softmax(&logits, self.all_valid.clone())?;
+        let val_loss = (&lp * &self.val_target)?.sum_all()?.neg()?.to_scalar::<f32>()?;
+        let pred = logits.argmax(1)?.to_vec1::<u32>()?;
+        let acc = |which: u8| {
+            let (mut hit, mut all) = (0usize, 0usize);
+            for ((&p, &s), &y) in pred.iter().zip(&self.split).zip(&self.labels) {
+                if s == which {
+                    all += 1;
+                    hit += (p as i32 == y) as usize;
+                }
+            }
+            if all == 0 {
+                Value::Null
+            } else {
+                json!(hit as f64 / all as f64)
+            }
+        };
+        Ok(json!({"train_acc": acc(TRAIN), "val_acc": acc(VAL), "val_loss": val_loss, "test_acc": acc(TEST), "edges": edges.len()}))
+    }
+
+    /// Remembers the current parameters (and candidates) as the best.
+    pub fn keep_best(&mut self) -> Result<()> {
+        self.best = Some((self.model.params.snapshot()?, self.cand.clone()));
+        Ok(())
+    }
+
+    /// Runs `f` with the best parameters swapped in (or the current ones).
+    fn _with<T>(&mut self, best: bool, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        if !best {
+            return f(self);
+        }
+        let Some((snap, cand)) = self.best.clone() else {
+            return Err(Error::Usage("no best parameters kept yet (call keep_best first)".into()));
+        };
+        let now = self.model.params.snapshot()?;
+        let now_cand = std::mem::replace(&mut self.cand, cand);
+        self.model.params.restore(&snap)?;
+        let out = f(self);
+        self.model.params.restore(&now)?;
+        self.cand = now_cand;
+        out
+    }
+
+    /// Metrics of the best (or current) parameters.
+    pub fn evaluate(&mut self, best: bool, epoch: usize) -> Result<Value> {
+        self._with(best, |t| t._evaluate(epoch))
+    }
+
+    /// The graph the GNN sees (best or current parameters), self loops left out:
+    /// `{"nodes": N, "edges": [[row, column, weight], ...]}`.
+    pub fn graph(&mut self, best: bool, epoch: usize) -> Result<Value> {
+        let n = self.labels.len();
+        self._with(best, |t| {
+            let (_, edges) = t._eval_pass(epoch)?;
+            Ok(json!({"nodes": n, "edges": edges.iter().map(|&(a, b, w)| json!([a, b, w])).collect::<Vec<_>>()}))
+        })
+    }
+}

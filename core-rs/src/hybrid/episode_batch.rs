@@ -1,0 +1,130 @@
+//! A batch of episodes (instances × samples) as one disjoint-union graph: node row `b·V + v`, the
+//! links of every episode concatenated (sorted by source, as the gated aggregation needs), and each
+//! node's out-links laid out in `D` neighbour slots (`D` = the largest out-degree).
+
+use std::sync::Arc;
+
+use candle_core::{Device, Tensor};
+
+use crate::error::{Error, Result};
+use crate::ops::link_index::LinkIndex;
+use crate::te::graph::Graph;
+use crate::te::instance::Instance;
+
+/// The union graph of a batch of episodes.
+pub struct EpisodeBatch<'a> {
+    /// Instance of each episode.
+    pub insts: Vec<&'a Instance>,
+    /// Graph of each episode.
+    pub graphs: Vec<&'a Graph>,
+    /// Nodes per episode (`V`).
+    pub v: usize,
+    /// Commodities per episode (`C`).
+    pub c: usize,
+    /// Link structure of the union.
+    pub index: Arc<LinkIndex>,
+    /// First union link of each episode.
+    pub link_offset: Vec<usize>,
+    /// Capacity of each union link.
+    pub caps: Vec<f64>,
+    /// Capacity / the episode's largest capacity, `[M, 1]`.
+    pub cap_feat: Tensor,
+    /// The largest capacity of each episode.
+    pub max_cap: Vec<f64>,
+    /// Neighbour slots per node row (`D`).
+    pub d: usize,
+    /// Union link id in each slot `[N·D]` (`M` = padding), for edge actions.
+    pub slot_link: Tensor,
+    /// Flat `[N·V]` index of (row, head) in each slot (`N·V` = padding), for node actions.
+    pub slot_node: Tensor,
+    /// `hops[e][k][v]`: hop distance from `v` to commodity `k`'s destination, divided by `V`
+    /// (1 when unreachable).
+    pub hops: Vec<Vec<Vec<f32>>>,
+}
+
+impl<'a> EpisodeBatch<'a> {
+    /// Builds the union of `episodes` (all with `v` nodes and `c` commodities).
+    pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, v: usize, c: usize) -> Result<EpisodeBatch<'a>> {
+        let b = episodes.len();
+        let d = episodes.iter().flat_map(|(_, g)| g.out.iter().map(|o| o.len())).max().unwrap_or(0).max(1);
+        let (mut links, mut caps, mut cap_feat, mut link_offset, mut max_cap) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut slot_link, mut slot_node) = (Vec::with_capacity(b * v * d), Vec::with_capacity(b * v * d));
+        for (e, (inst, g)) in episodes.iter().enumerate() {
+            if inst.num_nodes != v || inst.commodities.len() != c {
+                return Err(Error::Usage(format!(
+                    "the model routes instances with {v} nodes and {c} commodities; episode {e} has {} and {}",
+                    inst.num_nodes,
+                    inst.commodities.len()
+                )));
+            }
+            let mc = inst.max_capacity();
+            link_offset.push(links.len());
+            max_cap.push(mc);
+            for u in 0..v {
+                for k in 0..d {
+                    match g.out[u].get(k) {
+                        Some(&l) => {
+                            slot_link.push((links.len() + l) as u32);
+                            slot_node.push(((e * v + u) * v + g.links[l].dst) as u32);
+                        }
+                        None => {
+                            slot_link.push(u32::MAX);
+                            slot_node.push(u32::MAX);
+                        }
+                    }
+                }
+            }
+            for l in &g.links {
+                links.push((e * v + l.src, e * v + l.dst));
+                caps.push(l.capacity);
+                cap_feat.push((l.capacity / mc) as f32);
+            }
+        }
+        let m = links.len();
+        let pad = |xs: Vec<u32>, p: u32| -> Vec<u32> { xs.into_iter().map(|x| if x == u32::MAX { p } else { x }).collect() };
+        let slot_link = pad(slot_link, m as u32);
+        let slot_node = pad(slot_node, (b * v * v) as u32);
+        let cpu = &Device::Cpu;
+        let hops = episodes
+            .iter()
+            .map(|(inst, g)| {
+                inst.commodities
+                    .iter()
+                    .map(|c| g.hops_to(c.dst, |_| true).into_iter().map(|h| h.map_or(1.0, |h| h as f32 / v as f32)).collect())
+                    .collect()
+            })
+            .collect();
+        let (insts, graphs) = episodes.into_iter().unzip();
+        Ok(EpisodeBatch {
+            insts,
+            graphs,
+            v,
+            c,
+            index: Arc::new(LinkIndex::new(b * v, &links)?),
+            link_offset,
+            caps,
+            cap_feat: Tensor::from_vec(cap_feat, (m, 1), cpu)?,
+            max_cap,
+            d,
+            slot_link: Tensor::from_vec(slot_link, b * v * d, cpu)?,
+            slot_node: Tensor::from_vec(slot_node, b * v * d, cpu)?,
+            hops,
+        })
+    }
+
+    /// Number of episodes (`B`).
+    pub fn episodes(&self) -> usize {
+        self.insts.len()
+    }
+
+    /// Number of node rows (`N = B·V`).
+    pub fn rows(&self) -> usize {
+        self.insts.len() * self.v
+    }
+
+    /// Number of union links (`M`).
+    pub fn links(&self) -> usize {
+        self.caps.len()
+    }
+}

@@ -1,0 +1,374 @@
+//! The batched sequential rollout engine: routes every commodity of every episode hop by hop,
+//! re-encoding the network state as `gnn_update_frequency` says, and returns the paths, their
+//! MLUs and (as tensors with autograd) the log-probabilities and entropies of the decisions, the
+//! state values and, for forced (label) rollouts, the class-weighted edge-classification loss.
+//!
+//! All episodes move in lock step: commodity `k`, hop `t`. Masks: no link, self loop, visited
+//! node, and nodes from which the destination cannot be reached without revisiting a visited
+//! node; so every rollout on a feasible instance completes within `V − 1` hops.
+
+use std::sync::Arc;
+
+use candle_core::{DType, Device, Tensor};
+
+use crate::error::{Error, Result};
+use crate::hybrid::config::{GnnUpdate, Normalization};
+use crate::hybrid::encoder::{EncoderInput, USAGE_FEATURES};
+use crate::hybrid::episode_batch::EpisodeBatch;
+use crate::hybrid::model::HybridModel;
+use crate::nn::pass::Pass;
+use crate::ops::masked_log_softmax::masked_log_softmax;
+use crate::rng::Rng;
+use crate::te::greedy::bottleneck_to;
+
+/// How an episode picks its next hops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// Arg-max of the policy.
+    Greedy,
+    /// Sample (temperature, top-p).
+    Sample,
+}
+
+/// The decisions of a rollout.
+pub enum Decisions<'p> {
+    /// Policy decisions, one choice rule per episode.
+    Policy(Vec<Choice>),
+    /// Follow the given paths (`paths[episode][commodity]`), e.g. MILP labels or recorded rollouts.
+    Forced(&'p [Vec<Vec<usize>>]),
+}
+
+/// Rollout switches.
+pub struct RolloutOptions {
+    /// Logits are divided by this before the softmax.
+    pub temperature: f64,
+    /// Nucleus sampling threshold (1 = plain sampling).
+    pub top_p: f64,
+    /// Dropout probability inside the encoder.
+    pub dropout: f64,
+    /// Build the autograd graph (training) or not (inference).
+    pub track: bool,
+    /// Compute the edge-classification loss (forced rollouts only).
+    pub edge_loss: bool,
+}
+
+/// What a rollout produced.
+pub struct Rollout {
+    /// `paths[episode][commodity]` (partial when incomplete).
+    pub paths: Vec<Vec<Vec<usize>>>,
+    /// Commodities that did not reach their destination, per episode.
+    pub incomplete: Vec<usize>,
+    /// MLU per episode.
+    pub mlu: Vec<f64>,
+    /// `Σ_l max(0, util_l − 1)²` per episode.
+    pub overload: Vec<f64>,
+    /// Log-probability of every decision, `[T]`.
+    pub step_logp: Tensor,
+    /// Entropy of every decision's distribution, `[T]`.
+    pub step_entropy: Tensor,
+    /// Episode of every decision.
+    pub step_episode: Vec<u32>,
+    /// State value per episode, `[B]`.
+    pub value: Tensor,
+    /// Mean class-weighted edge-classification loss (forced rollouts with `edge_loss`).
+    pub edge_loss: Option<Tensor>,
+}
+
+/// One decision waiting for its log-probability.
+struct Step {
+    row: usize,
+    slot: usize,
+    mask: Vec<bool>,
+    episode: u32,
+}
+
+struct State<'b, 'a> {
+    b: &'b EpisodeBatch<'a>,
+    loads: Vec<f64>,
+    paths: Vec<Vec<Vec<usize>>>,
+}
+
+impl State<'_, '_> {
+    /// Encoder inputs for commodities `ks` when the first `routed` commodities are routed.
+    fn input(&self, ks: &[usize], routed: usize) -> Result<EncoderInput> {
+        let (b, v, cs) = (self.b, self.b.v, ks.len());
+        let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 5));
+        let mut usage_x = Vec::with_capacity(b.links() * cs * USAGE_FEATURES);
+        for (e, inst) in b.insts.iter().enumerate() {
+            let mc = b.max_cap[e];
+            let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
+            for c in &inst.commodities[routed..] {
+                out[c.src] += c.demand;
+                inc[c.dst] += c.demand;
+            }
+            for u in 0..v {
+                for &k in ks {
+                    let c = &inst.commodities[k];
+                    let own = k >= routed;
+                    roles.push(if u == c.src {
+                        1u32
+                    } else if u == c.dst {
+                        2
+                    } else {
+                        0
+                    });
+                    let po = out[u] - if own && u == c.src { c.demand } else { 0.0 };
+                    let pi = inc[u] - if own && u == c.dst { c.demand } else { 0.0 };
+                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u], 0.0]);
+                }
+            }
+            let (start, end) = (b.link_offset[e], b.link_offset.get(e + 1).copied().unwrap_or(b.links()));
+            let mlu = (start..end).map(|l| self.loads[l] / b.caps[l]).fold(0.0, f64::max);
+            let g = b.graphs[e];
+            let after = |l: usize, k: usize| (self.loads[start + l] + inst.commodities[k].demand) / b.caps[start + l];
+            // Bottleneck of the best continuation to each commodity's destination (what the greedy
+            // heuristic minimises), per encoded commodity.
+            let best: Vec<Vec<f64>> = ks.iter().map(|&k| bottleneck_to(g, inst.commodities[k].dst, |l| after(l, k))).collect();
+            for l in 0..end - start {
+                for (i, &k) in ks.iter().enumerate() {
+                    let (now, a) = (self.loads[start + l] / b.caps[start + l], after(l, k));
+                    let via = a.max(best[i][g.links[l].dst]).min(_CAP);
+                    let from = best[i][g.links[l].src];
+                    let rel = if from.is_finite() { (via / from.max(1e-12)).min(_CAP) } else { _CAP };
+                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32]);
+                }
+            }
+            for u in 0..v {
+                for i in 0..ks.len() {
+                    node_x[(e * v + u) * cs * 5 + i * 5 + 4] = best[i][u].min(_CAP) as f32;
+                }
+            }
+        }
+        let cpu = &Device::Cpu;
+        Ok(EncoderInput {
+            cs,
+            roles: Tensor::from_vec(roles, b.rows() * cs, cpu)?,
+            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), cpu)?,
+            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, USAGE_FEATURES), cpu)?,
+        })
+    }
+}
+
+/// Bottleneck features are capped here (unreachable destinations, huge overloads).
+const _CAP: f64 = 8.0;
+
+/// Valid neighbour slots of node `u` of episode `e` heading for `dst` with `visited` nodes.
+fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> Vec<bool> {
+    let g = b.graphs[e];
+    // Nodes that reach `dst` without touching a visited node.
+    let reach = g.hops_to(dst, |l| !visited[g.links[l].src]);
+    (0..b.d)
+        .map(|k| {
+            g.out[u].get(k).is_some_and(|&l| {
+                let y = g.links[l].dst;
+                y != u && !visited[y] && reach[y].is_some()
+            })
+        })
+        .collect()
+}
+
+/// Picks a slot from `logits` (one row) under `mask`.
+fn _choose(logits: &[f32], mask: &[bool], choice: Choice, temperature: f64, top_p: f64, rng: &mut Rng) -> usize {
+    let valid: Vec<usize> = (0..mask.len()).filter(|&k| mask[k]).collect();
+    let best = *valid.iter().max_by(|&&a, &&b| logits[a].total_cmp(&logits[b]).then(b.cmp(&a))).expect("a valid slot");
+    if choice == Choice::Greedy || valid.len() == 1 {
+        return best;
+    }
+    let max = logits[best] as f64;
+    let mut probs: Vec<(usize, f64)> = valid.iter().map(|&k| (k, ((logits[k] as f64 - max) / temperature).exp())).collect();
+    let total: f64 = probs.iter().map(|p| p.1).sum();
+    probs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut kept = 0;
+    let mut mass = 0.0;
+    for p in &probs {
+        kept += 1;
+        mass += p.1 / total;
+        if mass >= top_p {
+            break;
+        }
+    }
+    let mut r = rng.unit() * probs[..kept].iter().map(|p| p.1).sum::<f64>();
+    for p in &probs[..kept] {
+        r -= p.1;
+        if r < 0.0 {
+            return p.0;
+        }
+    }
+    probs[kept - 1].0
+}
+
+/// `softplus(z) = relu(z) + log(1 + exp(−|z|))`, stable.
+fn _softplus(z: &Tensor) -> Result<Tensor> {
+    Ok((z.relu()? + (z.abs()?.neg()?.exp()? + 1.0)?.log()?)?)
+}
+
+/// Runs a rollout of `model` over batch `b`.
+pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt: &RolloutOptions, rng: &mut Rng) -> Result<Rollout> {
+    let cfg = &model.config;
+    let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
+    let weights = model.params.weights(opt.track);
+    let pass = Pass { w: &weights, dropout: opt.dropout, episode_norm: cfg.normalization == Normalization::Episode };
+    let cpu = &Device::Cpu;
+    let mut st = State { b, loads: vec![0.0; b.links()], paths: vec![Vec::with_capacity(c); ne] };
+    let all: Vec<usize> = (0..c).collect();
+    let (h_full, e_full) = model.encoder.forward(&pass, b, &st.input(&all, 0)?, rng)?; // [N, C·H], [M, C·H]
+    let value = model.value.forward(&weights, &h_full, ne)?; // [B]
+    let (mut logps, mut ents, mut step_episode, mut edge_losses) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut incomplete = vec![0usize; ne];
+    for k in 0..c {
+        let dst_rows: Vec<u32> = (0..b.rows()).map(|n| ((n / v) * v + b.insts[n / v].commodities[k].dst) as u32).collect();
+        let dst_rows = Tensor::from_vec(dst_rows, b.rows(), cpu)?;
+        let mut cur: Vec<usize> = b.insts.iter().map(|i| i.commodities[k].src).collect();
+        let mut visited = vec![vec![false; v]; ne];
+        let mut active: Vec<bool> = (0..ne).map(|e| cur[e] != b.insts[e].commodities[k].dst).collect();
+        for e in 0..ne {
+            visited[e][cur[e]] = true;
+            st.paths[e].push(vec![cur[e]]);
+        }
+        let mut logits: Option<(Tensor, Vec<f32>)> = None;
+        let mut steps: Vec<Step> = Vec::new();
+        for hop in 0..=cfg.max_hops() {
+            let stepping = hop < cfg.max_hops() && active.iter().any(|&a| a);
+            let renew = stepping && (logits.is_none() || cfg.gnn_update_frequency == GnnUpdate::PerStep);
+            if (renew || !stepping) && !steps.is_empty() {
+                let (z, _) = logits.as_ref().expect("steps come from logits");
+                _flush(z, &mut steps, opt.temperature, &mut logps, &mut ents, &mut step_episode)?;
+            }
+            if !stepping {
+                break;
+            }
+            if renew {
+                let fresh = match cfg.gnn_update_frequency {
+                    GnnUpdate::Never => true,
+                    GnnUpdate::PerCommodity => k == 0,
+                    GnnUpdate::PerStep => k == 0 && hop == 0,
+                };
+                let (h, e) = if fresh {
+                    (h_full.narrow(1, k * hd, hd)?.contiguous()?, e_full.narrow(1, k * hd, hd)?.contiguous()?)
+                } else {
+                    model.encoder.forward(&pass, b, &st.input(&[k], k)?, rng)?
+                };
+                let z = model.policy.logits(&weights, b, &h, &e, &dst_rows)?; // [N, D]
+                if opt.edge_loss && hop == 0 {
+                    if let Decisions::Forced(paths) = decisions {
+                        edge_losses.push(_edge_loss(b, &z, paths, k)?);
+                    }
+                }
+                let zv = z.flatten_all()?.to_vec1::<f32>()?;
+                logits = Some((z, zv));
+            }
+            let (_, zv) = logits.as_ref().expect("logits are computed before the first step");
+            for e in 0..ne {
+                if !active[e] {
+                    continue;
+                }
+                let (u, dst) = (cur[e], b.insts[e].commodities[k].dst);
+                let mask = _mask(b, e, u, dst, &visited[e]);
+                if !mask.iter().any(|&m| m) {
+                    active[e] = false;
+                    continue;
+                }
+                let row = e * v + u;
+                let slot = match decisions {
+                    Decisions::Policy(choices) => _choose(&zv[row * d..(row + 1) * d], &mask, choices[e], opt.temperature, opt.top_p, rng),
+                    Decisions::Forced(paths) => {
+                        let want = paths[e].get(k).and_then(|p| p.get(hop + 1)).copied();
+                        let g = b.graphs[e];
+                        match (0..d).find(|&s| mask[s] && Some(g.links[g.out[u][s]].dst) == want) {
+                            Some(s) => s,
+                            None => {
+                                return Err(Error::Usage(format!(
+                                    "episode {e}: path {:?} of commodity {k} is not a simple path from its source to its destination over existing links",
+                                    paths[e].get(k)
+                                )))
+                            }
+                        }
+                    }
+                };
+                let g = b.graphs[e];
+                let l = g.out[u][slot];
+                let y = g.links[l].dst;
+                st.loads[b.link_offset[e] + l] += b.insts[e].commodities[k].demand;
+                st.paths[e][k].push(y);
+                visited[e][y] = true;
+                cur[e] = y;
+                active[e] = y != dst;
+                steps.push(Step { row, slot, mask, episode: e as u32 });
+            }
+        }
+        for e in 0..ne {
+            if cur[e] != b.insts[e].commodities[k].dst {
+                incomplete[e] += 1;
+            }
+        }
+    }
+    let (mut mlu, mut overload) = (vec![0.0f64; ne], vec![0.0f64; ne]);
+    for e in 0..ne {
+        let end = b.link_offset.get(e + 1).copied().unwrap_or(b.links());
+        for l in b.link_offset[e]..end {
+            let u = st.loads[l] / b.caps[l];
+            mlu[e] = mlu[e].max(u);
+            overload[e] += (u - 1.0).max(0.0).powi(2);
+        }
+    }
+    let cat =
+        |xs: Vec<Tensor>| -> Result<Tensor> { Ok(if xs.is_empty() { Tensor::zeros(0, DType::F32, cpu)? } else { Tensor::cat(&xs, 0)? }) };
+    let edge_loss = if edge_losses.is_empty() { None } else { Some((Tensor::stack(&edge_losses, 0)?.mean_all())?) };
+    Ok(Rollout {
+        paths: st.paths,
+        incomplete,
+        mlu,
+        overload,
+        step_logp: cat(logps)?,
+        step_entropy: cat(ents)?,
+        step_episode,
+        value,
+        edge_loss,
+    })
+}
+
+/// Log-probabilities and entropies of the waiting decisions, taken from logits `z` `[N, D]`.
+fn _flush(
+    z: &Tensor,
+    steps: &mut Vec<Step>,
+    temperature: f64,
+    logps: &mut Vec<Tensor>,
+    ents: &mut Vec<Tensor>,
+    episodes: &mut Vec<u32>,
+) -> Result<()> {
+    let d = z.dim(1)?;
+    let t = steps.len();
+    let rows = Tensor::from_vec(steps.iter().map(|s| s.row as u32).collect::<Vec<_>>(), t, &Device::Cpu)?;
+    let mask = Arc::new(steps.iter().flat_map(|s| s.mask.iter().copied()).collect::<Vec<_>>());
+    let lp = masked_log_softmax(&(z.index_select(&rows, 0)? / temperature)?, mask)?; // [T, D]
+    let pick = Tensor::from_vec(steps.iter().enumerate().map(|(i, s)| (i * d + s.slot) as u32).collect::<Vec<_>>(), t, &Device::Cpu)?;
+    logps.push(lp.flatten_all()?.index_select(&pick, 0)?); // [T]
+    ents.push((lp.exp()? * &lp)?.sum(1)?.neg()?); // [T]
+    episodes.extend(steps.iter().map(|s| s.episode));
+    steps.clear();
+    Ok(())
+}
+
+/// Class-weighted binary classification of every link for commodity `k`: label 1 on the label path.
+fn _edge_loss(b: &EpisodeBatch, z: &Tensor, paths: &[Vec<Vec<usize>>], k: usize) -> Result<Tensor> {
+    let (v, d) = (b.v, b.d);
+    let (mut idx, mut y) = (Vec::new(), Vec::new());
+    for (e, g) in b.graphs.iter().enumerate() {
+        let on: std::collections::HashSet<(usize, usize)> =
+            paths[e].get(k).map(|p| p.windows(2).map(|w| (w[0], w[1])).collect()).unwrap_or_default();
+        for u in 0..v {
+            for (s, &l) in g.out[u].iter().enumerate() {
+                idx.push(((e * v + u) * d + s) as u32);
+                y.push(if on.contains(&(u, g.links[l].dst)) { 1.0f32 } else { 0.0 });
+            }
+        }
+    }
+    let pos = y.iter().filter(|&&t| t > 0.5).count().max(1) as f64;
+    let neg = (y.len() as f64 - pos).max(1.0);
+    let n = y.len();
+    let zs = z.flatten_all()?.index_select(&Tensor::from_vec(idx, n, &Device::Cpu)?, 0)?; // [L]
+    let y = Tensor::from_vec(y, n, &Device::Cpu)?;
+    // pos_weight · y · softplus(−z) + (1 − y) · softplus(z)
+    let loss = (((y.clone() * (neg / pos))? * _softplus(&zs.neg()?)?)? + (y.affine(-1.0, 1.0)? * _softplus(&zs)?)?)?;
+    Ok(loss.mean_all()?)
+}

@@ -1,0 +1,445 @@
+//! A model with its optimiser: one supervised or RL update per call, and inference (greedy and
+//! best-of-N). The TypeScript trainer drives epochs, schedules and checkpoints around it.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::hybrid::config::ModelConfig;
+use crate::hybrid::episode_batch::EpisodeBatch;
+use crate::hybrid::model::HybridModel;
+use crate::hybrid::reward::{reward, RewardOptions};
+use crate::hybrid::rollout::{rollout, Choice, Decisions, Rollout, RolloutOptions};
+use crate::hybrid::value_head::CRITIC;
+use crate::nn::adam::Adam;
+use crate::on_pool::on_pool;
+use crate::rng::Rng;
+use crate::te::graph::Graph;
+use crate::te::instance::Instance;
+
+/// A model and its optimiser state.
+pub struct Trainer {
+    /// The model.
+    pub model: HybridModel,
+    adam: Adam,
+}
+
+/// A supervised (phase 1) step: imitate label paths.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisedRequest {
+    /// Dataset indices of the batch.
+    pub indices: Vec<usize>,
+    /// `labels[i][k]`: the path of commodity `k` of instance `indices[i]`.
+    pub labels: Vec<Vec<Vec<usize>>>,
+    /// Learning rate.
+    pub lr: f64,
+    /// Decoupled weight decay.
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// Gradient-norm clip (0 = off).
+    #[serde(default = "_one")]
+    pub grad_clip: f64,
+    /// Weight of the edge-classification term.
+    #[serde(default = "_one")]
+    pub edge_loss_weight: f64,
+    /// Seed of the step's randomness (dropout).
+    pub seed: u64,
+}
+
+/// The RL algorithms.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// Advantage actor-critic (critic baseline).
+    A2c,
+    /// PPO with a clipped ratio against the rollout-time log-probabilities.
+    Ppo,
+    /// REINFORCE with a moving-average baseline passed by the caller.
+    ReinforceBaseline,
+}
+
+/// What the advantage of A2C / PPO subtracts from the reward.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvantageBaseline {
+    /// The critic's `V(s₀)` (A2C as designed).
+    #[default]
+    Critic,
+    /// The mean reward of the other rollouts of the same instance (needs `samples ≥ 2`); the
+    /// critic is still trained and reported.
+    InstanceMean,
+}
+
+/// An RL (phase 2) step.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RlRequest {
+    /// Dataset indices of the batch.
+    pub indices: Vec<usize>,
+    /// Algorithm.
+    pub algorithm: Algorithm,
+    /// Rollouts per instance.
+    #[serde(default = "_one_usize")]
+    pub samples: usize,
+    /// Learning rate.
+    pub lr: f64,
+    /// Decoupled weight decay.
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// Gradient-norm clip (0 = off).
+    #[serde(default = "_one")]
+    pub grad_clip: f64,
+    /// Entropy bonus weight.
+    pub entropy_weight: f64,
+    /// Critic loss weight.
+    pub value_loss_weight: f64,
+    /// PPO clip range.
+    #[serde(default = "_ppo_eps")]
+    pub ppo_epsilon: f64,
+    /// PPO passes over the batch.
+    #[serde(default = "_ppo_epochs")]
+    pub ppo_epochs: usize,
+    /// Moving-average baseline (REINFORCE).
+    #[serde(default)]
+    pub baseline: f64,
+    /// Normalise advantages over the batch.
+    #[serde(default = "_yes")]
+    pub normalize_advantage: bool,
+    /// Sampling temperature.
+    #[serde(default = "_one")]
+    pub temperature: f64,
+    /// Sampling top-p.
+    #[serde(default = "_one")]
+    pub top_p: f64,
+    /// Seed of the step's sampling.
+    pub seed: u64,
+    /// Reward function.
+    pub reward: RewardOptions,
+    /// Baseline of the advantage (A2C, PPO).
+    #[serde(default)]
+    pub advantage: AdvantageBaseline,
+    /// Re-draw the critic (and its optimiser state) before this step (start of phase 2).
+    #[serde(default)]
+    pub reset_critic: bool,
+}
+
+/// Default [`RouteRequest::sample_floats`]: 256 MiB of f32 per tensor (the encoder keeps a few dozen
+/// such tensors alive). NWS-30 c200 at `H` = 32 took 23 GiB for best-of-32 on 32 instances in one
+/// rollout.
+fn _sample_floats() -> usize {
+    1 << 26
+}
+
+/// An inference request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRequest {
+    /// Dataset indices (all when absent).
+    #[serde(default)]
+    pub indices: Option<Vec<usize>>,
+    /// Candidates per instance (the greedy decode plus `samples − 1` samples).
+    #[serde(default = "_one_usize")]
+    pub samples: usize,
+    /// Greedy decode only.
+    #[serde(default)]
+    pub greedy: bool,
+    /// Sampling temperature.
+    #[serde(default = "_one")]
+    pub temperature: f64,
+    /// Sampling top-p.
+    #[serde(default = "_one")]
+    pub top_p: f64,
+    /// Seed of the sampling.
+    #[serde(default = "_one_u64")]
+    pub seed: u64,
+    /// Instances per native batch.
+    #[serde(default = "_batch")]
+    pub batch: usize,
+    /// Cap on a sampled rollout's node-feature tensor `[episodes · V · C, H]`, in values: the samples
+    /// of a batch are rolled out in as many sub-batches as it takes.
+    #[serde(default = "_sample_floats")]
+    pub sample_floats: usize,
+}
+
+fn _one() -> f64 {
+    1.0
+}
+fn _one_usize() -> usize {
+    1
+}
+fn _one_u64() -> u64 {
+    1
+}
+fn _yes() -> bool {
+    true
+}
+fn _ppo_eps() -> f64 {
+    0.2
+}
+fn _ppo_epochs() -> usize {
+    4
+}
+fn _batch() -> usize {
+    64
+}
+
+fn _mean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        0.0
+    } else {
+        xs.iter().sum::<f64>() / xs.len() as f64
+    }
+}
+
+fn _var(xs: &[f64]) -> f64 {
+    let m = _mean(xs);
+    _mean(&xs.iter().map(|x| (x - m).powi(2)).collect::<Vec<_>>())
+}
+
+fn _scalar(t: &candle_core::Tensor) -> Result<f64> {
+    Ok(t.to_dtype(candle_core::DType::F64)?.to_scalar::<f64>()?)
+}
+
+impl Trainer {
+    /// A fresh model from a JSON model config.
+    pub fn new(config: &str, seed: u64) -> Result<Trainer> {
+        let model = HybridModel::new(ModelConfig::parse(config)?, seed)?;
+        let adam = Adam::new(model.params.vars())?;
+        Ok(Trainer { model, adam })
+    }
+
+    /// A model from a config and a checkpoint (optimiser state too when given).
+    pub fn load(config: &str, weights: &Path, optimizer: Option<&Path>) -> Result<Trainer> {
+        let mut t = Trainer::new(config, 0)?;
+        t.model.params.load(weights)?;
+        if let Some(o) = optimizer {
+            t.adam.load(t.model.params.names(), o)?;
+        }
+        Ok(t)
+    }
+
+    /// Saves the weights (and the optimiser state).
+    pub fn save(&self, weights: &Path, optimizer: Option<&Path>) -> Result<()> {
+        self.model.params.save(weights)?;
+        if let Some(o) = optimizer {
+            self.adam.save(self.model.params.names(), o)?;
+        }
+        Ok(())
+    }
+
+    fn _graphs(&self, data: &[Instance], indices: &[usize]) -> Result<Vec<Graph>> {
+        indices
+            .iter()
+            .map(|&i| {
+                data.get(i)
+                    .map(Instance::graph)
+                    .ok_or_else(|| Error::Usage(format!("instance index {i} out of range ({} instances)", data.len())))
+            })
+            .collect()
+    }
+
+    fn _batch<'a>(&self, data: &'a [Instance], indices: &[usize], graphs: &'a [Graph], samples: usize) -> Result<EpisodeBatch<'a>> {
+        let eps = indices.iter().zip(graphs).flat_map(|(&i, g)| std::iter::repeat_n((&data[i], g), samples)).collect();
+        EpisodeBatch::new(eps, self.model.config.num_nodes, self.model.config.num_commodities)
+    }
+
+    /// One supervised update; returns its metrics.
+    pub fn supervised(&mut self, data: &[Instance], r: &SupervisedRequest) -> Result<Value> {
+        on_pool(|| self._supervised(data, r))
+    }
+
+    fn _supervised(&mut self, data: &[Instance], r: &SupervisedRequest) -> Result<Value> {
+        if r.labels.len() != r.indices.len() {
+            return Err(Error::Usage(format!("{} labels for {} instances", r.labels.len(), r.indices.len())));
+        }
+        let graphs = self._graphs(data, &r.indices)?;
+        let b = self._batch(data, &r.indices, &graphs, 1)?;
+        let mut rng = Rng::new(r.seed);
+        let opt = RolloutOptions {
+            temperature: 1.0,
+            top_p: 1.0,
+            dropout: self.model.config.dropout_rate,
+            track: true,
+            edge_loss: r.edge_loss_weight > 0.0,
+        };
+        let out = rollout(&self.model, &b, &Decisions::Forced(&r.labels), &opt, &mut rng)?;
+        let nll = out.step_logp.mean_all()?.neg()?;
+        let mut loss = nll.clone();
+        if let Some(e) = &out.edge_loss {
+            loss = (loss + (e * r.edge_loss_weight)?)?;
+        }
+        let grads = loss.backward()?;
+        let upd = self.adam.step(self.model.params.vars(), &grads, r.lr, r.weight_decay, r.grad_clip)?;
+        let label_prob = _mean(&out.step_logp.to_vec1::<f32>()?.iter().map(|&x| (x as f64).exp()).collect::<Vec<_>>());
+        Ok(json!({
+            "loss": _scalar(&loss)?,
+            "nll": _scalar(&nll)?,
+            "edge_loss": out.edge_loss.as_ref().map(_scalar).transpose()?,
+            "label_prob": label_prob,
+            "entropy": _mean(&out.step_entropy.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect::<Vec<_>>()),
+            "grad_norm": upd.grad_norm,
+            "episodes": b.episodes(),
+            "steps": out.step_episode.len(),
+        }))
+    }
+
+    /// One RL update (or `ppo_epochs` for PPO); returns its metrics.
+    pub fn reinforce(&mut self, data: &[Instance], r: &RlRequest) -> Result<Value> {
+        on_pool(|| self._reinforce(data, r))
+    }
+
+    fn _reinforce(&mut self, data: &[Instance], r: &RlRequest) -> Result<Value> {
+        if r.samples == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
+            return Err(Error::Usage("samples must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
+        }
+        if r.reset_critic {
+            let ids = self.model.params.reinitialise(CRITIC)?;
+            self.adam.reset(&ids)?;
+        }
+        let graphs = self._graphs(data, &r.indices)?;
+        let b = self._batch(data, &r.indices, &graphs, r.samples)?;
+        let ne = b.episodes();
+        let mut rng = Rng::new(r.seed);
+        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: true, edge_loss: false };
+        let first = rollout(&self.model, &b, &Decisions::Policy(vec![Choice::Sample; ne]), &opt, &mut rng)?;
+        let rewards: Vec<f64> = (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
+        let values: Vec<f64> = first.value.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect();
+        let s = r.samples;
+        let mut adv: Vec<f64> = match (r.algorithm, r.advantage) {
+            (Algorithm::ReinforceBaseline, _) => rewards.iter().map(|x| x - r.baseline).collect(),
+            (_, AdvantageBaseline::InstanceMean) if s > 1 => (0..ne)
+                .map(|e| {
+                    let group = &rewards[e - e % s..e - e % s + s];
+                    rewards[e] - (group.iter().sum::<f64>() - rewards[e]) / (s - 1) as f64
+                })
+                .collect(),
+            _ => rewards.iter().zip(&values).map(|(x, v)| x - v).collect(),
+        };
+        if r.normalize_advantage && ne > 1 {
+            let (m, s) = (_mean(&adv), _var(&adv).sqrt());
+            adv.iter_mut().for_each(|a| *a = (*a - m) / (s + 1e-8));
+        }
+        let cpu = &candle_core::Device::Cpu;
+        let step_adv: Vec<f32> = first.step_episode.iter().map(|&e| adv[e as usize] as f32).collect();
+        let step_adv = candle_core::Tensor::from_vec(step_adv, first.step_episode.len(), cpu)?; // [T]
+        let rewards_t = candle_core::Tensor::from_vec(rewards.iter().map(|&x| x as f32).collect::<Vec<_>>(), ne, cpu)?; // [B]
+        let old_logp = first.step_logp.detach();
+        let epochs = if r.algorithm == Algorithm::Ppo { r.ppo_epochs.max(1) } else { 1 };
+        let (mut actor_l, mut critic_l, mut total_l, mut clip_frac, mut kl, mut grad_norm) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut forced: Option<Rollout> = None;
+        for epoch in 0..epochs {
+            if epoch > 0 {
+                forced = Some(rollout(&self.model, &b, &Decisions::Forced(&first.paths), &opt, &mut rng)?);
+            }
+            let out = forced.as_ref().unwrap_or(&first);
+            let actor = match r.algorithm {
+                Algorithm::Ppo => {
+                    let ratio = (&out.step_logp - &old_logp)?.exp()?; // [T]
+                    let clipped = ratio.clamp(1.0 - r.ppo_epsilon, 1.0 + r.ppo_epsilon)?;
+                    let surr = (&ratio * &step_adv)?.minimum(&(clipped * &step_adv)?)?;
+                    let rv: Vec<f32> = ratio.to_vec1()?;
+                    clip_frac =
+                        _mean(&rv.iter().map(|&x| if (x as f64 - 1.0).abs() > r.ppo_epsilon { 1.0 } else { 0.0 }).collect::<Vec<_>>());
+                    kl = _mean(&rv.iter().map(|&x| (x as f64 - 1.0) - (x as f64).ln()).collect::<Vec<_>>());
+                    (surr.sum_all()? / ne as f64)?.neg()?
+                }
+                _ => ((&out.step_logp * &step_adv)?.sum_all()? / ne as f64)?.neg()?,
+            };
+            let critic = (&out.value - &rewards_t)?.sqr()?.mean_all()?;
+            let entropy = (out.step_entropy.sum_all()? / ne as f64)?;
+            let mut loss = (&actor - (&entropy * r.entropy_weight)?)?;
+            if r.algorithm != Algorithm::ReinforceBaseline {
+                loss = (loss + (&critic * r.value_loss_weight)?)?;
+            }
+            let grads = loss.backward()?;
+            grad_norm = self.adam.step(self.model.params.vars(), &grads, r.lr, r.weight_decay, r.grad_clip)?.grad_norm;
+            (actor_l, critic_l, total_l) = (_scalar(&actor)?, _scalar(&critic)?, _scalar(&loss)?);
+        }
+        let resid: Vec<f64> = rewards.iter().zip(&values).map(|(x, v)| x - v).collect();
+        let var_r = _var(&rewards);
+        let steps = first.step_episode.len();
+        Ok(json!({
+            "loss": total_l,
+            "actor_loss": actor_l,
+            "critic_loss": critic_l,
+            "entropy": _mean(&first.step_entropy.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect::<Vec<_>>()),
+            "reward_mean": _mean(&rewards),
+            "reward_std": var_r.sqrt(),
+            "mlu_mean": _mean(&first.mlu),
+            "complete_rate": first.incomplete.iter().filter(|&&i| i == 0).count() as f64 / ne as f64,
+            "value_mean": _mean(&values),
+            "explained_variance": if var_r > 0.0 { 1.0 - _var(&resid) / var_r } else { 0.0 },
+            "grad_norm": grad_norm,
+            "clip_fraction": if r.algorithm == Algorithm::Ppo { json!(clip_frac) } else { Value::Null },
+            "approx_kl": if r.algorithm == Algorithm::Ppo { json!(kl) } else { Value::Null },
+            "episodes": ne,
+            "steps": steps,
+        }))
+    }
+
+    /// Routes instances: per instance the best complete candidate (lowest MLU) of the greedy
+    /// decode and `samples − 1` samples; returns one solution object per instance.
+    ///
+    /// The greedy decode is a rollout of its own over the `batch` instances: batch norm uses the
+    /// statistics of the batch being encoded, so among samples it would decode differently, and
+    /// best-of-N could lose to the greedy decode. The samples are rolled out in sub-batches of at
+    /// most `sample_floats` values per encoder feature tensor, so that memory stays bounded on large
+    /// instances.
+    pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
+        on_pool(|| self._route(data, r))
+    }
+
+    fn _route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
+        if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
+            return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
+        }
+        let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
+        let sampled = if r.greedy { 0 } else { r.samples - 1 };
+        let cfg = &self.model.config;
+        let per_sub = (r.sample_floats / (sampled.max(1) * cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
+        let mut rng = Rng::new(r.seed);
+        let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
+        let mut out = Vec::with_capacity(indices.len());
+        for chunk in indices.chunks(r.batch) {
+            let t0 = Instant::now();
+            let graphs = self._graphs(data, chunk)?;
+            let run = |at: usize, n: usize, choice: Choice, rng: &mut Rng| -> Result<Rollout> {
+                let end = (at + n).min(chunk.len());
+                let b = self._batch(data, &chunk[at..end], &graphs[at..end], if choice == Choice::Greedy { 1 } else { sampled })?;
+                rollout(&self.model, &b, &Decisions::Policy(vec![choice; b.episodes()]), &opt, rng)
+            };
+            // best[i] = (incomplete, MLU, paths) of instance i's best candidate so far.
+            let greedy = run(0, chunk.len(), Choice::Greedy, &mut rng)?;
+            let mut best: Vec<(usize, f64, Vec<Vec<usize>>)> =
+                (0..chunk.len()).map(|i| (greedy.incomplete[i], greedy.mlu[i], greedy.paths[i].clone())).collect();
+            if sampled > 0 {
+                for at in (0..chunk.len()).step_by(per_sub) {
+                    let ro = run(at, per_sub, Choice::Sample, &mut rng)?;
+                    for i in 0..per_sub.min(chunk.len() - at) {
+                        let b = &mut best[at + i];
+                        for e in i * sampled..(i + 1) * sampled {
+                            if (ro.incomplete[e], ro.mlu[e]) < (b.0, b.1) {
+                                *b = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
+            for (&idx, (incomplete, mlu, paths)) in chunk.iter().zip(best) {
+                out.push(json!({
+                    "id": data[idx].id,
+                    "mlu": mlu,
+                    "complete": incomplete == 0,
+                    "paths": paths,
+                    "time_ms": ms,
+                }));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,40 @@
+//! The critic: one scalar state value per episode from the all-commodity encoding.
+//!
+//! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`.
+
+use candle_core::Tensor;
+
+use crate::error::Result;
+use crate::hybrid::config::ValueType;
+use crate::nn::mlp::Mlp;
+use crate::nn::param_store::{ParamStore, Weights};
+
+/// Name prefix of the critic's parameters (re-drawn for phase 2).
+pub const CRITIC: &str = "critic.";
+
+/// Value head.
+#[derive(Clone, Debug)]
+pub struct ValueHead {
+    kind: ValueType,
+    mlp: Mlp,
+}
+
+impl ValueHead {
+    /// Registers `critic.*`.
+    pub fn new(ps: &mut ParamStore, kind: ValueType, h: usize, v: usize, c: usize, layers: usize) -> Result<ValueHead> {
+        let inp = match kind {
+            ValueType::Global => v * c * h,
+            ValueType::MeanPool => c * h,
+        };
+        Ok(ValueHead { kind, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
+    }
+
+    /// `h` `[B·V, C·H]` → `[B]`.
+    pub fn forward(&self, w: &Weights, h: &Tensor, episodes: usize) -> Result<Tensor> {
+        let x = match self.kind {
+            ValueType::Global => h.reshape((episodes, ()))?,
+            ValueType::MeanPool => h.reshape((episodes, h.dim(0)? / episodes, h.dim(1)?))?.mean(1)?,
+        };
+        Ok(self.mlp.forward(w, &x)?.squeeze(1)?)
+    }
+}

@@ -1,0 +1,209 @@
+//! Custom op: the graph learner's link scores, evaluated only on candidate links (never `N × N`).
+//!
+//! For queries `q` and keys `k` `[N, H·d]` (head `h` owns columns `h·d..(h+1)·d`), slope `a` and
+//! scale `c` (`1/√d` or 1):
+//!
+//! ```text
+//! s[l]      = (1/H) Σ_h LeakyReLU_a(c · q[src(l), h] · k[dst(l), h])
+//! ∂L/∂q[v, h] = Σ_{l: src(l)=v} G[l]/H · LeakyReLU'_a(·) · c · k[dst(l), h]
+//! ∂L/∂k[u, h] = Σ_{l: dst(l)=u} G[l]/H · LeakyReLU'_a(·) · c · q[src(l), h]
+//! ```
+//!
+//! The multi-head average is the score's "optional multi-head average"; with one head it is
+//! `S = LeakyReLU(c·QKᵀ)` restricted to the links. Links, sources and destinations run in parallel.
+
+use std::sync::Arc;
+
+use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+use num_traits::Float;
+use rayon::prelude::*;
+
+use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::link_index::LinkIndex;
+
+/// Score settings.
+#[derive(Clone, Copy, Debug)]
+pub struct ScoreSpec {
+    /// Number of heads `H` (columns of `q` and `k` are `H·d`).
+    pub heads: usize,
+    /// Multiplier `c` inside the activation.
+    pub scale: f64,
+    /// LeakyReLU negative slope `a`.
+    pub slope: f64,
+}
+
+/// `edge_scores(q, k)` on the links of `index`: `q`, `k` `[N, H·d]` → `[E, 1]`.
+pub fn edge_scores(q: &Tensor, k: &Tensor, index: &Arc<LinkIndex>, spec: ScoreSpec) -> candle_core::Result<Tensor> {
+    let (n, hd) = q.dims2()?;
+    if k.dims2()? != (n, hd) || n != index.num_nodes || spec.heads == 0 || hd % spec.heads != 0 {
+        candle_core::bail!(
+            "edge_scores: q {:?} and k {:?} do not fit {} nodes and {} heads",
+            q.dims(),
+            k.dims(),
+            index.num_nodes,
+            spec.heads
+        );
+    }
+    q.contiguous()?.apply_op2(&k.contiguous()?, EdgeScores { index: index.clone(), spec })
+}
+
+struct EdgeScores {
+    index: Arc<LinkIndex>,
+    spec: ScoreSpec,
+}
+
+/// `(activation value, derivative)` of the scaled LeakyReLU of a dot product.
+fn _act<T: Float>(a: &[T], b: &[T], spec: ScoreSpec) -> (T, T) {
+    let x = a.iter().zip(b).fold(T::zero(), |s, (&p, &q)| s + p * q) * T::from(spec.scale).unwrap();
+    let slope = T::from(spec.slope).unwrap();
+    if x >= T::zero() {
+        (x, T::one())
+    } else {
+        (slope * x, slope)
+    }
+}
+
+impl CustomOp2 for EdgeScores {
+    fn name(&self) -> &'static str {
+        "edge-scores"
+    }
+
+    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &EdgeScores,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (q, k) = (contiguous_slice::<T>(s1, l1, "edge_scores")?, contiguous_slice::<T>(s2, l2, "edge_scores")?);
+            let (ix, spec) = (&op.index, op.spec);
+            let hd = l1.shape().dims2()?.1;
+            let d = hd / spec.heads;
+            let inv = T::from(1.0 / spec.heads as f64).unwrap();
+            let s: Vec<T> = (0..ix.num_links())
+                .into_par_iter()
+                .map(|l| {
+                    let (qr, kr) = (&q[ix.src[l] * hd..(ix.src[l] + 1) * hd], &k[ix.dst[l] * hd..(ix.dst[l] + 1) * hd]);
+                    (0..spec.heads).fold(T::zero(), |a, h| a + _act(&qr[h * d..(h + 1) * d], &kr[h * d..(h + 1) * d], spec).0) * inv
+                })
+                .collect();
+            Ok((T::to_cpu_storage_owned(s), Shape::from((ix.num_links(), 1))))
+        }
+        dispatch_float!("edge_scores", s1, run, self, s1, l1, s2, l2)
+    }
+
+    fn bwd(&self, q: &Tensor, k: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        let g = grad.contiguous()?;
+        let op = |wrt_queries| EdgeScoresGrad { index: self.index.clone(), spec: self.spec, wrt_queries };
+        Ok((Some(q.apply_op3_no_bwd(k, &g, &op(true))?), Some(q.apply_op3_no_bwd(k, &g, &op(false))?)))
+    }
+}
+
+/// Backward of [`EdgeScores`] from `(q, k, G)`: `∂q` or `∂k`.
+struct EdgeScoresGrad {
+    index: Arc<LinkIndex>,
+    spec: ScoreSpec,
+    wrt_queries: bool,
+}
+
+impl CustomOp3 for EdgeScoresGrad {
+    fn name(&self) -> &'static str {
+        "edge-scores-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &EdgeScoresGrad,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+            s3: &CpuStorage,
+            l3: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let name = "edge_scores";
+            let (q, k, g) =
+                (contiguous_slice::<T>(s1, l1, name)?, contiguous_slice::<T>(s2, l2, name)?, contiguous_slice::<T>(s3, l3, name)?);
+            let (ix, spec) = (&op.index, op.spec);
+            let hd = l1.shape().dims2()?.1;
+            let d = hd / spec.heads;
+            let c = T::from(spec.scale / spec.heads as f64).unwrap();
+            let mut out = vec![T::zero(); q.len()];
+            out.par_chunks_mut(hd).enumerate().for_each(|(v, o)| {
+                // Links that touch `v` on the side we differentiate, and the row on the other side.
+                let links: Box<dyn Iterator<Item = (usize, usize)>> = if op.wrt_queries {
+                    Box::new((ix.out_start[v]..ix.out_start[v + 1]).map(|l| (l, ix.dst[l])))
+                } else {
+                    Box::new(ix.inc[v].iter().map(|&l| (l, ix.src[l])))
+                };
+                let (mine, other) = if op.wrt_queries { (q, k) } else { (k, q) };
+                let row = &mine[v * hd..(v + 1) * hd];
+                for (l, u) in links {
+                    let ur = &other[u * hd..(u + 1) * hd];
+                    for h in 0..spec.heads {
+                        let r = h * d..(h + 1) * d;
+                        let f = g[l] * c * _act(&row[r.clone()], &ur[r.clone()], spec).1;
+                        for (a, &b) in o[r.clone()].iter_mut().zip(&ur[r]) {
+                            *a += f * b;
+                        }
+                    }
+                }
+            });
+            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
+        }
+        dispatch_float!("edge_scores", s1, run, self, s1, l1, s2, l2, s3, l3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{finite_difference_check, seeded_tensor};
+
+    fn _index() -> Arc<LinkIndex> {
+        Arc::new(LinkIndex::new(4, &[(0, 1), (0, 3), (1, 0), (2, 2), (3, 1), (3, 2)]).unwrap())
+    }
+
+    const SPEC: ScoreSpec = ScoreSpec { heads: 2, scale: 0.7, slope: 0.2 };
+
+    #[test]
+    fn forward_is_the_head_average_of_leaky_relu_scores() {
+        let ix = _index();
+        let (q, k) = (seeded_tensor(1, &[4, 6]), seeded_tensor(2, &[4, 6]));
+        let s = edge_scores(&q, &k, &ix, SPEC).unwrap().flatten_all().unwrap().to_vec1::<f64>().unwrap();
+        let (qv, kv) = (q.to_vec2::<f64>().unwrap(), k.to_vec2::<f64>().unwrap());
+        for l in 0..6 {
+            let want: f64 = (0..2)
+                .map(|h| {
+                    let x = 0.7 * (0..3).map(|c| qv[ix.src[l]][h * 3 + c] * kv[ix.dst[l]][h * 3 + c]).sum::<f64>();
+                    if x >= 0.0 {
+                        x
+                    } else {
+                        0.2 * x
+                    }
+                })
+                .sum::<f64>()
+                / 2.0;
+            assert!((s[l] - want).abs() < 1e-12, "link {l}");
+        }
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let ix = _index();
+        let probe = seeded_tensor(3, &[6, 1]);
+        finite_difference_check(&[seeded_tensor(1, &[4, 6]), seeded_tensor(2, &[4, 6])], move |t| {
+            let s = edge_scores(&t[0], &t[1], &ix, SPEC)?;
+            (&s * &probe)?.sum_all()? + s.sqr()?.sum_all()?
+        });
+    }
+}

@@ -1,0 +1,146 @@
+//! Custom op: the fully connected layer `y = x Wᵀ + b` as one matrix product.
+//!
+//! ```text
+//! y  = 1 bᵀ + x Wᵀ          x: [R, in], W: [out, in], b: [out], y: [R, out]
+//! ∂x = ∂y W,   ∂W = ∂yᵀ x,   ∂b = ∂yᵀ 1
+//! ```
+//!
+//! The forward writes the bias rows into a fresh buffer and lets `gemm` accumulate `x Wᵀ` on top
+//! of them. Built from candle ops, the same layer took a zero-filled product, an outer product for
+//! the bias (a broadcast add's backward is a single-threaded reduction) and an element-wise sum:
+//! three allocations and passes over `[R, out]`, and five autograd nodes whose gradients candle
+//! accumulates into zero-filled buffers.
+
+use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
+use gemm::{gemm, Parallelism};
+
+use crate::ops::cpu::{contiguous_slice, dispatch_float};
+
+/// `x Wᵀ + b` for `x` `[R, in]`, `W` `[out, in]`, `b` `[out]` (f32 or f64, same type).
+pub fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+    x.contiguous()?.apply_op3(&w.contiguous()?, &b.contiguous()?, Linear)
+}
+
+struct Linear;
+
+impl CustomOp3 for Linear {
+    fn name(&self) -> &'static str {
+        "linear"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType>(
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+            s3: &CpuStorage,
+            l3: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (r, inp) = l1.shape().dims2()?;
+            let (out, w_in) = l2.shape().dims2()?;
+            if w_in != inp || l3.shape().dims() != [out] {
+                candle_core::bail!("linear: x {:?}, W {:?}, b {:?}", l1.shape(), l2.shape(), l3.shape());
+            }
+            let (x, w, b) = (
+                contiguous_slice::<T>(s1, l1, "linear")?,
+                contiguous_slice::<T>(s2, l2, "linear")?,
+                contiguous_slice::<T>(s3, l3, "linear")?,
+            );
+            let mut y: Vec<T> = Vec::with_capacity(r * out); // [R, out]
+            for _ in 0..r {
+                y.extend_from_slice(b);
+            }
+            if r > 0 && out > 0 && inp > 0 {
+                let threads = candle_core::utils::get_num_threads();
+                let par = if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None };
+                // SAFETY: `y` is [r, out], `x` [r, inp] and `W` [out, inp] (read as Wᵀ [inp, out]
+                // through its strides), all contiguous row-major with the lengths checked above.
+                unsafe {
+                    gemm(
+                        r,
+                        out,
+                        inp,
+                        y.as_mut_ptr(),
+                        1,
+                        out as isize,
+                        true,
+                        x.as_ptr(),
+                        1,
+                        inp as isize,
+                        w.as_ptr(),
+                        inp as isize,
+                        1,
+                        T::one(),
+                        T::one(),
+                        false,
+                        false,
+                        false,
+                        par,
+                    );
+                }
+            }
+            Ok((T::to_cpu_storage_owned(y), Shape::from((r, out))))
+        }
+        dispatch_float!("linear", s1, run, s1, l1, s2, l2, s3, l3)
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        _b: &Tensor,
+        _y: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let dx = grad.matmul(w)?; // [R, in]
+        let dw = grad.t()?.matmul(x)?; // [out, in]
+        let ones = Tensor::ones((1, x.dim(0)?), grad.dtype(), grad.device())?; // [1, R]
+        let db = ones.matmul(grad)?.squeeze(0)?; // [out]
+        Ok((Some(dx), Some(dw), Some(db)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{finite_difference_check, seeded_tensor};
+
+    #[test]
+    fn forward_matches_candle_ops() {
+        for (r, inp, out) in [(37, 5, 9), (1, 3, 2), (200, 64, 256), (0, 4, 3)] {
+            let x = seeded_tensor(1, &[r, inp]).to_dtype(candle_core::DType::F32).unwrap();
+            let w = seeded_tensor(2, &[out, inp]).to_dtype(candle_core::DType::F32).unwrap();
+            let b = seeded_tensor(3, &[out]).to_dtype(candle_core::DType::F32).unwrap();
+            let want = x.matmul(&w.t().unwrap()).unwrap().broadcast_add(&b).unwrap();
+            let got = linear(&x, &w, &b).unwrap();
+            assert_eq!(got.dims(), [r, out]);
+            let diff = (got - want).unwrap().abs().unwrap().flatten_all().unwrap().max(0);
+            if r > 0 {
+                let diff = diff.unwrap().to_scalar::<f32>().unwrap();
+                assert!(diff < 1e-4, "[{r}, {inp}] × [{inp}, {out}]: max difference {diff}");
+            }
+        }
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let (x, w, b) = (seeded_tensor(4, &[6, 4]), seeded_tensor(5, &[3, 4]), seeded_tensor(6, &[3]));
+        let probe = seeded_tensor(7, &[6, 3]);
+        finite_difference_check(&[x, w, b], |t| (linear(&t[0], &t[1], &t[2])? * &probe)?.sum_all());
+    }
+
+    #[test]
+    fn rejects_mismatched_shapes() {
+        let err = linear(&seeded_tensor(1, &[2, 3]), &seeded_tensor(2, &[4, 5]), &seeded_tensor(3, &[4])).unwrap_err();
+        assert!(err.to_string().contains("linear"), "{err}");
+    }
+}

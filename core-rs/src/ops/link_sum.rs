@@ -1,0 +1,191 @@
+//! Custom op: per-link sums of a link row and both end nodes' rows, in one multi-threaded pass —
+//! the edge pre-activations of the gated GCN (`A e + B h_src + C h_dst`) and of CGCNN
+//! (`W_edge u + W_self vᵢ + W_nbr v_j`). Replaces two `index_select`s and two adds, whose backward
+//! passes (`index_add`, element-wise) run on one thread.
+//!
+//! For links `l = (src(l), dst(l))` of a [`LinkIndex`]:
+//! ```text
+//! z[l, :] = e[l, :] + a[src(l), :] + b[dst(l), :]      e [M, C], a [N, C], b [N_cols, C] → [M, C]
+//! ∂e      = ∂z
+//! ∂a[v]   = Σ_{l: src(l) = v} ∂z[l]                    (each node's contiguous out-links)
+//! ∂b[u]   = Σ_{l: dst(l) = u} ∂z[l]                    (each node's incoming links: no atomics)
+//! ```
+
+use std::sync::Arc;
+
+use candle_core::{CpuStorage, CustomOp1, CustomOp3, Layout, Shape, Tensor};
+use num_traits::Float;
+use rayon::prelude::*;
+
+use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::link_index::LinkIndex;
+
+/// `e[l] + a[src(l)] + b[dst(l)]` for every link `l` of `index` (see the module doc).
+///
+/// The inputs are read as the row-major `[M, C]`, `[N, C]` and `[N_cols, C]` they hold, whatever
+/// their shapes (`[M·k, C/k]` is `[M, C]`), and the result has `e`'s shape: the gated GCN passes
+/// `[rows·Cs, H]` tensors without reshaping them (a reshape costs candle's backward two passes).
+pub fn link_sum(e: &Tensor, a: &Tensor, b: &Tensor, index: &Arc<LinkIndex>) -> candle_core::Result<Tensor> {
+    let (m, n, nb) = (index.num_links(), index.num_nodes, index.num_cols);
+    let c = _width(e.elem_count(), m).or(_width(a.elem_count(), n)).unwrap_or(0);
+    if e.elem_count() != m * c || a.elem_count() != n * c || b.elem_count() != nb * c {
+        candle_core::bail!("link_sum: e {:?}, a {:?}, b {:?} do not fit {m} links over [{n}, {nb}]", e.shape(), a.shape(), b.shape());
+    }
+    e.contiguous()?.apply_op3(&a.contiguous()?, &b.contiguous()?, LinkSum { index: index.clone(), c })
+}
+
+/// The row width of `count` values over `rows` rows (`None` without rows).
+fn _width(count: usize, rows: usize) -> Option<usize> {
+    (rows > 0).then(|| count / rows)
+}
+
+struct LinkSum {
+    index: Arc<LinkIndex>,
+    /// Row width `C`.
+    c: usize,
+}
+
+impl CustomOp3 for LinkSum {
+    fn name(&self) -> &'static str {
+        "link-sum"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        #[allow(clippy::too_many_arguments)]
+        fn run<T: candle_core::WithDType + Float>(
+            ix: &LinkIndex,
+            c: usize,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+            s3: &CpuStorage,
+            l3: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (e, a, b) = (
+                contiguous_slice::<T>(s1, l1, "link_sum")?,
+                contiguous_slice::<T>(s2, l2, "link_sum")?,
+                contiguous_slice::<T>(s3, l3, "link_sum")?,
+            );
+            let mut out = vec![T::zero(); e.len()];
+            out.par_chunks_mut(c.max(1)).zip(e.par_chunks(c.max(1))).enumerate().for_each(|(l, (o, e))| {
+                let (i, j) = (ix.src[l], ix.dst[l]);
+                for (((o, &e), &a), &b) in o.iter_mut().zip(e).zip(&a[i * c..(i + 1) * c]).zip(&b[j * c..(j + 1) * c]) {
+                    *o = e + a + b;
+                }
+            });
+            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
+        }
+        dispatch_float!("link_sum", s1, run, &self.index, self.c, s1, l1, s2, l2, s3, l3)
+    }
+
+    fn bwd(
+        &self,
+        _e: &Tensor,
+        a: &Tensor,
+        b: &Tensor,
+        _res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (n, nb) = (self.index.num_nodes, self.index.num_cols);
+        let both = grad.contiguous()?.apply_op1_no_bwd(&LinkSumGrad { index: self.index.clone(), c: self.c })?; // [N + N_cols, C]
+        Ok((Some(grad.clone()), Some(both.narrow(0, 0, n)?.reshape(a.shape())?), Some(both.narrow(0, n, nb)?.reshape(b.shape())?)))
+    }
+}
+
+/// Backward of [`LinkSum`]: `[∂a; ∂b]` `[N + N_cols, C]` from `∂z` `[M, C]`.
+struct LinkSumGrad {
+    index: Arc<LinkIndex>,
+    c: usize,
+}
+
+impl CustomOp1 for LinkSumGrad {
+    fn name(&self) -> &'static str {
+        "link-sum-grad"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            ix: &LinkIndex,
+            c: usize,
+            s: &CpuStorage,
+            l: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let g = contiguous_slice::<T>(s, l, "link_sum")?;
+            let n = ix.num_nodes;
+            let mut out = vec![T::zero(); (n + ix.num_cols) * c];
+            let add = |o: &mut [T], link: usize| o.iter_mut().zip(&g[link * c..(link + 1) * c]).for_each(|(o, &v)| *o += v);
+            out.par_chunks_mut(c.max(1)).enumerate().for_each(|(k, o)| {
+                if k < n {
+                    (ix.out_start[k]..ix.out_start[k + 1]).for_each(|link| add(o, link));
+                } else {
+                    ix.inc[k - n].iter().for_each(|&link| add(o, link));
+                }
+            });
+            Ok((T::to_cpu_storage_owned(out), Shape::from(((n + ix.num_cols), c))))
+        }
+        dispatch_float!("link_sum", s, run, &self.index, self.c, s, l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{finite_difference_check, seeded_tensor};
+
+    /// Three nodes, six links; node 1 has no out-links, node 2 three in-links.
+    fn _index() -> Arc<LinkIndex> {
+        Arc::new(LinkIndex::new(3, &[(0, 2), (0, 0), (2, 2), (2, 2), (2, 0), (2, 1)]).unwrap())
+    }
+
+    #[test]
+    fn forward_matches_index_select_and_adds() {
+        let (e, a, b) = (seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4]));
+        let ix = _index();
+        let got = link_sum(&e, &a, &b, &ix).unwrap();
+        let want = ((&e + a.index_select(&ix.src_ids().unwrap(), 0).unwrap()).unwrap()
+            + b.index_select(&ix.dst_ids().unwrap(), 0).unwrap())
+        .unwrap();
+        let diff = (got - want).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f64>().unwrap();
+        assert!(diff < 1e-12, "{diff}");
+    }
+
+    #[test]
+    fn reads_rows_whatever_the_shape() {
+        let (e, a, b) = (seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4]));
+        let ix = _index();
+        let want = link_sum(&e, &a, &b, &ix).unwrap();
+        let split = |t: &Tensor| t.reshape((t.dim(0).unwrap() * 2, 2)).unwrap();
+        let got = link_sum(&split(&e), &split(&a), &split(&b), &ix).unwrap();
+        assert_eq!(got.dims(), [12, 2]);
+        assert_eq!(got.flatten_all().unwrap().to_vec1::<f64>().unwrap(), want.flatten_all().unwrap().to_vec1::<f64>().unwrap());
+        let w = seeded_tensor(4, &[12, 2]);
+        let inputs = [split(&e), split(&a), split(&b)];
+        finite_difference_check(&inputs, |t| (link_sum(&t[0], &t[1], &t[2], &ix)?.sqr()? * &w)?.sum_all());
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let w = seeded_tensor(4, &[6, 4]);
+        let ix = _index();
+        let inputs = [seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4])];
+        finite_difference_check(&inputs, |t| (link_sum(&t[0], &t[1], &t[2], &ix)?.sqr()? * &w)?.sum_all());
+    }
+
+    #[test]
+    fn shapes_that_do_not_fit_the_index_are_refused() {
+        let (e, a, b) = (seeded_tensor(3, &[6, 4]), seeded_tensor(1, &[3, 4]), seeded_tensor(2, &[3, 4]));
+        let ix = _index();
+        assert!(link_sum(&seeded_tensor(3, &[5, 4]), &a, &b, &ix).is_err(), "5 rows for 6 links");
+        assert!(link_sum(&e, &seeded_tensor(1, &[2, 4]), &b, &ix).is_err(), "2 source rows for 3 nodes");
+        assert!(link_sum(&e, &a, &seeded_tensor(2, &[3, 5]), &ix).is_err(), "width 5 ≠ 4");
+    }
+}

@@ -1,0 +1,165 @@
+//! Custom op: log-softmax over the valid neighbour slots of each row.
+//!
+//! For logits `z` `[T, D]` and a mask `m` `[T, D]` (true = valid):
+//!
+//! ```text
+//! out[t, d] = z[t, d] − max_v − log Σ_{d' valid} exp(z[t, d'] − max_v)   if m[t, d]
+//! out[t, d] = −1e9                                                    otherwise
+//! ∂L/∂z[t, d] = m[t, d] · (G[t, d] − p[t, d] · Σ_{d' valid} G[t, d'])
+//! ```
+//!
+//! Masked slots get a finite −1e9, so `exp(out) = 0` and `exp(out)·out = 0` (entropy stays finite).
+//! Every row needs at least one valid slot. Rows run in parallel (rayon).
+
+use std::sync::Arc;
+
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use num_traits::Float;
+use rayon::prelude::*;
+
+use crate::ops::cpu::{contiguous_slice, dispatch_float};
+
+/// The value written into masked slots.
+pub const MASKED: f64 = -1e9;
+
+/// `masked_log_softmax(z, mask)` with `z` `[T, D]` and `mask` `T·D` booleans, row-major.
+pub fn masked_log_softmax(z: &Tensor, mask: Arc<Vec<bool>>) -> candle_core::Result<Tensor> {
+    let (t, d) = z.dims2()?;
+    if mask.len() != t * d {
+        candle_core::bail!("masked_log_softmax: mask has {} entries for [{t}, {d}] logits", mask.len());
+    }
+    z.contiguous()?.apply_op1(MaskedLogSoftmax { mask })
+}
+
+struct MaskedLogSoftmax {
+    mask: Arc<Vec<bool>>,
+}
+
+fn _forward<T: Float + Send + Sync>(z: &[T], mask: &[bool], d: usize) -> candle_core::Result<Vec<T>> {
+    let masked = T::from(MASKED).unwrap();
+    let mut out = vec![masked; z.len()];
+    out.par_chunks_mut(d).enumerate().try_for_each(|(t, o)| {
+        let (zr, mr) = (&z[t * d..(t + 1) * d], &mask[t * d..(t + 1) * d]);
+        let max = zr.iter().zip(mr).filter(|(_, &m)| m).map(|(&v, _)| v).fold(T::neg_infinity(), T::max);
+        if max == T::neg_infinity() {
+            candle_core::bail!("masked_log_softmax: row {t} has no valid slot");
+        }
+        let lse = zr.iter().zip(mr).filter(|(_, &m)| m).fold(T::zero(), |a, (&v, _)| a + (v - max).exp()).ln() + max;
+        for k in 0..d {
+            if mr[k] {
+                o[k] = zr[k] - lse;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+impl CustomOp1 for MaskedLogSoftmax {
+    fn name(&self) -> &'static str {
+        "masked-log-softmax"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &MaskedLogSoftmax,
+            s: &CpuStorage,
+            l: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (_, d) = l.shape().dims2()?;
+            let out = _forward(contiguous_slice::<T>(s, l, "masked_log_softmax")?, &op.mask, d)?;
+            Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
+        }
+        dispatch_float!("masked_log_softmax", s, run, self, s, l)
+    }
+
+    fn bwd(&self, _z: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+        let g = res.apply_op2_no_bwd(&grad.contiguous()?, &MaskedLogSoftmaxGrad { mask: self.mask.clone() })?;
+        Ok(Some(g))
+    }
+}
+
+/// Backward of [`MaskedLogSoftmax`] from its output (log-probabilities) and the output gradient.
+struct MaskedLogSoftmaxGrad {
+    mask: Arc<Vec<bool>>,
+}
+
+impl CustomOp2 for MaskedLogSoftmaxGrad {
+    fn name(&self) -> &'static str {
+        "masked-log-softmax-grad"
+    }
+
+    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &MaskedLogSoftmaxGrad,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (_, d) = l1.shape().dims2()?;
+            let (lp, g) = (contiguous_slice::<T>(s1, l1, "masked_log_softmax")?, contiguous_slice::<T>(s2, l2, "masked_log_softmax")?);
+            let mut out = vec![T::zero(); lp.len()];
+            out.par_chunks_mut(d).enumerate().for_each(|(t, o)| {
+                let r = t * d..(t + 1) * d;
+                let (lr, gr, mr) = (&lp[r.clone()], &g[r.clone()], &op.mask[r]);
+                let total = gr.iter().zip(mr).filter(|(_, &m)| m).fold(T::zero(), |a, (&v, _)| a + v);
+                for k in 0..d {
+                    if mr[k] {
+                        o[k] = gr[k] - lr[k].exp() * total;
+                    }
+                }
+            });
+            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
+        }
+        dispatch_float!("masked_log_softmax", s1, run, self, s1, l1, s2, l2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{finite_difference_check, seeded_tensor};
+    use candle_core::Device;
+
+    fn _mask() -> Arc<Vec<bool>> {
+        Arc::new(vec![true, false, true, true, false, true, false, false, true, true, true, true])
+    }
+
+    #[test]
+    fn forward_is_a_log_distribution_over_valid_slots() {
+        let z = Tensor::new(&[[1.0f64, 50.0, 2.0, 3.0], [0.0, -1.0, 1e3, 7.0], [1.0, 2.0, 3.0, 4.0]], &Device::Cpu).unwrap();
+        let out = masked_log_softmax(&z, _mask()).unwrap().to_vec2::<f64>().unwrap();
+        let m = _mask();
+        for (t, row) in out.iter().enumerate() {
+            let total: f64 = row.iter().map(|v| v.exp()).sum();
+            assert!((total - 1.0).abs() < 1e-12, "row {t} sums to {total}");
+            for (k, &v) in row.iter().enumerate() {
+                assert_eq!(v == MASKED, !m[t * 4 + k], "row {t} slot {k}");
+            }
+        }
+        // Row 0: softmax over {1, 2, 3}.
+        let want = 1.0 - (1f64.exp() + 2f64.exp() + 3f64.exp()).ln();
+        assert!((out[0][0] - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_row_without_valid_slots_is_an_error() {
+        let z = Tensor::zeros((1, 2), candle_core::DType::F64, &Device::Cpu).unwrap();
+        assert!(masked_log_softmax(&z, Arc::new(vec![false, false])).is_err());
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let z = seeded_tensor(3, &[3, 4]);
+        let mask = _mask();
+        // Weights only on valid slots: masked slots hold −1e9, which would swamp the differences.
+        let keep: Vec<f64> = mask.iter().map(|&m| if m { 1.0 } else { 0.0 }).collect();
+        let w = (seeded_tensor(4, &[3, 4]) * Tensor::from_vec(keep, (3, 4), &Device::Cpu).unwrap()).unwrap();
+        finite_difference_check(&[z], move |t| {
+            let lp = masked_log_softmax(&t[0], mask.clone())?;
+            // A loss that uses both the log-probabilities and the probabilities (entropy-like).
+            (&lp * &w)?.sum_all()? + (lp.exp()? * &lp)?.sum_all()?
+        });
+    }
+}

@@ -1,0 +1,156 @@
+//! Custom op: differentiable soft top-k over each row of candidate scores.
+//!
+//! For scores `s` `[N, C]`, a budget `k < C` and a temperature `τ`, each row gets the threshold `t`
+//! with `Σ_j σ((s_j − t)/τ) = k` (found by bisection; the sum is decreasing in `t`), and
+//!
+//! ```text
+//! w_j      = σ((s_j − t)/τ)                    Σ_j w_j = k
+//! d_j      = w_j (1 − w_j)
+//! ∂L/∂s_l  = (d_l/τ) · (G_l − Σ_j G_j d_j / Σ_j d_j)      (t differentiated implicitly)
+//! ```
+//!
+//! Rows run in parallel (rayon).
+
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use num_traits::Float;
+use rayon::prelude::*;
+
+use crate::ops::cpu::{contiguous_slice, dispatch_float};
+
+/// `soft_topk(s, k, tau)` row-wise: `s` `[N, C]` with `k < C` → weights `[N, C]` summing to `k` per row.
+pub fn soft_topk(s: &Tensor, k: usize, tau: f64) -> candle_core::Result<Tensor> {
+    let (_, c) = s.dims2()?;
+    if k == 0 || k >= c || tau <= 0.0 {
+        candle_core::bail!("soft_topk: needs 0 < k < candidates ({k} vs {c}) and tau > 0 ({tau})");
+    }
+    s.contiguous()?.apply_op1(SoftTopk { k, tau })
+}
+
+struct SoftTopk {
+    k: usize,
+    tau: f64,
+}
+
+fn _sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The weights of one row (computed in f64).
+fn _row<T: Float>(s: &[T], k: usize, tau: f64, out: &mut [T]) {
+    let v: Vec<f64> = s.iter().map(|x| x.to_f64().unwrap()).collect();
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let (mut lo, mut hi) = (lo - 40.0 * tau, hi + 40.0 * tau);
+    let total = |t: f64| v.iter().map(|&x| _sigmoid((x - t) / tau)).sum::<f64>();
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if total(mid) > k as f64 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let t = 0.5 * (lo + hi);
+    for (o, &x) in out.iter_mut().zip(&v) {
+        *o = T::from(_sigmoid((x - t) / tau)).unwrap();
+    }
+}
+
+impl CustomOp1 for SoftTopk {
+    fn name(&self) -> &'static str {
+        "soft-topk"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(op: &SoftTopk, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+            let x = contiguous_slice::<T>(s, l, "soft_topk")?;
+            let c = l.shape().dims2()?.1;
+            let mut out = vec![T::zero(); x.len()];
+            out.par_chunks_mut(c).zip(x.par_chunks(c)).for_each(|(o, r)| _row(r, op.k, op.tau, o));
+            Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
+        }
+        dispatch_float!("soft_topk", s, run, self, s, l)
+    }
+
+    fn bwd(&self, _s: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+        Ok(Some(res.apply_op2_no_bwd(&grad.contiguous()?, &SoftTopkGrad { tau: self.tau })?))
+    }
+}
+
+/// Backward of [`SoftTopk`] from its output weights and the output gradient.
+struct SoftTopkGrad {
+    tau: f64,
+}
+
+impl CustomOp2 for SoftTopkGrad {
+    fn name(&self) -> &'static str {
+        "soft-topk-grad"
+    }
+
+    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        fn run<T: candle_core::WithDType + Float>(
+            op: &SoftTopkGrad,
+            s1: &CpuStorage,
+            l1: &Layout,
+            s2: &CpuStorage,
+            l2: &Layout,
+        ) -> candle_core::Result<(CpuStorage, Shape)> {
+            let (w, g) = (contiguous_slice::<T>(s1, l1, "soft_topk")?, contiguous_slice::<T>(s2, l2, "soft_topk")?);
+            let c = l1.shape().dims2()?.1;
+            let inv_tau = T::from(1.0 / op.tau).unwrap();
+            let mut out = vec![T::zero(); w.len()];
+            out.par_chunks_mut(c).enumerate().for_each(|(r, o)| {
+                let (wr, gr) = (&w[r * c..(r + 1) * c], &g[r * c..(r + 1) * c]);
+                let d: Vec<T> = wr.iter().map(|&x| x * (T::one() - x)).collect();
+                let dsum = d.iter().fold(T::zero(), |a, &x| a + x);
+                let mean = if dsum > T::zero() { d.iter().zip(gr).fold(T::zero(), |a, (&x, &y)| a + x * y) / dsum } else { T::zero() };
+                for j in 0..c {
+                    o[j] = d[j] * inv_tau * (gr[j] - mean);
+                }
+            });
+            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
+        }
+        dispatch_float!("soft_topk", s1, run, self, s1, l1, s2, l2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{finite_difference_check, seeded_tensor};
+
+    #[test]
+    fn rows_sum_to_k_and_keep_the_order() {
+        let s = seeded_tensor(1, &[5, 8]);
+        let w = soft_topk(&s, 3, 0.1).unwrap().to_vec2::<f64>().unwrap();
+        let sv = s.to_vec2::<f64>().unwrap();
+        for (r, row) in w.iter().enumerate() {
+            assert!((row.iter().sum::<f64>() - 3.0).abs() < 1e-9, "row {r}");
+            for a in 0..8 {
+                for b in 0..8 {
+                    if sv[r][a] > sv[r][b] {
+                        assert!(row[a] >= row[b], "row {r}: a larger score gets a larger weight");
+                    }
+                }
+            }
+        }
+        // A small temperature approaches the hard top-k.
+        let hard = soft_topk(&s, 3, 1e-4).unwrap().to_vec2::<f64>().unwrap();
+        let mut order: Vec<usize> = (0..8).collect();
+        order.sort_by(|&a, &b| sv[0][b].partial_cmp(&sv[0][a]).unwrap());
+        for (rank, &j) in order.iter().enumerate() {
+            assert!((hard[0][j] - if rank < 3 { 1.0 } else { 0.0 }).abs() < 1e-3, "rank {rank}");
+        }
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let probe = seeded_tensor(3, &[4, 6]);
+        finite_difference_check(&[seeded_tensor(2, &[4, 6])], move |t| (soft_topk(&t[0], 2, 0.5)? * &probe)?.sum_all());
+    }
+
+    #[test]
+    fn bad_budgets_are_errors() {
+        assert!(soft_topk(&seeded_tensor(1, &[2, 3]), 3, 0.1).is_err());
+        assert!(soft_topk(&seeded_tensor(1, &[2, 3]), 1, 0.0).is_err());
+    }
+}

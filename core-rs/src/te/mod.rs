@@ -1,0 +1,16 @@
+//! Traffic engineering: instances (the JSON contract), their routing graphs, topology and traffic
+//! generators, the exact and classical solvers (MILP, LP, shortest path, greedy), reading solutions
+//! back, and the evaluator. Imports nothing from the model domains.
+
+pub mod edge;
+pub mod evaluate;
+pub mod generate;
+pub mod graph;
+pub mod greedy;
+pub mod instance;
+pub mod lp;
+pub mod milp;
+pub mod shortest_path;
+pub mod solution;
+pub mod solve;
+pub mod topology;

@@ -1,0 +1,16 @@
+/**
+ * Traffic engineering: instances and their datasets, generators and importers, the exact and
+ * classical solvers, evaluation, summaries and comparison tables. Re-exports only; docs/design.md.
+ * @module
+ */
+
+export * from "./dataset.ts";
+export * from "./generate.ts";
+export * from "./import_te.ts";
+export * from "./read_topology.ts";
+export * from "./solve_all.ts";
+export * from "./solve_each.ts";
+export * from "./summarize.ts";
+export * from "./evaluate_solutions.ts";
+export * from "./comparison_table.ts";
+export type * from "./topology.ts";
