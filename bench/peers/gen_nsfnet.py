@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Fallback instance generator (DESIGN.md's seed distribution on NSFNET) for when `keiro gen te` is
-unavailable: 14 nodes, 21 links as two directed edges with the same integer capacity in [1000, 10000),
-`--commodities` distinct (src, dst) pairs with integer demands in [5, 500], sorted by decreasing demand.
+"""Fallback instance generator (the seed distribution of docs/design.md, on NSFNET) for when
+`keiro gen te` is unavailable: 14 nodes, 21 links as two directed edges with the same integer capacity
+in [1000, 10000), `--commodities` distinct (src, dst) pairs with integer demands in [5, 500], sorted by
+decreasing demand.
 
     python bench/peers/gen_nsfnet.py --count 64 --commodities 5 --seed 1 > /tmp/peer_c5.jsonl
 """

@@ -74,7 +74,7 @@ def load_config(path):
 
 
 def parse_instance(obj):
-    """One DESIGN.md instance -> numpy arrays; parallel links merged (capacities summed)."""
+    """One TE instance (docs/design.md) -> numpy arrays; parallel links merged (capacities summed)."""
     nodes = obj["nodes"]
     num_nodes = nodes if isinstance(nodes, int) else len(nodes)
     merged = {}

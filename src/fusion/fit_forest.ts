@@ -1,6 +1,6 @@
 /**
  * Random forest regression in the native core (bagged CART trees, feature subsampling); see
- * core-rs/src/random_forest.rs.
+ * core-rs/src/fusion/random_forest.rs.
  * @module
  */
 

@@ -6,7 +6,7 @@
 import type { Dataset, SolveOptions } from "./dataset.ts";
 import { solveAll } from "./solve_all.ts";
 
-/** The fields of a DESIGN.md solution record that callers of {@link solveEach} read. */
+/** The fields of a solution record (docs/design.md) that callers of {@link solveEach} read. */
 export interface SolvedInstance {
   /** The instance's id. */
   id?: unknown;

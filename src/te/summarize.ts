@@ -1,6 +1,7 @@
 /**
- * Aggregating per-instance evaluations into DESIGN.md's metrics: mean approximation ratio with
- * incomplete routings counted as 0, the worst instance, the completeness rate, and mean time.
+ * Aggregating per-instance evaluations into keiro's metrics (docs/design.md): mean approximation
+ * ratio with incomplete routings counted as 0, the worst instance, the completeness rate, and mean
+ * time.
  * @module
  */
 

@@ -1,5 +1,5 @@
 /**
- * The shape importers produce: a topology, and the TE instance JSON of DESIGN.md.
+ * The shape importers produce: a topology, and the TE instance JSON of docs/design.md.
  * @module
  */
 
@@ -25,7 +25,7 @@ export interface Commodity {
   demand: number;
 }
 
-/** A TE instance as DESIGN.md defines it (extra keys are passed through). */
+/** A TE instance as docs/design.md defines it (extra keys are passed through). */
 export interface TeInstance {
   id?: string | number;
   nodes: number | string[];

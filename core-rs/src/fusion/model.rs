@@ -1,4 +1,4 @@
-//! A CGCNN encoder with descriptor-fusion heads (the seed `fusion-composition-gnn`):
+//! A CGCNN encoder with descriptor-fusion heads (the seed's composition/GNN fusion; docs/fusion.md):
 //!
 //! ```text
 //! encoder   v⁰ = W_emb a                       atom features a [A, F] → [A, H]

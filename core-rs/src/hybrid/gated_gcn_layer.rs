@@ -1,8 +1,8 @@
 //! One residual gated GCN layer (graph-convnet-tsp, on real links only).
 //!
 //! ```text
-//! ê_l = A e_l + B h_src(l) + C h_dst(l)                       e: [M·Cs, H], h: [N·Cs, H]  (op_link_sum)
-//! ĥ_v = U h_v + AGG_{l: src(l)=v} σ(ê_l) ⊙ V h_dst(l)          (op_gated_aggregate; sum or mean)
+//! ê_l = A e_l + B h_src(l) + C h_dst(l)                       e: [M·Cs, H], h: [N·Cs, H]  (ops::link_sum)
+//! ĥ_v = U h_v + AGG_{l: src(l)=v} σ(ê_l) ⊙ V h_dst(l)          (ops::gated_aggregate; sum or mean)
 //! h ← h + Dropout(ReLU(BN(ĥ)))      e ← e + Dropout(ReLU(BN(ê)))
 //! ```
 //!

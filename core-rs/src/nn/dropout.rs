@@ -1,5 +1,5 @@
 //! Inverted dropout masks drawn from keiro's seeded generator (candle's CPU dropout cannot be
-//! seeded); the mask is applied inside the fused residual op (`op_batch_norm`).
+//! seeded); the mask is applied inside the fused residual op (`ops::batch_norm`).
 
 use std::sync::Arc;
 

@@ -3,8 +3,8 @@
 //! ```text
 //! Z = H W                                   [N, heads·D]
 //! e[l, h] = LeakyReLU_0.2(a_src,h · Z[src(l), h] + a_dst,h · Z[dst(l), h])
-//! α[l, h] = A[l] exp(e[l, h]) / Σ_{l': src(l')=src(l)} A[l'] exp(e[l', h])     (op_weighted_softmax)
-//! H'[v, h] = Σ_{l: src(l)=v} α[l, h] Z[dst(l), h] + b                         (op_spmm)
+//! α[l, h] = A[l] exp(e[l, h]) / Σ_{l': src(l')=src(l)} A[l'] exp(e[l', h])     (ops::weighted_softmax)
+//! H'[v, h] = Σ_{l: src(l)=v} α[l, h] Z[dst(l), h] + b                         (ops::spmm)
 //! ```
 //!
 //! Heads are concatenated (`[N, heads·D]`) or averaged (`[N, D]`, the output layer). The graph must

@@ -1,4 +1,4 @@
-//! The evaluator: scores any routing of an instance with DESIGN.md's metric definitions.
+//! The evaluator: scores any routing of an instance with the metric definitions of docs/design.md.
 
 use crate::te::graph::Graph;
 use crate::te::instance::Instance;

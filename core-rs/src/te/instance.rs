@@ -1,4 +1,4 @@
-//! TE instances: the JSON contract of DESIGN.md, parsed and validated with errors that name the
+//! TE instances: the JSON contract of docs/design.md, parsed and validated with errors that name the
 //! line and the field.
 
 use serde_json::{Map, Value};

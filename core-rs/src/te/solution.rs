@@ -1,4 +1,4 @@
-//! Reading routing solutions (DESIGN.md's solution objects) back for evaluation.
+//! Reading routing solutions (the solution objects of docs/design.md) back for evaluation.
 
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! The solver front: one method, one instance → one solution in DESIGN.md's JSON form; batches
+//! The solver front: one method, one instance → one solution in the JSON form of docs/design.md; batches
 //! are solved in parallel over a fixed number of threads with the output order preserved.
 
 use std::time::Instant;
