@@ -17,10 +17,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, par_rows};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{f32_only, Input, Kernel, Real};
+use crate::ops::par_rows::par_rows;
 
 /// `ε` added to the variance.
 pub const EPS: f64 = 1e-5;
@@ -38,7 +40,11 @@ pub fn residual_batch_norm(
     mask: Option<Arc<Vec<f32>>>,
     groups: Option<Arc<Vec<usize>>>,
 ) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&gamma_beta.contiguous()?, &r.contiguous()?, BatchNormOp { mask, relu: true, groups, stats: OnceLock::new() })
+    x.contiguous()?.apply_op3(
+        &gamma_beta.contiguous()?,
+        &r.contiguous()?,
+        Op(BatchNormOp { mask, relu: true, groups, stats: OnceLock::new() }),
+    )
 }
 
 /// `y = γ ⊙ (x − μ)/√(σ² + ε) + β` for `x` `[R, H]`, `γβ` `[2, H]` (f32), with the batch's statistics.
@@ -47,7 +53,7 @@ pub fn batch_norm(x: &Tensor, gamma_beta: &Tensor) -> candle_core::Result<Tensor
     x.contiguous()?.apply_op3(
         &gamma_beta.contiguous()?,
         &zero,
-        BatchNormOp { mask: None, relu: false, groups: None, stats: OnceLock::new() },
+        Op(BatchNormOp { mask: None, relu: false, groups: None, stats: OnceLock::new() }),
     )
 }
 
@@ -179,51 +185,31 @@ fn _moments(x: &[f32], r: usize, h: usize) -> Moments {
     (mean.into_iter().map(|m| m as f32).collect(), var)
 }
 
-impl CustomOp3 for BatchNormOp {
-    fn name(&self) -> &'static str {
-        "batch-norm"
-    }
+impl Kernel<3> for BatchNormOp {
+    const NAME: &'static str = "batch-norm";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (r, h) = l1.shape().dims2()?;
-        let (x, gb, res) = (
-            contiguous_slice::<f32>(s1, l1, "batch_norm")?,
-            contiguous_slice::<f32>(s2, l2, "batch_norm")?,
-            contiguous_slice::<f32>(s3, l3, "batch_norm")?,
-        );
-        if gb.len() != 2 * h || res.len() != r * h || r == 0 || self.mask.as_ref().is_some_and(|m| m.len() != r * h) {
-            candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
-        }
-        let (gamma, beta) = gb.split_at(h);
-        let gs = self._stats(x, r, h)?;
-        let y = par_rows(r, h, |i| {
-            let (mean, inv) = gs.of_row(i, h);
-            let (x, res, m) = (&x[i * h..(i + 1) * h], &res[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
-            move |j| {
-                let z = gamma[j] * (x[j] - mean[j]) * inv[j] + beta[j];
-                let z = if self.relu { z.max(0.0) } else { z };
-                res[j] + m.map_or(z, |m| m[j] * z)
+    fn cpu<T: Real>(&self, inputs: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        f32_only(Self::NAME, inputs, |[x, gb, res]| {
+            let (r, h) = x.shape.dims2()?;
+            if gb.len() != 2 * h || res.len() != r * h || r == 0 || self.mask.as_ref().is_some_and(|m| m.len() != r * h) {
+                candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.len(), res.len());
             }
-        });
-        Ok((CpuStorage::F32(y), l1.shape().clone()))
+            let (gamma, beta) = gb.split_at(h);
+            let gs = self._stats(&x, r, h)?;
+            let y = par_rows(r, h, |i| {
+                let (mean, inv) = gs.of_row(i, h);
+                let (x, res, m) = (&x[i * h..(i + 1) * h], &res[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+                move |j| {
+                    let z = gamma[j] * (x[j] - mean[j]) * inv[j] + beta[j];
+                    let z = if self.relu { z.max(0.0) } else { z };
+                    res[j] + m.map_or(z, |m| m[j] * z)
+                }
+            });
+            Ok((y, x.shape.clone()))
+        })
     }
 
-    fn bwd(
-        &self,
-        x: &Tensor,
-        gb: &Tensor,
-        _r: &Tensor,
-        _res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [x, gb, _r]: [&Tensor; 3], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {
         let (r, h) = x.dims2()?;
         let xs = x.flatten_all()?.to_vec1::<f32>()?;
         let gbv = gb.flatten_all()?.to_vec1::<f32>()?;
@@ -269,7 +255,7 @@ impl CustomOp3 for BatchNormOp {
         let (dgamma, dbeta) = (total(1), total(0));
         let dev = x.device();
         let dgb: Vec<f32> = dgamma.iter().chain(&dbeta).map(|&a| a as f32).collect();
-        Ok((Some(Tensor::from_vec(dx, (r, h), dev)?), Some(Tensor::from_vec(dgb, (2, h), dev)?), Some(grad)))
+        Ok([Some(Tensor::from_vec(dx, (r, h), dev)?), Some(Tensor::from_vec(dgb, (2, h), dev)?), Some(grad)])
     }
 }
 

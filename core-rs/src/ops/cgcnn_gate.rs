@@ -10,12 +10,13 @@
 //! ∂c_im = ∂yᵢ ⊙ σ(f_im) ⊙ σ(c_im)
 //! ```
 
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
 use crate::ops::fast_math::FastMath;
+use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `Σ_m σ(z[:, m, :H]) ⊙ softplus(z[:, m, H:])` for `z` `[N, M, 2H]` → `[N, H]`.
 pub fn cgcnn_gate(z: &Tensor) -> candle_core::Result<Tensor> {
@@ -23,7 +24,7 @@ pub fn cgcnn_gate(z: &Tensor) -> candle_core::Result<Tensor> {
     if h2 % 2 != 0 {
         candle_core::bail!("cgcnn_gate: last dimension {h2} is odd (filter and core halves)");
     }
-    z.contiguous()?.apply_op1(CgcnnGate)
+    z.contiguous()?.apply_op1(Op(CgcnnGate))
 }
 
 /// `(σ(x), softplus(x))` from one exponential: with `e = e^(−|x|)`, `σ = 1/(1+e)` or `e/(1+e)`,
@@ -39,67 +40,50 @@ fn _sigmoid_softplus<T: FastMath>(x: T) -> (T, T) {
 
 struct CgcnnGate;
 
-impl CustomOp1 for CgcnnGate {
-    fn name(&self) -> &'static str {
-        "cgcnn-gate"
-    }
+impl Kernel<1> for CgcnnGate {
+    const NAME: &'static str = "cgcnn-gate";
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + FastMath>(s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (n, m, h2) = l.shape().dims3()?;
-            let h = h2 / 2;
-            let z = contiguous_slice::<T>(s, l, "cgcnn_gate")?;
-            let mut out = vec![T::zero(); n * h];
-            out.par_chunks_mut(h.max(1)).enumerate().for_each(|(i, o)| {
-                for row in z[i * m * h2..(i + 1) * m * h2].chunks(h2) {
-                    let (f, c) = row.split_at(h);
-                    for ((o, &f), &c) in o.iter_mut().zip(f).zip(c) {
-                        *o += _sigmoid_softplus(f).0 * _sigmoid_softplus(c).1;
-                    }
+    fn cpu<T: Real>(&self, [z]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (n, m, h2) = z.shape.dims3()?;
+        let h = h2 / 2;
+        let mut out = vec![T::zero(); n * h];
+        out.par_chunks_mut(h.max(1)).enumerate().for_each(|(i, o)| {
+            for row in z[i * m * h2..(i + 1) * m * h2].chunks(h2) {
+                let (f, c) = row.split_at(h);
+                for ((o, &f), &c) in o.iter_mut().zip(f).zip(c) {
+                    *o += _sigmoid_softplus(f).0 * _sigmoid_softplus(c).1;
                 }
-            });
-            Ok((T::to_cpu_storage_owned(out), Shape::from((n, h))))
-        }
-        dispatch_float!("cgcnn_gate", s, run, s, l)
+            }
+        });
+        Ok((out, Shape::from((n, h))))
     }
 
-    fn bwd(&self, z: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
-        Ok(Some(z.apply_op2_no_bwd(&grad.contiguous()?, &CgcnnGateGrad)?))
+    fn bwd(&self, [z]: [&Tensor; 1], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
+        Ok([Some(z.apply_op2_no_bwd(&grad.contiguous()?, &Op(CgcnnGateGrad))?)])
     }
 }
 
 /// Backward of [`CgcnnGate`] from its input and the output gradient.
 struct CgcnnGateGrad;
 
-impl CustomOp2 for CgcnnGateGrad {
-    fn name(&self) -> &'static str {
-        "cgcnn-gate-grad"
-    }
+impl Kernel<2> for CgcnnGateGrad {
+    const NAME: &'static str = "cgcnn-gate-grad";
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + FastMath>(
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (_, m, h2) = l1.shape().dims3()?;
-            let h = h2 / 2;
-            let (z, g) = (contiguous_slice::<T>(s1, l1, "cgcnn_gate")?, contiguous_slice::<T>(s2, l2, "cgcnn_gate")?);
-            let mut out = vec![T::zero(); z.len()];
-            out.par_chunks_mut(h2).enumerate().for_each(|(r, o)| {
-                let ((zf, zc), gr) = (z[r * h2..(r + 1) * h2].split_at(h), &g[(r / m) * h..(r / m + 1) * h]);
-                let (of, oc) = o.split_at_mut(h);
-                for ((((of, oc), &f), &c), &g) in of.iter_mut().zip(oc).zip(zf).zip(zc).zip(gr) {
-                    let (sf, _) = _sigmoid_softplus(f);
-                    let (sc, pc) = _sigmoid_softplus(c);
-                    *of = g * pc * sf * (T::one() - sf);
-                    *oc = g * sf * sc;
-                }
-            });
-            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
-        }
-        dispatch_float!("cgcnn_gate", s1, run, s1, l1, s2, l2)
+    fn cpu<T: Real>(&self, [z, g]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (_, m, h2) = z.shape.dims3()?;
+        let h = h2 / 2;
+        let mut out = vec![T::zero(); z.len()];
+        out.par_chunks_mut(h2).enumerate().for_each(|(r, o)| {
+            let ((zf, zc), gr) = (z[r * h2..(r + 1) * h2].split_at(h), &g[(r / m) * h..(r / m + 1) * h]);
+            let (of, oc) = o.split_at_mut(h);
+            for ((((of, oc), &f), &c), &g) in of.iter_mut().zip(oc).zip(zf).zip(zc).zip(gr) {
+                let (sf, _) = _sigmoid_softplus(f);
+                let (sc, pc) = _sigmoid_softplus(c);
+                *of = g * pc * sf * (T::one() - sf);
+                *oc = g * sf * sc;
+            }
+        });
+        Ok((out, z.shape.clone()))
     }
 }
 

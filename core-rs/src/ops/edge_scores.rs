@@ -14,11 +14,12 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 /// Score settings.
@@ -44,7 +45,7 @@ pub fn edge_scores(q: &Tensor, k: &Tensor, index: &Arc<LinkIndex>, spec: ScoreSp
             spec.heads
         );
     }
-    q.contiguous()?.apply_op2(&k.contiguous()?, EdgeScores { index: index.clone(), spec })
+    q.contiguous()?.apply_op2(&k.contiguous()?, Op(EdgeScores { index: index.clone(), spec }))
 }
 
 struct EdgeScores {
@@ -63,40 +64,28 @@ fn _act<T: Float>(a: &[T], b: &[T], spec: ScoreSpec) -> (T, T) {
     }
 }
 
-impl CustomOp2 for EdgeScores {
-    fn name(&self) -> &'static str {
-        "edge-scores"
+impl Kernel<2> for EdgeScores {
+    const NAME: &'static str = "edge-scores";
+
+    fn cpu<T: Real>(&self, [q, k]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (ix, spec) = (&self.index, self.spec);
+        let hd = q.shape.dims2()?.1;
+        let d = hd / spec.heads;
+        let inv = T::from(1.0 / spec.heads as f64).unwrap();
+        let s: Vec<T> = (0..ix.num_links())
+            .into_par_iter()
+            .map(|l| {
+                let (qr, kr) = (&q[ix.src[l] * hd..(ix.src[l] + 1) * hd], &k[ix.dst[l] * hd..(ix.dst[l] + 1) * hd]);
+                (0..spec.heads).fold(T::zero(), |a, h| a + _act(&qr[h * d..(h + 1) * d], &kr[h * d..(h + 1) * d], spec).0) * inv
+            })
+            .collect();
+        Ok((s, Shape::from((ix.num_links(), 1))))
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &EdgeScores,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (q, k) = (contiguous_slice::<T>(s1, l1, "edge_scores")?, contiguous_slice::<T>(s2, l2, "edge_scores")?);
-            let (ix, spec) = (&op.index, op.spec);
-            let hd = l1.shape().dims2()?.1;
-            let d = hd / spec.heads;
-            let inv = T::from(1.0 / spec.heads as f64).unwrap();
-            let s: Vec<T> = (0..ix.num_links())
-                .into_par_iter()
-                .map(|l| {
-                    let (qr, kr) = (&q[ix.src[l] * hd..(ix.src[l] + 1) * hd], &k[ix.dst[l] * hd..(ix.dst[l] + 1) * hd]);
-                    (0..spec.heads).fold(T::zero(), |a, h| a + _act(&qr[h * d..(h + 1) * d], &kr[h * d..(h + 1) * d], spec).0) * inv
-                })
-                .collect();
-            Ok((T::to_cpu_storage_owned(s), Shape::from((ix.num_links(), 1))))
-        }
-        dispatch_float!("edge_scores", s1, run, self, s1, l1, s2, l2)
-    }
-
-    fn bwd(&self, q: &Tensor, k: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [q, k]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
-        let op = |wrt_queries| EdgeScoresGrad { index: self.index.clone(), spec: self.spec, wrt_queries };
-        Ok((Some(q.apply_op3_no_bwd(k, &g, &op(true))?), Some(q.apply_op3_no_bwd(k, &g, &op(false))?)))
+        let op = |wrt_queries| Op(EdgeScoresGrad { index: self.index.clone(), spec: self.spec, wrt_queries });
+        Ok([Some(q.apply_op3_no_bwd(k, &g, &op(true))?), Some(q.apply_op3_no_bwd(k, &g, &op(false))?)])
     }
 }
 
@@ -107,60 +96,36 @@ struct EdgeScoresGrad {
     wrt_queries: bool,
 }
 
-impl CustomOp3 for EdgeScoresGrad {
-    fn name(&self) -> &'static str {
-        "edge-scores-grad"
-    }
+impl Kernel<3> for EdgeScoresGrad {
+    const NAME: &'static str = "edge-scores-grad";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &EdgeScoresGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let name = "edge_scores";
-            let (q, k, g) =
-                (contiguous_slice::<T>(s1, l1, name)?, contiguous_slice::<T>(s2, l2, name)?, contiguous_slice::<T>(s3, l3, name)?);
-            let (ix, spec) = (&op.index, op.spec);
-            let hd = l1.shape().dims2()?.1;
-            let d = hd / spec.heads;
-            let c = T::from(spec.scale / spec.heads as f64).unwrap();
-            let mut out = vec![T::zero(); q.len()];
-            out.par_chunks_mut(hd).enumerate().for_each(|(v, o)| {
-                // Links that touch `v` on the side we differentiate, and the row on the other side.
-                let links: Box<dyn Iterator<Item = (usize, usize)>> = if op.wrt_queries {
-                    Box::new((ix.out_start[v]..ix.out_start[v + 1]).map(|l| (l, ix.dst[l])))
-                } else {
-                    Box::new(ix.inc[v].iter().map(|&l| (l, ix.src[l])))
-                };
-                let (mine, other) = if op.wrt_queries { (q, k) } else { (k, q) };
-                let row = &mine[v * hd..(v + 1) * hd];
-                for (l, u) in links {
-                    let ur = &other[u * hd..(u + 1) * hd];
-                    for h in 0..spec.heads {
-                        let r = h * d..(h + 1) * d;
-                        let f = g[l] * c * _act(&row[r.clone()], &ur[r.clone()], spec).1;
-                        for (a, &b) in o[r.clone()].iter_mut().zip(&ur[r]) {
-                            *a += f * b;
-                        }
+    fn cpu<T: Real>(&self, [q, k, g]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (ix, spec) = (&self.index, self.spec);
+        let hd = q.shape.dims2()?.1;
+        let d = hd / spec.heads;
+        let c = T::from(spec.scale / spec.heads as f64).unwrap();
+        let mut out = vec![T::zero(); q.len()];
+        out.par_chunks_mut(hd).enumerate().for_each(|(v, o)| {
+            // Links that touch `v` on the side we differentiate, and the row on the other side.
+            let links: Box<dyn Iterator<Item = (usize, usize)>> = if self.wrt_queries {
+                Box::new((ix.out_start[v]..ix.out_start[v + 1]).map(|l| (l, ix.dst[l])))
+            } else {
+                Box::new(ix.inc[v].iter().map(|&l| (l, ix.src[l])))
+            };
+            let (mine, other) = if self.wrt_queries { (q.data, k.data) } else { (k.data, q.data) };
+            let row = &mine[v * hd..(v + 1) * hd];
+            for (l, u) in links {
+                let ur = &other[u * hd..(u + 1) * hd];
+                for h in 0..spec.heads {
+                    let r = h * d..(h + 1) * d;
+                    let f = g[l] * c * _act(&row[r.clone()], &ur[r.clone()], spec).1;
+                    for (a, &b) in o[r.clone()].iter_mut().zip(&ur[r]) {
+                        *a += f * b;
                     }
                 }
-            });
-            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
-        }
-        dispatch_float!("edge_scores", s1, run, self, s1, l1, s2, l2, s3, l3)
+            }
+        });
+        Ok((out, q.shape.clone()))
     }
 }
 

@@ -8,16 +8,16 @@
 //! ```
 //!
 //! The CPU forward and both backward kernels are fused and run over rows in parallel (rayon); links
-//! must be sorted by source so that each node's out-links are a contiguous range. A CUDA version
-//! would implement `cuda_fwd` of the three ops below.
+//! must be sorted by source so that each node's out-links are a contiguous range.
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
 use crate::ops::fast_math::FastMath;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 const EPS: f64 = 1e-20;
@@ -32,7 +32,7 @@ pub fn gated_aggregate(g: &Tensor, x: &Tensor, index: &Arc<LinkIndex>, mean: boo
     if x.elem_count() != n * w || g.elem_count() != m * w {
         candle_core::bail!("gated_aggregate: gates {:?} and nodes {:?} do not fit {m} links over {n} nodes", g.shape(), x.shape());
     }
-    g.contiguous()?.apply_op2(&x.contiguous()?, GatedAggregate { index: index.clone(), mean, w })
+    g.contiguous()?.apply_op2(&x.contiguous()?, Op(GatedAggregate { index: index.clone(), mean, w }))
 }
 
 struct GatedAggregate {
@@ -86,42 +86,20 @@ fn _forward<T: FastMath + Send + Sync>(g: &[T], x: &[T], ix: &LinkIndex, w: usiz
     out
 }
 
-fn _storage<T: candle_core::WithDType>(v: Vec<T>) -> CpuStorage {
-    T::to_cpu_storage_owned(v)
-}
+impl Kernel<2> for GatedAggregate {
+    const NAME: &'static str = "gated-aggregate";
 
-impl CustomOp2 for GatedAggregate {
-    fn name(&self) -> &'static str {
-        "gated-aggregate"
+    fn cpu<T: Real>(&self, [g, x]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        Ok((_forward(&g, &x, &self.index, self.w, self.mean), x.shape.clone()))
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + FastMath>(
-            op: &GatedAggregate,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let out = _forward(
-                contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
-                contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
-                &op.index,
-                op.w,
-                op.mean,
-            );
-            Ok((_storage(out), l2.shape().clone()))
-        }
-        dispatch_float!("gated_aggregate", s1, run, self, s1, l1, s2, l2)
-    }
-
-    fn bwd(&self, g: &Tensor, x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [g, x]: [&Tensor; 2], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         // One fused kernel returns [∂g; ∂x] stacked by rows: [M + N, W].
         let (n, w) = (self.index.num_nodes, self.w);
         let out_grad = Tensor::cat(&[res.reshape((n, w))?, grad.reshape((n, w))?], 0)?; // [2N, W]
-        let both = g.apply_op3_no_bwd(x, &out_grad, &GatedAggregateGrad { index: self.index.clone(), mean: self.mean, w })?;
+        let both = g.apply_op3_no_bwd(x, &out_grad, &Op(GatedAggregateGrad { index: self.index.clone(), mean: self.mean, w }))?;
         let m = self.index.num_links();
-        Ok((Some(both.narrow(0, 0, m)?.reshape(g.shape())?), Some(both.narrow(0, m, n)?.reshape(x.shape())?)))
+        Ok([Some(both.narrow(0, 0, m)?.reshape(g.shape())?), Some(both.narrow(0, m, n)?.reshape(x.shape())?)])
     }
 }
 
@@ -202,42 +180,12 @@ fn _backward<T: FastMath + Send + Sync>(g: &[T], x: &[T], out_grad: &[T], ix: &L
     grad
 }
 
-impl CustomOp3 for GatedAggregateGrad {
-    fn name(&self) -> &'static str {
-        "gated-aggregate-grad"
-    }
+impl Kernel<3> for GatedAggregateGrad {
+    const NAME: &'static str = "gated-aggregate-grad";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        #[allow(clippy::too_many_arguments)]
-        fn run<T: candle_core::WithDType + FastMath>(
-            op: &GatedAggregateGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (m, n, w) = (op.index.num_links(), op.index.num_nodes, op.w);
-            let g = _backward(
-                contiguous_slice::<T>(s1, l1, "gated_aggregate")?,
-                contiguous_slice::<T>(s2, l2, "gated_aggregate")?,
-                contiguous_slice::<T>(s3, l3, "gated_aggregate")?,
-                &op.index,
-                w,
-                op.mean,
-            );
-            Ok((_storage(g), Shape::from((m + n, w))))
-        }
-        dispatch_float!("gated_aggregate", s1, run, self, s1, l1, s2, l2, s3, l3)
+    fn cpu<T: Real>(&self, [g, x, out_grad]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (m, n, w) = (self.index.num_links(), self.index.num_nodes, self.w);
+        Ok((_backward(&g, &x, &out_grad, &self.index, w, self.mean), Shape::from((m + n, w))))
     }
 }
 

@@ -11,101 +11,70 @@
 //! three allocations and passes over `[R, out]`, and five autograd nodes whose gradients candle
 //! accumulates into zero-filled buffers.
 
-use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use gemm::{gemm, Parallelism};
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `x Wᵀ + b` for `x` `[R, in]`, `W` `[out, in]`, `b` `[out]` (f32 or f64, same type).
 pub fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op3(&w.contiguous()?, &b.contiguous()?, Linear)
+    x.contiguous()?.apply_op3(&w.contiguous()?, &b.contiguous()?, Op(Linear))
 }
 
 struct Linear;
 
-impl CustomOp3 for Linear {
-    fn name(&self) -> &'static str {
-        "linear"
-    }
+impl Kernel<3> for Linear {
+    const NAME: &'static str = "linear";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType>(
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (r, inp) = l1.shape().dims2()?;
-            let (out, w_in) = l2.shape().dims2()?;
-            if w_in != inp || l3.shape().dims() != [out] {
-                candle_core::bail!("linear: x {:?}, W {:?}, b {:?}", l1.shape(), l2.shape(), l3.shape());
-            }
-            let (x, w, b) = (
-                contiguous_slice::<T>(s1, l1, "linear")?,
-                contiguous_slice::<T>(s2, l2, "linear")?,
-                contiguous_slice::<T>(s3, l3, "linear")?,
-            );
-            let mut y: Vec<T> = Vec::with_capacity(r * out); // [R, out]
-            for _ in 0..r {
-                y.extend_from_slice(b);
-            }
-            if r > 0 && out > 0 && inp > 0 {
-                let threads = candle_core::utils::get_num_threads();
-                let par = if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None };
-                // SAFETY: `y` is [r, out], `x` [r, inp] and `W` [out, inp] (read as Wᵀ [inp, out]
-                // through its strides), all contiguous row-major with the lengths checked above.
-                unsafe {
-                    gemm(
-                        r,
-                        out,
-                        inp,
-                        y.as_mut_ptr(),
-                        1,
-                        out as isize,
-                        true,
-                        x.as_ptr(),
-                        1,
-                        inp as isize,
-                        w.as_ptr(),
-                        inp as isize,
-                        1,
-                        T::one(),
-                        T::one(),
-                        false,
-                        false,
-                        false,
-                        par,
-                    );
-                }
-            }
-            Ok((T::to_cpu_storage_owned(y), Shape::from((r, out))))
+    fn cpu<T: Real>(&self, [x, w, b]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (r, inp) = x.shape.dims2()?;
+        let (out, w_in) = w.shape.dims2()?;
+        if w_in != inp || b.shape.dims() != [out] {
+            candle_core::bail!("linear: x {:?}, W {:?}, b {:?}", x.shape, w.shape, b.shape);
         }
-        dispatch_float!("linear", s1, run, s1, l1, s2, l2, s3, l3)
+        let mut y: Vec<T> = Vec::with_capacity(r * out); // [R, out]
+        for _ in 0..r {
+            y.extend_from_slice(&b);
+        }
+        if r > 0 && out > 0 && inp > 0 {
+            let threads = candle_core::utils::get_num_threads();
+            let par = if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None };
+            // SAFETY: `y` is [r, out], `x` [r, inp] and `W` [out, inp] (read as Wᵀ [inp, out]
+            // through its strides), all contiguous row-major with the lengths checked above.
+            unsafe {
+                gemm(
+                    r,
+                    out,
+                    inp,
+                    y.as_mut_ptr(),
+                    1,
+                    out as isize,
+                    true,
+                    x.as_ptr(),
+                    1,
+                    inp as isize,
+                    w.as_ptr(),
+                    inp as isize,
+                    1,
+                    T::one(),
+                    T::one(),
+                    false,
+                    false,
+                    false,
+                    par,
+                );
+            }
+        }
+        Ok((y, Shape::from((r, out))))
     }
 
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        _b: &Tensor,
-        _y: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [x, w, _b]: [&Tensor; 3], _y: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {
         let dx = grad.matmul(w)?; // [R, in]
         let dw = grad.t()?.matmul(x)?; // [out, in]
         let ones = Tensor::ones((1, x.dim(0)?), grad.dtype(), grad.device())?; // [1, R]
         let db = ones.matmul(grad)?.squeeze(0)?; // [out]
-        Ok((Some(dx), Some(dw), Some(db)))
+        Ok([Some(dx), Some(dw), Some(db)])
     }
 }
 

@@ -13,11 +13,11 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp1, CustomOp3, Layout, Shape, Tensor};
-use num_traits::Float;
+use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 /// `e[l] + a[src(l)] + b[dst(l)]` for every link `l` of `index` (see the module doc).
@@ -31,7 +31,7 @@ pub fn link_sum(e: &Tensor, a: &Tensor, b: &Tensor, index: &Arc<LinkIndex>) -> c
     if e.elem_count() != m * c || a.elem_count() != n * c || b.elem_count() != nb * c {
         candle_core::bail!("link_sum: e {:?}, a {:?}, b {:?} do not fit {m} links over [{n}, {nb}]", e.shape(), a.shape(), b.shape());
     }
-    e.contiguous()?.apply_op3(&a.contiguous()?, &b.contiguous()?, LinkSum { index: index.clone(), c })
+    e.contiguous()?.apply_op3(&a.contiguous()?, &b.contiguous()?, Op(LinkSum { index: index.clone(), c }))
 }
 
 /// The row width of `count` values over `rows` rows (`None` without rows).
@@ -45,59 +45,25 @@ struct LinkSum {
     c: usize,
 }
 
-impl CustomOp3 for LinkSum {
-    fn name(&self) -> &'static str {
-        "link-sum"
+impl Kernel<3> for LinkSum {
+    const NAME: &'static str = "link-sum";
+
+    fn cpu<T: Real>(&self, [e, a, b]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (ix, c): (&LinkIndex, _) = (&self.index, self.c);
+        let mut out = vec![T::zero(); e.len()];
+        out.par_chunks_mut(c.max(1)).zip(e.par_chunks(c.max(1))).enumerate().for_each(|(l, (o, e))| {
+            let (i, j) = (ix.src[l], ix.dst[l]);
+            for (((o, &e), &a), &b) in o.iter_mut().zip(e).zip(&a[i * c..(i + 1) * c]).zip(&b[j * c..(j + 1) * c]) {
+                *o = e + a + b;
+            }
+        });
+        Ok((out, e.shape.clone()))
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        #[allow(clippy::too_many_arguments)]
-        fn run<T: candle_core::WithDType + Float>(
-            ix: &LinkIndex,
-            c: usize,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (e, a, b) = (
-                contiguous_slice::<T>(s1, l1, "link_sum")?,
-                contiguous_slice::<T>(s2, l2, "link_sum")?,
-                contiguous_slice::<T>(s3, l3, "link_sum")?,
-            );
-            let mut out = vec![T::zero(); e.len()];
-            out.par_chunks_mut(c.max(1)).zip(e.par_chunks(c.max(1))).enumerate().for_each(|(l, (o, e))| {
-                let (i, j) = (ix.src[l], ix.dst[l]);
-                for (((o, &e), &a), &b) in o.iter_mut().zip(e).zip(&a[i * c..(i + 1) * c]).zip(&b[j * c..(j + 1) * c]) {
-                    *o = e + a + b;
-                }
-            });
-            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
-        }
-        dispatch_float!("link_sum", s1, run, &self.index, self.c, s1, l1, s2, l2, s3, l3)
-    }
-
-    fn bwd(
-        &self,
-        _e: &Tensor,
-        a: &Tensor,
-        b: &Tensor,
-        _res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [_e, a, b]: [&Tensor; 3], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {
         let (n, nb) = (self.index.num_nodes, self.index.num_cols);
-        let both = grad.contiguous()?.apply_op1_no_bwd(&LinkSumGrad { index: self.index.clone(), c: self.c })?; // [N + N_cols, C]
-        Ok((Some(grad.clone()), Some(both.narrow(0, 0, n)?.reshape(a.shape())?), Some(both.narrow(0, n, nb)?.reshape(b.shape())?)))
+        let both = grad.contiguous()?.apply_op1_no_bwd(&Op(LinkSumGrad { index: self.index.clone(), c: self.c }))?; // [N + N_cols, C]
+        Ok([Some(grad.clone()), Some(both.narrow(0, 0, n)?.reshape(a.shape())?), Some(both.narrow(0, n, nb)?.reshape(b.shape())?)])
     }
 }
 
@@ -107,32 +73,22 @@ struct LinkSumGrad {
     c: usize,
 }
 
-impl CustomOp1 for LinkSumGrad {
-    fn name(&self) -> &'static str {
-        "link-sum-grad"
-    }
+impl Kernel<1> for LinkSumGrad {
+    const NAME: &'static str = "link-sum-grad";
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            ix: &LinkIndex,
-            c: usize,
-            s: &CpuStorage,
-            l: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let g = contiguous_slice::<T>(s, l, "link_sum")?;
-            let n = ix.num_nodes;
-            let mut out = vec![T::zero(); (n + ix.num_cols) * c];
-            let add = |o: &mut [T], link: usize| o.iter_mut().zip(&g[link * c..(link + 1) * c]).for_each(|(o, &v)| *o += v);
-            out.par_chunks_mut(c.max(1)).enumerate().for_each(|(k, o)| {
-                if k < n {
-                    (ix.out_start[k]..ix.out_start[k + 1]).for_each(|link| add(o, link));
-                } else {
-                    ix.inc[k - n].iter().for_each(|&link| add(o, link));
-                }
-            });
-            Ok((T::to_cpu_storage_owned(out), Shape::from(((n + ix.num_cols), c))))
-        }
-        dispatch_float!("link_sum", s, run, &self.index, self.c, s, l)
+    fn cpu<T: Real>(&self, [g]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (ix, c): (&LinkIndex, _) = (&self.index, self.c);
+        let n = ix.num_nodes;
+        let mut out = vec![T::zero(); (n + ix.num_cols) * c];
+        let add = |o: &mut [T], link: usize| o.iter_mut().zip(&g[link * c..(link + 1) * c]).for_each(|(o, &v)| *o += v);
+        out.par_chunks_mut(c.max(1)).enumerate().for_each(|(k, o)| {
+            if k < n {
+                (ix.out_start[k]..ix.out_start[k + 1]).for_each(|link| add(o, link));
+            } else {
+                ix.inc[k - n].iter().for_each(|&link| add(o, link));
+            }
+        });
+        Ok((out, Shape::from(((n + ix.num_cols), c))))
     }
 }
 

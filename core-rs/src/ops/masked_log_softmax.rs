@@ -13,11 +13,12 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 
 /// The value written into masked slots.
 pub const MASKED: f64 = -1e9;
@@ -28,7 +29,7 @@ pub fn masked_log_softmax(z: &Tensor, mask: Arc<Vec<bool>>) -> candle_core::Resu
     if mask.len() != t * d {
         candle_core::bail!("masked_log_softmax: mask has {} entries for [{t}, {d}] logits", mask.len());
     }
-    z.contiguous()?.apply_op1(MaskedLogSoftmax { mask })
+    z.contiguous()?.apply_op1(Op(MaskedLogSoftmax { mask }))
 }
 
 struct MaskedLogSoftmax {
@@ -55,27 +56,17 @@ fn _forward<T: Float + Send + Sync>(z: &[T], mask: &[bool], d: usize) -> candle_
     Ok(out)
 }
 
-impl CustomOp1 for MaskedLogSoftmax {
-    fn name(&self) -> &'static str {
-        "masked-log-softmax"
+impl Kernel<1> for MaskedLogSoftmax {
+    const NAME: &'static str = "masked-log-softmax";
+
+    fn cpu<T: Real>(&self, [z]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (_, d) = z.shape.dims2()?;
+        Ok((_forward(&z, &self.mask, d)?, z.shape.clone()))
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &MaskedLogSoftmax,
-            s: &CpuStorage,
-            l: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (_, d) = l.shape().dims2()?;
-            let out = _forward(contiguous_slice::<T>(s, l, "masked_log_softmax")?, &op.mask, d)?;
-            Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
-        }
-        dispatch_float!("masked_log_softmax", s, run, self, s, l)
-    }
-
-    fn bwd(&self, _z: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
-        let g = res.apply_op2_no_bwd(&grad.contiguous()?, &MaskedLogSoftmaxGrad { mask: self.mask.clone() })?;
-        Ok(Some(g))
+    fn bwd(&self, _z: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
+        let g = res.apply_op2_no_bwd(&grad.contiguous()?, &Op(MaskedLogSoftmaxGrad { mask: self.mask.clone() }))?;
+        Ok([Some(g)])
     }
 }
 
@@ -84,35 +75,23 @@ struct MaskedLogSoftmaxGrad {
     mask: Arc<Vec<bool>>,
 }
 
-impl CustomOp2 for MaskedLogSoftmaxGrad {
-    fn name(&self) -> &'static str {
-        "masked-log-softmax-grad"
-    }
+impl Kernel<2> for MaskedLogSoftmaxGrad {
+    const NAME: &'static str = "masked-log-softmax-grad";
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &MaskedLogSoftmaxGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (_, d) = l1.shape().dims2()?;
-            let (lp, g) = (contiguous_slice::<T>(s1, l1, "masked_log_softmax")?, contiguous_slice::<T>(s2, l2, "masked_log_softmax")?);
-            let mut out = vec![T::zero(); lp.len()];
-            out.par_chunks_mut(d).enumerate().for_each(|(t, o)| {
-                let r = t * d..(t + 1) * d;
-                let (lr, gr, mr) = (&lp[r.clone()], &g[r.clone()], &op.mask[r]);
-                let total = gr.iter().zip(mr).filter(|(_, &m)| m).fold(T::zero(), |a, (&v, _)| a + v);
-                for k in 0..d {
-                    if mr[k] {
-                        o[k] = gr[k] - lr[k].exp() * total;
-                    }
+    fn cpu<T: Real>(&self, [lp, g]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (_, d) = lp.shape.dims2()?;
+        let mut out = vec![T::zero(); lp.len()];
+        out.par_chunks_mut(d).enumerate().for_each(|(t, o)| {
+            let r = t * d..(t + 1) * d;
+            let (lr, gr, mr) = (&lp[r.clone()], &g[r.clone()], &self.mask[r]);
+            let total = gr.iter().zip(mr).filter(|(_, &m)| m).fold(T::zero(), |a, (&v, _)| a + v);
+            for k in 0..d {
+                if mr[k] {
+                    o[k] = gr[k] - lr[k].exp() * total;
                 }
-            });
-            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
-        }
-        dispatch_float!("masked_log_softmax", s1, run, self, s1, l1, s2, l2)
+            }
+        });
+        Ok((out, lp.shape.clone()))
     }
 }
 

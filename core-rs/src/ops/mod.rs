@@ -1,17 +1,37 @@
-//! The custom ops of the models: each a candle `CustomOp` with a CPU kernel (and, for training, a
+//! The custom ops of the models: each a candle custom op with a CPU kernel (and, for training, a
 //! backward checked against finite differences), plus the sparse link structure and fast math
-//! they share. `cpu` is the seam where a kernel is chosen for a tensor's device.
+//! they share.
+//!
+//! One op is one file holding only its math. `kernel` is the contract it implements: a
+//! `Kernel<N>` over `N` input tensors has a `NAME`, a `cpu` kernel generic over `Real` (f32 and
+//! f64) that reads contiguous row-major slices and returns the output's elements and shape, and
+//! usually a `bwd` (candle's backward). `backend` is the one seam to the devices: `Op(kernel)` is
+//! the candle `CustomOp1/2/3`, whose CPU forward runs the kernel through `cpu` (storage type →
+//! element type, storages → slices, no copies) and whose other devices get candle's error for that
+//! device from there. `par_rows`, `fast_math` and `link_index` serve the kernels.
+//!
+//! To add an op: a file with the op's settings in a struct, `impl Kernel<N>` for it, a public
+//! function that checks the shapes and calls `x.contiguous()?.apply_opN(…, Op(the op))`, and tests
+//! of the forward against a definition and of the backward against finite differences. A backward
+//! that needs its own kernel is one more `Kernel`, applied with `apply_opN_no_bwd(…, &Op(…))`.
+//!
+//! To add a backend (e.g. CUDA): give `Kernel` a method for the device beside `cpu` (default: no
+//! kernel), write the device's step from storages to that method beside `cpu.rs`, and call it from
+//! `Op`'s `cuda_fwd` in `backend.rs` where the error is returned today. Callers do not change.
 
+mod backend;
 pub mod batch_norm;
 pub mod cgcnn_gate;
 mod cpu;
 pub mod edge_scores;
 pub mod fast_math;
 pub mod gated_aggregate;
+mod kernel;
 pub mod linear;
 pub mod link_index;
 pub mod link_sum;
 pub mod masked_log_softmax;
+mod par_rows;
 pub mod soft_topk;
 pub mod softplus;
 pub mod sparse_dot;

@@ -11,11 +11,12 @@
 //!
 //! Rows run in parallel (rayon).
 
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `soft_topk(s, k, tau)` row-wise: `s` `[N, C]` with `k < C` → weights `[N, C]` summing to `k` per row.
 pub fn soft_topk(s: &Tensor, k: usize, tau: f64) -> candle_core::Result<Tensor> {
@@ -23,7 +24,7 @@ pub fn soft_topk(s: &Tensor, k: usize, tau: f64) -> candle_core::Result<Tensor> 
     if k == 0 || k >= c || tau <= 0.0 {
         candle_core::bail!("soft_topk: needs 0 < k < candidates ({k} vs {c}) and tau > 0 ({tau})");
     }
-    s.contiguous()?.apply_op1(SoftTopk { k, tau })
+    s.contiguous()?.apply_op1(Op(SoftTopk { k, tau }))
 }
 
 struct SoftTopk {
@@ -55,24 +56,18 @@ fn _row<T: Float>(s: &[T], k: usize, tau: f64, out: &mut [T]) {
     }
 }
 
-impl CustomOp1 for SoftTopk {
-    fn name(&self) -> &'static str {
-        "soft-topk"
+impl Kernel<1> for SoftTopk {
+    const NAME: &'static str = "soft-topk";
+
+    fn cpu<T: Real>(&self, [x]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let c = x.shape.dims2()?.1;
+        let mut out = vec![T::zero(); x.len()];
+        out.par_chunks_mut(c).zip(x.par_chunks(c)).for_each(|(o, r)| _row(r, self.k, self.tau, o));
+        Ok((out, x.shape.clone()))
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(op: &SoftTopk, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-            let x = contiguous_slice::<T>(s, l, "soft_topk")?;
-            let c = l.shape().dims2()?.1;
-            let mut out = vec![T::zero(); x.len()];
-            out.par_chunks_mut(c).zip(x.par_chunks(c)).for_each(|(o, r)| _row(r, op.k, op.tau, o));
-            Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
-        }
-        dispatch_float!("soft_topk", s, run, self, s, l)
-    }
-
-    fn bwd(&self, _s: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
-        Ok(Some(res.apply_op2_no_bwd(&grad.contiguous()?, &SoftTopkGrad { tau: self.tau })?))
+    fn bwd(&self, _s: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
+        Ok([Some(res.apply_op2_no_bwd(&grad.contiguous()?, &Op(SoftTopkGrad { tau: self.tau }))?)])
     }
 }
 
@@ -81,35 +76,23 @@ struct SoftTopkGrad {
     tau: f64,
 }
 
-impl CustomOp2 for SoftTopkGrad {
-    fn name(&self) -> &'static str {
-        "soft-topk-grad"
-    }
+impl Kernel<2> for SoftTopkGrad {
+    const NAME: &'static str = "soft-topk-grad";
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &SoftTopkGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (w, g) = (contiguous_slice::<T>(s1, l1, "soft_topk")?, contiguous_slice::<T>(s2, l2, "soft_topk")?);
-            let c = l1.shape().dims2()?.1;
-            let inv_tau = T::from(1.0 / op.tau).unwrap();
-            let mut out = vec![T::zero(); w.len()];
-            out.par_chunks_mut(c).enumerate().for_each(|(r, o)| {
-                let (wr, gr) = (&w[r * c..(r + 1) * c], &g[r * c..(r + 1) * c]);
-                let d: Vec<T> = wr.iter().map(|&x| x * (T::one() - x)).collect();
-                let dsum = d.iter().fold(T::zero(), |a, &x| a + x);
-                let mean = if dsum > T::zero() { d.iter().zip(gr).fold(T::zero(), |a, (&x, &y)| a + x * y) / dsum } else { T::zero() };
-                for j in 0..c {
-                    o[j] = d[j] * inv_tau * (gr[j] - mean);
-                }
-            });
-            Ok((T::to_cpu_storage_owned(out), l1.shape().clone()))
-        }
-        dispatch_float!("soft_topk", s1, run, self, s1, l1, s2, l2)
+    fn cpu<T: Real>(&self, [w, g]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let c = w.shape.dims2()?.1;
+        let inv_tau = T::from(1.0 / self.tau).unwrap();
+        let mut out = vec![T::zero(); w.len()];
+        out.par_chunks_mut(c).enumerate().for_each(|(r, o)| {
+            let (wr, gr) = (&w[r * c..(r + 1) * c], &g[r * c..(r + 1) * c]);
+            let d: Vec<T> = wr.iter().map(|&x| x * (T::one() - x)).collect();
+            let dsum = d.iter().fold(T::zero(), |a, &x| a + x);
+            let mean = if dsum > T::zero() { d.iter().zip(gr).fold(T::zero(), |a, (&x, &y)| a + x * y) / dsum } else { T::zero() };
+            for j in 0..c {
+                o[j] = d[j] * inv_tau * (gr[j] - mean);
+            }
+        });
+        Ok((out, w.shape.clone()))
     }
 }
 

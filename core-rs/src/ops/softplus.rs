@@ -5,36 +5,31 @@
 //! ∂x = ∂y ⊙ σ(x) = ∂y ⊙ (1 − e^(−y))        (from the output alone)
 //! ```
 
-use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `softplus(x)` of a tensor of any shape (f32 or f64).
 pub fn softplus(x: &Tensor) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op1(Softplus)
+    x.contiguous()?.apply_op1(Op(Softplus))
 }
 
 struct Softplus;
 
-impl CustomOp1 for Softplus {
-    fn name(&self) -> &'static str {
-        "softplus"
+impl Kernel<1> for Softplus {
+    const NAME: &'static str = "softplus";
+
+    fn cpu<T: Real>(&self, [x]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let out: Vec<T> = x.data.par_iter().map(|&v| Float::max(v, T::zero()) + (-v.abs()).exp().ln_1p()).collect();
+        Ok((out, x.shape.clone()))
     }
 
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-            let x = contiguous_slice::<T>(s, l, "softplus")?;
-            let out: Vec<T> = x.par_iter().map(|&v| Float::max(v, T::zero()) + (-v.abs()).exp().ln_1p()).collect();
-            Ok((T::to_cpu_storage_owned(out), l.shape().clone()))
-        }
-        dispatch_float!("softplus", s, run, s, l)
-    }
-
-    fn bwd(&self, _x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+    fn bwd(&self, _x: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
         let sigma = (1.0 - res.detach().neg()?.exp()?)?;
-        Ok(Some((grad * sigma)?))
+        Ok([Some((grad * sigma)?)])
     }
 }
 

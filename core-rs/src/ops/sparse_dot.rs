@@ -14,11 +14,11 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
-use num_traits::Float;
+use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 /// `sparse_dot(q, k)`: `q`, `k` `[nnz, 1]` values on `pattern` → `[E, 1]` scores of `links`.
@@ -27,7 +27,7 @@ pub fn sparse_dot(q: &Tensor, k: &Tensor, pattern: &Arc<LinkIndex>, links: &Arc<
     if q.dims2()? != (nnz, 1) || k.dims2()? != (nnz, 1) || links.num_nodes != pattern.num_nodes || links.num_cols != pattern.num_nodes {
         candle_core::bail!("sparse_dot: values {:?}, {:?} do not fit {nnz} non-zeros on {} rows", q.dims(), k.dims(), pattern.num_nodes);
     }
-    q.contiguous()?.apply_op2(&k.contiguous()?, SparseDot { pattern: pattern.clone(), links: links.clone() })
+    q.contiguous()?.apply_op2(&k.contiguous()?, Op(SparseDot { pattern: pattern.clone(), links: links.clone() }))
 }
 
 struct SparseDot {
@@ -52,38 +52,26 @@ fn _merge(p: &LinkIndex, a: usize, b: usize, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-impl CustomOp2 for SparseDot {
-    fn name(&self) -> &'static str {
-        "sparse-dot"
+impl Kernel<2> for SparseDot {
+    const NAME: &'static str = "sparse-dot";
+
+    fn cpu<T: Real>(&self, [q, k]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (p, ls) = (&self.pattern, &self.links);
+        let s: Vec<T> = (0..ls.num_links())
+            .into_par_iter()
+            .map(|l| {
+                let mut acc = T::zero();
+                _merge(p, ls.src[l], ls.dst[l], |i, j| acc += q[i] * k[j]);
+                acc
+            })
+            .collect();
+        Ok((s, Shape::from((ls.num_links(), 1))))
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &SparseDot,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (q, k) = (contiguous_slice::<T>(s1, l1, "sparse_dot")?, contiguous_slice::<T>(s2, l2, "sparse_dot")?);
-            let (p, ls) = (&op.pattern, &op.links);
-            let s: Vec<T> = (0..ls.num_links())
-                .into_par_iter()
-                .map(|l| {
-                    let mut acc = T::zero();
-                    _merge(p, ls.src[l], ls.dst[l], |i, j| acc += q[i] * k[j]);
-                    acc
-                })
-                .collect();
-            Ok((T::to_cpu_storage_owned(s), Shape::from((ls.num_links(), 1))))
-        }
-        dispatch_float!("sparse_dot", s1, run, self, s1, l1, s2, l2)
-    }
-
-    fn bwd(&self, q: &Tensor, k: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [q, k]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
-        let op = |wrt_q| SparseDotGrad { pattern: self.pattern.clone(), links: self.links.clone(), wrt_q };
-        Ok((Some(q.apply_op3_no_bwd(k, &g, &op(true))?), Some(q.apply_op3_no_bwd(k, &g, &op(false))?)))
+        let op = |wrt_q| Op(SparseDotGrad { pattern: self.pattern.clone(), links: self.links.clone(), wrt_q });
+        Ok([Some(q.apply_op3_no_bwd(k, &g, &op(true))?), Some(q.apply_op3_no_bwd(k, &g, &op(false))?)])
     }
 }
 
@@ -94,57 +82,33 @@ struct SparseDotGrad {
     wrt_q: bool,
 }
 
-impl CustomOp3 for SparseDotGrad {
-    fn name(&self) -> &'static str {
-        "sparse-dot-grad"
-    }
+impl Kernel<3> for SparseDotGrad {
+    const NAME: &'static str = "sparse-dot-grad";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &SparseDotGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let name = "sparse_dot";
-            let (q, k, g) =
-                (contiguous_slice::<T>(s1, l1, name)?, contiguous_slice::<T>(s2, l2, name)?, contiguous_slice::<T>(s3, l3, name)?);
-            let (p, ls) = (&op.pattern, &op.links);
-            // Per pattern row v: the links touching v on our side, merged with the other row.
-            let rows: Vec<Vec<(usize, T)>> = (0..p.num_nodes)
-                .into_par_iter()
-                .map(|v| {
-                    let mut out = Vec::new();
-                    let links: Vec<(usize, usize)> = if op.wrt_q {
-                        (ls.out_start[v]..ls.out_start[v + 1]).map(|l| (l, ls.dst[l])).collect()
-                    } else {
-                        ls.inc[v].iter().map(|&l| (l, ls.src[l])).collect()
-                    };
-                    for (l, u) in links {
-                        let other = if op.wrt_q { k } else { q };
-                        _merge(p, v, u, |i, j| out.push((i, g[l] * other[j])));
-                    }
-                    out
-                })
-                .collect();
-            let mut d = vec![T::zero(); q.len()];
-            for (e, v) in rows.into_iter().flatten() {
-                d[e] += v;
-            }
-            Ok((T::to_cpu_storage_owned(d), l1.shape().clone()))
+    fn cpu<T: Real>(&self, [q, k, g]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (p, ls) = (&self.pattern, &self.links);
+        // Per pattern row v: the links touching v on our side, merged with the other row.
+        let rows: Vec<Vec<(usize, T)>> = (0..p.num_nodes)
+            .into_par_iter()
+            .map(|v| {
+                let mut out = Vec::new();
+                let links: Vec<(usize, usize)> = if self.wrt_q {
+                    (ls.out_start[v]..ls.out_start[v + 1]).map(|l| (l, ls.dst[l])).collect()
+                } else {
+                    ls.inc[v].iter().map(|&l| (l, ls.src[l])).collect()
+                };
+                for (l, u) in links {
+                    let other = if self.wrt_q { k.data } else { q.data };
+                    _merge(p, v, u, |i, j| out.push((i, g[l] * other[j])));
+                }
+                out
+            })
+            .collect();
+        let mut d = vec![T::zero(); q.len()];
+        for (e, v) in rows.into_iter().flatten() {
+            d[e] += v;
         }
-        dispatch_float!("sparse_dot", s1, run, self, s1, l1, s2, l2, s3, l3)
+        Ok((d, q.shape.clone()))
     }
 }
 

@@ -16,11 +16,12 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 /// `spmm(w, x)` over `index`: `w` `[E, H]`, `x` `[M, H·D]` → `[N, H·D]`.
@@ -34,7 +35,7 @@ pub fn spmm(w: &Tensor, x: &Tensor, index: &Arc<LinkIndex>) -> candle_core::Resu
             index.num_cols
         );
     }
-    w.contiguous()?.apply_op2(&x.contiguous()?, Spmm { index: index.clone() })
+    w.contiguous()?.apply_op2(&x.contiguous()?, Op(Spmm { index: index.clone() }))
 }
 
 struct Spmm {
@@ -58,32 +59,20 @@ fn _forward<T: Float + Send + Sync>(w: &[T], x: &[T], ix: &LinkIndex, h: usize, 
     out
 }
 
-impl CustomOp2 for Spmm {
-    fn name(&self) -> &'static str {
-        "spmm"
+impl Kernel<2> for Spmm {
+    const NAME: &'static str = "spmm";
+
+    fn cpu<T: Real>(&self, [w, x]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (_, h) = w.shape.dims2()?;
+        let (_, hd) = x.shape.dims2()?;
+        Ok((_forward(&w, &x, &self.index, h, hd), Shape::from((self.index.num_nodes, hd))))
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &Spmm,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (w, x) = (contiguous_slice::<T>(s1, l1, "spmm")?, contiguous_slice::<T>(s2, l2, "spmm")?);
-            let (_, h) = l1.shape().dims2()?;
-            let (_, hd) = l2.shape().dims2()?;
-            Ok((T::to_cpu_storage_owned(_forward(w, x, &op.index, h, hd)), Shape::from((op.index.num_nodes, hd))))
-        }
-        dispatch_float!("spmm", s1, run, self, s1, l1, s2, l2)
-    }
-
-    fn bwd(&self, w: &Tensor, x: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [w, x]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
-        let dw = g.apply_op2_no_bwd(x, &SpmmGrad { index: self.index.clone(), heads: w.dim(1)?, wrt_weights: true })?;
-        let dx = g.apply_op2_no_bwd(w, &SpmmGrad { index: self.index.clone(), heads: w.dim(1)?, wrt_weights: false })?;
-        Ok((Some(dw), Some(dx)))
+        let dw = g.apply_op2_no_bwd(x, &Op(SpmmGrad { index: self.index.clone(), heads: w.dim(1)?, wrt_weights: true }))?;
+        let dx = g.apply_op2_no_bwd(w, &Op(SpmmGrad { index: self.index.clone(), heads: w.dim(1)?, wrt_weights: false }))?;
+        Ok([Some(dw), Some(dx)])
     }
 }
 
@@ -123,29 +112,17 @@ fn _grad_rows<T: Float + Send + Sync>(g: &[T], w: &[T], ix: &LinkIndex, h: usize
     dx
 }
 
-impl CustomOp2 for SpmmGrad {
-    fn name(&self) -> &'static str {
-        "spmm-grad"
-    }
+impl Kernel<2> for SpmmGrad {
+    const NAME: &'static str = "spmm-grad";
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &SpmmGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (g, other) = (contiguous_slice::<T>(s1, l1, "spmm")?, contiguous_slice::<T>(s2, l2, "spmm")?);
-            let (_, hd) = l1.shape().dims2()?;
-            let (ix, h) = (&op.index, op.heads);
-            if op.wrt_weights {
-                Ok((T::to_cpu_storage_owned(_grad_weights(g, other, ix, h, hd)), Shape::from((ix.num_links(), h))))
-            } else {
-                Ok((T::to_cpu_storage_owned(_grad_rows(g, other, ix, h, hd)), Shape::from((ix.num_cols, hd))))
-            }
+    fn cpu<T: Real>(&self, [g, other]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (_, hd) = g.shape.dims2()?;
+        let (ix, h) = (&self.index, self.heads);
+        if self.wrt_weights {
+            Ok((_grad_weights(&g, &other, ix, h, hd), Shape::from((ix.num_links(), h))))
+        } else {
+            Ok((_grad_rows(&g, &other, ix, h, hd), Shape::from((ix.num_cols, hd))))
         }
-        dispatch_float!("spmm", s1, run, self, s1, l1, s2, l2)
     }
 }
 

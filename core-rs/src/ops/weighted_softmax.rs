@@ -15,11 +15,12 @@
 
 use std::sync::Arc;
 
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{Shape, Tensor};
 use num_traits::Float;
 use rayon::prelude::*;
 
-use crate::ops::cpu::{contiguous_slice, dispatch_float};
+use crate::ops::backend::Op;
+use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
 const EPS: f64 = 1e-20;
@@ -30,7 +31,7 @@ pub fn weighted_softmax(z: &Tensor, w: &Tensor, index: &Arc<LinkIndex>) -> candl
     if e != index.num_links() || w.dims2()? != (e, 1) {
         candle_core::bail!("weighted_softmax: scores {:?} and weights {:?} do not fit {} links", z.dims(), w.dims(), index.num_links());
     }
-    z.contiguous()?.apply_op2(&w.contiguous()?, WeightedSoftmax { index: index.clone() })
+    z.contiguous()?.apply_op2(&w.contiguous()?, Op(WeightedSoftmax { index: index.clone() }))
 }
 
 struct WeightedSoftmax {
@@ -62,33 +63,21 @@ fn _shares<T: Float + Send + Sync>(z: &[T], w: &[T], ix: &LinkIndex, h: usize) -
     p
 }
 
-impl CustomOp2 for WeightedSoftmax {
-    fn name(&self) -> &'static str {
-        "weighted-softmax"
+impl Kernel<2> for WeightedSoftmax {
+    const NAME: &'static str = "weighted-softmax";
+
+    fn cpu<T: Real>(&self, [z, w]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let h = z.shape.dims2()?.1;
+        let mut a = _shares(&z, &w, &self.index, h);
+        a.par_chunks_mut(h).zip(w.par_iter()).for_each(|(r, &wl)| r.iter_mut().for_each(|v| *v *= wl));
+        Ok((a, z.shape.clone()))
     }
 
-    fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &WeightedSoftmax,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let (z, w) = (contiguous_slice::<T>(s1, l1, "weighted_softmax")?, contiguous_slice::<T>(s2, l2, "weighted_softmax")?);
-            let h = l1.shape().dims2()?.1;
-            let mut a = _shares(z, w, &op.index, h);
-            a.par_chunks_mut(h).zip(w.par_iter()).for_each(|(r, &wl)| r.iter_mut().for_each(|v| *v *= wl));
-            Ok((T::to_cpu_storage_owned(a), l1.shape().clone()))
-        }
-        dispatch_float!("weighted_softmax", s1, run, self, s1, l1, s2, l2)
-    }
-
-    fn bwd(&self, z: &Tensor, w: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+    fn bwd(&self, [z, w]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
-        let dz = z.apply_op3_no_bwd(w, &g, &WeightedSoftmaxGrad { index: self.index.clone(), wrt_weights: false })?;
-        let dw = z.apply_op3_no_bwd(w, &g, &WeightedSoftmaxGrad { index: self.index.clone(), wrt_weights: true })?;
-        Ok((Some(dz), Some(dw)))
+        let dz = z.apply_op3_no_bwd(w, &g, &Op(WeightedSoftmaxGrad { index: self.index.clone(), wrt_weights: false }))?;
+        let dw = z.apply_op3_no_bwd(w, &g, &Op(WeightedSoftmaxGrad { index: self.index.clone(), wrt_weights: true }))?;
+        Ok([Some(dz), Some(dw)])
     }
 }
 
@@ -98,53 +87,28 @@ struct WeightedSoftmaxGrad {
     wrt_weights: bool,
 }
 
-impl CustomOp3 for WeightedSoftmaxGrad {
-    fn name(&self) -> &'static str {
-        "weighted-softmax-grad"
-    }
+impl Kernel<3> for WeightedSoftmaxGrad {
+    const NAME: &'static str = "weighted-softmax-grad";
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        fn run<T: candle_core::WithDType + Float>(
-            op: &WeightedSoftmaxGrad,
-            s1: &CpuStorage,
-            l1: &Layout,
-            s2: &CpuStorage,
-            l2: &Layout,
-            s3: &CpuStorage,
-            l3: &Layout,
-        ) -> candle_core::Result<(CpuStorage, Shape)> {
-            let name = "weighted_softmax";
-            let (z, w, g) =
-                (contiguous_slice::<T>(s1, l1, name)?, contiguous_slice::<T>(s2, l2, name)?, contiguous_slice::<T>(s3, l3, name)?);
-            let (ix, h) = (&op.index, l1.shape().dims2()?.1);
-            let p = _shares(z, w, ix, h);
-            // centred[l, h] = G[l, h] − Σ_{l' in segment} α[l', h] G[l', h]
-            let mut centred = vec![T::zero(); z.len()];
-            for v in 0..ix.num_nodes {
-                let r = ix.out_start[v]..ix.out_start[v + 1];
-                for k in 0..h {
-                    let mean = r.clone().fold(T::zero(), |a, l| a + w[l] * p[l * h + k] * g[l * h + k]);
-                    r.clone().for_each(|l| centred[l * h + k] = g[l * h + k] - mean);
-                }
-            }
-            if op.wrt_weights {
-                let dw: Vec<T> =
-                    (0..ix.num_links()).map(|l| (0..h).fold(T::zero(), |a, k| a + p[l * h + k] * centred[l * h + k])).collect();
-                Ok((T::to_cpu_storage_owned(dw), l2.shape().clone()))
-            } else {
-                let dz: Vec<T> = (0..z.len()).map(|i| w[i / h] * p[i] * centred[i]).collect();
-                Ok((T::to_cpu_storage_owned(dz), l1.shape().clone()))
+    fn cpu<T: Real>(&self, [z, w, g]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (ix, h) = (&self.index, z.shape.dims2()?.1);
+        let p = _shares(&z, &w, ix, h);
+        // centred[l, h] = G[l, h] − Σ_{l' in segment} α[l', h] G[l', h]
+        let mut centred = vec![T::zero(); z.len()];
+        for v in 0..ix.num_nodes {
+            let r = ix.out_start[v]..ix.out_start[v + 1];
+            for k in 0..h {
+                let mean = r.clone().fold(T::zero(), |a, l| a + w[l] * p[l * h + k] * g[l * h + k]);
+                r.clone().for_each(|l| centred[l * h + k] = g[l * h + k] - mean);
             }
         }
-        dispatch_float!("weighted_softmax", s1, run, self, s1, l1, s2, l2, s3, l3)
+        if self.wrt_weights {
+            let dw: Vec<T> = (0..ix.num_links()).map(|l| (0..h).fold(T::zero(), |a, k| a + p[l * h + k] * centred[l * h + k])).collect();
+            Ok((dw, w.shape.clone()))
+        } else {
+            let dz: Vec<T> = (0..z.len()).map(|i| w[i / h] * p[i] * centred[i]).collect();
+            Ok((dz, z.shape.clone()))
+        }
     }
 }
 
