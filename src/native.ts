@@ -64,6 +64,7 @@ const SYMBOLS = {
     result: "pointer",
     nonblocking: true,
   },
+  keiro_config_resolve: { parameters: ["buffer", "usize"], result: "pointer" },
 } as const;
 
 /** The opened library's symbols. */

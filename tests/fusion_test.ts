@@ -297,7 +297,7 @@ Deno.test({
     await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
     cases.push([
       ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", bad],
-      /unknown config key 'hiden'/,
+      /unknown config key "hiden".*did you mean "hidden"/,
     ]);
     for (const [args, re] of cases) {
       const r = await _keiro(args);

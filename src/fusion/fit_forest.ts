@@ -8,17 +8,15 @@ import { NativeError } from "../errors.ts";
 import { bytes, native, unpack } from "../native.ts";
 import { packBuffers } from "./pack_buffers.ts";
 
-/** Forest hyper-parameters (every key optional; the native core fills the defaults). */
+/**
+ * Forest hyper-parameters: every key optional; the native core documents them, fills in the
+ * defaults and checks them (core-rs/src/fusion/random_forest.rs).
+ */
 export interface ForestConfig {
-  /** Number of trees (default 300). */
   trees?: number;
-  /** Fraction of the features tried per split, (0, 1] (default 1/3). */
   max_features?: number;
-  /** Minimum samples per leaf (default 1). */
   min_samples_leaf?: number;
-  /** Maximum depth, 0 = unlimited (default 0). */
   max_depth?: number;
-  /** Bootstrap the rows of each tree (default true). */
   bootstrap?: boolean;
 }
 

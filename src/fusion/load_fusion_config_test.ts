@@ -17,8 +17,15 @@ Deno.test("parseFusionConfig: native keys, epochs, patience and forest; _ keys d
     forest: { trees: 10 },
     epochs: 5,
     patience: 2,
+    schedule: "cosine",
   });
-  assert.deepEqual(parseFusionConfig("{}"), { native: {}, forest: {} });
+  assert.deepEqual(parseFusionConfig("{}"), {
+    native: {},
+    forest: {},
+    epochs: 60,
+    patience: 15,
+    schedule: "cosine",
+  });
 });
 
 Deno.test("parseFusionConfig: unknown keys, per-run keys and bad values name the key", () => {
@@ -27,17 +34,17 @@ Deno.test("parseFusionConfig: unknown keys, per-run keys and bad values name the
       () => parseFusionConfig(text, "c.json"),
       (e: Error) => e instanceof UsageError && re.test(e.message),
     );
-  named('{"hiden": 8}', /c\.json: unknown config key 'hiden'/);
-  named('{"forest": {"tres": 8}}', /'forest\.tres'/);
-  named('{"gaussian": {"stepp": 1}}', /'gaussian\.stepp'/);
-  named('{"mode": "gnn"}', /'mode'.*--mode/);
-  named('{"epochs": 0}', /epochs must be a positive integer/);
+  named('{"hiden": 8}', /c\.json: unknown config key "hiden".*did you mean "hidden"/);
+  named('{"forest": {"tres": 8}}', /"forest\.tres"/);
+  named('{"gaussian": {"stepp": 1}}', /"gaussian\.stepp"/);
+  named('{"mode": "gnn"}', /"mode".*--mode/);
+  named('{"epochs": 0}', /epochs must be an integer ≥ 1/);
   named('{"patience": 1.5}', /patience/);
   named("[1]", /JSON object/);
   named("{", /not valid JSON/);
 });
 
 Deno.test("loadFusionConfig: no path is empty, a missing file is a usage error", async () => {
-  assert.deepEqual(await loadFusionConfig(), { native: {}, forest: {} });
+  assert.deepEqual(await loadFusionConfig(), parseFusionConfig("{}"));
   await assert.rejects(() => loadFusionConfig("/nonexistent/fusion.json"), /no such config file/);
 });

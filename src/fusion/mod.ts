@@ -1,12 +1,13 @@
 /**
  * Fusion pipelines for crystal property regression: inputs (crystal graphs, Magpie descriptors,
  * targets, splits), the native fusion model and random forest, one mode's training, comparisons of
- * several modes over seeds, and their report. Re-exports only; docs/fusion.md.
+ * several modes over seeds, their report, and a whole `keiro fuse` run. Re-exports only; docs/fusion.md.
  * @module
  */
 
 export { type FusionInputs, fusionInputs, type FusionInputsOptions, SPLIT } from "./fusion_inputs.ts";
 export { type DatasetSplit, splitDataset } from "./split_dataset.ts";
+export { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 export { type FusionConfigFile, loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
 export {
   FusionModel,
@@ -32,4 +33,5 @@ export {
   weightingLabel,
 } from "./compare_fusion.ts";
 export { formatFusionTable } from "./format_fusion_table.ts";
+export { runFusion, type RunFusionOptions } from "./run_fusion.ts";
 export { type FusionReportMeta, type FusionReportTruth, writeFusionReport } from "./write_fusion_report.ts";

@@ -42,11 +42,8 @@ export interface FusionOptions {
   epochs: number;
   /** Stop after this many epochs without a better validation MAE. */
   patience: number;
-  /**
-   * Learning-rate schedule over `epochs`: cosine annealing from the config's `lr` to 0 (default),
-   * or constant.
-   */
-  schedule?: "constant" | "cosine";
+  /** Learning-rate schedule over `epochs`: cosine annealing from the config's `lr` to 0, or constant. */
+  schedule: "constant" | "cosine";
   /** Task weighting of the multitask mode. */
   weighting: TaskWeighting;
   /** Called after every epoch of a neural mode (for logs and progress). */
@@ -179,7 +176,7 @@ async function _neural(
   let best = Infinity, bestEpoch = 0, bestVal: number[] = [], logVars: number[] | undefined;
   for (let epoch = 1; epoch <= o.epochs && epoch - bestEpoch <= o.patience; epoch++) {
     const weights = weighter ? weighter.weights(epoch - 1, history) : null;
-    const lr = (o.schedule ?? "cosine") === "cosine"
+    const lr = o.schedule === "cosine"
       ? model.config.lr * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs))
       : undefined;
     const m = await model.step(epoch, weights, lr);

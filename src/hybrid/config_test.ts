@@ -5,6 +5,7 @@ import { UsageError } from "../errors.ts";
 import { applySupervisedConfig, DEFAULT_CONFIG, loadConfig, modelConfig, resolveConfig } from "./config.ts";
 
 const CONFIGS = fileURLToPath(new URL("../../configs", import.meta.url));
+const DEFAULTS = resolveConfig(DEFAULT_CONFIG, "defaults").config;
 
 Deno.test("config: the seed's hybrid_base.json resolves to its own values, comments dropped", async () => {
   const raw = JSON.parse(await Deno.readTextFile(join(CONFIGS, "hybrid_base.json")));
@@ -74,31 +75,32 @@ Deno.test("config: bad types and ranges name the key, the expectation and the va
 Deno.test("config: defaults fill the gaps and the result is a fresh object", () => {
   const a = resolveConfig({ num_commodities: 20 }, "a").config;
   assert.equal(a.num_commodities, 20);
-  assert.equal(a.rl_samples_per_instance, DEFAULT_CONFIG.rl_samples_per_instance);
+  assert.equal(a.rl_samples_per_instance, DEFAULTS.rl_samples_per_instance);
   a.capacity_range[0] = 1;
-  assert.deepEqual(DEFAULT_CONFIG.capacity_range, [1000, 10000]);
+  assert.deepEqual(resolveConfig({}, "b").config.capacity_range, [1000, 10000]);
 });
 
-Deno.test("config: modelConfig has exactly the native model keys", () => {
+/** The member names of the interface `name` in config.ts, in source order. */
+async function _members(name: string): Promise<string[]> {
+  const src = await Deno.readTextFile(new URL("./config.ts", import.meta.url));
+  const body = src.match(new RegExp(`export interface ${name}\\b[^{]*\\{([^}]*)\\}`))![1];
+  return [...body.matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]);
+}
+
+Deno.test("config: modelConfig has exactly the native model keys, and the TS types name exactly Rust's keys", async () => {
   const m = modelConfig(resolveConfig({ hidden_dim: 32 }, "c").config);
-  assert.deepEqual(Object.keys(m), [
-    "num_nodes",
-    "num_commodities",
-    "hidden_dim",
-    "num_layers",
-    "aggregation",
-    "dropout_rate",
-    "action_type",
-    "policy_head_mlp_layers",
-    "value_head_mlp_layers",
-    "value_type",
-    "gnn_update_frequency",
-    "max_path_length",
-    "graph_learning",
-    "normalization",
-  ]);
+  const model = await _members("ModelConfig");
+  assert.equal(model.length, 14);
+  assert.deepEqual(Object.keys(m), model, "ModelConfig lists the model keys in the native order");
   assert.equal(m.hidden_dim, 32);
   assert.equal(m.max_path_length, null);
+  assert.deepEqual(modelConfig(DEFAULT_CONFIG), modelConfig(DEFAULTS));
+  const all = [...model, ...await _members("HybridConfig")];
+  assert.deepEqual(
+    [...all].sort(),
+    Object.keys(DEFAULTS).sort(),
+    "HybridConfig extends ModelConfig with the other keys",
+  );
 });
 
 Deno.test("config: supervised_config overrides phase 1, or warns when missing", async () => {
@@ -112,7 +114,7 @@ Deno.test("config: supervised_config overrides phase 1, or warns when missing", 
     r.warnings.some((w) => w.includes("sup/pre.json") && w.includes("not found")),
     r.warnings.join("\n"),
   );
-  assert.equal(r.config.supervised_learning_rate, DEFAULT_CONFIG.supervised_learning_rate);
+  assert.equal(r.config.supervised_learning_rate, DEFAULTS.supervised_learning_rate);
   await Deno.mkdir(join(dir, "sup"));
   await Deno.writeTextFile(
     join(dir, "sup", "pre.json"),
@@ -129,7 +131,7 @@ Deno.test("config: supervised_config overrides phase 1, or warns when missing", 
   assert.equal(r.config.supervised_learning_rate, 0.002);
   assert.equal(r.config.supervised_batch_size, 8);
   assert.equal(r.config.learning_rate, 0.01, "phase 2 keeps the main config's");
-  assert.equal(r.config.hidden_dim, DEFAULT_CONFIG.hidden_dim, "architecture keys are ignored");
+  assert.equal(r.config.hidden_dim, DEFAULTS.hidden_dim, "architecture keys are ignored");
   assert.equal(r.config.max_epochs, 7, "overrides apply last");
   assert.ok(r.warnings.some((w) => w.includes("ignored keys hidden_dim")), r.warnings.join("\n"));
   const cfg = resolveConfig({}, "c").config;

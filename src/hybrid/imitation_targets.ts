@@ -4,10 +4,11 @@
  */
 
 import { solveEach } from "../te/solve_each.ts";
+import type { HybridConfig } from "./config.ts";
 import type { LabelledSet } from "./labelled_set.ts";
 
 /** Where phase-1 targets come from (`label_paths` in the config). */
-export type LabelPaths = "milp" | "greedy_if_optimal";
+export type LabelPaths = HybridConfig["label_paths"];
 
 /** The imitation targets of a training set. */
 export interface ImitationTargets {

@@ -25,6 +25,8 @@ use crate::te::instance::Instance;
 use crate::te::solution::routing_of;
 use crate::te::solve::{solve_batch, SolveOptions};
 
+mod config;
+
 /// Bumped whenever an exported signature or the buffer layout changes.
 pub const ABI_VERSION: u32 = 4;
 const HEADER: usize = 24;

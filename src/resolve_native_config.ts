@@ -1,0 +1,34 @@
+/**
+ * Config resolution in the native core, which owns the schema, defaults and checks of the hybrid
+ * (core-rs/src/hybrid/config.rs) and fusion (core-rs/src/fusion/config.rs) configs.
+ * @module
+ */
+
+import { bytes, native, unpack } from "./native.ts";
+
+/** A config to resolve: its domain, its JSON text and the file that errors name. */
+export interface NativeConfigRequest {
+  /**
+   * `hybrid`: a training config of `keiro train`, over `base` (keys of a config) and the defaults;
+   * `hybrid_supervised`: a `supervised_config` file, as phase-1 overrides of the resolved config
+   * `base`; `fusion`: a `keiro fuse` config file.
+   */
+  domain: "hybrid" | "hybrid_supervised" | "fusion";
+  /** The config's JSON text. */
+  text: string;
+  /** The file (or other source) that errors name. */
+  file: string;
+  /** See `domain`. */
+  base?: object;
+}
+
+/**
+ * The resolved config of `request` (the caller knows its shape `T`). Synchronous: resolving is
+ * cheap.
+ * @throws {UsageError} naming the file and the key for invalid JSON, an unknown key (with a
+ *   suggestion) or a bad value
+ */
+export function resolveNativeConfig<T>(request: NativeConfigRequest): T {
+  const req = bytes(JSON.stringify(request));
+  return JSON.parse(unpack(native().keiro_config_resolve(req, BigInt(req.length))).text) as T;
+}
