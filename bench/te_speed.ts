@@ -223,7 +223,7 @@ async function runKeiro(ds: any, cfgName: string): Promise<{ train: Measure; inf
   }
 
   const route = (step: number) =>
-    model.route(ds, { indices: indices(step, IBATCH), greedy: true, samples: 1, batch: IBATCH, seed: SEED });
+    model.route(ds, { indices: indices(step, IBATCH), samples: 1, batch: IBATCH, seed: SEED });
   for (let s = 0; s < INFER_WARMUP; s++) await route(s);
   const mlus: number[] = [];
   let complete = 0, routed = 0;

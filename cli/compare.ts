@@ -48,8 +48,7 @@ export function compareCommand(): SubCommand {
         );
       }
       const reference = o.reference ?? defaultReference(methods);
-      const input = await readInput(o.input);
-      using ds = await Dataset.parse(input);
+      using ds = await Dataset.parse(await readInput(o.input));
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
       const sources: SolutionSource[] = [];
       for (const m of methods as (typeof METHODS[number])[]) {
@@ -64,7 +63,7 @@ export function compareCommand(): SubCommand {
       if (o.model.length) {
         // model rows go before the exact methods (the reference stays last when listed last)
         const at = sources.findIndex((src) => src.name === "milp" || src.name === "lp");
-        const models = await modelSources(o.model, ds, input, o.input ?? "stdin", modelSourceOptions(o));
+        const models = await modelSources(o.model, ds, o.input ?? "stdin", modelSourceOptions(o));
         for (const m of models) if (o.save) await writeOutput(`${o.save}/${m.name}.jsonl`, m.text);
         sources.splice(at < 0 ? sources.length : at, 0, ...models);
       }

@@ -37,14 +37,13 @@ export function evalCommand(): SubCommand {
       "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json",
     )
     .action(async (files, o) => {
-      const instances = await readTextFile(o.instances);
-      using ds = await Dataset.parse(instances);
+      using ds = await Dataset.parse(await readTextFile(o.instances));
       const sources: SolutionSource[] = files.length
         ? await Promise.all(files.map(async (f) => ({ name: f, text: await readTextFile(f) })))
         : o.model.length
         ? []
         : [{ name: "stdin", text: await readInput() }];
-      sources.push(...await modelSources(o.model, ds, instances, o.instances, modelSourceOptions(o)));
+      sources.push(...await modelSources(o.model, ds, o.instances, modelSourceOptions(o)));
       const evals = await evaluateSolutions(ds, sources, o.edgeLoads);
       if (o.perInstance || o.edgeLoads) {
         const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));

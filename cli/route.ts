@@ -37,7 +37,7 @@ export function routeCommand(): SubCommand {
       "nucleus sampling threshold (default: the checkpoint's tuned one, else the run's eval_top_p)",
       topPArg,
     )
-    .option("--seed <n>", "sampling seed", intArg, 0)
+    .option("--seed <n>", "sampling seed (default: 0)", intArg)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(
       "after",
@@ -47,11 +47,10 @@ export function routeCommand(): SubCommand {
       if (o.greedy && o.samples !== undefined && o.samples > 1) {
         throw new UsageError("--greedy and --samples > 1 exclude each other");
       }
-      const text = await readInput(file);
-      using ds = await Dataset.parse(text);
+      using ds = await Dataset.parse(await readInput(file));
       const opened = await openModel(o.model);
       try {
-        const out = await routeWithModel(opened, ds, text, file ?? "stdin", {
+        const out = await routeWithModel(opened, ds, file ?? "stdin", {
           samples: o.greedy ? 1 : o.samples ?? 1,
           temperature: o.temperature,
           top_p: o.topP,

@@ -13,58 +13,42 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
+
+/** `keiro_<domain>_new(req, req_len, data, data_len)`. */
+const _NEW = {
+  parameters: ["buffer", "usize", "buffer", "usize"],
+  result: "pointer",
+  nonblocking: true,
+} as const;
+/** `keiro_<domain>_call(handle, with, req, req_len, data, data_len)`. */
+const _CALL = {
+  parameters: ["pointer", "pointer", "buffer", "usize", "buffer", "usize"],
+  result: "pointer",
+  nonblocking: true,
+} as const;
+/** `keiro_<domain>_call` of `name`, blocking: for cheap stateless requests (config resolution). */
+const _callSync = (name: string) => ({ ..._CALL, name, nonblocking: false }) as const;
+/** `keiro_<domain>_free(handle)`. */
+const _FREE = { parameters: ["pointer"], result: "void" } as const;
 
 const SYMBOLS = {
   keiro_abi_version: { parameters: [], result: "u32" },
   keiro_buffer_free: { parameters: ["pointer"], result: "void" },
-  keiro_dataset_parse: { parameters: ["buffer", "usize", "u64"], result: "pointer", nonblocking: true },
-  keiro_dataset_free: { parameters: ["pointer"], result: "void" },
-  keiro_solve: {
-    parameters: ["pointer", "u64", "u64", "buffer", "usize"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_evaluate: {
-    parameters: ["pointer", "buffer", "usize", "u64", "buffer", "usize"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_generate: { parameters: ["buffer", "usize"], result: "pointer", nonblocking: true },
-  keiro_model_new: { parameters: ["buffer", "usize", "u64"], result: "pointer", nonblocking: true },
-  keiro_model_load: { parameters: ["buffer", "usize"], result: "pointer", nonblocking: true },
-  keiro_model_save: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
-  keiro_model_free: { parameters: ["pointer"], result: "void" },
-  keiro_model_step: {
-    parameters: ["pointer", "pointer", "buffer", "usize"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_model_route: {
-    parameters: ["pointer", "pointer", "buffer", "usize"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_glm_new: {
-    parameters: ["buffer", "usize", "buffer", "u64", "u64", "buffer", "buffer", "buffer", "u64", "u64"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_glm_call: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
-  keiro_glm_free: { parameters: ["pointer"], result: "void" },
-  keiro_fusion_new: {
-    parameters: ["buffer", "usize", "buffer", "usize", "buffer", "usize", "u64"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_fusion_call: { parameters: ["pointer", "buffer", "usize"], result: "pointer", nonblocking: true },
-  keiro_fusion_free: { parameters: ["pointer"], result: "void" },
-  keiro_forest: {
-    parameters: ["buffer", "usize", "buffer", "usize", "buffer", "usize", "u64"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  keiro_config_resolve: { parameters: ["buffer", "usize"], result: "pointer" },
+  keiro_te_new: _NEW,
+  keiro_te_call: _CALL,
+  keiro_te_free: _FREE,
+  keiro_hybrid_new: _NEW,
+  keiro_hybrid_call: _CALL,
+  keiro_hybrid_free: _FREE,
+  keiro_glm_new: _NEW,
+  keiro_glm_call: _CALL,
+  keiro_glm_free: _FREE,
+  keiro_fusion_new: _NEW,
+  keiro_fusion_call: _CALL,
+  keiro_fusion_free: _FREE,
+  keiro_hybrid_call_sync: _callSync("keiro_hybrid_call"),
+  keiro_fusion_call_sync: _callSync("keiro_fusion_call"),
 } as const;
 
 /** The opened library's symbols. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bytes, native, unpack } from "./native.ts";
+import { NativeHandle } from "./native_handle.ts";
 
 /** A config to resolve: its domain, its JSON text and the file that errors name. */
 export interface NativeConfigRequest {
@@ -29,6 +29,9 @@ export interface NativeConfigRequest {
  *   suggestion) or a bad value
  */
 export function resolveNativeConfig<T>(request: NativeConfigRequest): T {
-  const req = bytes(JSON.stringify(request));
-  return JSON.parse(unpack(native().keiro_config_resolve(req, BigInt(req.length))).text) as T;
+  const { domain, ...rest } = request;
+  const [target, kind] = domain === "fusion"
+    ? ["fusion", "resolve_config"] as const
+    : ["hybrid", domain === "hybrid" ? "resolve_config" : "resolve_supervised_config"] as const;
+  return JSON.parse(NativeHandle.requestSync(target, { kind, ...rest })) as T;
 }

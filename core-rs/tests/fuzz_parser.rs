@@ -2,7 +2,7 @@
 //! the parser returns an instance that satisfies every invariant or an input error naming a line,
 //! and never panics.
 
-use keiro_core::ffi::{keiro_buffer_free, keiro_dataset_free, keiro_dataset_parse};
+use keiro_core::ffi::{keiro_buffer_free, keiro_te_free, keiro_te_new};
 use keiro_core::rng::Rng;
 use keiro_core::{Error, Instance};
 
@@ -84,18 +84,19 @@ fn parser_never_panics_and_keeps_its_invariants() {
 
 #[test]
 fn c_abi_parse_turns_garbage_into_status_codes() {
+    const REQ: &str = r#"{"kind":"parse","first_line":1}"#;
     let mut rng = Rng::new(7);
     for i in 0..3_000 {
         let bytes = mutate(&mut rng, SEEDS[i % SEEDS.len()]);
         // SAFETY: the pointer and length describe `bytes`; buffers and handles are freed once.
         unsafe {
-            let buf = keiro_dataset_parse(bytes.as_ptr(), bytes.len(), 1);
+            let buf = keiro_te_new(REQ.as_ptr(), REQ.len(), bytes.as_ptr(), bytes.len());
             let status = u32::from_le_bytes(std::slice::from_raw_parts(buf, 4).try_into().unwrap());
             assert!(status == 0 || status == 1, "status {status}");
             let handle = u64::from_le_bytes(std::slice::from_raw_parts(buf.add(16), 8).try_into().unwrap());
             assert_eq!(handle != 0, status == 0);
             if handle != 0 {
-                keiro_dataset_free(handle as *mut _);
+                keiro_te_free(handle as *mut _);
             }
             keiro_buffer_free(buf);
         }

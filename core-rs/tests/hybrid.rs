@@ -2,10 +2,9 @@
 //! evaluator's MLU, supervised training imitates labels, RL training improves the reward,
 //! checkpoints round-trip, and the same seed gives the same result.
 
-use keiro_core::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
+use keiro_core::hybrid::trainer::{RlRequest, RouteRecord, RouteRequest, SupervisedRequest, Trainer};
 use keiro_core::te::evaluate::{evaluate, Routing};
 use keiro_core::te::generate::GenOptions;
-use keiro_core::te::graph::Graph;
 use keiro_core::te::instance::Instance;
 use keiro_core::te::solve::{solve, SolveOptions};
 use serde_json::{json, Value};
@@ -31,10 +30,10 @@ fn milp_paths(inst: &Instance) -> (Vec<Vec<usize>>, f64) {
     (serde_json::from_value(s["paths"].clone()).unwrap(), s["mlu"].as_f64().unwrap())
 }
 
-/// Routes with `samples` candidates; drops `time_ms` so that results compare.
+/// Routes with `samples` candidates; the records as JSON without `time_ms`, so that results compare.
 fn route(t: &Trainer, data: &[Instance], samples: usize) -> Vec<Value> {
     let r: RouteRequest = serde_json::from_value(json!({"samples": samples, "top_p": 0.9, "seed": 3})).unwrap();
-    let mut out = t.route(data, &r).unwrap();
+    let mut out: Vec<Value> = t.route(data, &r).unwrap().iter().map(|s| serde_json::to_value(s).unwrap()).collect();
     out.iter_mut().for_each(|s| assert!(s.as_object_mut().unwrap().remove("time_ms").unwrap().as_f64().unwrap() >= 0.0));
     out
 }
@@ -75,10 +74,29 @@ fn episode_normalisation_routes_an_instance_the_same_in_any_batch() {
     }
 }
 
+/// A batch samples from `seed` + its offset: routing the second batch alone with that seed gives
+/// the same records. Records carry the instance's id (when it has one) and the request's method.
+#[test]
+fn a_batch_routes_the_same_alone_and_records_carry_id_and_method() {
+    let mut data = nsfnet(8, 2);
+    data[5].id = None;
+    let t = Trainer::new(&config(json!({})), 3).unwrap();
+    let req = |seed: u64| -> RouteRequest {
+        serde_json::from_value(json!({"samples": 6, "temperature": 3.0, "seed": seed, "batch": 4, "method": "m"})).unwrap()
+    };
+    let strip = |v: Vec<RouteRecord>| v.into_iter().map(|r| RouteRecord { time_ms: 0.0, ..r }).collect::<Vec<_>>();
+    let all = strip(t.route(&data, &req(9)).unwrap());
+    assert_eq!(all[4..], strip(t.route(&data[4..], &req(13)).unwrap())[..]);
+    assert_ne!(all[4..], strip(t.route(&data[4..], &req(9)).unwrap())[..], "another seed, other samples");
+    let text = serde_json::to_string(&all[0]).unwrap();
+    assert!(text.starts_with(&format!(r#"{{"id":{},"method":"m","mlu":"#, data[0].id.as_ref().unwrap())), "{text}");
+    assert!(serde_json::to_string(&all[5]).unwrap().starts_with(r#"{"method":"m","mlu":"#));
+}
+
 #[test]
 fn a_mismatched_instance_is_a_usage_error() {
     let t = Trainer::new(&config(json!({"num_commodities": 4})), 7).unwrap();
-    let r: RouteRequest = serde_json::from_value(json!({})).unwrap();
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 1})).unwrap();
     let e = t.route(&nsfnet(1, 1), &r).unwrap_err().to_string();
     assert!(e.contains("4 commodities"), "{e}");
 }
@@ -100,10 +118,9 @@ fn supervised_training_imitates_milp_labels() {
     }
     let (p0, p1) = (first["label_prob"].as_f64().unwrap(), last["label_prob"].as_f64().unwrap());
     assert!(p1 > 0.9 && p1 > p0 + 0.3, "label probability {p0} → {p1}");
-    let r: RouteRequest = serde_json::from_value(json!({"greedy": true})).unwrap();
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 1})).unwrap();
     let routed = t.route(&data, &r).unwrap();
-    let same =
-        routed.iter().zip(&labels).filter(|(s, l)| serde_json::from_value::<Vec<Vec<usize>>>(s["paths"].clone()).unwrap() == **l).count();
+    let same = routed.iter().zip(&labels).filter(|(s, l)| s.paths == **l).count();
     assert!(same >= 6, "greedy decode reproduces {same}/8 label routings");
     // Batch norm normalises with the statistics of the batch being encoded: best-of-N must decode
     // its greedy candidate apart from the hot samples, or the sharp policy's choices change.
@@ -115,10 +132,9 @@ fn supervised_training_imitates_milp_labels() {
         }
         let r: RouteRequest = serde_json::from_value(q).unwrap();
         for (i, ((g, b), inst)) in routed.iter().zip(t.route(&data, &r).unwrap()).zip(&data).enumerate() {
-            let (gm, bm) = (g["mlu"].as_f64().unwrap(), b["mlu"].as_f64().unwrap());
+            let (gm, bm) = (g.mlu, b.mlu);
             assert!(bm <= gm + 1e-12, "cap {cap}, instance {i}: best-of-32 {bm} > greedy decode {gm}");
-            let paths: Vec<Vec<usize>> = serde_json::from_value(b["paths"].clone()).unwrap();
-            let ev = evaluate(inst, &inst.graph(), &Routing::Paths(paths.into_iter().map(Some).collect()));
+            let ev = evaluate(inst, &inst.graph(), &Routing::Paths(b.paths.into_iter().map(Some).collect()));
             assert!(ev.complete && (ev.mlu - bm).abs() < 1e-9, "cap {cap}, instance {i}: {:?} {} vs {bm}", ev.problems, ev.mlu);
         }
     }

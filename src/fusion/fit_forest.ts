@@ -5,8 +5,8 @@
  */
 
 import { NativeError } from "../errors.ts";
-import { bytes, native, unpack } from "../native.ts";
-import { packBuffers } from "./pack_buffers.ts";
+import { NativeHandle } from "../native_handle.ts";
+import { packBuffers } from "../pack_buffers.ts";
 
 /**
  * Forest hyper-parameters: every key optional; the native core documents them, fills in the
@@ -53,19 +53,10 @@ export async function fitForest(
   const xs = new Float32Array((train.length + rows) * width);
   train.forEach((r, i) => xs.set(x.subarray(r * width, (r + 1) * width), i * width));
   xs.set(x, train.length * width);
-  const c = bytes(JSON.stringify(config));
-  const h = bytes(JSON.stringify({ rows: train.length + rows, width, train_rows: train.length }));
-  const data = packBuffers([xs, Float32Array.from(y)]);
-  const { text } = unpack(
-    await native().keiro_forest(
-      c,
-      BigInt(c.length),
-      h,
-      BigInt(h.length),
-      data,
-      BigInt(data.length),
-      BigInt(seed),
-    ),
+  const text = await NativeHandle.request(
+    "fusion",
+    { kind: "forest", config, seed, rows: train.length + rows, width, train_rows: train.length },
+    packBuffers([xs, Float32Array.from(y)]),
   );
   const out = JSON.parse(text) as ForestResult;
   return { ...out, predictions: out.predictions.slice(train.length) };

@@ -1,14 +1,14 @@
 /**
  * A fusion model held by the native core: a CGCNN encoder with a gnn, early, attention or
- * multitask head, trained in mini-batches on z-scored targets. An opaque handle with an explicit
- * {@link FusionModel.close} and a `FinalizationRegistry` safety net. See docs/fusion.md.
+ * multitask head, trained in mini-batches on z-scored targets. A {@link NativeHandle}: close it, or
+ * let `using` do it. See docs/fusion.md.
  * @module
  */
 
 import { NativeError } from "../errors.ts";
-import { bytes, native, unpack } from "../native.ts";
+import { NativeHandle, type NativeRequest } from "../native_handle.ts";
 import type { PackedCrystalGraphs } from "../materials/pack_crystal_graphs.ts";
-import { packBuffers } from "./pack_buffers.ts";
+import { packBuffers } from "../pack_buffers.ts";
 
 /** The native model config (every key optional; docs/fusion.md documents them). */
 export interface FusionNativeConfig {
@@ -75,21 +75,17 @@ export interface FusionPredictions {
   attention: [number, number] | null;
 }
 
-const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_fusion_free(h));
-
 /** A native fusion model, its optimiser state and its best snapshot. */
-export class FusionModel {
-  #handle: Deno.PointerValue;
+export class FusionModel extends NativeHandle {
   /** The resolved config. */
   readonly config: Required<FusionNativeConfig>;
   /** Number of trainable parameters. */
   readonly parameters: number;
 
   private constructor(handle: Deno.PointerValue, config: Required<FusionNativeConfig>, parameters: number) {
-    this.#handle = handle;
+    super("fusion", "fusion model", handle);
     this.config = config;
     this.parameters = parameters;
-    _registry.register(this, handle, this);
   }
 
   /** A freshly initialised model (initialisation, shuffling and dropout drawn from `seed`). */
@@ -101,7 +97,10 @@ export class FusionModel {
         `fusion data: ${data.targets.length} targets / ${data.split.length} splits for ${s} crystals`,
       );
     }
-    const header = {
+    const request = {
+      kind: "new",
+      config,
+      seed,
       crystals: s,
       atoms: a,
       feature_dim: g.featureDim,
@@ -118,31 +117,13 @@ export class FusionModel {
       data.targets,
       data.split,
     ]);
-    const c = bytes(JSON.stringify(config)), h = bytes(JSON.stringify(header));
-    const { text, handle } = unpack(
-      await native().keiro_fusion_new(
-        c,
-        BigInt(c.length),
-        h,
-        BigInt(h.length),
-        blob,
-        BigInt(blob.length),
-        BigInt(seed),
-      ),
-    );
+    const { text, handle } = await NativeHandle.open("fusion", request, blob);
     const p = JSON.parse(text) as { parameters: number; config: Required<FusionNativeConfig> };
     return new FusionModel(handle, p.config, p.parameters);
   }
 
-  #live(): Deno.PointerValue {
-    if (this.#handle === null) throw new NativeError("fusion model is closed");
-    return this.#handle;
-  }
-
-  async #call<T>(request: Record<string, unknown>): Promise<T> {
-    const r = bytes(JSON.stringify(request));
-    const { text } = unpack(await native().keiro_fusion_call(this.#live(), r, BigInt(r.length)));
-    return JSON.parse(text) as T;
+  async #call<T>(request: NativeRequest): Promise<T> {
+    return JSON.parse(await this.call(request)) as T;
   }
 
   /**
@@ -167,19 +148,5 @@ export class FusionModel {
       zero_descriptors: o.zeroDescriptors ?? false,
       ...(o.permuteEmbeddings === undefined ? {} : { permute_embeddings: o.permuteEmbeddings }),
     });
-  }
-
-  /** Frees the native model; later calls throw. */
-  close(): void {
-    if (this.#handle !== null) {
-      _registry.unregister(this);
-      native().keiro_fusion_free(this.#handle);
-      this.#handle = null;
-    }
-  }
-
-  /** `using m = await FusionModel.create(...)` closes it at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.close();
   }
 }

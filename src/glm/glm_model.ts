@@ -1,13 +1,14 @@
 /**
  * A graph learning module model held by the native core: a GNN (GCN or GAT) over the input graph,
  * a kNN graph, a learned sparse graph, the input graph mixed with the learned one, or no graph (an
- * MLP), trained full-batch on one {@link GraphDataset}. An opaque handle with an explicit
- * {@link GlmModel.close} and a `FinalizationRegistry` safety net. See docs/glm.md.
+ * MLP), trained full-batch on one {@link GraphDataset}. A {@link NativeHandle}: close it, or let
+ * `using` do it. See docs/glm.md.
  * @module
  */
 
 import { NativeError } from "../errors.ts";
-import { bytes, native, unpack } from "../native.ts";
+import { NativeHandle, type NativeRequest } from "../native_handle.ts";
+import { packBuffers } from "../pack_buffers.ts";
 import type { GlmConfig } from "./config.ts";
 import type { GraphDataset } from "./datasets/graph_dataset.ts";
 
@@ -48,15 +49,8 @@ export interface GlmGraph {
   edges: [number, number, number][];
 }
 
-const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_glm_free(h));
-
-function _view(a: ArrayBufferView): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength) as Uint8Array<ArrayBuffer>;
-}
-
 /** A native GLM model, its optimiser state and its best snapshot. */
-export class GlmModel {
-  #handle: Deno.PointerValue;
+export class GlmModel extends NativeHandle {
   /** The resolved config (every default filled in by the native core). */
   readonly config: GlmConfig;
   /** Number of trainable parameters. */
@@ -65,11 +59,10 @@ export class GlmModel {
   readonly classes: number;
 
   private constructor(handle: Deno.PointerValue, config: GlmConfig, parameters: number, classes: number) {
-    this.#handle = handle;
+    super("glm", "GLM model", handle);
     this.config = config;
     this.parameters = parameters;
     this.classes = classes;
-    _registry.register(this, handle, this);
   }
 
   /**
@@ -84,37 +77,18 @@ export class GlmModel {
         `dataset ${ds.name}: features/labels/split lengths ${ds.features.length}/${ds.labels.length}/${ds.split.length} do not match ${n} nodes × ${f} features`,
       );
     }
-    const c = bytes(JSON.stringify(config));
-    const numEdges = ds.edges ? ds.edges.length / 2 : 0;
-    // Never an empty buffer: some FFI layers pass a null pointer for one.
-    const edges = ds.edges && ds.edges.length > 0 ? _view(ds.edges) : new Uint8Array(8);
-    const { text, handle } = unpack(
-      await native().keiro_glm_new(
-        c,
-        BigInt(c.length),
-        _view(ds.features),
-        BigInt(n),
-        BigInt(f),
-        _view(ds.labels),
-        _view(ds.split),
-        edges,
-        BigInt(numEdges),
-        BigInt(seed),
-      ),
+    const edges = ds.edges ?? new Uint32Array(0);
+    const { text, handle } = await NativeHandle.open(
+      "glm",
+      { kind: "new", config, seed, nodes: n, features: f, edges: edges.length / 2 },
+      packBuffers([ds.features, ds.labels, ds.split, edges]),
     );
     const payload = JSON.parse(text) as { parameters?: number; classes?: number; config?: GlmConfig };
     return new GlmModel(handle, payload.config ?? config, payload.parameters ?? NaN, payload.classes ?? NaN);
   }
 
-  #live(): Deno.PointerValue {
-    if (this.#handle === null) throw new NativeError("GLM model is closed");
-    return this.#handle;
-  }
-
-  async #call<T>(request: Record<string, unknown>): Promise<T> {
-    const r = bytes(JSON.stringify(request));
-    const { text } = unpack(await native().keiro_glm_call(this.#live(), r, BigInt(r.length)));
-    return JSON.parse(text) as T;
+  async #call<T>(request: NativeRequest): Promise<T> {
+    return JSON.parse(await this.call(request)) as T;
   }
 
   /** Trains one full-batch epoch (number `epoch`, from 1) and evaluates without dropout. */
@@ -141,19 +115,5 @@ export class GlmModel {
    */
   graph(best = false, epoch?: number): Promise<GlmGraph> {
     return this.#call({ kind: "graph", best, ...(epoch === undefined ? {} : { epoch }) });
-  }
-
-  /** Frees the native model; later calls throw. */
-  close(): void {
-    if (this.#handle !== null) {
-      _registry.unregister(this);
-      native().keiro_glm_free(this.#handle);
-      this.#handle = null;
-    }
-  }
-
-  /** `using m = await GlmModel.create(...)` closes it at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.close();
   }
 }

@@ -5,32 +5,32 @@
  */
 
 import { InputError } from "../errors.ts";
+import type { Dataset } from "../te/dataset.ts";
 
 /**
  * Throws an {@link InputError} naming `source`, the line and the field for the first instance of
- * JSONL `text` (already validated by the native parser) whose node count is not `nodes` or whose
- * commodity count is not `commodities`.
+ * `ds` whose node count is not `nodes` or whose commodity count is not `commodities`.
  */
-export function checkShapes(text: string, nodes: number, commodities: number, source: string): void {
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    const inst = JSON.parse(line) as { nodes: number | unknown[]; commodities: unknown[] };
-    const v = Array.isArray(inst.nodes) ? inst.nodes.length : inst.nodes;
-    if (v !== nodes) {
+export async function checkShapes(
+  ds: Dataset,
+  nodes: number,
+  commodities: number,
+  source: string,
+): Promise<void> {
+  for (const s of await ds.shapes()) {
+    if (s.nodes !== nodes) {
       throw new InputError(
-        `${source}: line ${i + 1}: nodes: the model routes instances with ${nodes} nodes, got ${v}`,
-        i + 1,
+        `${source}: line ${s.line}: nodes: the model routes instances with ${nodes} nodes, got ${s.nodes}`,
+        s.line,
         "nodes",
       );
     }
-    if (inst.commodities.length !== commodities) {
+    if (s.commodities !== commodities) {
       throw new InputError(
-        `${source}: line ${
-          i + 1
-        }: commodities: the model routes instances with ${commodities} commodities, got ${inst.commodities.length}`,
-        i + 1,
+        `${source}: line ${s.line}: commodities: the model routes instances with ${commodities} commodities, got ${s.commodities}`,
+        s.line,
         "commodities",
       );
     }
-  });
+  }
 }

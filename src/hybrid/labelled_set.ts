@@ -105,8 +105,8 @@ export async function prepareSplit(
   {
     using check = await Dataset.parse(text);
     if (check.length === 0) throw new UsageError(`${source}: no instances`);
+    await checkShapes(check, cfg.num_nodes, cfg.num_commodities, source);
   }
-  checkShapes(text, cfg.num_nodes, cfg.num_commodities, source);
   const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
     JSON.parse(l) as Record<string, unknown>
   );

@@ -1,13 +1,13 @@
 /**
- * The hybrid GCN + Teal model held by the native core (an opaque handle with an explicit
- * {@link HybridModel.close} and a `FinalizationRegistry` safety net). See docs/hybrid.md.
+ * The hybrid GCN + Teal model held by the native core (a {@link NativeHandle}: close it, or let
+ * `using` do it). See docs/hybrid.md.
  * @module
  */
 
 import { join } from "node:path";
 import type { Dataset } from "../te/dataset.ts";
-import { NativeError, UsageError } from "../errors.ts";
-import { bytes, native, unpack } from "../native.ts";
+import { UsageError } from "../errors.ts";
+import { NativeHandle } from "../native_handle.ts";
 import { DEFAULT_CONFIG, type ModelConfig, modelConfig } from "./config.ts";
 
 /** The reward settings of an RL step (docs/hybrid.md "Losses"). */
@@ -66,25 +66,35 @@ export type StepRequest = SupervisedStepRequest | RlStepRequest;
  * mlu_mean, complete_rate, value_mean, explained_variance, grad_norm, episodes`, as applicable). */
 export type StepMetrics = Record<string, number>;
 
-/** A routing request: greedy decode, or best-of-`samples` (greedy + samples − 1 draws). */
+/** A routing request: best-of-`samples` (the greedy decode and `samples − 1` samples; 1 = the
+ * greedy decode only), in native batches of `batch` instances (native default 64). */
 export interface RouteRequest {
   /** Instances to route (all when absent). */
   indices?: number[];
-  samples?: number;
-  greedy?: boolean;
+  samples: number;
+  /** Native default 1. */
   temperature?: number;
+  /** Native default 1. */
   top_p?: number;
+  /** The batch at offset k of the instances samples from `seed + k` (native default 0). */
   seed?: number;
-  /** Instances per internal batch. */
   batch?: number;
+  /** Method name written into the records. */
+  method?: string;
 }
 
-/** The model's routing of one instance. */
-export interface RoutedInstance {
+/** The model's routing of one instance: a solution record, as `keiro route` prints it. */
+export interface RouteRecord {
+  /** The instance's id, when it has one. */
+  id?: unknown;
+  /** The request's method, when it has one. */
+  method?: string;
   mlu: number;
   complete: boolean;
-  /** Node sequence per commodity (null or partial when the rollout failed). */
-  paths: (number[] | null)[];
+  /** Node sequence per commodity. */
+  paths: number[][];
+  /** Wall time of the instance's native batch divided by the instances in it. */
+  time_ms: number;
 }
 
 /** File names inside a checkpoint directory. */
@@ -93,8 +103,6 @@ export const MODEL_FILES = {
   weights: "weights.safetensors",
   optimizer: "optimizer.safetensors",
 } as const;
-
-const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_model_free(h));
 
 function _parameters(text: string): number {
   const n = (JSON.parse(text) as { parameters?: unknown }).parameters;
@@ -110,24 +118,21 @@ async function _exists(path: string): Promise<boolean> {
 }
 
 /** A native hybrid model and its optimiser state. */
-export class HybridModel {
-  #handle: Deno.PointerValue;
+export class HybridModel extends NativeHandle {
   /** The native model config. */
   readonly config: ModelConfig;
   /** Number of trainable parameters. */
   readonly parameters: number;
 
   private constructor(handle: Deno.PointerValue, config: ModelConfig, parameters: number) {
-    this.#handle = handle;
+    super("hybrid", "model", handle);
     this.config = config;
     this.parameters = parameters;
-    _registry.register(this, handle, this);
   }
 
   /** A freshly initialised model (initialisation drawn from `seed`). */
   static async create(config: ModelConfig, seed: number): Promise<HybridModel> {
-    const c = bytes(JSON.stringify(config));
-    const { text, handle } = unpack(await native().keiro_model_new(c, BigInt(c.length), BigInt(seed)));
+    const { text, handle } = await NativeHandle.open("hybrid", { kind: "new", config, seed });
     return new HybridModel(handle, config, _parameters(text));
   }
 
@@ -154,18 +159,13 @@ export class HybridModel {
     const weights = join(dir, MODEL_FILES.weights);
     if (!await _exists(weights)) throw new UsageError(`${dir}: no ${MODEL_FILES.weights}`);
     const optimizer = join(dir, MODEL_FILES.optimizer);
-    const req = bytes(JSON.stringify({
+    const { text, handle } = await NativeHandle.open("hybrid", {
+      kind: "load",
       config,
       weights,
       optimizer: opts.optimizer && await _exists(optimizer) ? optimizer : null,
-    }));
-    const { text, handle } = unpack(await native().keiro_model_load(req, BigInt(req.length)));
+    });
     return new HybridModel(handle, config, _parameters(text));
-  }
-
-  #live(): Deno.PointerValue {
-    if (this.#handle === null) throw new NativeError("model is closed");
-    return this.#handle;
   }
 
   /**
@@ -186,10 +186,7 @@ export class HybridModel {
     }
     files.push([join(dir, MODEL_FILES.config + tag), join(dir, MODEL_FILES.config)]);
     try {
-      const req = bytes(
-        JSON.stringify({ weights: files[0][0], optimizer: withOptimizer ? files[1][0] : null }),
-      );
-      unpack(await native().keiro_model_save(this.#live(), req, BigInt(req.length)));
+      await this.call({ kind: "save", weights: files[0][0], optimizer: withOptimizer ? files[1][0] : null });
       await Deno.writeTextFile(files[files.length - 1][0], JSON.stringify(this.config, null, 2) + "\n");
       for (const [tmp, final] of files) await Deno.rename(tmp, final);
     } catch (e) {
@@ -200,33 +197,11 @@ export class HybridModel {
 
   /** One training step on instances of `ds`; returns the step's metrics. */
   async step(ds: Dataset, request: StepRequest): Promise<StepMetrics> {
-    const r = bytes(JSON.stringify(request));
-    const { text } = unpack(
-      await native().keiro_model_step(this.#live(), ds.nativeHandle(), r, BigInt(r.length)),
-    );
-    return JSON.parse(text) as StepMetrics;
+    return JSON.parse(await this.call({ ...request }, undefined, ds)) as StepMetrics;
   }
 
-  /** Routes instances of `ds`; one result per requested instance, in request order. */
-  async route(ds: Dataset, request: RouteRequest = {}): Promise<RoutedInstance[]> {
-    const r = bytes(JSON.stringify(request));
-    const { text } = unpack(
-      await native().keiro_model_route(this.#live(), ds.nativeHandle(), r, BigInt(r.length)),
-    );
-    return JSON.parse(text) as RoutedInstance[];
-  }
-
-  /** Frees the native model; later calls throw. */
-  close(): void {
-    if (this.#handle !== null) {
-      _registry.unregister(this);
-      native().keiro_model_free(this.#handle);
-      this.#handle = null;
-    }
-  }
-
-  /** `using m = await HybridModel.create(...)` closes it at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.close();
+  /** Routes instances of `ds`; one record per requested instance, in request order. */
+  async route(ds: Dataset, request: RouteRequest): Promise<RouteRecord[]> {
+    return JSON.parse(await this.call({ kind: "route", ...request }, undefined, ds)) as RouteRecord[];
   }
 }

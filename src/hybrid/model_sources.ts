@@ -17,7 +17,7 @@ export interface ModelSourceOptions {
 }
 
 /**
- * Routes `ds` (parsed from `text`, read from `source`) with every model directory of `dirs`; the
+ * Routes `ds` (read from `source`) with every model directory of `dirs`; the
  * methods are `keiro` and `keiro-best<samples>`, suffixed with `[<directory name>]` when there is
  * more than one model. The best-of-N row samples at `opts.temperature` / `opts.top_p`, else at each
  * checkpoint's tuned sampling (`keiro tune`), else its run's `eval_temperature` / `eval_top_p`.
@@ -25,7 +25,6 @@ export interface ModelSourceOptions {
 export async function modelSources(
   dirs: string[],
   ds: Dataset,
-  text: string,
   source: string,
   opts: ModelSourceOptions,
 ): Promise<SolutionSource[]> {
@@ -39,7 +38,7 @@ export async function modelSources(
         const method = modelMethod(n) + tag;
         out.push({
           name: method,
-          text: await routeWithModel(opened, ds, text, source, { samples: n, method, temperature, top_p }),
+          text: await routeWithModel(opened, ds, source, { samples: n, method, temperature, top_p }),
         });
       }
     } finally {

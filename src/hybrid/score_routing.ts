@@ -7,13 +7,13 @@
 
 import type { Evaluation } from "../te/dataset.ts";
 import { type MethodSummary, summarize } from "../te/summarize.ts";
-import type { RoutedInstance } from "./model.ts";
+import type { RouteRecord } from "./model.ts";
 
 /** Summarises `routed` (instance i ↔ reference MLU i) as method `method`; `msPerInstance` is the
  * mean routing time. */
 export function scoreRouting(
   method: string,
-  routed: RoutedInstance[],
+  routed: RouteRecord[],
   reference: number[],
   msPerInstance: number,
 ): MethodSummary {

@@ -23,7 +23,7 @@ import { type LabelledSet, prepareSplit } from "./labelled_set.ts";
 import { MetricsLog, type MetricsRow } from "./metrics_log.ts";
 import {
   HybridModel,
-  type RoutedInstance,
+  type RouteRecord,
   type RouteRequest,
   type StepMetrics,
   type StepRequest,
@@ -80,7 +80,6 @@ export interface TrainResult {
   table?: string;
 }
 
-const _ROUTE_BATCH = 64;
 /** Native step metrics that are counts: summed over an epoch (the others are averaged, weighted by
  * the instances of each batch). */
 const _COUNTS = new Set(["episodes", "steps"]);
@@ -188,15 +187,15 @@ async function _evaluate(
   set: LabelledSet,
   method: string,
   req: RouteRequest,
-): Promise<{ summary: MethodSummary; routed: RoutedInstance[] }> {
+): Promise<{ summary: MethodSummary; routed: RouteRecord[] }> {
   const t0 = performance.now();
-  const routed = await model.route(set.ds, { batch: _ROUTE_BATCH, ...req });
+  const routed = await model.route(set.ds, req);
   const ms = (performance.now() - t0) / Math.max(1, routed.length);
   return { summary: scoreRouting(method, routed, set.labels.map((l) => l.mlu), ms), routed };
 }
 
 function _bestOfRequest(cfg: HybridConfig, seed: number, sampling = evalSampling(cfg)): RouteRequest {
-  return { samples: cfg.eval_samples, greedy: false, ...sampling, seed };
+  return { samples: cfg.eval_samples, ...sampling, seed };
 }
 
 /** Trains (or resumes) a run; see the module doc for what goes where. */
@@ -375,7 +374,7 @@ async function _loop(
       st.rng = rng.state;
       const epochSteps = (performance.now() - epochStart) / 1000;
 
-      const greedy = (await _evaluate(model, val, "keiro", { greedy: true })).summary;
+      const greedy = (await _evaluate(model, val, "keiro", { samples: 1 })).summary;
       const improved = st.best_ratio === null || greedy.mean_ratio > st.best_ratio;
       if (improved) Object.assign(st, { best_ratio: greedy.mean_ratio, best_epoch: st.epoch });
       if (st.phase_best_ratio === null || greedy.mean_ratio > st.phase_best_ratio) {
@@ -467,11 +466,11 @@ async function _test(
     // Without a grid, a choice saved earlier in the checkpoint (keiro tune) is kept and used, as
     // keiro route would.
     const tuning = cfg.eval_sampling_grid.length
-      ? await tuneSampling(cfg, model, val, { dir, log, batch: _ROUTE_BATCH })
+      ? await tuneSampling(cfg, model, val, { dir, log })
       : (dir ? await readSampling(dir) : undefined) ?? null;
     const sampling = tuning?.chosen ?? evalSampling(cfg);
     const ref = test.labels.map((l) => l.mlu);
-    const greedy = (await _evaluate(model, test, "keiro", { greedy: true })).summary;
+    const greedy = (await _evaluate(model, test, "keiro", { samples: 1 })).summary;
     const bestOf = (await _evaluate(
       model,
       test,

@@ -50,8 +50,6 @@ export interface TuneOptions {
   instances?: number;
   /** Sampling seed (default: the config's seed + 2). */
   seed?: number;
-  /** Instances per native call, as routing with the model uses (default 64). */
-  batch?: number;
   /** Checkpoint directory to save the result in ({@link SAMPLING_FILE}); not saved when absent. */
   dir?: string;
   /** Receives a line before and after the trials. */
@@ -87,11 +85,9 @@ export async function tuneSampling(
     const routed = await model.route(val.ds, {
       indices,
       samples: cfg.eval_samples,
-      greedy: false,
       temperature: s.temperature,
       top_p: s.top_p,
       seed,
-      batch: opts.batch ?? 64,
     });
     const { mean_ratio, complete_pct } = scoreRouting("best-of", routed, reference, 0);
     trials.push({ temperature: s.temperature, top_p: s.top_p, mean_ratio, complete_pct });

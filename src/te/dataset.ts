@@ -1,11 +1,11 @@
 /**
- * A parsed, validated set of TE instances held by the native core (an opaque handle with an
- * explicit {@link Dataset.close} and a `FinalizationRegistry` safety net).
+ * A parsed, validated set of TE instances held by the native core (a {@link NativeHandle}: close it,
+ * or let `using` do it).
  * @module
  */
 
-import { NativeError } from "../errors.ts";
-import { bytes, native, unpack } from "../native.ts";
+import { bytes } from "../native.ts";
+import { NativeHandle } from "../native_handle.ts";
 
 /** Options of a solve call (see core-rs `solve::SolveOptions`). */
 export interface SolveOptions {
@@ -34,48 +34,36 @@ export interface Evaluation {
   time_ms?: number | null;
 }
 
-const _registry = new FinalizationRegistry<Deno.PointerValue>((h) => native().keiro_dataset_free(h));
+/** The node and commodity counts of one instance, and the line it was read from. */
+export interface InstanceShape {
+  line: number;
+  nodes: number;
+  commodities: number;
+}
 
 /** Instances parsed and validated by the native core. */
-export class Dataset {
-  #handle: Deno.PointerValue;
+export class Dataset extends NativeHandle {
   /** Number of instances. */
   readonly length: number;
 
   private constructor(handle: Deno.PointerValue, length: number) {
-    this.#handle = handle;
+    super("te", "dataset", handle);
     this.length = length;
-    _registry.register(this, handle, this);
   }
 
   /** Parses JSONL `text`; errors name the line (counted from `firstLine`) and the field. */
   static async parse(text: string, firstLine = 1): Promise<Dataset> {
-    const buf = bytes(text);
-    const { text: count, handle } = unpack(
-      await native().keiro_dataset_parse(buf, BigInt(buf.length), BigInt(firstLine)),
+    const { text: count, handle } = await NativeHandle.open(
+      "te",
+      { kind: "parse", first_line: firstLine },
+      bytes(text),
     );
     return new Dataset(handle, Number(count));
   }
 
-  #live(): Deno.PointerValue {
-    if (this.#handle === null) throw new NativeError("dataset is closed");
-    return this.#handle;
-  }
-
-  /**
-   * Internal to keiro (for native calls that take a dataset, e.g. the hybrid model's): the live
-   * native handle, valid until {@link Dataset.close}. Throws when the dataset is closed.
-   * @internal
-   */
-  nativeHandle(): Deno.PointerValue {
-    return this.#live();
-  }
-
   /** Solves instances `[start, end)`; returns their solutions as JSONL. */
-  async solve(start: number, end: number, opts: SolveOptions): Promise<string> {
-    const o = bytes(JSON.stringify(opts));
-    return unpack(await native().keiro_solve(this.#live(), BigInt(start), BigInt(end), o, BigInt(o.length)))
-      .text;
+  solve(start: number, end: number, opts: SolveOptions): Promise<string> {
+    return this.call({ kind: "solve", start, end, options: opts });
   }
 
   /** Scores JSONL solutions (record i ↔ instance i). */
@@ -84,32 +72,12 @@ export class Dataset {
     opts: { edge_loads?: boolean } = {},
     firstLine = 1,
   ): Promise<Evaluation[]> {
-    const s = bytes(solutions);
-    const o = bytes(JSON.stringify(opts));
-    const { text } = unpack(
-      await native().keiro_evaluate(
-        this.#live(),
-        s,
-        BigInt(s.length),
-        BigInt(firstLine),
-        o,
-        BigInt(o.length),
-      ),
-    );
+    const text = await this.call({ kind: "evaluate", first_line: firstLine, ...opts }, bytes(solutions));
     return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Evaluation);
   }
 
-  /** Frees the native instances; later calls throw. */
-  close(): void {
-    if (this.#handle !== null) {
-      _registry.unregister(this);
-      native().keiro_dataset_free(this.#handle);
-      this.#handle = null;
-    }
-  }
-
-  /** `using ds = await Dataset.parse(...)` closes it at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.close();
+  /** The shape and line of every instance, in order. */
+  async shapes(): Promise<InstanceShape[]> {
+    return JSON.parse(await this.call({ kind: "shapes" })) as InstanceShape[];
   }
 }

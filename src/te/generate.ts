@@ -3,7 +3,7 @@
  * @module
  */
 
-import { bytes, native, unpack } from "../native.ts";
+import { NativeHandle } from "../native_handle.ts";
 
 /** Options of {@link generate}; omitted keys take the seed project's defaults. */
 export interface GenOptions {
@@ -23,7 +23,6 @@ export interface GenOptions {
 }
 
 /** Generates instances; returns JSONL (the same options always give the same bytes). */
-export async function generate(opts: GenOptions): Promise<string> {
-  const o = bytes(JSON.stringify(opts));
-  return unpack(await native().keiro_generate(o, BigInt(o.length))).text;
+export function generate(opts: GenOptions): Promise<string> {
+  return NativeHandle.request("te", { kind: "generate", ...opts });
 }

@@ -86,6 +86,20 @@ impl RandomForest {
         Ok(RandomForest { trees: grown.into_iter().map(|(t, _)| t).collect(), width: s.width, importances })
     }
 
+    /// Fits a forest on the first `y.len()` rows of `x` (`[rows, width]`, row-major) and predicts
+    /// every row; returns the forest and the predictions.
+    pub fn fit_predict(x: &[f32], rows: usize, width: usize, y: &[f64], cfg: &ForestConfig, seed: u64) -> Result<(RandomForest, Vec<f64>)> {
+        if y.len() > rows {
+            return Err(Error::Usage(format!("forest: {} training rows of {rows}", y.len())));
+        }
+        let train = x
+            .get(..y.len() * width)
+            .ok_or_else(|| Error::Usage(format!("forest: {} values for {rows} rows × {width} features", x.len())))?;
+        let f = RandomForest::fit(Samples { x: train, width, y }, cfg, seed)?;
+        let predictions = f.predict(x)?;
+        Ok((f, predictions))
+    }
+
     /// Mean prediction of the trees for each row of `x` `[rows, width]`.
     pub fn predict(&self, x: &[f32]) -> Result<Vec<f64>> {
         if !x.len().is_multiple_of(self.width) {
@@ -125,6 +139,19 @@ mod tests {
         // Fully grown trees split the irrelevant x₂ only near the leaves: a small share, far below the others.
         assert!(f.importances[2] < 0.1 && f.importances[0] > 0.3 && f.importances[1] > 0.3, "{:?}", f.importances);
         assert!((f.importances.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fit_predict_trains_on_the_first_rows_and_predicts_all() {
+        let (x, y) = _data(60, 4);
+        let cfg = ForestConfig { trees: 10, ..ForestConfig::default() };
+        let (f, pred) = RandomForest::fit_predict(&x, 60, 3, &y[..40], &cfg, 5).unwrap();
+        assert_eq!(pred.len(), 60);
+        assert_eq!(pred, f.predict(&x).unwrap());
+        let alone = RandomForest::fit(Samples { x: &x[..120], width: 3, y: &y[..40] }, &cfg, 5).unwrap();
+        assert_eq!(pred, alone.predict(&x).unwrap());
+        let e = RandomForest::fit_predict(&x[..30], 10, 3, &y[..11], &cfg, 5).err().unwrap().to_string();
+        assert_eq!(e, "forest: 11 training rows of 10");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
@@ -46,8 +47,10 @@ pub struct FusionData {
     pub split: Vec<u8>,
 }
 
-/// Which crystals [`FusionTrainer::predict`] covers and how it probes the model.
-#[derive(Clone, Copy, Debug, Default)]
+/// Which crystals [`FusionTrainer::predict`] covers and how it probes the model (JSON from the
+/// C ABI: every key optional, unknown keys rejected).
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PredictOptions {
     /// Use the best snapshot.
     pub best: bool,

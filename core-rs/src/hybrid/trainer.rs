@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
@@ -134,44 +134,61 @@ fn _sample_floats() -> usize {
     1 << 26
 }
 
-/// An inference request.
+/// An inference request: every instance of `indices` (all when absent) routed best-of-`samples`,
+/// in batches of `batch` instances.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteRequest {
     /// Dataset indices (all when absent).
     #[serde(default)]
     pub indices: Option<Vec<usize>>,
-    /// Candidates per instance (the greedy decode plus `samples − 1` samples).
-    #[serde(default = "_one_usize")]
+    /// Candidates per instance: the greedy decode plus `samples − 1` samples (1 = greedy decode only).
     pub samples: usize,
-    /// Greedy decode only.
-    #[serde(default)]
-    pub greedy: bool,
     /// Sampling temperature.
     #[serde(default = "_one")]
     pub temperature: f64,
     /// Sampling top-p.
     #[serde(default = "_one")]
     pub top_p: f64,
-    /// Seed of the sampling.
-    #[serde(default = "_one_u64")]
+    /// Seed of the sampling: the batch at offset `k` of the indices draws from `seed + k`, so a batch
+    /// samples the same whatever batches come before it.
+    #[serde(default)]
     pub seed: u64,
-    /// Instances per native batch.
+    /// Instances per batch (per rollout of the greedy decode, and per `time_ms` measurement).
     #[serde(default = "_batch")]
     pub batch: usize,
     /// Cap on a sampled rollout's node-feature tensor `[episodes · V · C, H]`, in values: the samples
     /// of a batch are rolled out in as many sub-batches as it takes.
     #[serde(default = "_sample_floats")]
     pub sample_floats: usize,
+    /// Method name written into the records (none when absent).
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+/// One routed instance: a solution record of the data contract, as `keiro route` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RouteRecord {
+    /// The instance's `id`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+    /// The request's method name, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Maximum link utilisation of the best candidate.
+    pub mlu: f64,
+    /// Every commodity reached its destination.
+    pub complete: bool,
+    /// Node sequence per commodity.
+    pub paths: Vec<Vec<usize>>,
+    /// Wall time of the instance's batch divided by the instances in it.
+    pub time_ms: f64,
 }
 
 fn _one() -> f64 {
     1.0
 }
 fn _one_usize() -> usize {
-    1
-}
-fn _one_u64() -> u64 {
     1
 }
 fn _yes() -> bool {
@@ -382,30 +399,30 @@ impl Trainer {
     }
 
     /// Routes instances: per instance the best complete candidate (lowest MLU) of the greedy
-    /// decode and `samples − 1` samples; returns one solution object per instance.
+    /// decode and `samples − 1` samples; returns one record per instance, in request order.
     ///
     /// The greedy decode is a rollout of its own over the `batch` instances: batch norm uses the
     /// statistics of the batch being encoded, so among samples it would decode differently, and
     /// best-of-N could lose to the greedy decode. The samples are rolled out in sub-batches of at
     /// most `sample_floats` values per encoder feature tensor, so that memory stays bounded on large
     /// instances.
-    pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
+    pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<RouteRecord>> {
         on_pool(|| self._route(data, r))
     }
 
-    fn _route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<Value>> {
+    fn _route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<RouteRecord>> {
         if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
-        let sampled = if r.greedy { 0 } else { r.samples - 1 };
+        let sampled = r.samples - 1;
         let cfg = &self.model.config;
         let per_sub = (r.sample_floats / (sampled.max(1) * cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
-        let mut rng = Rng::new(r.seed);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let mut out = Vec::with_capacity(indices.len());
-        for chunk in indices.chunks(r.batch) {
+        for (k, chunk) in indices.chunks(r.batch).enumerate() {
             let t0 = Instant::now();
+            let mut rng = Rng::new(r.seed.wrapping_add((k * r.batch) as u64));
             let graphs = self._graphs(data, chunk)?;
             let run = |at: usize, n: usize, choice: Choice, rng: &mut Rng| -> Result<Rollout> {
                 let end = (at + n).min(chunk.len());
@@ -429,15 +446,16 @@ impl Trainer {
                     }
                 }
             }
-            let ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
+            let time_ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
             for (&idx, (incomplete, mlu, paths)) in chunk.iter().zip(best) {
-                out.push(json!({
-                    "id": data[idx].id,
-                    "mlu": mlu,
-                    "complete": incomplete == 0,
-                    "paths": paths,
-                    "time_ms": ms,
-                }));
+                out.push(RouteRecord {
+                    id: data[idx].id.clone(),
+                    method: r.method.clone(),
+                    mlu,
+                    complete: incomplete == 0,
+                    paths,
+                    time_ms,
+                });
             }
         }
         Ok(out)

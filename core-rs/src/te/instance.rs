@@ -173,6 +173,11 @@ impl Instance {
 
     /// Parses JSON Lines. Blank lines are skipped; line numbers count from `first_line`.
     pub fn parse_jsonl(text: &str, first_line: usize) -> Result<Vec<Instance>> {
+        Ok(Instance::parse_numbered_jsonl(text, first_line)?.into_iter().map(|(_, inst)| inst).collect())
+    }
+
+    /// [`Instance::parse_jsonl`], keeping the line of each instance.
+    pub fn parse_numbered_jsonl(text: &str, first_line: usize) -> Result<Vec<(usize, Instance)>> {
         let mut out = Vec::new();
         for (k, raw) in text.lines().enumerate() {
             let line = first_line + k;
@@ -180,7 +185,7 @@ impl Instance {
                 continue;
             }
             let v: Value = serde_json::from_str(raw).map_err(|e| Error::input(line, "instance", format!("is not valid JSON: {e}")))?;
-            out.push(Instance::from_value(&v, line)?);
+            out.push((line, Instance::from_value(&v, line)?));
         }
         Ok(out)
     }

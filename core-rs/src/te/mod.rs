@@ -2,8 +2,10 @@
 //! generators, the exact and classical solvers (MILP, LP, shortest path, greedy), reading solutions
 //! back, and the evaluator. Imports nothing from the model domains.
 
+pub mod dataset;
 pub mod edge;
 pub mod evaluate;
+pub mod evaluate_jsonl;
 pub mod generate;
 pub mod graph;
 pub mod greedy;

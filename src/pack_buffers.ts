@@ -1,6 +1,6 @@
 /**
- * Packs typed arrays one after another into one little-endian byte buffer, the layout the native
- * `keiro_fusion_new` and `keiro_forest` calls read in order.
+ * Packs typed arrays one after another into one little-endian byte buffer: the `data` of a native
+ * request that takes arrays (core-rs `ffi`), read in order.
  * @module
  */
 

@@ -1,0 +1,102 @@
+//! The GLM domain of the C ABI: a handle holds a node classifier with an optional graph learning
+//! module ([`GlmTrainer`]).
+//!
+//! - `_new` `{"kind": "new", "config", "seed", "nodes": n, "features": f, "edges": m}`; data packs
+//!   features `f32[n·f]`, labels `i32[n]` (−1 = none), split `u8[n]` (0 none, 1 train, 2 val,
+//!   3 test), undirected edges `u32[2·m]`. Payload `{"parameters", "classes", "config"}` (the
+//!   resolved config).
+//! - `_call` `{"kind": "step", "epoch"}`, `{"kind": "keep_best"}`, `{"kind": "evaluate", "best"?,
+//!   "epoch"?}` or `{"kind": "graph", "best"?, "epoch"?}`; payload = JSON result.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{exports, json_payload, Blob, Domain, Slot};
+use crate::error::Result;
+use crate::glm::trainer::{GlmTrainer, NodeData};
+use crate::te::dataset::Dataset;
+
+/// A `keiro_glm_new` request.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum GlmNew {
+    /// A freshly initialised model on the nodes packed in the data.
+    New {
+        /// The user's config keys (the core fills the defaults).
+        config: Value,
+        /// Seed of the initialisation, dropout and sampling.
+        seed: u64,
+        /// Node count `n`.
+        nodes: usize,
+        /// Feature width `f`.
+        features: usize,
+        /// Undirected edge count `m`.
+        edges: usize,
+    },
+}
+
+/// A `keiro_glm_call` request.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum GlmCall {
+    /// Train one epoch and evaluate.
+    Step {
+        /// Epoch number, from 1.
+        epoch: usize,
+    },
+    /// Snapshot the parameters as the best.
+    KeepBest,
+    /// Evaluate the current (or best) parameters.
+    Evaluate {
+        /// Use the best snapshot.
+        #[serde(default)]
+        best: bool,
+        /// Epoch of the schedules.
+        #[serde(default)]
+        epoch: usize,
+    },
+    /// The graph the GNN sees.
+    Graph {
+        /// Use the best snapshot.
+        #[serde(default)]
+        best: bool,
+        /// Epoch of the schedules.
+        #[serde(default)]
+        epoch: usize,
+    },
+}
+
+impl Domain for GlmTrainer {
+    const NAME: &'static str = "glm";
+    type New = GlmNew;
+    type Call = GlmCall;
+
+    fn create(GlmNew::New { config, seed, nodes: n, features: f, edges: m }: GlmNew, data: &[u8]) -> Result<(GlmTrainer, Vec<u8>)> {
+        let mut b = Blob::new(data);
+        let features = b.f32s(n * f, "features")?;
+        let labels = b.i32s(n, "labels")?;
+        let split = b.u8s(n, "split")?;
+        let pairs = b.u32s(2 * m, "edges")?;
+        b.done()?;
+        let edges = pairs.chunks(2).map(|p| (p[0] as usize, p[1] as usize)).collect();
+        let t = GlmTrainer::new(&config.to_string(), NodeData { features, num_features: f, labels, split, edges }, seed)?;
+        let payload = json_payload(&json!({"parameters": t.num_parameters(), "classes": t.classes(), "config": t.config()}))?;
+        Ok((t, payload))
+    }
+
+    fn call(this: Slot<'_, GlmTrainer>, _with: Slot<'_, Dataset>, req: GlmCall, _data: &[u8]) -> Result<Vec<u8>> {
+        let mut t = this.write()?;
+        let out = match req {
+            GlmCall::Step { epoch } => t.step(epoch)?,
+            GlmCall::KeepBest => {
+                t.keep_best()?;
+                json!({})
+            }
+            GlmCall::Evaluate { best, epoch } => t.evaluate(best, epoch)?,
+            GlmCall::Graph { best, epoch } => t.graph(best, epoch)?,
+        };
+        json_payload(&out)
+    }
+}
+
+exports!(GlmTrainer, keiro_glm_new, keiro_glm_call, keiro_glm_free);

@@ -1,0 +1,120 @@
+//! The hybrid domain of the C ABI: a handle holds a model with its optimiser ([`Trainer`]).
+//!
+//! - `_new` `{"kind": "new", "config", "seed"}`: a fresh model from a JSON model config.
+//! - `_new` `{"kind": "load", "config", "weights", "optimizer"?}`: a model from a checkpoint.
+//!   Both payloads are `{"parameters": N}`.
+//! - `_call` `{"kind": "save", "weights", "optimizer"?}`; payload `{}`.
+//! - `_call` `{"kind": "supervised", ...SupervisedRequest}` / `{"kind": "rl", ...RlRequest}` with
+//!   `with` = the TE dataset: one training step; payload = its metrics.
+//! - `_call` `{"kind": "route", ...RouteRequest}` with `with` = the TE dataset; payload = a JSON
+//!   array of [`RouteRecord`](crate::hybrid::trainer::RouteRecord)s.
+//! - `_call` `{"kind": "resolve_config", "text", "file", "base"?}` (a training config over `base`)
+//!   or `{"kind": "resolve_supervised_config", "text", "file", "base"}` (a `supervised_config` file
+//!   over the resolved config `base`), stateless (null handles); payload `{"config", "model",
+//!   "warnings"}` or the resolved overrides ([`HybridConfig`]).
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::{exports, json_payload, Domain, Slot};
+use crate::error::Result;
+use crate::hybrid::config::HybridConfig;
+use crate::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
+use crate::te::dataset::Dataset;
+
+/// A `keiro_hybrid_new` request.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum HybridNew {
+    /// A freshly initialised model.
+    New {
+        /// The model config (docs/hybrid.md).
+        config: Value,
+        /// Seed of the initialisation.
+        seed: u64,
+    },
+    /// A model from a checkpoint.
+    Load {
+        /// The model config.
+        config: Value,
+        /// The weights file.
+        weights: PathBuf,
+        /// The optimiser state file, if restored.
+        #[serde(default)]
+        optimizer: Option<PathBuf>,
+    },
+}
+
+/// A `keiro_hybrid_call` request.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum HybridCall {
+    /// Save the weights (and the optimiser state).
+    Save {
+        /// The weights file.
+        weights: PathBuf,
+        /// The optimiser state file, if saved.
+        #[serde(default)]
+        optimizer: Option<PathBuf>,
+    },
+    /// A supervised step on the `with` dataset.
+    Supervised(SupervisedRequest),
+    /// An RL step on the `with` dataset.
+    Rl(RlRequest),
+    /// Route instances of the `with` dataset.
+    Route(RouteRequest),
+    /// Resolve a training config (stateless).
+    ResolveConfig {
+        /// The config's JSON text.
+        text: String,
+        /// The file that errors name.
+        file: String,
+        /// Keys under the config's (those of an earlier config), if any.
+        #[serde(default)]
+        base: Option<Map<String, Value>>,
+    },
+    /// Resolve a `supervised_config` file over a resolved config (stateless).
+    ResolveSupervisedConfig {
+        /// The file's JSON text.
+        text: String,
+        /// The file that errors name.
+        file: String,
+        /// The resolved config the file overrides.
+        base: Map<String, Value>,
+    },
+}
+
+impl Domain for Trainer {
+    const NAME: &'static str = "model";
+    type New = HybridNew;
+    type Call = HybridCall;
+
+    fn create(req: HybridNew, _data: &[u8]) -> Result<(Trainer, Vec<u8>)> {
+        let t = match req {
+            HybridNew::New { config, seed } => Trainer::new(&config.to_string(), seed)?,
+            HybridNew::Load { config, weights, optimizer } => Trainer::load(&config.to_string(), &weights, optimizer.as_deref())?,
+        };
+        let payload = json_payload(&json!({"parameters": t.model.params.num_parameters()}))?;
+        Ok((t, payload))
+    }
+
+    fn call(this: Slot<'_, Trainer>, with: Slot<'_, Dataset>, req: HybridCall, _data: &[u8]) -> Result<Vec<u8>> {
+        match req {
+            HybridCall::Save { weights, optimizer } => {
+                this.read()?.save(&weights, optimizer.as_deref())?;
+                Ok(b"{}".to_vec())
+            }
+            HybridCall::Supervised(r) => json_payload(&this.write()?.supervised(&with.read()?.instances, &r)?),
+            HybridCall::Rl(r) => json_payload(&this.write()?.reinforce(&with.read()?.instances, &r)?),
+            HybridCall::Route(r) => json_payload(&this.write()?.route(&with.read()?.instances, &r)?),
+            HybridCall::ResolveConfig { text, file, base } => json_payload(&HybridConfig::resolve(&text, &file, base.as_ref())?),
+            HybridCall::ResolveSupervisedConfig { text, file, base } => {
+                json_payload(&HybridConfig::resolve_supervised(&text, &file, &base)?)
+            }
+        }
+    }
+}
+
+exports!(Trainer, keiro_hybrid_new, keiro_hybrid_call, keiro_hybrid_free);
