@@ -1,5 +1,5 @@
 /**
- * Scoring the model's routings of a labelled set with DESIGN.md's metrics (mean approximation
+ * Scoring the model's routings of a labelled set with keiro's metrics (docs/design.md; mean approximation
  * ratio with incomplete routings counted as 0, worst instance, completeness), through the same
  * {@link summarize} as `keiro eval`.
  * @module
