@@ -4,6 +4,7 @@
  * @module
  */
 
+import { UsageError } from "./errors.ts";
 import { NativeHandle } from "./native_handle.ts";
 
 /** A config to resolve: its domain, its JSON text and the file that errors name. */
@@ -22,6 +23,13 @@ export interface NativeConfigRequest {
   base?: object;
 }
 
+/** Each config domain's native domain and request kind. */
+const _ROUTES: Record<string, readonly ["hybrid" | "fusion", string]> = {
+  hybrid: ["hybrid", "resolve_config"],
+  hybrid_supervised: ["hybrid", "resolve_supervised_config"],
+  fusion: ["fusion", "resolve_config"],
+};
+
 /**
  * The resolved config of `request` (the caller knows its shape `T`). Synchronous: resolving is
  * cheap.
@@ -30,8 +38,8 @@ export interface NativeConfigRequest {
  */
 export function resolveNativeConfig<T>(request: NativeConfigRequest): T {
   const { domain, ...rest } = request;
-  const [target, kind] = domain === "fusion"
-    ? ["fusion", "resolve_config"] as const
-    : ["hybrid", domain === "hybrid" ? "resolve_config" : "resolve_supervised_config"] as const;
+  const route = _ROUTES[domain];
+  if (!route) throw new UsageError(`unknown config domain \`${domain}\` (hybrid, hybrid_supervised, fusion)`);
+  const [target, kind] = route;
   return JSON.parse(NativeHandle.requestSync(target, { kind, ...rest })) as T;
 }

@@ -16,6 +16,6 @@ Deno.test("resolveNativeConfig: the native core resolves a config, or names the 
   );
   assert.throws(
     () => resolveNativeConfig({ domain: "nope" as "fusion", text: "{}", file: "x" }),
-    (e: unknown) => e instanceof UsageError && /unknown variant `nope`/.test(e.message),
+    (e: unknown) => e instanceof UsageError && /unknown config domain `nope`/.test(e.message),
   );
 });
