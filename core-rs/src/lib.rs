@@ -4,11 +4,13 @@
 //! - [`ops`]: custom ops (CPU kernels behind one dispatch seam), [`nn`]: layers and training parts.
 //! - [`hybrid`], [`glm`], [`fusion`]: the three learned models, each with its config and trainer.
 //! - [`ffi`]: the thin C ABI the Deno front end calls.
+//! - [`device`]: the `cpu` / `cuda:N` device a model runs on (CUDA only in the `cuda` build).
 //!
 //! The layers and what each may import are in `docs/design.md`.
 
 mod allocator;
 pub mod config_json;
+pub mod device;
 pub mod error;
 pub mod ffi;
 pub mod fusion;
