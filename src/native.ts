@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;
 
 /** `keiro_<domain>_new(req, req_len, data, data_len)`. */
 const _NEW = {

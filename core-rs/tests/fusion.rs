@@ -1,6 +1,7 @@
 //! The fusion trainer end to end on synthetic crystals whose target depends on composition and
 //! on neighbour distances.
 
+use candle_core::Device;
 use keiro_core::fusion::crystal_set::CrystalSet;
 use keiro_core::fusion::trainer::{FusionData, FusionTrainer, PredictOptions};
 use keiro_core::rng::Rng;
@@ -62,7 +63,7 @@ const SMALL: &str = r#"{"hidden": 16, "conv_layers": 2, "fc_hidden": 32, "batch_
 fn every_mode_learns_the_synthetic_targets() {
     for mode in ["gnn", "early", "attention", "multitask"] {
         let cfg = SMALL.replace('{', &format!(r#"{{"mode": "{mode}", "#));
-        let mut t = FusionTrainer::new(&cfg, _data(300, 1), 3).unwrap();
+        let mut t = FusionTrainer::new(&cfg, _data(300, 1), 3, &Device::Cpu).unwrap();
         let first = _val_mae(&t.step(1, None, None).unwrap());
         let mut last = first;
         for e in 2..=40 {
@@ -81,7 +82,7 @@ fn every_mode_learns_the_synthetic_targets() {
 #[test]
 fn the_best_snapshot_and_the_probes_behave() {
     let cfg = SMALL.replace('{', r#"{"mode": "early", "#);
-    let mut t = FusionTrainer::new(&cfg, _data(200, 2), 5).unwrap();
+    let mut t = FusionTrainer::new(&cfg, _data(200, 2), 5, &Device::Cpu).unwrap();
     for e in 1..=5 {
         t.step(e, None, None).unwrap();
     }
@@ -101,7 +102,7 @@ fn the_best_snapshot_and_the_probes_behave() {
 fn kendall_learns_log_variances_and_the_same_seed_repeats() {
     let cfg = SMALL.replace('{', r#"{"mode": "multitask", "kendall": true, "#);
     let run = |seed| {
-        let mut t = FusionTrainer::new(&cfg, _data(120, 4), seed).unwrap();
+        let mut t = FusionTrainer::new(&cfg, _data(120, 4), seed, &Device::Cpu).unwrap();
         (1..=6).map(|e| t.step(e, None, None).unwrap()).last().unwrap()
     };
     let (a, b, c) = (run(1), run(1), run(2));
@@ -115,13 +116,14 @@ fn kendall_learns_log_variances_and_the_same_seed_repeats() {
 fn bad_data_and_weights_are_refused() {
     let mut d = _data(20, 5);
     d.descriptors[4] = f32::NAN;
-    let e = FusionTrainer::new("", d, 0).err().unwrap().to_string();
+    let e = FusionTrainer::new("", d, 0, &Device::Cpu).err().unwrap().to_string();
     assert!(e.contains("descriptors[1][1]"), "{e}");
-    let e = FusionTrainer::new(r#"{"mode": "early"}"#, FusionData { descriptors: vec![], descriptor_dim: 0, .._data(20, 5) }, 0)
-        .err()
-        .unwrap()
-        .to_string();
+    let e =
+        FusionTrainer::new(r#"{"mode": "early"}"#, FusionData { descriptors: vec![], descriptor_dim: 0, .._data(20, 5) }, 0, &Device::Cpu)
+            .err()
+            .unwrap()
+            .to_string();
     assert!(e.contains("descriptors"), "{e}");
-    let mut t = FusionTrainer::new(SMALL, _data(20, 5), 0).unwrap();
+    let mut t = FusionTrainer::new(SMALL, _data(20, 5), 0, &Device::Cpu).unwrap();
     assert!(t.step(1, Some(vec![1.0]), None).is_err(), "two targets need two weights");
 }

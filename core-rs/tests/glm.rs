@@ -34,7 +34,7 @@ fn blobs(seed: u64) -> NodeData {
 }
 
 fn train(config: Value, data: NodeData, seed: u64, epochs: usize) -> (GlmTrainer, Value) {
-    let mut t = GlmTrainer::new(&config.to_string(), data, seed).unwrap();
+    let mut t = GlmTrainer::new(&config.to_string(), data, seed, &Device::Cpu).unwrap();
     let mut last = Value::Null;
     for e in 0..epochs {
         last = t.step(e).unwrap();
@@ -103,7 +103,7 @@ fn sparse_and_dense_features_give_the_same_learned_graph() {
     let x = Tensor::from_vec(v, (n, f), &Device::Cpu).unwrap();
     for projection in ["diagonal", "linear"] {
         let cfg: LearnerConfig = serde_json::from_value(json!({"projection": projection, "k": 3, "dim": 8})).unwrap();
-        let mut ps = ParamStore::new(4);
+        let mut ps = ParamStore::new(4, &Device::Cpu);
         let learner = GraphLearner::new(&mut ps, &cfg, f).unwrap();
         let w = ps.weights(false);
         let (sparse, dense) = (NodeFeatures::new(x.clone()).unwrap(), NodeFeatures::dense(x.clone()));
@@ -120,12 +120,12 @@ fn sparse_and_dense_features_give_the_same_learned_graph() {
 fn bad_data_names_the_field() {
     let mut d = blobs(1);
     d.labels[7] = -1;
-    let e = GlmTrainer::new("{}", d, 0).err().unwrap();
+    let e = GlmTrainer::new("{}", d, 0, &Device::Cpu).err().unwrap();
     assert!(matches!(&e, Error::Input { field, .. } if field == "nodes[7]"), "{e}");
     let mut d = blobs(1);
     d.edges = vec![(0, 1), (3, 60)];
-    let e = GlmTrainer::new("{}", d, 0).err().unwrap();
+    let e = GlmTrainer::new("{}", d, 0, &Device::Cpu).err().unwrap();
     assert!(matches!(&e, Error::Input { field, .. } if field == "edges[1]"), "{e}");
-    let e = GlmTrainer::new(r#"{"graph": "input"}"#, blobs(1), 0).err().unwrap().to_string();
+    let e = GlmTrainer::new(r#"{"graph": "input"}"#, blobs(1), 0, &Device::Cpu).err().unwrap().to_string();
     assert!(e.contains("needs a dataset with edges"), "{e}");
 }

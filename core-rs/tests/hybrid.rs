@@ -2,6 +2,7 @@
 //! evaluator's MLU, supervised training imitates labels, RL training improves the reward,
 //! checkpoints round-trip, and the same seed gives the same result.
 
+use candle_core::Device;
 use keiro_core::hybrid::trainer::{RlRequest, RouteRecord, RouteRequest, SupervisedRequest, Trainer};
 use keiro_core::te::evaluate::{evaluate, Routing};
 use keiro_core::te::generate::GenOptions;
@@ -50,7 +51,7 @@ fn rollouts_complete_with_the_evaluators_mlu_for_every_option() {
         json!({"graph_learning": "learned", "action_type": "edge", "gnn_update_frequency": "never"}),
         json!({"normalization": "episode", "action_type": "edge"}),
     ] {
-        let t = Trainer::new(&config(extra.clone()), 7).unwrap();
+        let t = Trainer::new(&config(extra.clone()), 7, &Device::Cpu).unwrap();
         for (sol, inst) in route(&t, &data, 4).iter().zip(&data) {
             let paths: Vec<Vec<usize>> = serde_json::from_value(sol["paths"].clone()).unwrap();
             let ev = evaluate(inst, &inst.graph(), &Routing::Paths(paths.into_iter().map(Some).collect()));
@@ -67,7 +68,7 @@ fn episode_normalisation_routes_an_instance_the_same_in_any_batch() {
     let data = nsfnet(8, 2);
     let paths = |v: &Value| v["paths"].clone();
     for (norm, same) in [("episode", true), ("batch", false)] {
-        let t = Trainer::new(&config(json!({"normalization": norm, "action_type": "edge"})), 11).unwrap();
+        let t = Trainer::new(&config(json!({"normalization": norm, "action_type": "edge"})), 11, &Device::Cpu).unwrap();
         let together: Vec<Value> = route(&t, &data, 1).iter().map(paths).collect();
         let alone: Vec<Value> = (0..data.len()).map(|i| paths(&route(&t, &data[i..i + 1], 1)[0])).collect();
         assert_eq!(together == alone, same, "{norm}: together {together:?} alone {alone:?}");
@@ -80,7 +81,7 @@ fn episode_normalisation_routes_an_instance_the_same_in_any_batch() {
 fn a_batch_routes_the_same_alone_and_records_carry_id_and_method() {
     let mut data = nsfnet(8, 2);
     data[5].id = None;
-    let t = Trainer::new(&config(json!({})), 3).unwrap();
+    let t = Trainer::new(&config(json!({})), 3, &Device::Cpu).unwrap();
     let req = |seed: u64| -> RouteRequest {
         serde_json::from_value(json!({"samples": 6, "temperature": 3.0, "seed": seed, "batch": 4, "method": "m"})).unwrap()
     };
@@ -95,7 +96,7 @@ fn a_batch_routes_the_same_alone_and_records_carry_id_and_method() {
 
 #[test]
 fn a_mismatched_instance_is_a_usage_error() {
-    let t = Trainer::new(&config(json!({"num_commodities": 4})), 7).unwrap();
+    let t = Trainer::new(&config(json!({"num_commodities": 4})), 7, &Device::Cpu).unwrap();
     let r: RouteRequest = serde_json::from_value(json!({"samples": 1})).unwrap();
     let e = t.route(&nsfnet(1, 1), &r).unwrap_err().to_string();
     assert!(e.contains("4 commodities"), "{e}");
@@ -105,7 +106,7 @@ fn a_mismatched_instance_is_a_usage_error() {
 fn supervised_training_imitates_milp_labels() {
     let data = nsfnet(8, 2);
     let labels: Vec<Vec<Vec<usize>>> = data.iter().map(|i| milp_paths(i).0).collect();
-    let mut t = Trainer::new(&config(json!({})), 1).unwrap();
+    let mut t = Trainer::new(&config(json!({})), 1, &Device::Cpu).unwrap();
     let step = |t: &mut Trainer, seed: u64| -> Value {
         let r: SupervisedRequest =
             serde_json::from_value(json!({"indices": (0..8).collect::<Vec<_>>(), "labels": labels, "lr": 0.01, "seed": seed})).unwrap();
@@ -145,7 +146,7 @@ fn a_learned_encoder_graph_trains() {
     // graph_learning = learned: node messages only over the learned per-instance graph.
     let data = nsfnet(8, 2);
     let labels: Vec<Vec<Vec<usize>>> = data.iter().map(|i| milp_paths(i).0).collect();
-    let mut t = Trainer::new(&config(json!({"graph_learning": "learned"})), 1).unwrap();
+    let mut t = Trainer::new(&config(json!({"graph_learning": "learned"})), 1, &Device::Cpu).unwrap();
     let mut probs = Vec::new();
     for s in 0..80 {
         let r: SupervisedRequest =
@@ -170,7 +171,7 @@ fn rl_training_lowers_the_mlu_and_is_deterministic() {
     let data = nsfnet(4, 5);
     let mean_mlu = |t: &Trainer| route(t, &data, 1).iter().map(|s| s["mlu"].as_f64().unwrap()).sum::<f64>() / data.len() as f64;
     for algorithm in ["a2c", "ppo", "reinforce_baseline"] {
-        let mut t = Trainer::new(&config(json!({})), 3).unwrap();
+        let mut t = Trainer::new(&config(json!({})), 3, &Device::Cpu).unwrap();
         let before = mean_mlu(&t);
         let mut metrics = Vec::new();
         for s in 0..60 {
@@ -180,7 +181,7 @@ fn rl_training_lowers_the_mlu_and_is_deterministic() {
         assert!(after < before * 0.97, "{algorithm}: greedy mean MLU {before} → {after}");
         assert!(metrics.iter().all(|m| m["complete_rate"] == 1.0), "{algorithm}: incomplete rollouts");
         // Same seed, same numbers.
-        let mut u = Trainer::new(&config(json!({})), 3).unwrap();
+        let mut u = Trainer::new(&config(json!({})), 3, &Device::Cpu).unwrap();
         let again = u.reinforce(&data, &rl_request(vec![0, 1, 2, 3], algorithm, 0)).unwrap();
         assert_eq!(again, metrics[0], "{algorithm}");
     }
@@ -189,19 +190,19 @@ fn rl_training_lowers_the_mlu_and_is_deterministic() {
 #[test]
 fn checkpoints_round_trip() {
     let data = nsfnet(3, 9);
-    let mut t = Trainer::new(&config(json!({})), 4).unwrap();
+    let mut t = Trainer::new(&config(json!({})), 4, &Device::Cpu).unwrap();
     t.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 1)).unwrap();
     let dir = std::env::temp_dir().join(format!("keiro-ckpt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (w, o) = (dir.join("model.safetensors"), dir.join("optimizer.safetensors"));
     t.save(&w, Some(&o)).unwrap();
-    let mut u = Trainer::load(&config(json!({})), &w, Some(&o)).unwrap();
+    let mut u = Trainer::load(&config(json!({})), &w, Some(&o), &Device::Cpu).unwrap();
     assert_eq!(route(&t, &data, 8), route(&u, &data, 8));
     // The optimiser state came back too: the next updates agree.
     let a = t.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 2)).unwrap();
     let b = u.reinforce(&data, &rl_request(vec![0, 1, 2], "a2c", 2)).unwrap();
     assert_eq!(a, b);
-    let wrong = Trainer::load(&config(json!({"hidden_dim": 8})), &w, None).err().unwrap().to_string();
+    let wrong = Trainer::load(&config(json!({"hidden_dim": 8})), &w, None, &Device::Cpu).err().unwrap().to_string();
     assert!(wrong.contains("shape"), "{wrong}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,9 +2,10 @@
 //! forest is a stateless request of the same domain.
 //!
 //! - `_new` `{"kind": "new", "config", "seed", "crystals": S, "atoms": A, "feature_dim": F,
-//!   "slots": M, "descriptor_dim": D, "tasks": T}`; data packs atom features `f32[A·F]`, atom
+//!   "slots": M, "descriptor_dim": D, "tasks": T, "device"?}` (`device`: `cpu` by default, `cuda`,
+//!   `cuda:N`); data packs atom features `f32[A·F]`, atom
 //!   offsets `u32[S+1]`, neighbours `u32[A·M]`, distances `f32[A·M]`, descriptors `f32[S·D]`,
-//!   targets `f32[S·T]` (NaN = missing), split `u8[S]`. Payload `{"parameters", "config"}`.
+//!   targets `f32[S·T]` (NaN = missing), split `u8[S]`. Payload `{"parameters", "config", "device"}`.
 //! - `_call` `{"kind": "step", "epoch", "weights"?, "lr"?}`, `{"kind": "keep_best"}` or
 //!   `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`;
 //!   payload = JSON result.
@@ -17,7 +18,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{exports, json_payload, Blob, Domain, Slot};
+use super::{exports, json_payload, Blob, DeviceField, Domain, Slot};
 use crate::config_json::parse_config;
 use crate::error::Result;
 use crate::fusion::config::FusionFileConfig;
@@ -48,6 +49,9 @@ pub(crate) enum FusionNew {
         descriptor_dim: usize,
         /// Task count `T`.
         tasks: usize,
+        /// The device.
+        #[serde(default)]
+        device: DeviceField,
     },
 }
 
@@ -98,7 +102,7 @@ impl Domain for FusionTrainer {
     type Call = FusionCall;
 
     fn create(
-        FusionNew::New { config, seed, crystals: s, atoms, feature_dim, slots, descriptor_dim, tasks }: FusionNew,
+        FusionNew::New { config, seed, crystals: s, atoms, feature_dim, slots, descriptor_dim, tasks, device }: FusionNew,
         data: &[u8],
     ) -> Result<(FusionTrainer, Vec<u8>)> {
         let mut b = Blob::new(data);
@@ -119,8 +123,8 @@ impl Domain for FusionTrainer {
             split: b.u8s(s, "split")?,
         };
         b.done()?;
-        let t = FusionTrainer::new(&config.to_string(), fd, seed)?;
-        let payload = json_payload(&json!({"parameters": t.num_parameters(), "config": t.config()}))?;
+        let t = FusionTrainer::new(&config.to_string(), fd, seed, &device.open()?)?;
+        let payload = json_payload(&json!({"parameters": t.num_parameters(), "config": t.config(), "device": t.device()}))?;
         Ok((t, payload))
     }
 

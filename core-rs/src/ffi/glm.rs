@@ -1,17 +1,18 @@
 //! The GLM domain of the C ABI: a handle holds a node classifier with an optional graph learning
 //! module ([`GlmTrainer`]).
 //!
-//! - `_new` `{"kind": "new", "config", "seed", "nodes": n, "features": f, "edges": m}`; data packs
+//! - `_new` `{"kind": "new", "config", "seed", "nodes": n, "features": f, "edges": m, "device"?}`
+//!   (`device`: `cpu` by default, `cuda`, `cuda:N`); data packs
 //!   features `f32[n·f]`, labels `i32[n]` (−1 = none), split `u8[n]` (0 none, 1 train, 2 val,
-//!   3 test), undirected edges `u32[2·m]`. Payload `{"parameters", "classes", "config"}` (the
-//!   resolved config).
+//!   3 test), undirected edges `u32[2·m]`. Payload `{"parameters", "classes", "config", "device"}`
+//!   (the resolved config, the device's name).
 //! - `_call` `{"kind": "step", "epoch"}`, `{"kind": "keep_best"}`, `{"kind": "evaluate", "best"?,
 //!   "epoch"?}` or `{"kind": "graph", "best"?, "epoch"?}`; payload = JSON result.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{exports, json_payload, Blob, Domain, Slot};
+use super::{exports, json_payload, Blob, DeviceField, Domain, Slot};
 use crate::error::Result;
 use crate::glm::trainer::{GlmTrainer, NodeData};
 use crate::te::dataset::Dataset;
@@ -32,6 +33,9 @@ pub(crate) enum GlmNew {
         features: usize,
         /// Undirected edge count `m`.
         edges: usize,
+        /// The device.
+        #[serde(default)]
+        device: DeviceField,
     },
 }
 
@@ -71,7 +75,7 @@ impl Domain for GlmTrainer {
     type New = GlmNew;
     type Call = GlmCall;
 
-    fn create(GlmNew::New { config, seed, nodes: n, features: f, edges: m }: GlmNew, data: &[u8]) -> Result<(GlmTrainer, Vec<u8>)> {
+    fn create(GlmNew::New { config, seed, nodes: n, features: f, edges: m, device }: GlmNew, data: &[u8]) -> Result<(GlmTrainer, Vec<u8>)> {
         let mut b = Blob::new(data);
         let features = b.f32s(n * f, "features")?;
         let labels = b.i32s(n, "labels")?;
@@ -79,8 +83,9 @@ impl Domain for GlmTrainer {
         let pairs = b.u32s(2 * m, "edges")?;
         b.done()?;
         let edges = pairs.chunks(2).map(|p| (p[0] as usize, p[1] as usize)).collect();
-        let t = GlmTrainer::new(&config.to_string(), NodeData { features, num_features: f, labels, split, edges }, seed)?;
-        let payload = json_payload(&json!({"parameters": t.num_parameters(), "classes": t.classes(), "config": t.config()}))?;
+        let t = GlmTrainer::new(&config.to_string(), NodeData { features, num_features: f, labels, split, edges }, seed, &device.open()?)?;
+        let payload =
+            json_payload(&json!({"parameters": t.num_parameters(), "classes": t.classes(), "config": t.config(), "device": t.device()}))?;
         Ok((t, payload))
     }
 

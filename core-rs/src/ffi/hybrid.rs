@@ -1,8 +1,9 @@
 //! The hybrid domain of the C ABI: a handle holds a model with its optimiser ([`Trainer`]).
 //!
-//! - `_new` `{"kind": "new", "config", "seed"}`: a fresh model from a JSON model config.
-//! - `_new` `{"kind": "load", "config", "weights", "optimizer"?}`: a model from a checkpoint.
-//!   Both payloads are `{"parameters": N}`.
+//! - `_new` `{"kind": "new", "config", "seed", "device"?}`: a fresh model from a JSON model config.
+//! - `_new` `{"kind": "load", "config", "weights", "optimizer"?, "device"?}`: a model from a
+//!   checkpoint (written on any device). `device` is `cpu` (default), `cuda` or `cuda:N`. Both
+//!   payloads are `{"parameters": N, "device": "cpu" | "cuda:N"}`.
 //! - `_call` `{"kind": "save", "weights", "optimizer"?}`; payload `{}`.
 //! - `_call` `{"kind": "supervised", ...SupervisedRequest}` / `{"kind": "rl", ...RlRequest}` with
 //!   `with` = the TE dataset: one training step; payload = its metrics.
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{exports, json_payload, Domain, Slot};
+use super::{exports, json_payload, DeviceField, Domain, Slot};
 use crate::error::Result;
 use crate::hybrid::config::HybridConfig;
 use crate::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
@@ -34,6 +35,9 @@ pub(crate) enum HybridNew {
         config: Value,
         /// Seed of the initialisation.
         seed: u64,
+        /// The device.
+        #[serde(default)]
+        device: DeviceField,
     },
     /// A model from a checkpoint.
     Load {
@@ -44,6 +48,9 @@ pub(crate) enum HybridNew {
         /// The optimiser state file, if restored.
         #[serde(default)]
         optimizer: Option<PathBuf>,
+        /// The device.
+        #[serde(default)]
+        device: DeviceField,
     },
 }
 
@@ -93,10 +100,13 @@ impl Domain for Trainer {
 
     fn create(req: HybridNew, _data: &[u8]) -> Result<(Trainer, Vec<u8>)> {
         let t = match req {
-            HybridNew::New { config, seed } => Trainer::new(&config.to_string(), seed)?,
-            HybridNew::Load { config, weights, optimizer } => Trainer::load(&config.to_string(), &weights, optimizer.as_deref())?,
+            HybridNew::New { config, seed, device } => Trainer::new(&config.to_string(), seed, &device.open()?)?,
+            HybridNew::Load { config, weights, optimizer, device } => {
+                Trainer::load(&config.to_string(), &weights, optimizer.as_deref(), &device.open()?)?
+            }
         };
-        let payload = json_payload(&json!({"parameters": t.model.params.num_parameters()}))?;
+        let ps = &t.model.params;
+        let payload = json_payload(&json!({"parameters": ps.num_parameters(), "device": crate::device::name(ps.device())}))?;
         Ok((t, payload))
     }
 

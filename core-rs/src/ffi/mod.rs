@@ -54,7 +54,7 @@ pub use hybrid::{keiro_hybrid_call, keiro_hybrid_free, keiro_hybrid_new};
 pub use te::{keiro_te_call, keiro_te_free, keiro_te_new};
 
 /// Bumped whenever an exported signature, a request or the buffer layout changes.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 const HEADER: usize = 24;
 
 /// A domain of the C ABI: the object its handle holds, its requests, and how it serves them.
@@ -71,6 +71,24 @@ pub(crate) trait Domain: Sized + Send + 'static {
 
     /// Serves a `_call` request; `this` and `with` are opened only by the requests that use them.
     fn call(this: Slot<'_, Self>, with: Slot<'_, Dataset>, req: Self::Call, data: &[u8]) -> Result<Vec<u8>>;
+}
+
+/// The `device` field of a `_new` request: `cpu` (the default), `cuda` or `cuda:N`.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub(crate) struct DeviceField(String);
+
+impl Default for DeviceField {
+    fn default() -> Self {
+        DeviceField("cpu".into())
+    }
+}
+
+impl DeviceField {
+    /// The device it names, opened (a usage error when this build or machine has none).
+    pub(crate) fn open(&self) -> Result<candle_core::Device> {
+        crate::device::device(&self.0)
+    }
 }
 
 /// A possibly null handle, opened on demand.

@@ -101,8 +101,9 @@ impl CrystalSet {
         Expanded { values, width: centres.len() }
     }
 
-    /// The tensors of crystals `ids` with their expanded distances `e` (from [`CrystalSet::expand`]).
-    pub fn batch(&self, ids: &[usize], e: &Expanded) -> Result<CrystalBatch> {
+    /// The tensors of crystals `ids` with their expanded distances `e` (from [`CrystalSet::expand`]),
+    /// on `dev`.
+    pub fn batch(&self, ids: &[usize], e: &Expanded, dev: &Device) -> Result<CrystalBatch> {
         let (m, f, g) = (self.slots, self.feature_dim, e.width);
         let total: usize = ids.iter().map(|&s| (self.offsets[s + 1] - self.offsets[s]) as usize).sum();
         let (mut atoms, mut nbr, mut edges) =
@@ -118,12 +119,11 @@ impl CrystalSet {
             pool[b * total + base..b * total + base + hi - lo].fill(w);
             base += hi - lo;
         }
-        let dev = Device::Cpu;
         Ok(CrystalBatch {
-            atoms: Tensor::from_vec(atoms, (total, f), &dev)?,
+            atoms: Tensor::from_vec(atoms, (total, f), dev)?,
             links: Arc::new(LinkIndex::new(total, &nbr)?),
-            edges: Tensor::from_vec(edges, (total * m, g), &dev)?,
-            pool: Tensor::from_vec(pool, (ids.len(), total), &dev)?,
+            edges: Tensor::from_vec(edges, (total * m, g), dev)?,
+            pool: Tensor::from_vec(pool, (ids.len(), total), dev)?,
             slots: m,
         })
     }
@@ -157,7 +157,7 @@ mod tests {
     fn a_batch_renumbers_neighbours_and_pools_by_crystal() {
         let set = two_crystals();
         set.validate().unwrap();
-        let b = set.batch(&[1, 0], &set.expand(&GaussianConfig::default())).unwrap();
+        let b = set.batch(&[1, 0], &set.expand(&GaussianConfig::default()), &Device::Cpu).unwrap();
         assert_eq!(b.links.dst, vec![1, 0, 0, 1, 2, 2]);
         assert_eq!(b.links.src, vec![0, 0, 1, 1, 2, 2]);
         assert_eq!(b.pool.to_vec2::<f32>().unwrap(), vec![vec![0.5, 0.5, 0.0], vec![0.0, 0.0, 1.0]]);

@@ -54,8 +54,9 @@ pub struct FusionModel {
 }
 
 impl FusionModel {
-    /// A model for `f` atom features, `d` descriptors and `t` targets, initialised from `seed`.
-    pub fn new(cfg: FusionConfig, f: usize, d: usize, t: usize, seed: u64) -> Result<FusionModel> {
+    /// A model on `device` for `f` atom features, `d` descriptors and `t` targets, initialised
+    /// from `seed`.
+    pub fn new(cfg: FusionConfig, f: usize, d: usize, t: usize, seed: u64, device: &Device) -> Result<FusionModel> {
         if t == 0 {
             return Err(Error::Usage("fusion: at least one target is needed".into()));
         }
@@ -63,7 +64,7 @@ impl FusionModel {
             let name = serde_json::to_value(cfg.mode).unwrap_or_default();
             return Err(Error::Usage(format!("fusion mode {name} needs composition descriptors; none were given")));
         }
-        let mut ps = ParamStore::new(seed);
+        let mut ps = ParamStore::new(seed, device);
         let (h, fc, g) = (cfg.hidden, cfg.fc_hidden, cfg.gaussian.centres().len());
         let embed = Linear::new(&mut ps, "embed", f, h)?;
         let convs =

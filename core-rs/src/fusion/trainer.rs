@@ -104,11 +104,11 @@ fn _check(d: &FusionData) -> Result<()> {
 }
 
 impl FusionTrainer {
-    /// A trainer for `data` with the JSON config `config`, initialised from `seed`.
-    pub fn new(config: &str, data: FusionData, seed: u64) -> Result<FusionTrainer> {
+    /// A trainer on `device` for `data` with the JSON config `config`, initialised from `seed`.
+    pub fn new(config: &str, data: FusionData, seed: u64, device: &Device) -> Result<FusionTrainer> {
         let cfg = FusionConfig::parse(config)?;
         _check(&data)?;
-        let model = FusionModel::new(cfg, data.crystals.feature_dim, data.descriptor_dim, data.tasks, seed)?;
+        let model = FusionModel::new(cfg, data.crystals.feature_dim, data.descriptor_dim, data.tasks, seed, device)?;
         let adam = Adam::new(model.params.vars())?;
         let edges = data.crystals.expand(&model.cfg.gaussian);
         Ok(FusionTrainer { model, adam, edges, data, rng: Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15), best: None })
@@ -122,6 +122,15 @@ impl FusionTrainer {
     /// Number of trainable scalars.
     pub fn num_parameters(&self) -> usize {
         self.model.params.num_parameters()
+    }
+
+    /// The device it trains on (`cpu`, `cuda:N`).
+    pub fn device(&self) -> String {
+        crate::device::name(self._dev())
+    }
+
+    fn _dev(&self) -> &Device {
+        self.model.params.device()
     }
 
     fn _ids(&self, split: Option<u8>) -> Vec<usize> {
@@ -139,7 +148,7 @@ impl FusionTrainer {
         } else {
             ids.iter().flat_map(|&i| self.data.descriptors[i * d..(i + 1) * d].iter().copied()).collect()
         };
-        Ok(Some(Tensor::from_vec(v, (ids.len(), d), &Device::Cpu)?))
+        Ok(Some(Tensor::from_vec(v, (ids.len(), d), self._dev())?))
     }
 
     /// `[B, T]` targets with NaN replaced by 0, and the `[B, T]` mask of present ones.
@@ -148,7 +157,7 @@ impl FusionTrainer {
         let raw: Vec<f32> = ids.iter().flat_map(|&i| self.data.targets[i * t..(i + 1) * t].iter().copied()).collect();
         let mask: Vec<f32> = raw.iter().map(|v| if v.is_nan() { 0.0 } else { 1.0 }).collect();
         let y: Vec<f32> = raw.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect();
-        Ok((Tensor::from_vec(y, (ids.len(), t), &Device::Cpu)?, Tensor::from_vec(mask, (ids.len(), t), &Device::Cpu)?))
+        Ok((Tensor::from_vec(y, (ids.len(), t), self._dev())?, Tensor::from_vec(mask, (ids.len(), t), self._dev())?))
     }
 
     /// Per-target losses `[T]` of predictions against targets, missing ones masked.
@@ -184,7 +193,7 @@ impl FusionTrainer {
                 lambda.len()
             )));
         }
-        let lambda_t = Tensor::from_vec(lambda.iter().map(|&w| w as f32).collect::<Vec<_>>(), tasks, &Device::Cpu)?;
+        let lambda_t = Tensor::from_vec(lambda.iter().map(|&w| w as f32).collect::<Vec<_>>(), tasks, self._dev())?;
         let mut ids = self._ids(Some(TRAIN));
         self.rng.shuffle(&mut ids);
         let (mut sums, mut batches, mut total) = (vec![0.0f64; tasks], 0usize, 0.0f64);
@@ -193,7 +202,7 @@ impl FusionTrainer {
             if chunk.len() < 2 {
                 continue;
             }
-            let b = self.data.crystals.batch(chunk, &self.edges)?;
+            let b = self.data.crystals.batch(chunk, &self.edges, self._dev())?;
             let w = self.model.params.weights(true);
             let e = self.model.embed(&w, &b, true)?;
             let d = self._descriptors(chunk, false)?;
@@ -254,13 +263,13 @@ impl FusionTrainer {
     fn _forward_eval(&self, w: &Weights, ids: &[usize], o: PredictOptions) -> Result<(Tensor, Option<Tensor>, Tensor)> {
         let emb = ids
             .chunks(EVAL_CHUNK)
-            .map(|c| self.model.embed(w, &self.data.crystals.batch(c, &self.edges)?, false))
+            .map(|c| self.model.embed(w, &self.data.crystals.batch(c, &self.edges, self._dev())?, false))
             .collect::<Result<Vec<_>>>()?;
         let mut emb = Tensor::cat(&emb, 0)?; // [n, H]
         if let Some(seed) = o.permute_embeddings {
             let mut perm: Vec<u32> = (0..ids.len() as u32).collect();
             Rng::new(seed).shuffle(&mut perm);
-            emb = emb.index_select(&Tensor::from_vec(perm, ids.len(), &Device::Cpu)?, 0)?;
+            emb = emb.index_select(&Tensor::from_vec(perm, ids.len(), self._dev())?, 0)?;
         }
         let (mut preds, mut attn) = (Vec::new(), Vec::new());
         for (k, c) in ids.chunks(EVAL_CHUNK).enumerate() {

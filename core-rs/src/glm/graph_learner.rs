@@ -121,13 +121,13 @@ impl GraphLearner {
     /// The diagonal projection's scores on sparse features, never densifying `X diag(w)`: the
     /// projected values live on the non-zeros of `X` (`[nnz, 1]`), row norms come from `spmm`.
     fn _sparse_diagonal_scores(&self, w: &Weights, ix: &Arc<LinkIndex>, vals: &Tensor, cand: &Candidates) -> Result<Tensor> {
-        let (cols, rows) = (ix.dst_ids()?, ix.src_ids()?);
+        let (cols, rows) = (ix.dst_ids()?.to_device(vals.device())?, ix.src_ids()?.to_device(vals.device())?); // [nnz]
         let side = |id: usize| -> Result<Tensor> {
             let v = (vals * w.get(id).flatten_all()?.index_select(&cols, 0)?.unsqueeze(1)?)?; // [nnz, 1]
             if !self.cfg.normalize {
                 return Ok(v);
             }
-            let ones = Tensor::ones((ix.num_cols, 1), DType::F32, &Device::Cpu)?;
+            let ones = Tensor::ones((ix.num_cols, 1), DType::F32, vals.device())?;
             let inv = (spmm(&v.sqr()?, &ones, ix)? + 1e-12)?.sqrt()?.recip()?.flatten_all()?; // [N]
             Ok((v * inv.index_select(&rows, 0)?.unsqueeze(1)?)?)
         };
@@ -190,13 +190,13 @@ impl GraphLearner {
                 for (r, order) in _best_k(&s.to_vec2::<f32>()?, kk).iter().enumerate() {
                     order.iter().for_each(|&j| m[r * c + j] = 1.0);
                 }
-                (Tensor::from_vec(m, (n, c), &Device::Cpu)? + (&soft - soft.detach())?)?
+                (Tensor::from_vec(m, (n, c), s.device())? + (&soft - soft.detach())?)?
             }
             Sparsify::Gumbel => {
                 // Logits centred on each row's k-th largest score: the k best start above 0.
                 let sv = s.to_vec2::<f32>()?;
                 let thr: Vec<f32> = sv.iter().zip(_best_k(&sv, kk)).map(|(row, order)| row[order[kk - 1]]).collect();
-                let logit = (s.broadcast_sub(&Tensor::from_vec(thr, (n, 1), &Device::Cpu)?)? / self.cfg.tau)?; // [N, C]
+                let logit = (s.broadcast_sub(&Tensor::from_vec(thr, (n, 1), s.device())?)? / self.cfg.tau)?; // [N, C]
                 let beta = self.temperature(epoch);
                 let y = match rng {
                     Some(rng) => {
@@ -206,7 +206,7 @@ impl GraphLearner {
                                 (u.ln() - (1.0 - u).ln()) as f32
                             })
                             .collect();
-                        _sigmoid(&((logit.clone() + Tensor::from_vec(noise, (n, c), &Device::Cpu)?)? / beta)?)?
+                        _sigmoid(&((logit.clone() + Tensor::from_vec(noise, (n, c), logit.device())?)? / beta)?)?
                     }
                     None => _sigmoid(&logit)?,
                 };
@@ -217,7 +217,7 @@ impl GraphLearner {
             }
         }; // [N, C]
         let cfg = &self.cfg;
-        let zero = Tensor::zeros((), DType::F32, &Device::Cpu)?;
+        let zero = Tensor::zeros((), DType::F32, weights.device())?;
         let mut reg = zero.clone();
         if cfg.edge_l1 > 0.0 {
             reg = (reg + (weights.abs()?.sum_all()? * (cfg.edge_l1 / n as f64))?)?;

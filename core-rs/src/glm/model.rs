@@ -8,7 +8,7 @@
 //! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
 //! ```
 
-use candle_core::Tensor;
+use candle_core::{Device, Tensor};
 
 use crate::error::Result;
 use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
@@ -63,9 +63,9 @@ pub struct GlmModel {
 }
 
 impl GlmModel {
-    /// A model for `in_dim` features and `classes` classes, initialised from `seed`.
-    pub fn new(cfg: &GlmConfig, in_dim: usize, classes: usize, seed: u64) -> Result<GlmModel> {
-        let mut ps = ParamStore::new(seed);
+    /// A model on `device` for `in_dim` features and `classes` classes, initialised from `seed`.
+    pub fn new(cfg: &GlmConfig, in_dim: usize, classes: usize, seed: u64, device: &Device) -> Result<GlmModel> {
+        let mut ps = ParamStore::new(seed, device);
         let mut layers = Vec::new();
         let mut width = in_dim;
         for i in 0..cfg.layers {
@@ -169,7 +169,7 @@ impl GlmModel {
                 }
                 _ => vec![l.part],
             };
-            learned_graph = Some(self.ready(WeightedGraph::assemble(n, &parts, self.cfg.glm.self_loops)?)?);
+            learned_graph = Some(self.ready(WeightedGraph::assemble(n, &parts, self.cfg.glm.self_loops, x.dense.device())?)?);
         }
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
         let mut h = h0;

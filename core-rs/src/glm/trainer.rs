@@ -86,8 +86,8 @@ fn _check(d: &NodeData) -> Result<(usize, usize)> {
     Ok((n, d.labels.iter().copied().max().unwrap_or(0).max(0) as usize + 1))
 }
 
-/// `[N, C]` with `1/count` at the label of every node of `split`.
-fn _target(labels: &[i32], split: &[u8], which: u8, c: usize) -> Result<Tensor> {
+/// `[N, C]` on `device` with `1/count` at the label of every node of `split`.
+fn _target(labels: &[i32], split: &[u8], which: u8, c: usize, device: &Device) -> Result<Tensor> {
     let count = split.iter().filter(|&&s| s == which).count().max(1) as f32;
     let mut t = vec![0f32; labels.len() * c];
     for (i, (&y, &s)) in labels.iter().zip(split).enumerate() {
@@ -95,7 +95,7 @@ fn _target(labels: &[i32], split: &[u8], which: u8, c: usize) -> Result<Tensor> 
             t[i * c + y as usize] = 1.0 / count;
         }
     }
-    Ok(Tensor::from_vec(t, (labels.len(), c), &Device::Cpu)?)
+    Ok(Tensor::from_vec(t, (labels.len(), c), device)?)
 }
 
 /// The symmetrised cosine kNN graph of `x` `[N, F]`.
@@ -106,17 +106,17 @@ fn _knn(x: &Tensor, k: usize, block: usize) -> Result<GraphPart> {
     let cols = block_topk(&xn, &xn, ScoreSpec { heads: 1, scale: 1.0, slope: 1.0 }, k.min(n - 1), block, None)?;
     let c = cols.len() / n;
     let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
-    GraphPart { weights: Tensor::ones((pairs.len(), 1), DType::F32, &Device::Cpu)?, pairs }.symmetrised()
+    GraphPart { weights: Tensor::ones((pairs.len(), 1), DType::F32, x.device())?, pairs }.symmetrised()
 }
 
 impl GlmTrainer {
-    /// A trainer for `data` with the JSON config `config`, initialised from `seed`.
-    pub fn new(config: &str, data: NodeData, seed: u64) -> Result<GlmTrainer> {
+    /// A trainer on `device` for `data` with the JSON config `config`, initialised from `seed`.
+    pub fn new(config: &str, data: NodeData, seed: u64, device: &Device) -> Result<GlmTrainer> {
         let cfg = GlmConfig::parse(config)?;
         let (n, classes) = _check(&data)?;
-        let model = GlmModel::new(&cfg, data.num_features, classes, seed)?;
-        let x = Tensor::from_vec(data.features, (n, data.num_features), &Device::Cpu)?;
-        let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges)?) };
+        let model = GlmModel::new(&cfg, data.num_features, classes, seed, device)?;
+        let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
+        let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
         let needs_input = matches!(cfg.graph, GraphMode::Input | GraphMode::InputLearned);
         if needs_input && input.is_none() {
             let name = serde_json::to_value(cfg.graph).unwrap_or_default();
@@ -134,14 +134,14 @@ impl GlmTrainer {
             GraphMode::Learned | GraphMode::InputLearned => None,
         };
         let fixed = match base {
-            Some(p) => Some(model.ready(WeightedGraph::assemble(n, &[p], cfg.glm.self_loops)?)?),
+            Some(p) => Some(model.ready(WeightedGraph::assemble(n, &[p], cfg.glm.self_loops, device)?)?),
             None => None,
         };
         let ctx = GraphContext { fixed, input_part: if cfg.graph == GraphMode::InputLearned { input } else { None } };
         let adam = Adam::new(model.params.vars())?;
         Ok(GlmTrainer {
-            train_target: _target(&data.labels, &data.split, TRAIN, classes)?,
-            val_target: _target(&data.labels, &data.split, VAL, classes)?,
+            train_target: _target(&data.labels, &data.split, TRAIN, classes, device)?,
+            val_target: _target(&data.labels, &data.split, VAL, classes, device)?,
             all_valid: Arc::new(vec![true; n * classes]),
             labels: data.labels,
             split: data.split,
@@ -164,6 +164,11 @@ impl GlmTrainer {
     /// Number of trainable scalars.
     pub fn num_parameters(&self) -> usize {
         self.model.params.num_parameters()
+    }
+
+    /// The device it trains on (`cpu`, `cuda:N`).
+    pub fn device(&self) -> String {
+        crate::device::name(self.model.params.device())
     }
 
     /// Number of classes.

@@ -126,7 +126,7 @@ impl HybridEncoder {
         let v = n / b.insts.len();
         let cand = learner.candidates(p.w, &z, &z.dense, Some(v))?;
         let learned = learner.forward(p.w, &z, &cand, 0, None)?;
-        let g = WeightedGraph::assemble(n, &[learned.part], true)?;
+        let g = WeightedGraph::assemble(n, &[learned.part], true, h0.device())?;
         let norm = g.gcn_normalised()?;
         Ok(LearnedMessages { physical, graph: Some((g, norm)) })
     }

@@ -21,6 +21,8 @@ pub struct EpisodeBatch<'a> {
     pub v: usize,
     /// Commodities per episode (`C`).
     pub c: usize,
+    /// The device its tensors (and the rollouts over it) live on.
+    pub device: Device,
     /// Link structure of the union.
     pub index: Arc<LinkIndex>,
     /// First union link of each episode.
@@ -43,8 +45,8 @@ pub struct EpisodeBatch<'a> {
 }
 
 impl<'a> EpisodeBatch<'a> {
-    /// Builds the union of `episodes` (all with `v` nodes and `c` commodities).
-    pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, v: usize, c: usize) -> Result<EpisodeBatch<'a>> {
+    /// Builds the union of `episodes` (all with `v` nodes and `c` commodities) on `device`.
+    pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, v: usize, c: usize, device: &Device) -> Result<EpisodeBatch<'a>> {
         let b = episodes.len();
         let d = episodes.iter().flat_map(|(_, g)| g.out.iter().map(|o| o.len())).max().unwrap_or(0).max(1);
         let (mut links, mut caps, mut cap_feat, mut link_offset, mut max_cap) =
@@ -85,7 +87,7 @@ impl<'a> EpisodeBatch<'a> {
         let pad = |xs: Vec<u32>, p: u32| -> Vec<u32> { xs.into_iter().map(|x| if x == u32::MAX { p } else { x }).collect() };
         let slot_link = pad(slot_link, m as u32);
         let slot_node = pad(slot_node, (b * v * v) as u32);
-        let cpu = &Device::Cpu;
+        let dev = device;
         let hops = episodes
             .iter()
             .map(|(inst, g)| {
@@ -101,14 +103,15 @@ impl<'a> EpisodeBatch<'a> {
             graphs,
             v,
             c,
+            device: device.clone(),
             index: Arc::new(LinkIndex::new(b * v, &links)?),
             link_offset,
             caps,
-            cap_feat: Tensor::from_vec(cap_feat, (m, 1), cpu)?,
+            cap_feat: Tensor::from_vec(cap_feat, (m, 1), dev)?,
             max_cap,
             d,
-            slot_link: Tensor::from_vec(slot_link, b * v * d, cpu)?,
-            slot_node: Tensor::from_vec(slot_node, b * v * d, cpu)?,
+            slot_link: Tensor::from_vec(slot_link, b * v * d, dev)?,
+            slot_node: Tensor::from_vec(slot_node, b * v * d, dev)?,
             hops,
         })
     }

@@ -1,5 +1,7 @@
 //! The hybrid GCN + Teal actor-critic: one shared encoder, a policy head and a value head.
 
+use candle_core::Device;
+
 use crate::error::Result;
 use crate::hybrid::config::{Aggregation, ModelConfig};
 use crate::hybrid::encoder::HybridEncoder;
@@ -22,9 +24,10 @@ pub struct HybridModel {
 }
 
 impl HybridModel {
-    /// A freshly initialised model (initialisation drawn from `seed`).
-    pub fn new(config: ModelConfig, seed: u64) -> Result<HybridModel> {
-        let mut ps = ParamStore::new(seed);
+    /// A freshly initialised model on `device` (initialisation drawn from `seed`, the same on every
+    /// device).
+    pub fn new(config: ModelConfig, seed: u64, device: &Device) -> Result<HybridModel> {
+        let mut ps = ParamStore::new(seed, device);
         let (h, v, c) = (config.hidden_dim, config.num_nodes, config.num_commodities);
         let encoder = HybridEncoder::new(
             &mut ps,

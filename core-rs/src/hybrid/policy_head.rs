@@ -4,7 +4,7 @@
 //! `edge`: `MLP(e_l)` → one score per out-link. Both return neighbour-slot logits `[N, D]` (padding
 //! slots hold 0 and are always masked).
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Tensor};
 
 use crate::error::Result;
 use crate::hybrid::config::ActionType;
@@ -32,7 +32,7 @@ impl PolicyHead {
     /// Neighbour-slot logits `[N, D]` from one commodity's `h` `[N, H]` and `e` `[M, H]`;
     /// `dst_rows` `[N]` is the destination's node row for each node row's episode.
     pub fn logits(&self, w: &Weights, b: &EpisodeBatch, h: &Tensor, e: &Tensor, dst_rows: &Tensor) -> Result<Tensor> {
-        let zero = Tensor::zeros(1, DType::F32, &Device::Cpu)?;
+        let zero = Tensor::zeros(1, DType::F32, h.device())?;
         let (flat, slots) = match self.kind {
             ActionType::Node => {
                 let ctx = Tensor::cat(&[h.clone(), h.index_select(dst_rows, 0)?], 1)?; // [N, 2H]

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Tensor};
 
 use crate::error::{Error, Result};
 use crate::hybrid::config::{GnnUpdate, Normalization};
@@ -139,12 +139,12 @@ impl State<'_, '_> {
                 }
             }
         }
-        let cpu = &Device::Cpu;
+        let dev = &b.device;
         Ok(EncoderInput {
             cs,
-            roles: Tensor::from_vec(roles, b.rows() * cs, cpu)?,
-            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), cpu)?,
-            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, USAGE_FEATURES), cpu)?,
+            roles: Tensor::from_vec(roles, b.rows() * cs, dev)?,
+            node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), dev)?,
+            usage_x: Tensor::from_vec(usage_x, (b.links() * cs, USAGE_FEATURES), dev)?,
         })
     }
 }
@@ -208,7 +208,7 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
     let weights = model.params.weights(opt.track);
     let pass = Pass { w: &weights, dropout: opt.dropout, episode_norm: cfg.normalization == Normalization::Episode };
-    let cpu = &Device::Cpu;
+    let dev = &b.device;
     let mut st = State { b, loads: vec![0.0; b.links()], paths: vec![Vec::with_capacity(c); ne] };
     let all: Vec<usize> = (0..c).collect();
     let (h_full, e_full) = model.encoder.forward(&pass, b, &st.input(&all, 0)?, rng)?; // [N, C·H], [M, C·H]
@@ -217,7 +217,7 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     let mut incomplete = vec![0usize; ne];
     for k in 0..c {
         let dst_rows: Vec<u32> = (0..b.rows()).map(|n| ((n / v) * v + b.insts[n / v].commodities[k].dst) as u32).collect();
-        let dst_rows = Tensor::from_vec(dst_rows, b.rows(), cpu)?;
+        let dst_rows = Tensor::from_vec(dst_rows, b.rows(), dev)?;
         let mut cur: Vec<usize> = b.insts.iter().map(|i| i.commodities[k].src).collect();
         let mut visited = vec![vec![false; v]; ne];
         let mut active: Vec<bool> = (0..ne).map(|e| cur[e] != b.insts[e].commodities[k].dst).collect();
@@ -312,7 +312,7 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
         }
     }
     let cat =
-        |xs: Vec<Tensor>| -> Result<Tensor> { Ok(if xs.is_empty() { Tensor::zeros(0, DType::F32, cpu)? } else { Tensor::cat(&xs, 0)? }) };
+        |xs: Vec<Tensor>| -> Result<Tensor> { Ok(if xs.is_empty() { Tensor::zeros(0, DType::F32, dev)? } else { Tensor::cat(&xs, 0)? }) };
     let edge_loss = if edge_losses.is_empty() { None } else { Some((Tensor::stack(&edge_losses, 0)?.mean_all())?) };
     Ok(Rollout {
         paths: st.paths,
@@ -338,10 +338,10 @@ fn _flush(
 ) -> Result<()> {
     let d = z.dim(1)?;
     let t = steps.len();
-    let rows = Tensor::from_vec(steps.iter().map(|s| s.row as u32).collect::<Vec<_>>(), t, &Device::Cpu)?;
+    let rows = Tensor::from_vec(steps.iter().map(|s| s.row as u32).collect::<Vec<_>>(), t, z.device())?;
     let mask = Arc::new(steps.iter().flat_map(|s| s.mask.iter().copied()).collect::<Vec<_>>());
     let lp = masked_log_softmax(&(z.index_select(&rows, 0)? / temperature)?, mask)?; // [T, D]
-    let pick = Tensor::from_vec(steps.iter().enumerate().map(|(i, s)| (i * d + s.slot) as u32).collect::<Vec<_>>(), t, &Device::Cpu)?;
+    let pick = Tensor::from_vec(steps.iter().enumerate().map(|(i, s)| (i * d + s.slot) as u32).collect::<Vec<_>>(), t, z.device())?;
     logps.push(lp.flatten_all()?.index_select(&pick, 0)?); // [T]
     ents.push((lp.exp()? * &lp)?.sum(1)?.neg()?); // [T]
     episodes.extend(steps.iter().map(|s| s.episode));
@@ -366,8 +366,8 @@ fn _edge_loss(b: &EpisodeBatch, z: &Tensor, paths: &[Vec<Vec<usize>>], k: usize)
     let pos = y.iter().filter(|&&t| t > 0.5).count().max(1) as f64;
     let neg = (y.len() as f64 - pos).max(1.0);
     let n = y.len();
-    let zs = z.flatten_all()?.index_select(&Tensor::from_vec(idx, n, &Device::Cpu)?, 0)?; // [L]
-    let y = Tensor::from_vec(y, n, &Device::Cpu)?;
+    let zs = z.flatten_all()?.index_select(&Tensor::from_vec(idx, n, z.device())?, 0)?; // [L]
+    let y = Tensor::from_vec(y, n, z.device())?;
     // pos_weight · y · softplus(−z) + (1 − y) · softplus(z)
     let loss = (((y.clone() * (neg / pos))? * _softplus(&zs.neg()?)?)? + (y.affine(-1.0, 1.0)? * _softplus(&zs)?)?)?;
     Ok(loss.mean_all()?)

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use candle_core::Device;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -222,16 +223,17 @@ fn _scalar(t: &candle_core::Tensor) -> Result<f64> {
 }
 
 impl Trainer {
-    /// A fresh model from a JSON model config.
-    pub fn new(config: &str, seed: u64) -> Result<Trainer> {
-        let model = HybridModel::new(ModelConfig::parse(config)?, seed)?;
+    /// A fresh model on `device` from a JSON model config.
+    pub fn new(config: &str, seed: u64, device: &Device) -> Result<Trainer> {
+        let model = HybridModel::new(ModelConfig::parse(config)?, seed, device)?;
         let adam = Adam::new(model.params.vars())?;
         Ok(Trainer { model, adam })
     }
 
-    /// A model from a config and a checkpoint (optimiser state too when given).
-    pub fn load(config: &str, weights: &Path, optimizer: Option<&Path>) -> Result<Trainer> {
-        let mut t = Trainer::new(config, 0)?;
+    /// A model on `device` from a config and a checkpoint (optimiser state too when given); the
+    /// checkpoint may come from any device.
+    pub fn load(config: &str, weights: &Path, optimizer: Option<&Path>, device: &Device) -> Result<Trainer> {
+        let mut t = Trainer::new(config, 0, device)?;
         t.model.params.load(weights)?;
         if let Some(o) = optimizer {
             t.adam.load(t.model.params.names(), o)?;
@@ -261,7 +263,7 @@ impl Trainer {
 
     fn _batch<'a>(&self, data: &'a [Instance], indices: &[usize], graphs: &'a [Graph], samples: usize) -> Result<EpisodeBatch<'a>> {
         let eps = indices.iter().zip(graphs).flat_map(|(&i, g)| std::iter::repeat_n((&data[i], g), samples)).collect();
-        EpisodeBatch::new(eps, self.model.config.num_nodes, self.model.config.num_commodities)
+        EpisodeBatch::new(eps, self.model.config.num_nodes, self.model.config.num_commodities, self.model.params.device())
     }
 
     /// One supervised update; returns its metrics.
@@ -340,10 +342,10 @@ impl Trainer {
             let (m, s) = (_mean(&adv), _var(&adv).sqrt());
             adv.iter_mut().for_each(|a| *a = (*a - m) / (s + 1e-8));
         }
-        let cpu = &candle_core::Device::Cpu;
+        let dev = self.model.params.device();
         let step_adv: Vec<f32> = first.step_episode.iter().map(|&e| adv[e as usize] as f32).collect();
-        let step_adv = candle_core::Tensor::from_vec(step_adv, first.step_episode.len(), cpu)?; // [T]
-        let rewards_t = candle_core::Tensor::from_vec(rewards.iter().map(|&x| x as f32).collect::<Vec<_>>(), ne, cpu)?; // [B]
+        let step_adv = candle_core::Tensor::from_vec(step_adv, first.step_episode.len(), dev)?; // [T]
+        let rewards_t = candle_core::Tensor::from_vec(rewards.iter().map(|&x| x as f32).collect::<Vec<_>>(), ne, dev)?; // [B]
         let old_logp = first.step_logp.detach();
         let epochs = if r.algorithm == Algorithm::Ppo { r.ppo_epochs.max(1) } else { 1 };
         let (mut actor_l, mut critic_l, mut total_l, mut clip_frac, mut kl, mut grad_norm) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);

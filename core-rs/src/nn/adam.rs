@@ -76,24 +76,24 @@ impl Adam {
         Ok(Update { grad_norm: norm })
     }
 
-    /// Writes `m.<name>`, `v.<name>` and `step` to a safetensors file.
+    /// Writes `m.<name>`, `v.<name>` and `step` to a safetensors file (from the host).
     pub fn save(&self, names: &[String], path: &Path) -> Result<()> {
         let mut t: HashMap<String, Tensor> = HashMap::new();
         for (i, n) in names.iter().enumerate() {
-            t.insert(format!("m.{n}"), self.m[i].clone());
-            t.insert(format!("v.{n}"), self.v[i].clone());
+            t.insert(format!("m.{n}"), self.m[i].to_device(&Device::Cpu)?);
+            t.insert(format!("v.{n}"), self.v[i].to_device(&Device::Cpu)?);
         }
         t.insert("step".into(), Tensor::new(&[self.step as f64], &Device::Cpu)?);
         candle_core::safetensors::save(&t, path)?;
         Ok(())
     }
 
-    /// Reads the state written by [`Adam::save`].
+    /// Reads the state written by [`Adam::save`] onto the device of the current state.
     pub fn load(&mut self, names: &[String], path: &Path) -> Result<()> {
         let t = candle_core::safetensors::load(path, &Device::Cpu)?;
         let get = |k: &str, like: &Tensor| -> Result<Tensor> {
             match t.get(k) {
-                Some(x) if x.dims() == like.dims() => Ok(x.clone()),
+                Some(x) if x.dims() == like.dims() => Ok(x.to_device(like.device())?),
                 _ => Err(Error::Usage(format!("optimizer state {} has no tensor {k} of shape {:?}", path.display(), like.dims()))),
             }
         };

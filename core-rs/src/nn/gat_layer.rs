@@ -54,12 +54,13 @@ impl GatLayer {
         let z = h.matmul(w.get(self.w))?; // [N, H·D]
         let side = |a: usize| -> Result<Tensor> { Ok(z.broadcast_mul(w.get(a))?.reshape((n, self.heads, self.out))?.sum(2)?) }; // [N, H]
         let ix = &graph.index;
-        let e = (side(self.a_src)?.index_select(&ix.src_ids()?, 0)? + side(self.a_dst)?.index_select(&ix.dst_ids()?, 0)?)?; // [E, H]
+        let (src, dst) = (ix.src_ids()?.to_device(z.device())?, ix.dst_ids()?.to_device(z.device())?); // [E]
+        let e = (side(self.a_src)?.index_select(&src, 0)? + side(self.a_dst)?.index_select(&dst, 0)?)?; // [E, H]
         let e = e.maximum(&(&e * 0.2)?)?;
         let alpha = weighted_softmax(&e, &graph.weights, ix)?; // [E, H]
         let out = spmm(&alpha, &z, ix)?; // [N, H·D]
         let out = if self.concat { out } else { out.reshape((n, self.heads, self.out))?.mean(1)? };
-        let ones = Tensor::ones((n, 1), DType::F32, &Device::Cpu)?;
+        let ones = Tensor::ones((n, 1), DType::F32, z.device())?;
         Ok((out + ones.matmul(w.get(self.b))?)?)
     }
 }

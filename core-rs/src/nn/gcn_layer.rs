@@ -42,7 +42,7 @@ impl GcnLayer {
             Some((g, norm)) => crate::ops::spmm::spmm(norm, &xw, &g.index)?,
             None => xw,
         };
-        let ones = Tensor::ones((h.rows()?, 1), DType::F32, &Device::Cpu)?; // [N, 1]
+        let ones = Tensor::ones((h.rows()?, 1), DType::F32, agg.device())?; // [N, 1]
         Ok((agg + ones.matmul(w.get(self.b))?)?)
     }
 }

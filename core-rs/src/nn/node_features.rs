@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use candle_core::{Device, Tensor};
+use candle_core::Tensor;
 
 use crate::error::Result;
 use crate::nn::dropout::dropout_mask;
@@ -46,7 +46,8 @@ impl NodeFeatures {
             }
         }
         let index = Arc::new(LinkIndex::rectangular(n, f, &pairs)?);
-        Ok(NodeFeatures { dense: x, sparse: Some((index, Tensor::from_vec(vals, (nnz, 1), &Device::Cpu)?)) })
+        let vals = Tensor::from_vec(vals, (nnz, 1), x.device())?; // [nnz, 1]
+        Ok(NodeFeatures { dense: x, sparse: Some((index, vals)) })
     }
 
     /// Inverted dropout with rate `p` (on the non-zeros when sparse).
@@ -94,7 +95,7 @@ mod tests {
         for _ in 0..60 {
             v[rng.below(1200) as usize] = rng.unit() as f32;
         }
-        let x = Tensor::from_vec(v, (40, 30), &Device::Cpu).unwrap();
+        let x = Tensor::from_vec(v, (40, 30), &candle_core::Device::Cpu).unwrap();
         let nf = NodeFeatures::new(x.clone()).unwrap();
         assert!(nf.sparse.is_some(), "5% dense rows are stored sparse");
         let w = seeded_tensor(1, &[30, 4]).to_dtype(candle_core::DType::F32).unwrap();

@@ -2,6 +2,10 @@
 //!
 //! Layers keep parameter *ids*; a forward pass reads the tensors from a [`Weights`] snapshot that is
 //! either tracked (gradients flow into the `Var`s) or detached (inference, no autograd graph).
+//!
+//! A store lives on one device. Initial values are drawn on the host and then moved there, and
+//! checkpoints are read and written through the host, so a seed gives the same initial weights on
+//! every device and a checkpoint trained on the GPU loads on the CPU (and back).
 
 use crate::allocator::keep_freed_pages;
 use std::collections::HashMap;
@@ -14,6 +18,7 @@ use crate::rng::Rng;
 
 /// Parameters (`Var`s).
 pub struct ParamStore {
+    device: Device,
     names: Vec<String>,
     vars: Vec<Var>,
     inits: Vec<Init>,
@@ -37,11 +42,16 @@ impl Weights {
 }
 
 impl ParamStore {
-    /// An empty store whose initialisations draw from `seed`. Models are built on one, so this is
-    /// also where the allocator gets its setting for training ([`keep_freed_pages`]).
-    pub fn new(seed: u64) -> ParamStore {
+    /// An empty store on `device` whose initialisations draw from `seed`. Models are built on one,
+    /// so this is also where the allocator gets its setting for training ([`keep_freed_pages`]).
+    pub fn new(seed: u64, device: &Device) -> ParamStore {
         keep_freed_pages();
-        ParamStore { names: Vec::new(), vars: Vec::new(), inits: Vec::new(), rng: Rng::new(seed) }
+        ParamStore { device: device.clone(), names: Vec::new(), vars: Vec::new(), inits: Vec::new(), rng: Rng::new(seed) }
+    }
+
+    /// The device the parameters live on.
+    pub fn device(&self) -> &Device {
+        &self.device
     }
 
     /// Adds a parameter initialised uniformly in `[-bound, bound)`; returns its id.
@@ -50,15 +60,16 @@ impl ParamStore {
         self._push(name, t, Init::Uniform(bound))
     }
 
-    /// Adds a parameter with the given initial value; returns its id.
+    /// Adds a parameter with the given initial value (moved to the store's device); returns its id.
     pub fn constant(&mut self, name: &str, t: Tensor) -> Result<usize> {
+        let t = t.to_device(&self.device)?;
         self._push(name, t.clone(), Init::Constant(t))
     }
 
     fn _draw(&mut self, shape: &[usize], bound: f64) -> Result<Tensor> {
         let n: usize = shape.iter().product();
         let v: Vec<f32> = (0..n).map(|_| ((2.0 * self.rng.unit() - 1.0) * bound) as f32).collect();
-        Ok(Tensor::from_vec(v, shape, &Device::Cpu)?)
+        Ok(Tensor::from_vec(v, shape, &Device::Cpu)?.to_device(&self.device)?)
     }
 
     fn _push(&mut self, name: &str, t: Tensor, init: Init) -> Result<usize> {
@@ -115,14 +126,13 @@ impl ParamStore {
         self.vars.iter().map(|v| v.elem_count()).sum()
     }
 
-    /// All parameters by name.
-    pub fn tensors(&self) -> HashMap<String, Tensor> {
-        self.names.iter().cloned().zip(self.vars.iter().map(|v| v.as_tensor().clone())).collect()
-    }
-
-    /// Writes every parameter to a safetensors file.
+    /// Writes every parameter to a safetensors file (from the host: the file is device-independent).
     pub fn save(&self, path: &Path) -> Result<()> {
-        candle_core::safetensors::save(&self.tensors(), path)?;
+        let mut host = HashMap::new();
+        for (name, v) in self.names.iter().zip(&self.vars) {
+            host.insert(name.clone(), v.as_tensor().to_device(&Device::Cpu)?);
+        }
+        candle_core::safetensors::save(&host, path)?;
         Ok(())
     }
 
@@ -138,7 +148,7 @@ impl ParamStore {
                     t.dims()
                 )));
             }
-            Ok(t.to_dtype(DType::F32)?)
+            Ok(t.to_dtype(DType::F32)?.to_device(&self.device)?)
         };
         for (name, var) in self.names.iter().zip(&self.vars) {
             var.set(&get(name, var.dims())?)?;

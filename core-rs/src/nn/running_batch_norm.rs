@@ -52,8 +52,8 @@ impl RunningBatchNorm {
         let run = self.running.borrow();
         let h = run.0.len();
         let inv: Vec<f32> = run.1.iter().map(|v| 1.0 / (v + EPS as f32).sqrt()).collect();
-        let scale = (g * Tensor::from_vec(inv, h, &Device::Cpu)?)?; // [H]
-        let shift = (b - (&scale * Tensor::from_vec(run.0.clone(), h, &Device::Cpu)?)?)?; // [H]
+        let scale = (g * Tensor::from_vec(inv, h, x.device())?)?; // [H]
+        let shift = (b - (&scale * Tensor::from_vec(run.0.clone(), h, x.device())?)?)?; // [H]
         Ok(x.broadcast_mul(&scale.unsqueeze(0)?)?.broadcast_add(&shift.unsqueeze(0)?)?)
     }
 
@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn training_updates_the_running_statistics_that_inference_uses() {
-        let mut ps = ParamStore::new(0);
+        let mut ps = ParamStore::new(0, &Device::Cpu);
         let bn = RunningBatchNorm::new(&mut ps, "bn", 2, 1.0).unwrap();
         let x = Tensor::new(&[[1.0f32, 10.0], [3.0, 10.0], [5.0, 10.0]], &Device::Cpu).unwrap();
         let w = ps.weights(false);

@@ -27,10 +27,10 @@ pub struct GraphPart {
 }
 
 impl GraphPart {
-    /// Both directions of every undirected pair, weight 1.
-    pub fn undirected(pairs: &[(usize, usize)]) -> Result<GraphPart> {
+    /// Both directions of every undirected pair, weight 1, on `device`.
+    pub fn undirected(pairs: &[(usize, usize)], device: &Device) -> Result<GraphPart> {
         let both: Vec<(usize, usize)> = pairs.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
-        let weights = Tensor::ones((both.len(), 1), DType::F32, &Device::Cpu)?;
+        let weights = Tensor::ones((both.len(), 1), DType::F32, device)?;
         Ok(GraphPart { pairs: both, weights })
     }
 
@@ -58,8 +58,9 @@ pub struct WeightedGraph {
 }
 
 impl WeightedGraph {
-    /// Concatenates `parts` on `n` nodes, plus a weight-1 self loop per node if asked.
-    pub fn assemble(n: usize, parts: &[GraphPart], self_loops: bool) -> Result<WeightedGraph> {
+    /// Concatenates `parts` (whose weights are on `device`) on `n` nodes, plus a weight-1 self loop
+    /// per node if asked.
+    pub fn assemble(n: usize, parts: &[GraphPart], self_loops: bool, device: &Device) -> Result<WeightedGraph> {
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         let mut ws: Vec<Tensor> = Vec::new();
         for p in parts {
@@ -69,14 +70,14 @@ impl WeightedGraph {
         let loops_from = pairs.len();
         if self_loops {
             pairs.extend((0..n).map(|v| (v, v)));
-            ws.push(Tensor::ones((n, 1), DType::F32, &Device::Cpu)?);
+            ws.push(Tensor::ones((n, 1), DType::F32, device)?);
         }
         if ws.is_empty() {
-            ws.push(Tensor::zeros((0, 1), DType::F32, &Device::Cpu)?);
+            ws.push(Tensor::zeros((0, 1), DType::F32, device)?);
         }
         let (index, perm) = LinkIndex::sorted(n, &pairs)?;
         let all = Tensor::cat(&ws.iter().collect::<Vec<_>>(), 0)?; // [E, 1]
-        let perm_t = Tensor::from_vec(perm.clone(), perm.len(), &Device::Cpu)?;
+        let perm_t = Tensor::from_vec(perm.clone(), perm.len(), device)?;
         let weights = all.index_select(&perm_t, 0)?;
         let self_loop = perm.iter().map(|&p| p as usize >= loops_from).collect();
         Ok(WeightedGraph { index: Arc::new(index), weights, self_loop })
@@ -90,9 +91,11 @@ impl WeightedGraph {
     /// GCN weights `D^{-1/2} A D^{-1/2}` with `D` the row sums: `[E, 1]`, differentiable in `A`.
     pub fn gcn_normalised(&self) -> Result<Tensor> {
         let n = self.index.num_nodes;
-        let deg = spmm(&self.weights, &Tensor::ones((n, 1), DType::F32, &Device::Cpu)?, &self.index)?; // [N, 1]
+        let dev = self.weights.device();
+        let deg = spmm(&self.weights, &Tensor::ones((n, 1), DType::F32, dev)?, &self.index)?; // [N, 1]
         let dinv = (deg.relu()? + 1e-12)?.sqrt()?.recip()?.flatten_all()?; // [N]
-        let (rs, cs) = (dinv.index_select(&self.index.src_ids()?, 0)?, dinv.index_select(&self.index.dst_ids()?, 0)?); // [E]
+        let (src, dst) = (self.index.src_ids()?.to_device(dev)?, self.index.dst_ids()?.to_device(dev)?); // [E]
+        let (rs, cs) = (dinv.index_select(&src, 0)?, dinv.index_select(&dst, 0)?); // [E]
         Ok((&self.weights * (rs * cs)?.unsqueeze(1)?)?)
     }
 
@@ -115,13 +118,13 @@ mod tests {
 
     #[test]
     fn mixing_symmetrising_and_normalising_match_dense_algebra() {
-        let input = GraphPart::undirected(&[(0, 1), (1, 2)]).unwrap().scaled(0.25).unwrap();
+        let input = GraphPart::undirected(&[(0, 1), (1, 2)], &Device::Cpu).unwrap().scaled(0.25).unwrap();
         let learned = GraphPart { pairs: vec![(0, 2), (2, 1)], weights: Tensor::new(&[[0.8f32], [0.4]], &Device::Cpu).unwrap() }
             .symmetrised()
             .unwrap()
             .scaled(0.75)
             .unwrap();
-        let g = WeightedGraph::assemble(3, &[input, learned], true).unwrap();
+        let g = WeightedGraph::assemble(3, &[input, learned], true, &Device::Cpu).unwrap();
         // Dense: A = 0.25·A_in + 0.75·(L + Lᵀ)/2, then + I.
         let mut a = [[0.0f32; 3]; 3];
         for (i, j) in [(0, 1), (1, 0), (1, 2), (2, 1)] {
