@@ -4,6 +4,8 @@
  * @module
  */
 
+import { withDeviceOption } from "./_device_option.ts";
+import { chooseDevice } from "../src/device.ts";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { UsageError } from "../src/errors.ts";
@@ -54,7 +56,7 @@ function _collect(v: string, prev: string[]): string[] {
 
 /** The options shared by `fuse train` and `fuse compare`. */
 function _withCommonOptions(c: SubCommand): SubCommand {
-  return c
+  return withDeviceOption(c, "cpu; the random forest always runs on the CPU")
     .option("--train <path>", "training set (CSV, directory with id_prop.csv, or JSONL)")
     .option("--val <path>", "validation set (early stopping, late-fusion α)")
     .option("--test <path>", "test set (the reported metrics)")
@@ -178,8 +180,10 @@ async function _run(o: _Flags, modes: FusionMode[] | undefined, kind: "train" | 
   if (o.seeds !== undefined && o.repeat !== undefined) {
     throw new UsageError("give --seeds or --repeat, not both");
   }
+  const device = await chooseDevice(o.device);
   const c = await runFusion({
     ...o,
+    device,
     kind,
     modes,
     targets: o.target,

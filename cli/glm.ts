@@ -18,6 +18,8 @@ import { parseSplit } from "../src/glm/datasets/parse_split.ts";
 import type { GlmModel } from "../src/glm/glm_model.ts";
 import { type GlmSummary, trainGlm } from "../src/glm/train_glm.ts";
 import { choiceArg, intArg, nonNegativeArg, positiveArg, positiveIntArg } from "./_parse.ts";
+import { withDeviceOption } from "./_device_option.ts";
+import { chooseDevice } from "../src/device.ts";
 
 const PLANETOID = ["cora", "citeseer", "pubmed"] as const;
 
@@ -99,7 +101,7 @@ export function glmCommand(): SubCommand {
   const glm = new Command("glm").description(
     "graph learning module: node classification with a learned graph",
   );
-  glm.command("train")
+  withDeviceOption(glm.command("train"), "cpu")
     .description("train on a node-classification dataset over several seeds and report test accuracy")
     .argument("<source>", "planetoid:<dir> (with --name) or csv:<file> (with --label-column and --split)")
     .option(
@@ -189,6 +191,7 @@ Examples:
         };
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
+      const device = await chooseDevice(o.device);
       const config = await loadGlmConfig(o.config, {
         graph: o.graph as GraphMode | undefined,
         layer: o.layer,
@@ -211,6 +214,7 @@ Examples:
         config,
         seeds,
         epochs: o.epochs,
+        device,
         patience: o.patience,
         log: o.verbose ? (line) => console.error(line) : undefined,
         onFirstModel: o.exportGraph

@@ -7,6 +7,8 @@ import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { Dataset } from "../src/te/dataset.ts";
 import { UsageError } from "../src/errors.ts";
+import { withDeviceOption } from "./_device_option.ts";
+import { chooseDevice } from "../src/device.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
 import { readInput } from "../src/read_text.ts";
 import { writeOutput } from "../src/write_output.ts";
@@ -14,7 +16,7 @@ import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
 
 /** The `route` command. */
 export function routeCommand(): SubCommand {
-  return new Command("route")
+  return withDeviceOption(new Command("route"), "cpu")
     .description("route TE instances (JSONL) with a trained keiro model; one solution per instance")
     .argument("[instances]", "instances file (JSONL); default stdin")
     .requiredOption(
@@ -47,8 +49,9 @@ export function routeCommand(): SubCommand {
       if (o.greedy && o.samples !== undefined && o.samples > 1) {
         throw new UsageError("--greedy and --samples > 1 exclude each other");
       }
+      const device = await chooseDevice(o.device);
       using ds = await Dataset.parse(await readInput(file));
-      const opened = await openModel(o.model);
+      const opened = await openModel(o.model, device);
       try {
         const out = await routeWithModel(opened, ds, file ?? "stdin", {
           samples: o.greedy ? 1 : o.samples ?? 1,

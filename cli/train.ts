@@ -11,10 +11,12 @@ import { type HybridConfig, loadConfig } from "../src/hybrid/config.ts";
 import { train } from "../src/hybrid/train.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { intArg } from "./_parse.ts";
+import { withDeviceOption } from "./_device_option.ts";
+import { chooseDevice, deviceKeys } from "../src/device.ts";
 
 /** The `train` command. */
 export function trainCommand(): SubCommand {
-  return new Command("train")
+  const cmd = new Command("train")
     .description(
       "train the hybrid GCN + Teal router: MILP labels, supervised phase, RL phase, test evaluation",
     )
@@ -33,15 +35,23 @@ export function trainCommand(): SubCommand {
     .option("--seed <n>", "override the config's seed", intArg)
     .option("--threads <n>", "override the config's threads (0 = all cores)", intArg)
     .option("--epochs <n>", "override the config's max_epochs (RL epochs)", intArg)
-    .option("-q, --quiet", "no per-epoch lines on stderr", false)
+    .option("-q, --quiet", "no per-epoch lines on stderr", false);
+  return withDeviceOption(cmd, "the config's use_gpu / gpu_id, else cpu")
     .addHelpText(
       "after",
       "\nExamples:\n  keiro train --config configs/demo.json --out runs/demo\n  keiro train --out runs/demo --resume --epochs 40\n\nCtrl-C finishes the current step, saves <out>/last and exits; --resume continues it.",
     )
     .action(async (o) => {
       if (!o.config && !o.resume) throw new UsageError("--config <file> is required (except with --resume)");
-      const overrides: Partial<HybridConfig> = { seed: o.seed, threads: o.threads, max_epochs: o.epochs };
-      const { config, warnings } = await loadConfig(o.config ?? join(o.out, "config.json"), overrides, {
+      const file = o.config ?? join(o.out, "config.json");
+      const device = await chooseDevice(o.device, file);
+      const overrides: Partial<HybridConfig> = {
+        seed: o.seed,
+        threads: o.threads,
+        max_epochs: o.epochs,
+        ...deviceKeys(device),
+      };
+      const { config, warnings } = await loadConfig(file, overrides, {
         resolved: !o.config,
       });
       for (const w of warnings) console.error(`warning: ${w}`);

@@ -12,6 +12,8 @@ import { UsageError } from "../src/errors.ts";
 import { resolveConfig } from "../src/hybrid/config.ts";
 import type { EvalSampling } from "../src/hybrid/eval_sampling.ts";
 import { prepareSplit } from "../src/hybrid/labelled_set.ts";
+import { withDeviceOption } from "./_device_option.ts";
+import { chooseDevice } from "../src/device.ts";
 import { openModel } from "../src/hybrid/route_with_model.ts";
 import { SAMPLING_FILE, tuneSampling } from "../src/hybrid/tune_sampling.ts";
 import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
@@ -30,7 +32,7 @@ function _grid(v: string): EvalSampling[] {
 
 /** The `tune` command. */
 export function tuneCommand(): SubCommand {
-  return new Command("tune")
+  return withDeviceOption(new Command("tune"), "cpu")
     .description(
       `choose a trained run's best-of-N sampling (temperature, top-p) on its validation set; saves it as ${SAMPLING_FILE} beside the checkpoint, where route, compare and eval find it`,
     )
@@ -51,7 +53,7 @@ export function tuneCommand(): SubCommand {
       "\nPrints the trials and the choice as JSON.\n\nExample:\n  keiro tune --model runs/demo --grid 0.5/0.9,1/0.9,2/1",
     )
     .action(async (o) => {
-      const opened = await openModel(o.model);
+      const opened = await openModel(o.model, await chooseDevice(o.device));
       try {
         if (!opened.config || resolve(opened.dir) === resolve(o.model)) {
           throw new UsageError(

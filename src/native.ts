@@ -2,9 +2,10 @@
  * The one module that opens keiro's native library (`core-rs`, a cdylib) through `Deno.dlopen`.
  *
  * The library is looked up as `$KEIRO_LIB`, else `<target>/<profile>/libkeiro_core.so` with
- * `<target>` = `$CARGO_TARGET_DIR` or `./target` and `<profile>` = `$KEIRO_PROFILE` or the newer
- * of release and debug. A missing library, one older than the Rust sources, or one with another
- * ABI version is an error that says which command builds it.
+ * `<target>` = `$CARGO_TARGET_DIR` or `./target` (`<that>/cuda` for the CUDA build, see
+ * {@link useNativeBuild}) and `<profile>` = `$KEIRO_PROFILE` or the newer of release and debug. A
+ * missing library, one older than the Rust sources, or one with another ABI version is an error
+ * that says which command builds it.
  * @module
  */
 
@@ -78,10 +79,28 @@ function _newestSource(dir: string): number {
   return newest;
 }
 
-function _locate(): { path: string; build: string } {
+/** Which build of the native library a process opens: the default CPU-only one, or the CUDA one
+ * (cargo feature `cuda`, built into `<target>/cuda` by `bash scripts/install.sh cuda`). */
+export type NativeBuild = "cpu" | "cuda";
+
+const _BUILD_COMMAND: Record<NativeBuild, Record<string, string>> = {
+  cpu: {
+    release: "cargo build --release -p keiro-core (or: deno task build)",
+    debug: "cargo build -p keiro-core (or: deno task build:debug)",
+  },
+  cuda: { release: "bash scripts/install.sh cuda", debug: "bash scripts/install.sh cuda" },
+};
+
+function _newestSources(): number {
+  const dirs = ["src", "kernels"].map((d) => join(ROOT, "core-rs", d)).filter((d) => _mtime(d) !== undefined);
+  return Math.max(...dirs.map(_newestSource), _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0);
+}
+
+function _locate(build: NativeBuild): { path: string; build: string } {
   const explicit = Deno.env.get("KEIRO_LIB");
   if (explicit) return { path: explicit, build: "(KEIRO_LIB is set; build it yourself)" };
-  const target = Deno.env.get("CARGO_TARGET_DIR") ?? join(ROOT, "target");
+  const base = Deno.env.get("CARGO_TARGET_DIR") ?? join(ROOT, "target");
+  const target = build === "cuda" ? join(base, "cuda") : base;
   const wanted = Deno.env.get("KEIRO_PROFILE");
   if (wanted && wanted !== "release" && wanted !== "debug") {
     throw new UsageError(`KEIRO_PROFILE must be release or debug, got ${wanted}`);
@@ -93,38 +112,57 @@ function _locate(): { path: string; build: string } {
   }))
     .filter((c) => c.t !== undefined).sort((a, b) => b.t! - a.t!);
   const profile = found[0]?.p ?? profiles[0];
-  const build = `cargo build${profile === "release" ? " --release" : ""} -p keiro-core` +
-    (profile === "release" ? " (or: deno task build)" : " (or: deno task build:debug)");
+  const command = _BUILD_COMMAND[build][profile];
   if (!found.length) {
+    const where = join(target, profile, LIB_NAME);
+    if (build === "cuda") {
+      throw new UsageError(
+        `a CUDA device needs keiro's CUDA build, which is not built (no ${where}); build it with: ${command} (docs/gpu.md)`,
+      );
+    }
+    throw new NativeError(`native library not found at ${where}; build it with: ${command}`);
+  }
+  if (found[0].t! < _newestSources()) {
     throw new NativeError(
-      `native library not found at ${join(target, profile, LIB_NAME)}; build it with: ${build}`,
+      `native library ${found[0].path} is older than core-rs/ sources; rebuild it with: ${command}`,
     );
   }
-  const src = Math.max(
-    _newestSource(join(ROOT, "core-rs", "src")),
-    _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0,
-  );
-  if (found[0].t! < src) {
-    throw new NativeError(
-      `native library ${found[0].path} is older than core-rs/ sources; rebuild it with: ${build}`,
-    );
-  }
-  return { path: found[0].path, build };
+  return { path: found[0].path, build: command };
 }
 
+let _build: NativeBuild = "cpu";
 let _lib: NativeSymbols | undefined;
+
+/**
+ * Chooses the build {@link native} opens: a CUDA device needs the CUDA build. Call it before the
+ * first native call; a missing CUDA build is a usage error saying how to build it.
+ */
+export function useNativeBuild(build: NativeBuild): void {
+  if (build === _build) return;
+  _locate(build);
+  if (_lib) {
+    throw new UsageError(
+      `the ${_build} build of keiro's native library is already open; choose the device first`,
+    );
+  }
+  _build = build;
+}
 
 /** Opens (once) and returns the native library. */
 export function native(): NativeSymbols {
   if (_lib) return _lib;
-  const { path, build } = _locate();
+  const { path, build } = _locate(_build);
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
     lib = Deno.dlopen(path, SYMBOLS);
   } catch (e) {
-    throw new NativeError(
-      `cannot open native library ${path}: ${(e as Error).message}; rebuild it with: ${build}`,
-    );
+    const why = (e as Error).message;
+    if (_build === "cuda") {
+      throw new UsageError(
+        `cannot open keiro's CUDA build ${path}: ${why} (is the NVIDIA driver installed, and CUDA's cuBLAS, cuRAND and NVRTC on LD_LIBRARY_PATH? docs/gpu.md)`,
+      );
+    }
+    throw new NativeError(`cannot open native library ${path}: ${why}; rebuild it with: ${build}`);
   }
   const v = lib.symbols.keiro_abi_version();
   if (v !== ABI_VERSION) {

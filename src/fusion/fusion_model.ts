@@ -89,7 +89,12 @@ export class FusionModel extends NativeHandle {
   }
 
   /** A freshly initialised model (initialisation, shuffling and dropout drawn from `seed`). */
-  static async create(data: FusionModelData, config: FusionNativeConfig, seed: number): Promise<FusionModel> {
+  static async create(
+    data: FusionModelData,
+    config: FusionNativeConfig,
+    seed: number,
+    device = "cpu",
+  ): Promise<FusionModel> {
     const g = data.graphs;
     const s = g.atomOffsets.length - 1, a = g.atomOffsets[s];
     if (data.targets.length !== s * data.tasks || data.split.length !== s) {
@@ -107,6 +112,7 @@ export class FusionModel extends NativeHandle {
       slots: g.maxNeighbours,
       descriptor_dim: data.descriptors ? data.descriptorDim : 0,
       tasks: data.tasks,
+      device,
     };
     const blob = packBuffers([
       g.atomFeatures,

@@ -52,6 +52,8 @@ export interface RunFusionOptions extends FusionSetsOptions {
   patience?: number;
   /** Seeds, one run of every mode each. */
   seeds: number[];
+  /** Device of the neural modes (default `cpu`). */
+  device?: string;
   /** Append each run's best validation loss to this loss history (a single-task neural mode). */
   history?: string;
   /** Write report.md, results.json, parity.svg, comparison.svg, config.json and epochs.jsonl there. */
@@ -118,6 +120,7 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
       epochs,
       patience,
       native: file.native,
+      device: o.device,
       forest: file.forest,
       schedule: file.schedule,
       weighting: weightings[0],

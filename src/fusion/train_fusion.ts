@@ -46,6 +46,8 @@ export interface FusionOptions {
   schedule: "constant" | "cosine";
   /** Task weighting of the multitask mode. */
   weighting: TaskWeighting;
+  /** Device of the neural modes: `cpu` (default), `cuda`, `cuda:N` (the forest runs on the CPU). */
+  device?: string;
   /** Called after every epoch of a neural mode (for logs and progress). */
   onEpoch?: (mode: FusionMode, metrics: FusionStepMetrics & { weights: number[] | null }) => void;
 }
@@ -170,6 +172,7 @@ async function _neural(
     { graphs: inp.graphs, descriptors: desc, descriptorDim: d, targets: y, tasks, split: inp.split },
     { ...o.native, mode, kendall: mode === "multitask" && o.weighting.kind === "kendall" },
     seed,
+    o.device,
   );
   const weighter = mode === "multitask" ? await TaskWeighter.load(o.weighting, targets) : null;
   const history: number[][] = [];

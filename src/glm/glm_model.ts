@@ -70,7 +70,7 @@ export class GlmModel extends NativeHandle {
    * `config` holds the user's keys only; the native core validates it (an unknown key is a usage
    * error naming the key) and returns it resolved in {@link GlmModel.config}.
    */
-  static async create(ds: GraphDataset, config: GlmConfig, seed: number): Promise<GlmModel> {
+  static async create(ds: GraphDataset, config: GlmConfig, seed: number, device = "cpu"): Promise<GlmModel> {
     const n = ds.numNodes, f = ds.numFeatures;
     if (ds.features.length !== n * f || ds.labels.length !== n || ds.split.length !== n) {
       throw new NativeError(
@@ -80,7 +80,7 @@ export class GlmModel extends NativeHandle {
     const edges = ds.edges ?? new Uint32Array(0);
     const { text, handle } = await NativeHandle.open(
       "glm",
-      { kind: "new", config, seed, nodes: n, features: f, edges: edges.length / 2 },
+      { kind: "new", config, seed, nodes: n, features: f, edges: edges.length / 2, device },
       packBuffers([ds.features, ds.labels, ds.split, edges]),
     );
     const payload = JSON.parse(text) as { parameters?: number; classes?: number; config?: GlmConfig };

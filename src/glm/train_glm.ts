@@ -21,6 +21,8 @@ export interface TrainGlmOptions {
   seeds: number[];
   /** Maximum epochs per seed. */
   epochs: number;
+  /** Device: `cpu` (default), `cuda`, `cuda:N`. */
+  device?: string;
   /** Stop a seed after this many epochs without a better validation accuracy (ties: lower
    * validation loss). */
   patience: number;
@@ -116,7 +118,7 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
     for (const [i, seed] of opts.seeds.entries()) {
       const t0 = performance.now();
       const ds = await opts.dataset(seed);
-      using model = await GlmModel.create(ds, opts.config, seed);
+      using model = await GlmModel.create(ds, opts.config, seed, opts.device);
       if (i === 0) {
         first = { ds, parameters: model.parameters };
         resolved = model.config;

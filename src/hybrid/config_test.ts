@@ -17,7 +17,7 @@ Deno.test("config: the seed's hybrid_base.json resolves to its own values, comme
   assert.equal(config.expt_name, "hybrid_gcn_teal");
   assert.equal(config.hidden_dim, 128);
   assert.equal(config.num_layers, 8);
-  assert.ok(warnings.some((w) => w.includes("use_gpu") && w.includes("CPU")), warnings.join("\n"));
+  assert.deepEqual(warnings, []);
 });
 
 Deno.test("config: every shipped config loads", async () => {

@@ -130,17 +130,19 @@ export class HybridModel extends NativeHandle {
     this.parameters = parameters;
   }
 
-  /** A freshly initialised model (initialisation drawn from `seed`). */
-  static async create(config: ModelConfig, seed: number): Promise<HybridModel> {
-    const { text, handle } = await NativeHandle.open("hybrid", { kind: "new", config, seed });
+  /** A freshly initialised model on `device` (initialisation drawn from `seed`, the same on every
+   * device). */
+  static async create(config: ModelConfig, seed: number, device = "cpu"): Promise<HybridModel> {
+    const { text, handle } = await NativeHandle.open("hybrid", { kind: "new", config, seed, device });
     return new HybridModel(handle, config, _parameters(text));
   }
 
   /**
    * Loads the checkpoint in `dir` (`model.json`, `weights.safetensors`, and with `optimizer` the
-   * optimiser state `optimizer.safetensors` when present).
+   * optimiser state `optimizer.safetensors` when present) onto `device` (default `cpu`); a
+   * checkpoint saved on any device loads on any other.
    */
-  static async load(dir: string, opts: { optimizer?: boolean } = {}): Promise<HybridModel> {
+  static async load(dir: string, opts: { optimizer?: boolean; device?: string } = {}): Promise<HybridModel> {
     const cfgPath = join(dir, MODEL_FILES.config);
     let config: ModelConfig;
     try {
@@ -164,6 +166,7 @@ export class HybridModel extends NativeHandle {
       config,
       weights,
       optimizer: opts.optimizer && await _exists(optimizer) ? optimizer : null,
+      device: opts.device ?? "cpu",
     });
     return new HybridModel(handle, config, _parameters(text));
   }

@@ -54,13 +54,14 @@ async function _readConfig(dirs: string[]): Promise<HybridConfig | undefined> {
   return undefined;
 }
 
-/** Opens `dir`: a run directory (its `best/`, else `last/`) or a checkpoint directory. */
-export async function openModel(dir: string): Promise<OpenedModel> {
+/** Opens `dir` (a run directory, its `best/`, else `last/`, or a checkpoint directory) on `device`. */
+export async function openModel(dir: string, device = "cpu"): Promise<OpenedModel> {
   for (const d of [join(dir, "best"), join(dir, "last"), dir]) {
     if (await _isFile(join(d, MODEL_FILES.config))) {
       const tuned = (await readSampling(d))?.chosen;
       const config = await _readConfig([d, dir]);
-      return { model: await HybridModel.load(d), dir: d, config, sampling: tuned ?? evalSampling(config) };
+      const model = await HybridModel.load(d, { device });
+      return { model, dir: d, config, sampling: tuned ?? evalSampling(config) };
     }
   }
   throw new UsageError(

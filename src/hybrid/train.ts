@@ -29,6 +29,7 @@ import {
   type StepRequest,
 } from "./model.ts";
 import { Rng } from "../rng.ts";
+import { configDevice } from "../device.ts";
 import { scoreRouting } from "./score_routing.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";
@@ -241,7 +242,7 @@ async function _run(
   let model: HybridModel;
   let st: TrainerState;
   if (lastDir) {
-    model = await HybridModel.load(lastDir, { optimizer: true });
+    model = await HybridModel.load(lastDir, { optimizer: true, device: configDevice(cfg) });
     if (JSON.stringify(model.config) !== JSON.stringify(modelConfig(cfg))) {
       model.close();
       throw new UsageError(
@@ -253,10 +254,12 @@ async function _run(
     st = await readState(lastDir);
     log(`resuming ${out} after epoch ${st.epoch} (${st.phase})`);
   } else {
-    model = await HybridModel.create(modelConfig(cfg), cfg.seed);
+    model = await HybridModel.create(modelConfig(cfg), cfg.seed, configDevice(cfg));
     st = _freshState(cfg);
     log(
-      `model: ${model.parameters} parameters; ${train.ds.length} train, ${val.ds.length} val, ${test.ds.length} test instances`,
+      `model: ${model.parameters} parameters on ${
+        configDevice(cfg)
+      }; ${train.ds.length} train, ${val.ds.length} val, ${test.ds.length} test instances`,
     );
   }
   try {
@@ -460,7 +463,7 @@ async function _test(
   log: (line: string) => void,
 ): Promise<TestReport> {
   const bestDir = await findCheckpoint(out, "best");
-  const model = bestDir ? await HybridModel.load(bestDir) : current;
+  const model = bestDir ? await HybridModel.load(bestDir, { device: configDevice(cfg) }) : current;
   try {
     const dir = bestDir ?? await findCheckpoint(out, "last");
     // Without a grid, a choice saved earlier in the checkpoint (keiro tune) is kept and used, as
