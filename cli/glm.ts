@@ -160,6 +160,7 @@ Examples:
   keiro glm train csv:digits.csv --header no --label-column -1 --split 50:100 --graph knn --knn-k 24`,
     )
     .action(async (source: string, o) => {
+      const device = await chooseDevice(o.device);
       const m = /^(planetoid|csv):(.+)$/.exec(source);
       if (!m) {
         throw new UsageError(`source must be planetoid:<dir> or csv:<file>, got ${JSON.stringify(source)}`);
@@ -191,7 +192,6 @@ Examples:
         };
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
-      const device = await chooseDevice(o.device);
       const config = await loadGlmConfig(o.config, {
         graph: o.graph as GraphMode | undefined,
         layer: o.layer,

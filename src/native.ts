@@ -96,7 +96,9 @@ function _newestSources(): number {
   return Math.max(...dirs.map(_newestSource), _mtime(join(ROOT, "core-rs", "Cargo.toml")) ?? 0);
 }
 
-function _locate(build: NativeBuild): { path: string; build: string } {
+/** Where `build` of the native library is (and the command that builds it); throws when it is
+ * missing or older than the Rust sources. */
+export function locateNative(build: NativeBuild): { path: string; build: string } {
   const explicit = Deno.env.get("KEIRO_LIB");
   if (explicit) return { path: explicit, build: "(KEIRO_LIB is set; build it yourself)" };
   const base = Deno.env.get("CARGO_TARGET_DIR") ?? join(ROOT, "target");
@@ -139,7 +141,7 @@ let _lib: NativeSymbols | undefined;
  */
 export function useNativeBuild(build: NativeBuild): void {
   if (build === _build) return;
-  _locate(build);
+  locateNative(build);
   if (_lib) {
     throw new UsageError(
       `the ${_build} build of keiro's native library is already open; choose the device first`,
@@ -151,7 +153,7 @@ export function useNativeBuild(build: NativeBuild): void {
 /** Opens (once) and returns the native library. */
 export function native(): NativeSymbols {
   if (_lib) return _lib;
-  const { path, build } = _locate(_build);
+  const { path, build } = locateNative(_build);
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
     lib = Deno.dlopen(path, SYMBOLS);

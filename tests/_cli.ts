@@ -26,10 +26,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `keiro <args>` with `stdin` and returns its exit code and output. */
-export async function keiro(args: string[], stdin = ""): Promise<CliResult> {
+/** Runs `keiro <args>` with `stdin` (and `env` added to the environment) and returns its exit code
+ * and output. */
+export async function keiro(
+  args: string[],
+  stdin = "",
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const p = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}/cli/main.ts`, ...args],
+    env,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
