@@ -41,7 +41,8 @@ export function benchEnv(): BenchEnv {
       new URL(Deno.mainModule).pathname.replace(Deno.cwd() + "/", ""),
       ...Deno.args,
     ].join(" "),
-    commit: _sh(["git", "rev-parse", "HEAD"]) || "unknown",
+    // KEIRO_COMMIT: where the checkout has no git (a copy carried to a GPU machine).
+    commit: _sh(["git", "rev-parse", "HEAD"]) || Deno.env.get("KEIRO_COMMIT") || "unknown",
     dirty: _sh(["git", "status", "--porcelain", "--untracked-files=no"]) !== "",
     machine: {
       cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? Deno.build.arch,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything keiro needs on a fresh Debian machine of this kind and builds the native
 # library: cmake + libclang-dev (HiGHS is built from source by the highs crate), Deno from npm
-# (package.json pins it), then the Rust core in the profile given as $1 (debug|release|both).
+# (package.json pins it), then the Rust core in the profile given as $1 (debug|release|both), or
+# with `cuda` the CUDA build (release, cargo feature cuda, into <target>/cuda; docs/gpu.md): NVIDIA's
+# nvcc 13.0 from PyPI (scripts/cuda_toolchain.sh) compiles the kernels to PTX; no GPU is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-release}"
@@ -30,8 +32,16 @@ build() {
   echo "install: cargo build ($1) of core-rs (the first build compiles HiGHS: several minutes)" >&2
   if [ "$1" = release ]; then cargo build --release -p keiro-core >&2; else cargo build -p keiro-core >&2; fi
 }
+cuda() {
+  # shellcheck source=cuda_toolchain.sh
+  source scripts/cuda_toolchain.sh
+  local target="${CARGO_TARGET_DIR:-$PWD/target}/cuda"
+  echo "install: cargo build --release --features cuda of core-rs into $target (candle's kernels compile with nvcc: about 7 minutes the first time)" >&2
+  CARGO_TARGET_DIR="$target" cargo build --release -p keiro-core --features cuda >&2
+}
 case "$profile" in
   debug|release) build "$profile" ;;
   both) build debug; build release ;;
-  *) echo "usage: scripts/install.sh [debug|release|both]" >&2; exit 2 ;;
+  cuda) cuda ;;
+  *) echo "usage: scripts/install.sh [debug|release|both|cuda]" >&2; exit 2 ;;
 esac

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch CPU peer of keiro's hybrid GCN + Teal model (docs/hybrid.md), for speed benchmarks.
+"""PyTorch peer of keiro's hybrid GCN + Teal model (docs/hybrid.md), for speed benchmarks.
 
 One file: instance loading, the model (residual gated GCN encoder, node/edge policy head, global value
 head), the batched sequential rollout, the A2C step and the benchmark CLI.
 
     python bench/peers/hybrid_torch.py --instances FILE.jsonl --config CONFIG.json \
-        --mode train|infer --batch B --samples S --steps N --threads T --seed S
+        --mode train|infer --batch B --samples S --steps N --threads T --seed S [--device cuda]
+
+On `--device cuda` the same code runs on the GPU: CUDA is the default device, the collated batches
+move there, sampling draws from a CUDA generator, and each step ends with a synchronize.
 
 prints one JSON line: {"mode", "threads", "torch", "batch", "samples", "steps", "seconds",
 "episodes_per_s" | "instances_per_s", "mean_mlu", "complete_rate", "parameters", ...}.
@@ -441,11 +444,15 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     args = ap.parse_args(argv)
 
     torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    torch.set_default_device(device)
+    cuda = device.type == "cuda"
     seed_everything(args.seed)
-    gen = torch.Generator().manual_seed(args.seed + 1)
+    gen = torch.Generator(device=device).manual_seed(args.seed + 1)
     cfg = load_config(args.config)
     instances = load_instances(args.instances)
     V, C = instances[0]["V"], len(instances[0]["dem"])
@@ -460,7 +467,8 @@ def main(argv=None):
     def get_batch(step):
         start = (step * args.batch) % len(instances)
         if start not in batches:
-            batches[start] = collate(batch_rows(instances, start, args.batch, args.samples))
+            g = collate(batch_rows(instances, start, args.batch, args.samples))
+            batches[start] = {k: v.to(device) if torch.is_tensor(v) else v for k, v in g.items()}
         return batches[start]
 
     for step in range(args.warmup + args.steps):
@@ -476,6 +484,8 @@ def main(argv=None):
             mlu, complete, _ = train_step(model, opt, g, cfg, gen)
         else:
             mlu, complete = infer_step(model, g, cfg, gen, args.samples)
+        if cuda:
+            torch.cuda.synchronize(device)
         if step >= args.warmup:
             mlus.append(mlu)
             completes.append(complete)
@@ -487,6 +497,9 @@ def main(argv=None):
         "mode": args.mode,
         "threads": args.threads,
         "torch": torch.__version__,
+        "device": str(device),
+        "gpu": torch.cuda.get_device_name(device) if cuda else None,
+        "cuda": torch.version.cuda if cuda else None,
         "batch": args.batch,
         "samples": args.samples,
         "steps": args.steps,
