@@ -164,12 +164,12 @@ async function runPeer(
   instances: string,
   cfgName: string,
   mode: "train" | "infer",
-  batch: number,
+  batches: number[],
   threads: number,
-): Promise<Measure & { versions: PeerVersions }> {
+): Promise<{ measures: Measure[]; versions: PeerVersions }> {
   const sizes = mode === "train"
-    ? ["--batch", batch, "--samples", SAMPLES, "--steps", STEPS, "--warmup", TRAIN_WARMUP]
-    : ["--batch", batch, "--samples", 1, "--steps", INFER_STEPS, "--warmup", INFER_WARMUP];
+    ? ["--batch", batches.join(","), "--samples", SAMPLES, "--steps", STEPS, "--warmup", TRAIN_WARMUP]
+    : ["--batch", batches.join(","), "--samples", 1, "--steps", INFER_STEPS, "--warmup", INFER_WARMUP];
   const peerArgs = [
     "bench/peers/hybrid_torch.py",
     "--instances",
@@ -197,13 +197,14 @@ async function runPeer(
   if (!out.success) {
     throw new Error(`peer failed (${out.code}): ${new TextDecoder().decode(out.stderr).slice(-2000)}`);
   }
-  const d = JSON.parse(text.split("\n").pop()!);
-  return {
+  const command = `OMP_WAIT_POLICY=PASSIVE python ${peerArgs.join(" ")}`;
+  // deno-lint-ignore no-explicit-any
+  const lines: any[] = text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const measures = lines.map((d): Measure => ({
     impl: "peer",
     threads,
     mode,
-    batch,
-    versions: { torch: d.torch, cuda: d.cuda ?? null, gpu: d.gpu ?? null },
+    batch: d.batch,
     per_s: mode === "train" ? d.episodes_per_s : d.instances_per_s,
     seconds: d.seconds,
     cpu_seconds: d.cpu_seconds,
@@ -211,8 +212,10 @@ async function runPeer(
     complete_rate: d.complete_rate,
     parameters: d.parameters,
     load_1m_end: d.load_avg_1m,
-    command: `OMP_WAIT_POLICY=PASSIVE python ${peerArgs.join(" ")}`,
-  };
+    command,
+  }));
+  const d = lines[0] ?? {};
+  return { measures, versions: { torch: d.torch, cuda: d.cuda ?? null, gpu: d.gpu ?? null } };
 }
 
 /** keiro's rate in `mode` with `batch` instances a step, on a fresh model (`c` commodities). */
@@ -365,46 +368,59 @@ for (const c of COMMODITIES) {
     using ds = await Dataset.parse(jsonl);
     for (const size of sizes) {
       const cfgName = SIZES[size];
-      const cases = [
-        ...BATCHES.map((batch) => ({ mode: "train" as const, batch })),
-        ...IBATCHES.map((batch) => ({ mode: "infer" as const, batch })),
-      ];
-      for (const { mode, batch } of cases) {
-        const measures: Measure[] = [];
-        for (let round = 1; round <= ROUNDS; round++) {
-          const tag = `${size} (${cfgName}) c${c} ${mode} b${batch} round ${round}/${ROUNDS}`;
+      const modes = [["train", BATCHES], ["infer", IBATCHES]] as const;
+      /** measures[mode][batch]: every round's keiro and peer measures of that case. */
+      const measures = new Map<string, Measure[]>();
+      const add = (m: Measure) => {
+        const key = `${m.mode} ${m.batch}`;
+        measures.set(key, [...(measures.get(key) ?? []), m]);
+      };
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const [mode, batches] of modes) {
+          const tag = `${size} (${cfgName}) c${c} ${mode} round ${round}/${ROUNDS}`;
           const unit = mode === "train" ? "ep/s" : "inst/s";
-          const k = await runKeiro(ds, cfgName, c, mode, batch);
-          console.error(`${tag}: keiro ${k.per_s} ${unit}`);
-          measures.push({ round, ...k });
+          for (const batch of batches) {
+            const k = await runKeiro(ds, cfgName, c, mode, batch);
+            console.error(`${tag}: keiro b${batch} ${k.per_s} ${unit}`);
+            add({ round, ...k });
+          }
           if ("py" in peer) {
             for (const threads of PEER_THREADS) {
-              const { versions, ...m } = await runPeer(peer.py, tmp, cfgName, mode, batch, threads);
-              peerVersions = versions;
-              console.error(`${tag}: peer (threads ${threads}) ${m.per_s} ${unit} (load ${m.load_1m_end})`);
-              measures.push({ round, ...m });
+              const p = await runPeer(peer.py, tmp, cfgName, mode, batches, threads);
+              peerVersions = p.versions;
+              for (const m of p.measures) {
+                console.error(
+                  `${tag}: peer b${m.batch} (threads ${threads}) ${m.per_s} ${unit} (load ${m.load_1m_end})`,
+                );
+                add({ round, ...m });
+              }
             }
           }
         }
-        const rate = (impl: string, threads: number) =>
-          median(measures.filter((m) => m.impl === impl && m.threads === threads).map((m) => m.per_s));
-        const ratio = (threads: number[]) => {
-          const ps = threads.map((t) => rate("peer", t)).filter((x): x is number => x !== null);
-          const k = rate("keiro", THREADS);
-          return !ps.length || k === null ? null : r(k / Math.max(...ps), 3);
-        };
-        const best = ratio(PEER_THREADS), want = _targetOf(mode, batch);
-        results.push({
-          size,
-          config: `bench/peers/configs/${cfgName}.json`,
-          commodities: c,
-          mode,
-          batch,
-          measures,
-          ratio_vs_peer_t2: GPU ? null : ratio([2]),
-          ratio_vs_peer_best: best,
-          target: best === null || want === null ? null : best >= want,
-        });
+      }
+      for (const [mode, batches] of modes) {
+        for (const batch of batches) {
+          const ms = measures.get(`${mode} ${batch}`) ?? [];
+          const rate = (impl: string, threads: number) =>
+            median(ms.filter((m) => m.impl === impl && m.threads === threads).map((m) => m.per_s));
+          const ratio = (threads: number[]) => {
+            const ps = threads.map((t) => rate("peer", t)).filter((x): x is number => x !== null);
+            const k = rate("keiro", THREADS);
+            return !ps.length || k === null ? null : r(k / Math.max(...ps), 3);
+          };
+          const best = ratio(PEER_THREADS), want = _targetOf(mode, batch);
+          results.push({
+            size,
+            config: `bench/peers/configs/${cfgName}.json`,
+            commodities: c,
+            mode,
+            batch,
+            measures: ms,
+            ratio_vs_peer_t2: GPU ? null : ratio([2]),
+            ratio_vs_peer_best: best,
+            target: best === null || want === null ? null : best >= want,
+          });
+        }
       }
     }
   } finally {

@@ -5,12 +5,12 @@ One file: instance loading, the model (residual gated GCN encoder, node/edge pol
 head), the batched sequential rollout, the A2C step and the benchmark CLI.
 
     python bench/peers/hybrid_torch.py --instances FILE.jsonl --config CONFIG.json \
-        --mode train|infer --batch B --samples S --steps N --threads T --seed S [--device cuda]
+        --mode train|infer --batch B[,B...] --samples S --steps N --threads T --seed S [--device cuda]
 
 On `--device cuda` the same code runs on the GPU: CUDA is the default device, the collated batches
 move there, sampling draws from a CUDA generator, and each step ends with a synchronize.
 
-prints one JSON line: {"mode", "threads", "torch", "batch", "samples", "steps", "seconds",
+prints one JSON line per batch size (each on a fresh model drawn from the seed): {"mode", "threads", "torch", "batch", "samples", "steps", "seconds",
 "episodes_per_s" | "instances_per_s", "mean_mlu", "complete_rate", "parameters", ...}.
 
 Shapes: B = rows of a batch (instances x samples), V nodes, E = links of the whole batch (parallel
@@ -438,7 +438,7 @@ def main(argv=None):
     ap.add_argument("--instances", required=True, help="JSONL of TE instances (same V and C)")
     ap.add_argument("--config", help="model config JSON (docs/hybrid.md keys)")
     ap.add_argument("--mode", choices=["train", "infer"], default="train")
-    ap.add_argument("--batch", type=int, default=32, help="instances per step")
+    ap.add_argument("--batch", default="32", help="instances per step; a comma-separated list runs each in turn")
     ap.add_argument("--samples", type=int, default=1, help="rollouts per instance (infer: best-of-N)")
     ap.add_argument("--steps", type=int, default=10, help="timed steps")
     ap.add_argument("--warmup", type=int, default=2, help="untimed steps first")
@@ -451,79 +451,80 @@ def main(argv=None):
     device = torch.device(args.device)
     torch.set_default_device(device)
     cuda = device.type == "cuda"
-    seed_everything(args.seed)
-    gen = torch.Generator(device=device).manual_seed(args.seed + 1)
     cfg = load_config(args.config)
     instances = load_instances(args.instances)
     V, C = instances[0]["V"], len(instances[0]["dem"])
-    model = HybridModel(cfg, V, C)
-    params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg["learning_rate"],
-                            weight_decay=cfg["weight_decay"])
+    for batch in [int(b) for b in args.batch.split(",")]:
+        seed_everything(args.seed)
+        gen = torch.Generator(device=device).manual_seed(args.seed + 1)
+        model = HybridModel(cfg, V, C)
+        params = sum(p.numel() for p in model.parameters())
+        opt = torch.optim.AdamW(model.parameters(), lr=cfg["learning_rate"],
+                                weight_decay=cfg["weight_decay"])
 
-    # Batches are collated once (the native side also keeps its dataset resident).
-    batches = {}
+        # Batches are collated once (the native side also keeps its dataset resident).
+        batches = {}
 
-    def get_batch(step):
-        start = (step * args.batch) % len(instances)
-        if start not in batches:
-            g = collate(batch_rows(instances, start, args.batch, args.samples))
-            batches[start] = {k: v.to(device) if torch.is_tensor(v) else v for k, v in g.items()}
-        return batches[start]
+        def get_batch(step):
+            start = (step * batch) % len(instances)
+            if start not in batches:
+                g = collate(batch_rows(instances, start, batch, args.samples))
+                batches[start] = {k: v.to(device) if torch.is_tensor(v) else v for k, v in g.items()}
+            return batches[start]
 
-    for step in range(args.warmup + args.steps):
-        get_batch(step)
+        for step in range(args.warmup + args.steps):
+            get_batch(step)
 
-    mlus, completes = [], []
-    t0 = None
-    for step in range(args.warmup + args.steps):
-        if step == args.warmup:
-            t0, c0 = time.perf_counter(), time.process_time()
-        g = get_batch(step)
+        mlus, completes = [], []
+        t0 = None
+        for step in range(args.warmup + args.steps):
+            if step == args.warmup:
+                t0, c0 = time.perf_counter(), time.process_time()
+            g = get_batch(step)
+            if args.mode == "train":
+                mlu, complete, _ = train_step(model, opt, g, cfg, gen)
+            else:
+                mlu, complete = infer_step(model, g, cfg, gen, args.samples)
+            if cuda:
+                torch.cuda.synchronize(device)
+            if step >= args.warmup:
+                mlus.append(mlu)
+                completes.append(complete)
+        seconds = time.perf_counter() - (t0 if t0 is not None else time.perf_counter())
+        cpu_seconds = time.process_time() - c0 if t0 is not None else 0.0
+        mlu = torch.cat(mlus) if mlus else torch.zeros(0, dtype=torch.float64)
+        complete = torch.cat(completes) if completes else torch.zeros(0, dtype=torch.bool)
+        result = {
+            "mode": args.mode,
+            "threads": args.threads,
+            "torch": torch.__version__,
+            "device": str(device),
+            "gpu": torch.cuda.get_device_name(device) if cuda else None,
+            "cuda": torch.version.cuda if cuda else None,
+            "batch": batch,
+            "samples": args.samples,
+            "steps": args.steps,
+            "seconds": round(seconds, 4),
+            "cpu_seconds": round(cpu_seconds, 4),   # process CPU time of the timed steps (all threads)
+            "load_avg_1m": round(os.getloadavg()[0], 2),  # the machine's load at the end (others' jobs)
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),  # PASSIVE matters on a shared machine
+        }
         if args.mode == "train":
-            mlu, complete, _ = train_step(model, opt, g, cfg, gen)
+            result["episodes_per_s"] = round(batch * args.samples * args.steps / seconds, 3) if seconds else None
         else:
-            mlu, complete = infer_step(model, g, cfg, gen, args.samples)
-        if cuda:
-            torch.cuda.synchronize(device)
-        if step >= args.warmup:
-            mlus.append(mlu)
-            completes.append(complete)
-    seconds = time.perf_counter() - (t0 if t0 is not None else time.perf_counter())
-    cpu_seconds = time.process_time() - c0 if t0 is not None else 0.0
-    mlu = torch.cat(mlus) if mlus else torch.zeros(0, dtype=torch.float64)
-    complete = torch.cat(completes) if completes else torch.zeros(0, dtype=torch.bool)
-    result = {
-        "mode": args.mode,
-        "threads": args.threads,
-        "torch": torch.__version__,
-        "device": str(device),
-        "gpu": torch.cuda.get_device_name(device) if cuda else None,
-        "cuda": torch.version.cuda if cuda else None,
-        "batch": args.batch,
-        "samples": args.samples,
-        "steps": args.steps,
-        "seconds": round(seconds, 4),
-        "cpu_seconds": round(cpu_seconds, 4),   # process CPU time of the timed steps (all threads)
-        "load_avg_1m": round(os.getloadavg()[0], 2),  # the machine's load at the end (others' jobs)
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),  # PASSIVE matters on a shared machine
-    }
-    if args.mode == "train":
-        result["episodes_per_s"] = round(args.batch * args.samples * args.steps / seconds, 3) if seconds else None
-    else:
-        result["instances_per_s"] = round(args.batch * args.steps / seconds, 3) if seconds else None
-    result.update({
-        "mean_mlu": round(float(mlu[complete].mean()), 6) if bool(complete.any()) else None,
-        "complete_rate": round(float(complete.float().mean()), 6) if complete.numel() else None,
-        "parameters": params,
-        "nodes": V,
-        "commodities": C,
-        "hidden_dim": cfg["hidden_dim"],
-        "num_layers": cfg["num_layers"],
-        "action_type": cfg["action_type"],
-        "gnn_update_frequency": cfg["gnn_update_frequency"],
-    })
-    print(json.dumps(result))
+            result["instances_per_s"] = round(batch * args.steps / seconds, 3) if seconds else None
+        result.update({
+            "mean_mlu": round(float(mlu[complete].mean()), 6) if bool(complete.any()) else None,
+            "complete_rate": round(float(complete.float().mean()), 6) if complete.numel() else None,
+            "parameters": params,
+            "nodes": V,
+            "commodities": C,
+            "hidden_dim": cfg["hidden_dim"],
+            "num_layers": cfg["num_layers"],
+            "action_type": cfg["action_type"],
+            "gnn_update_frequency": cfg["gnn_update_frequency"],
+        })
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
