@@ -65,6 +65,25 @@ impl Rng {
     }
 }
 
+/// SplitMix64's finaliser: a bijection of `u64` that mixes every input bit into every output bit.
+fn _fmix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A hash of `words` (in order): the key of a counter-based stream, e.g. `mix(&[seed, instance,
+/// sample])`, and the draws of that stream, `mix(&[key, commodity, hop])`.
+pub fn mix(words: &[u64]) -> u64 {
+    words.iter().fold(0x6A09_E667_F3BC_C909, |h, &w| _fmix(h ^ _fmix(w.wrapping_add(0x9E37_79B9_7F4A_7C15))))
+}
+
+/// A counter-based uniform draw in `[0, 1)` (53 bits): a pure function of `words`, so every draw can
+/// be made in any order, by any batch split and on any device (the CUDA rollout computes the same).
+pub fn counter_unit(words: &[u64]) -> f64 {
+    (mix(words) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +108,17 @@ mod tests {
         assert!(counts.iter().all(|&k| (9_500..10_500).contains(&k)), "{counts:?}");
         let u = a.unit();
         assert!((0.0..1.0).contains(&u));
+    }
+
+    #[test]
+    fn counter_draws_are_pure_functions_of_their_counter_and_look_uniform() {
+        assert_eq!(counter_unit(&[1, 2, 3]), counter_unit(&[1, 2, 3]));
+        assert_ne!(mix(&[1, 2, 3]), mix(&[1, 3, 2]), "order matters");
+        assert_ne!(mix(&[0]), mix(&[0, 0]), "length matters");
+        let xs: Vec<f64> = (0..20_000u64).map(|i| counter_unit(&[7, i / 100, i % 100])).collect();
+        assert!(xs.iter().all(|&x| (0.0..1.0).contains(&x)));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        let below = xs.iter().filter(|&&x| x < 0.25).count() as f64 / xs.len() as f64;
+        assert!((mean - 0.5).abs() < 0.01 && (below - 0.25).abs() < 0.01, "mean {mean}, P(x < 0.25) {below}");
     }
 }

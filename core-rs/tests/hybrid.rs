@@ -75,20 +75,22 @@ fn episode_normalisation_routes_an_instance_the_same_in_any_batch() {
     }
 }
 
-/// A batch samples from `seed` + its offset: routing the second batch alone with that seed gives
-/// the same records. Records carry the instance's id (when it has one) and the request's method.
+/// Each instance samples from its own stream (seed, instance, sample): routing the second batch
+/// alone gives the same records. Records carry the instance's id (when it has one) and the method.
 #[test]
 fn a_batch_routes_the_same_alone_and_records_carry_id_and_method() {
     let mut data = nsfnet(8, 2);
     data[5].id = None;
     let t = Trainer::new(&config(json!({})), 3, &Device::Cpu).unwrap();
-    let req = |seed: u64| -> RouteRequest {
-        serde_json::from_value(json!({"samples": 6, "temperature": 3.0, "seed": seed, "batch": 4, "method": "m"})).unwrap()
+    let req = |seed: u64, indices: Option<Vec<usize>>| -> RouteRequest {
+        serde_json::from_value(json!({"indices": indices, "samples": 6, "temperature": 3.0, "seed": seed, "batch": 4, "method": "m"}))
+            .unwrap()
     };
     let strip = |v: Vec<RouteRecord>| v.into_iter().map(|r| RouteRecord { time_ms: 0.0, ..r }).collect::<Vec<_>>();
-    let all = strip(t.route(&data, &req(9)).unwrap());
-    assert_eq!(all[4..], strip(t.route(&data[4..], &req(13)).unwrap())[..]);
-    assert_ne!(all[4..], strip(t.route(&data[4..], &req(9)).unwrap())[..], "another seed, other samples");
+    let all = strip(t.route(&data, &req(9, None)).unwrap());
+    let second = Some((4..8).collect());
+    assert_eq!(all[4..], strip(t.route(&data, &req(9, second.clone())).unwrap())[..]);
+    assert_ne!(all[4..], strip(t.route(&data, &req(10, second)).unwrap())[..], "another seed, other samples");
     let text = serde_json::to_string(&all[0]).unwrap();
     assert!(text.starts_with(&format!(r#"{{"id":{},"method":"m","mlu":"#, data[0].id.as_ref().unwrap())), "{text}");
     assert!(serde_json::to_string(&all[5]).unwrap().starts_with(r#"{"method":"m","mlu":"#));
@@ -205,4 +207,29 @@ fn checkpoints_round_trip() {
     let wrong = Trainer::load(&config(json!({"hidden_dim": 8})), &w, None, &Device::Cpu).err().unwrap().to_string();
     assert!(wrong.contains("shape"), "{wrong}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn with_episode_statistics_an_instance_routes_the_same_alone_or_in_any_batch() {
+    let data = nsfnet(7, 21);
+    let t = Trainer::new(&config(json!({"normalization": "episode"})), 2, &Device::Cpu).unwrap();
+    let request = |indices: Option<Vec<usize>>, batch: usize| -> Vec<Value> {
+        let r: RouteRequest =
+            serde_json::from_value(json!({"indices": indices, "samples": 6, "batch": batch, "seed": 4, "sample_floats": 2000})).unwrap();
+        t.route(&data, &r).unwrap().iter().map(|s| json!([s.paths, s.mlu])).collect()
+    };
+    let all = request(None, 64);
+    for batch in [1, 2, 3] {
+        assert_eq!(request(None, batch), all, "batch {batch}");
+    }
+    for i in [0, 4, 6] {
+        assert_eq!(request(Some(vec![i]), 64), vec![all[i].clone()], "instance {i} alone");
+    }
+    let reversed: Vec<Value> = request(Some((0..7).rev().collect()), 2).into_iter().rev().collect();
+    assert_eq!(reversed, all, "in another order and batch split");
+    let other_seed: Vec<Value> = {
+        let r: RouteRequest = serde_json::from_value(json!({"samples": 6, "seed": 5})).unwrap();
+        t.route(&data, &r).unwrap().iter().map(|s| json!([s.paths, s.mlu])).collect()
+    };
+    assert_ne!(other_seed, all, "the seed matters");
 }

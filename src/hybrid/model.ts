@@ -76,7 +76,7 @@ export interface RouteRequest {
   temperature?: number;
   /** Native default 1. */
   top_p?: number;
-  /** The batch at offset k of the instances samples from `seed + k` (native default 0). */
+  /** Sample s of instance i draws from its own stream (seed, i, s), whatever the batch (native default 0). */
   seed?: number;
   batch?: number;
   /** Method name written into the records. */

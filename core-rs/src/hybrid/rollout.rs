@@ -18,7 +18,7 @@ use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
 use crate::nn::pass::Pass;
 use crate::ops::masked_log_softmax::masked_log_softmax;
-use crate::rng::Rng;
+use crate::rng::{counter_unit, Rng};
 use crate::te::greedy::bottleneck_to;
 
 /// How an episode picks its next hops.
@@ -26,8 +26,9 @@ use crate::te::greedy::bottleneck_to;
 pub enum Choice {
     /// Arg-max of the policy.
     Greedy,
-    /// Sample (temperature, top-p).
-    Sample,
+    /// Sample (temperature, top-p) from the episode's own counter-based stream: the draw of
+    /// commodity `k`, hop `t` is `counter_unit(&[stream, k, t])`, whatever the batch around it.
+    Sample(u64),
 }
 
 /// The decisions of a rollout.
@@ -167,13 +168,14 @@ fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> 
         .collect()
 }
 
-/// Picks a slot from `logits` (one row) under `mask`.
-fn _choose(logits: &[f32], mask: &[bool], choice: Choice, temperature: f64, top_p: f64, rng: &mut Rng) -> usize {
+/// Picks a slot from `logits` (one row) under `mask` at `(commodity, hop)`.
+fn _choose(logits: &[f32], mask: &[bool], choice: Choice, at: (usize, usize), temperature: f64, top_p: f64) -> usize {
     let valid: Vec<usize> = (0..mask.len()).filter(|&k| mask[k]).collect();
     let best = *valid.iter().max_by(|&&a, &&b| logits[a].total_cmp(&logits[b]).then(b.cmp(&a))).expect("a valid slot");
-    if choice == Choice::Greedy || valid.len() == 1 {
-        return best;
-    }
+    let stream = match choice {
+        Choice::Sample(stream) if valid.len() > 1 => stream,
+        _ => return best,
+    };
     let max = logits[best] as f64;
     let mut probs: Vec<(usize, f64)> = valid.iter().map(|&k| (k, ((logits[k] as f64 - max) / temperature).exp())).collect();
     let total: f64 = probs.iter().map(|p| p.1).sum();
@@ -187,7 +189,7 @@ fn _choose(logits: &[f32], mask: &[bool], choice: Choice, temperature: f64, top_
             break;
         }
     }
-    let mut r = rng.unit() * probs[..kept].iter().map(|p| p.1).sum::<f64>();
+    let mut r = counter_unit(&[stream, at.0 as u64, at.1 as u64]) * probs[..kept].iter().map(|p| p.1).sum::<f64>();
     for p in &probs[..kept] {
         r -= p.1;
         if r < 0.0 {
@@ -202,7 +204,8 @@ fn _softplus(z: &Tensor) -> Result<Tensor> {
     Ok((z.relu()? + (z.abs()?.neg()?.exp()? + 1.0)?.log()?)?)
 }
 
-/// Runs a rollout of `model` over batch `b`.
+/// Runs a rollout of `model` over batch `b`; `rng` draws the encoder's dropout (samples come from
+/// each episode's own stream, see [`Choice::Sample`]).
 pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt: &RolloutOptions, rng: &mut Rng) -> Result<Rollout> {
     let cfg = &model.config;
     let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
@@ -270,7 +273,9 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
                 }
                 let row = e * v + u;
                 let slot = match decisions {
-                    Decisions::Policy(choices) => _choose(&zv[row * d..(row + 1) * d], &mask, choices[e], opt.temperature, opt.top_p, rng),
+                    Decisions::Policy(choices) => {
+                        _choose(&zv[row * d..(row + 1) * d], &mask, choices[e], (k, hop), opt.temperature, opt.top_p)
+                    }
                     Decisions::Forced(paths) => {
                         let want = paths[e].get(k).and_then(|p| p.get(hop + 1)).copied();
                         let g = b.graphs[e];

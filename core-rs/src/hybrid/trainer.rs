@@ -17,7 +17,7 @@ use crate::hybrid::rollout::{rollout, Choice, Decisions, Rollout, RolloutOptions
 use crate::hybrid::value_head::CRITIC;
 use crate::nn::adam::Adam;
 use crate::on_pool::on_pool;
-use crate::rng::Rng;
+use crate::rng::{mix, Rng};
 use crate::te::graph::Graph;
 use crate::te::instance::Instance;
 
@@ -116,7 +116,8 @@ pub struct RlRequest {
     /// Sampling top-p.
     #[serde(default = "_one")]
     pub top_p: f64,
-    /// Seed of the step's sampling.
+    /// Seed of the step's sampling: rollout `s` of instance `i` samples from the stream
+    /// `(seed, i, s)`, and dropout draws from `seed`.
     pub seed: u64,
     /// Reward function.
     pub reward: RewardOptions,
@@ -151,8 +152,8 @@ pub struct RouteRequest {
     /// Sampling top-p.
     #[serde(default = "_one")]
     pub top_p: f64,
-    /// Seed of the sampling: the batch at offset `k` of the indices draws from `seed + k`, so a batch
-    /// samples the same whatever batches come before it.
+    /// Seed of the sampling: sample `s` (from 1; 0 is the greedy decode) of instance `i` draws from
+    /// the stream `(seed, i, s)`, so an instance samples the same in any batch, alone or not.
     #[serde(default)]
     pub seed: u64,
     /// Instances per batch (per rollout of the greedy decode, and per `time_ms` measurement).
@@ -324,7 +325,8 @@ impl Trainer {
         let ne = b.episodes();
         let mut rng = Rng::new(r.seed);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: true, edge_loss: false };
-        let first = rollout(&self.model, &b, &Decisions::Policy(vec![Choice::Sample; ne]), &opt, &mut rng)?;
+        let streams = r.indices.iter().flat_map(|&i| (0..r.samples).map(move |s| Choice::Sample(mix(&[r.seed, i as u64, s as u64]))));
+        let first = rollout(&self.model, &b, &Decisions::Policy(streams.collect()), &opt, &mut rng)?;
         let rewards: Vec<f64> = (0..ne).map(|e| reward(&r.reward, first.mlu[e], first.overload[e], first.incomplete[e], b.c)).collect();
         let values: Vec<f64> = first.value.to_vec1::<f32>()?.iter().map(|&x| x as f64).collect();
         let s = r.samples;
@@ -422,22 +424,32 @@ impl Trainer {
         let per_sub = (r.sample_floats / (sampled.max(1) * cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let mut out = Vec::with_capacity(indices.len());
-        for (k, chunk) in indices.chunks(r.batch).enumerate() {
+        // No dropout at inference: this generator is never drawn from.
+        let mut rng = Rng::new(r.seed);
+        for chunk in indices.chunks(r.batch) {
             let t0 = Instant::now();
-            let mut rng = Rng::new(r.seed.wrapping_add((k * r.batch) as u64));
             let graphs = self._graphs(data, chunk)?;
-            let run = |at: usize, n: usize, choice: Choice, rng: &mut Rng| -> Result<Rollout> {
+            // The greedy decode of instances at..at+n, or their samples 1..samples (each its own stream).
+            let run = |at: usize, n: usize, sample: bool, rng: &mut Rng| -> Result<Rollout> {
                 let end = (at + n).min(chunk.len());
-                let b = self._batch(data, &chunk[at..end], &graphs[at..end], if choice == Choice::Greedy { 1 } else { sampled })?;
-                rollout(&self.model, &b, &Decisions::Policy(vec![choice; b.episodes()]), &opt, rng)
+                let b = self._batch(data, &chunk[at..end], &graphs[at..end], if sample { sampled } else { 1 })?;
+                let choices = if sample {
+                    chunk[at..end]
+                        .iter()
+                        .flat_map(|&i| (1..r.samples).map(move |s| Choice::Sample(mix(&[r.seed, i as u64, s as u64]))))
+                        .collect()
+                } else {
+                    vec![Choice::Greedy; b.episodes()]
+                };
+                rollout(&self.model, &b, &Decisions::Policy(choices), &opt, rng)
             };
             // best[i] = (incomplete, MLU, paths) of instance i's best candidate so far.
-            let greedy = run(0, chunk.len(), Choice::Greedy, &mut rng)?;
+            let greedy = run(0, chunk.len(), false, &mut rng)?;
             let mut best: Vec<(usize, f64, Vec<Vec<usize>>)> =
                 (0..chunk.len()).map(|i| (greedy.incomplete[i], greedy.mlu[i], greedy.paths[i].clone())).collect();
             if sampled > 0 {
                 for at in (0..chunk.len()).step_by(per_sub) {
-                    let ro = run(at, per_sub, Choice::Sample, &mut rng)?;
+                    let ro = run(at, per_sub, true, &mut rng)?;
                     for i in 0..per_sub.min(chunk.len() - at) {
                         let b = &mut best[at + i];
                         for e in i * sampled..(i + 1) * sampled {
