@@ -247,6 +247,9 @@ fn host_path_ops() {
 #[test]
 fn f64_runs_through_the_host() {
     let ix = small();
-    let inputs = [rand(100, &[ix.num_links(), 37], 2.0).to_dtype(DType::F64).unwrap(), rand(101, &[ix.num_nodes, 37], 1.0).to_dtype(DType::F64).unwrap()];
+    let inputs = [
+        rand(100, &[ix.num_links(), 37], 2.0).to_dtype(DType::F64).unwrap(),
+        rand(101, &[ix.num_nodes, 37], 1.0).to_dtype(DType::F64).unwrap(),
+    ];
     check("gated_aggregate f64", &inputs, |t| gated_aggregate(&t[0], &t[1], &ix, true));
 }

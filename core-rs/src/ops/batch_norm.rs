@@ -233,7 +233,8 @@ impl Kernel<3> for BatchNormOp {
             dev.clone_htod(&v.iter().map(|&i| cuda::u32_arg(i, Self::NAME)).collect::<candle_core::Result<Vec<u32>>>()?)
         };
         let (offsets, of) = (up(&offsets)?, up(&of)?);
-        let (g32, r32, h32, eps) = (cuda::u32_arg(g, Self::NAME)?, cuda::u32_arg(r, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?, EPS as f32);
+        let (g32, r32, h32, eps) =
+            (cuda::u32_arg(g, Self::NAME)?, cuda::u32_arg(r, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?, EPS as f32);
         let (mut mean, mut inv) = (cuda::alloc(dev, g * h)?, cuda::alloc(dev, g * h)?); // [G, H] each
         launch!(dev, "batch_norm_stats", cuda::per_item(g * h, Self::NAME)?, &x.data, &offsets, &mut mean, &mut inv, &g32, &h32, &eps);
         let mask = self.mask.as_ref().map(|m| dev.clone_htod(&m[..])).transpose()?;
@@ -241,9 +242,41 @@ impl Kernel<3> for BatchNormOp {
         let mut y = cuda::alloc(dev, r * h)?; // [R, H]
         let cfg = cuda::per_item(r * h, Self::NAME)?;
         match &mask {
-            Some(m) => launch!(dev, "batch_norm_apply", cfg, &x.data, &gb.data, &res.data, m, &of, &mean, &inv, &mut y, &r32, &h32, &relu, &has_mask),
+            Some(m) => launch!(
+                dev,
+                "batch_norm_apply",
+                cfg,
+                &x.data,
+                &gb.data,
+                &res.data,
+                m,
+                &of,
+                &mean,
+                &inv,
+                &mut y,
+                &r32,
+                &h32,
+                &relu,
+                &has_mask
+            ),
             // No mask: the kernel never reads `m`; `x` stands in for the pointer.
-            None => launch!(dev, "batch_norm_apply", cfg, &x.data, &gb.data, &res.data, &x.data, &of, &mean, &inv, &mut y, &r32, &h32, &relu, &has_mask),
+            None => launch!(
+                dev,
+                "batch_norm_apply",
+                cfg,
+                &x.data,
+                &gb.data,
+                &res.data,
+                &x.data,
+                &of,
+                &mean,
+                &inv,
+                &mut y,
+                &r32,
+                &h32,
+                &relu,
+                &has_mask
+            ),
         }
         Ok(Some((y, x.shape.clone())))
     }

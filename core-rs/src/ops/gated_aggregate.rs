@@ -212,7 +212,21 @@ impl Kernel<3> for GatedAggregateGrad {
         {
             let mut dg = both.slice_mut(..m * self.w);
             let cfg = cuda::per_row(n, Self::NAME)?;
-            launch!(dev, "gated_aggregate_grad_links", cfg, &g.data, &x.data, &out, &gr, &ix.out_start, &ix.dst, &mut dg, &mut den, &w, &mean);
+            launch!(
+                dev,
+                "gated_aggregate_grad_links",
+                cfg,
+                &g.data,
+                &x.data,
+                &out,
+                &gr,
+                &ix.out_start,
+                &ix.dst,
+                &mut dg,
+                &mut den,
+                &w,
+                &mean
+            );
         }
         let mut dx = both.slice_mut(m * self.w..);
         let cfg = cuda::per_row(n, Self::NAME)?;

@@ -93,10 +93,7 @@ impl LinkIndex {
 
     /// The index on the CUDA device `dev`, uploaded on the first call for that device.
     #[cfg(feature = "cuda")]
-    pub fn on_cuda(
-        &self,
-        dev: &candle_core::cuda::CudaDevice,
-    ) -> candle_core::Result<std::sync::Arc<crate::ops::cuda_links::DeviceLinks>> {
+    pub fn on_cuda(&self, dev: &candle_core::cuda::CudaDevice) -> candle_core::Result<std::sync::Arc<crate::ops::cuda_links::DeviceLinks>> {
         self.cuda.get(self, dev)
     }
 }
