@@ -1,7 +1,9 @@
 //! The one seam between the custom ops and the devices. [`Op`] makes a [`Kernel`] a candle
 //! `CustomOp1/2/3`; candle calls its `cpu_fwd`, `cuda_fwd` or `metal_fwd` by the inputs' device, and
-//! each forwards here: the CPU to [`cpu::forward`], any other device to candle's error of that
-//! device (`Error::Cuda`, `Error::Metal`), saying the op has no kernel there.
+//! each forwards here: the CPU to [`cpu::forward`]; CUDA, in the `cuda` build, to `cuda::forward`
+//! (the kernel's CUDA version, or the CPU kernel through the host); any other device (CUDA in the
+//! default build, Metal) to candle's error of that device (`Error::Cuda`, `Error::Metal`), saying the
+//! op has no kernel there.
 
 use candle_core::{CpuStorage, CudaStorage, CustomOp1, CustomOp2, CustomOp3, Layout, MetalStorage, Result, Shape, Tensor};
 
@@ -29,6 +31,12 @@ macro_rules! custom_op {
                 cpu::forward(&self.0, [$(($s, $l)),+])
             }
 
+            #[cfg(feature = "cuda")]
+            fn cuda_fwd(&self, $($s: &CudaStorage, $l: &Layout),+) -> Result<(CudaStorage, Shape)> {
+                crate::ops::cuda::forward(&self.0, [$(($s, $l)),+])
+            }
+
+            #[cfg(not(feature = "cuda"))]
             #[allow(unused_variables)]
             fn cuda_fwd(&self, $($s: &CudaStorage, $l: &Layout),+) -> Result<(CudaStorage, Shape)> {
                 Err(candle_core::Error::Cuda(_no_kernel(K::NAME, "cuda").into()))
@@ -99,6 +107,7 @@ mod tests {
         assert!(e.is_err(), "mixed float types");
     }
 
+    #[cfg(not(feature = "cuda"))]
     #[test]
     fn other_devices_get_the_no_kernel_error() {
         // candle built without CUDA or Metal has placeholder storages, enough to reach the seam.

@@ -21,6 +21,8 @@ use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{f32_only, Input, Kernel, Real};
 use crate::ops::par_rows::par_rows;
 
@@ -123,8 +125,8 @@ impl BatchNormOp {
         Ok(self.stats.get_or_init(|| gs))
     }
 
-    /// The groups of `x` `[r, h]` with their moments; checks the offsets.
-    fn _groups(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<_Groups> {
+    /// The group offsets `[G + 1]` of `r` rows, checked, and each row's group `[r]`.
+    fn _offsets(&self, r: usize) -> candle_core::Result<(Vec<usize>, Vec<usize>)> {
         let offsets = self.groups.as_ref().map_or_else(|| vec![0, r], |g| g.to_vec());
         if offsets.len() < 2 || offsets[0] != 0 || offsets[offsets.len() - 1] != r || offsets.windows(2).any(|w| w[1] <= w[0]) {
             candle_core::bail!("batch_norm: group offsets {offsets:?} do not split {r} rows into non-empty groups");
@@ -133,6 +135,12 @@ impl BatchNormOp {
         for (g, w) in offsets.windows(2).enumerate() {
             of[w[0]..w[1]].fill(g);
         }
+        Ok((offsets, of))
+    }
+
+    /// The groups of `x` `[r, h]` with their moments; checks the offsets.
+    fn _groups(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<_Groups> {
+        let (offsets, of) = self._offsets(r)?;
         let mut gs = _Groups { offsets, of, grouped: self.groups.is_some(), mean: Vec::new(), inv: Vec::new() };
         let row = |i: usize| &x[i * h..(i + 1) * h];
         let mean: Vec<f64> = gs
@@ -207,6 +215,70 @@ impl Kernel<3> for BatchNormOp {
             });
             Ok((y, x.shape.clone()))
         })
+    }
+
+    /// The statistics by one thread per group and column (f64 sums in row order), then `y` by one
+    /// thread per element. The forward's statistics are not kept: the backward (host code)
+    /// recomputes them from `x`.
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x, gb, res]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        use candle_core::cuda::cudarc::driver::CudaSlice;
+        let (r, h) = x.shape.dims2()?;
+        if gb.data.len() != 2 * h || res.data.len() != r * h || r == 0 || self.mask.as_ref().is_some_and(|m| m.len() != r * h) {
+            candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.data.len(), res.data.len());
+        }
+        let (offsets, of) = self._offsets(r)?;
+        let g = offsets.len() - 1;
+        let up = |v: &[usize]| -> candle_core::Result<CudaSlice<u32>> {
+            dev.clone_htod(&v.iter().map(|&i| cuda::u32_arg(i, Self::NAME)).collect::<candle_core::Result<Vec<u32>>>()?)
+        };
+        let (offsets, of) = (up(&offsets)?, up(&of)?);
+        let (g32, r32, h32, eps) =
+            (cuda::u32_arg(g, Self::NAME)?, cuda::u32_arg(r, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?, EPS as f32);
+        let (mut mean, mut inv) = (cuda::alloc(dev, g * h)?, cuda::alloc(dev, g * h)?); // [G, H] each
+        launch!(dev, "batch_norm_stats", cuda::per_item(g * h, Self::NAME)?, &x.data, &offsets, &mut mean, &mut inv, &g32, &h32, &eps);
+        let mask = self.mask.as_ref().map(|m| dev.clone_htod(&m[..])).transpose()?;
+        let (relu, has_mask) = (self.relu as i32, mask.is_some() as i32);
+        let mut y = cuda::alloc(dev, r * h)?; // [R, H]
+        let cfg = cuda::per_item(r * h, Self::NAME)?;
+        match &mask {
+            Some(m) => launch!(
+                dev,
+                "batch_norm_apply",
+                cfg,
+                &x.data,
+                &gb.data,
+                &res.data,
+                m,
+                &of,
+                &mean,
+                &inv,
+                &mut y,
+                &r32,
+                &h32,
+                &relu,
+                &has_mask
+            ),
+            // No mask: the kernel never reads `m`; `x` stands in for the pointer.
+            None => launch!(
+                dev,
+                "batch_norm_apply",
+                cfg,
+                &x.data,
+                &gb.data,
+                &res.data,
+                &x.data,
+                &of,
+                &mean,
+                &inv,
+                &mut y,
+                &r32,
+                &h32,
+                &relu,
+                &has_mask
+            ),
+        }
+        Ok(Some((y, x.shape.clone())))
     }
 
     fn bwd(&self, [x, gb, _r]: [&Tensor; 3], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {

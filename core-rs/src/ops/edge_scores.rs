@@ -19,6 +19,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
@@ -82,6 +84,18 @@ impl Kernel<2> for EdgeScores {
         Ok((s, Shape::from((ix.num_links(), 1))))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [q, k]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let (e, (_, hd), spec) = (self.index.num_links(), q.shape.dims2()?, self.spec);
+        let (e32, hd32, heads) = (cuda::u32_arg(e, Self::NAME)?, cuda::u32_arg(hd, Self::NAME)?, cuda::u32_arg(spec.heads, Self::NAME)?);
+        let (scale, slope, inv) = (spec.scale as f32, spec.slope as f32, (1.0 / spec.heads as f64) as f32);
+        let mut s = cuda::alloc(dev, e)?; // [E]
+        let cfg = cuda::per_item(e, Self::NAME)?;
+        launch!(dev, "edge_scores", cfg, &q.data, &k.data, &ix.src, &ix.dst, &mut s, &e32, &hd32, &heads, &scale, &slope, &inv);
+        Ok(Some((s, Shape::from((e, 1)))))
+    }
+
     fn bwd(&self, [q, k]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
         let op = |wrt_queries| Op(EdgeScoresGrad { index: self.index.clone(), spec: self.spec, wrt_queries });
@@ -126,6 +140,38 @@ impl Kernel<3> for EdgeScoresGrad {
             }
         });
         Ok((out, q.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [q, k, g]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let ((n, hd), spec) = (q.shape.dims2()?, self.spec);
+        let (hd32, heads) = (cuda::u32_arg(hd, Self::NAME)?, cuda::u32_arg(spec.heads, Self::NAME)?);
+        let (scale, slope, c) = (spec.scale as f32, spec.slope as f32, (spec.scale / spec.heads as f64) as f32);
+        let wrt_q = self.wrt_queries as i32;
+        let mut out = cuda::alloc(dev, n * hd)?; // [N, H·d]
+        let cfg = cuda::per_row(n, Self::NAME)?;
+        launch!(
+            dev,
+            "edge_scores_grad",
+            cfg,
+            &q.data,
+            &k.data,
+            &g.data,
+            &ix.src,
+            &ix.dst,
+            &ix.out_start,
+            &ix.inc_start,
+            &ix.inc,
+            &mut out,
+            &hd32,
+            &heads,
+            &scale,
+            &slope,
+            &c,
+            &wrt_q
+        );
+        Ok(Some((out, q.shape.clone())))
     }
 }
 

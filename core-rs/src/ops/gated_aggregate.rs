@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The CPU forward and both backward kernels are fused and run over rows in parallel (rayon); links
-//! must be sorted by source so that each node's out-links are a contiguous range.
+//! must be sorted by source so that each node's out-links are a contiguous range. On CUDA
+//! (`kernels/keiro.cu`): one block per node for the forward and for each half of the backward.
 
 use std::sync::Arc;
 
@@ -16,6 +17,8 @@ use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::fast_math::FastMath;
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
@@ -91,6 +94,16 @@ impl Kernel<2> for GatedAggregate {
 
     fn cpu<T: Real>(&self, [g, x]: [Input<'_, T>; 2]) -> candle_core::Result<(Vec<T>, Shape)> {
         Ok((_forward(&g, &x, &self.index, self.w, self.mean), x.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [g, x]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let (n, w) = (self.index.num_nodes, cuda::u32_arg(self.w, Self::NAME)?);
+        let mean = self.mean as i32;
+        let mut out = cuda::alloc(dev, n * self.w)?; // [N, W]
+        launch!(dev, "gated_aggregate", cuda::per_row(n, Self::NAME)?, &g.data, &x.data, &ix.out_start, &ix.dst, &mut out, &w, &mean);
+        Ok(Some((out, x.shape.clone())))
     }
 
     fn bwd(&self, [g, x]: [&Tensor; 2], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
@@ -186,6 +199,39 @@ impl Kernel<3> for GatedAggregateGrad {
     fn cpu<T: Real>(&self, [g, x, out_grad]: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
         let (m, n, w) = (self.index.num_links(), self.index.num_nodes, self.w);
         Ok((_backward(&g, &x, &out_grad, &self.index, w, self.mean), Shape::from((m + n, w))))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [g, x, out_grad]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let (m, n, nc) = (self.index.num_links(), self.index.num_nodes, self.index.num_cols);
+        let (w, n_cols, mean) = (cuda::u32_arg(self.w, Self::NAME)?, cuda::u32_arg(nc, Self::NAME)?, self.mean as i32);
+        let (out, gr) = (out_grad.data.slice(..n * self.w), out_grad.data.slice(n * self.w..)); // [N, W] each
+        let mut den = cuda::alloc(dev, if self.mean { n * self.w } else { 0 })?; // [N, W]
+        let mut both = cuda::alloc(dev, (m + n) * self.w)?; // [M + N, W]
+        {
+            let mut dg = both.slice_mut(..m * self.w);
+            let cfg = cuda::per_row(n, Self::NAME)?;
+            launch!(
+                dev,
+                "gated_aggregate_grad_links",
+                cfg,
+                &g.data,
+                &x.data,
+                &out,
+                &gr,
+                &ix.out_start,
+                &ix.dst,
+                &mut dg,
+                &mut den,
+                &w,
+                &mean
+            );
+        }
+        let mut dx = both.slice_mut(m * self.w..);
+        let cfg = cuda::per_row(n, Self::NAME)?;
+        launch!(dev, "gated_aggregate_grad_nodes", cfg, &g.data, &gr, &den, &ix.src, &ix.inc_start, &ix.inc, &mut dx, &w, &n_cols, &mean);
+        Ok(Some((both, Shape::from((m + n, self.w)))))
     }
 }
 

@@ -1,5 +1,6 @@
 //! What an op file implements: [`Kernel`], the op's math on plain slices, with no storage,
-//! layout or device in sight. `backend` turns a kernel into a candle custom op.
+//! layout or device in sight (and, with the `cuda` feature, on device views). `backend` turns a
+//! kernel into a candle custom op.
 
 use candle_core::{CpuStorage, CpuStorageRef, DType, Result, Shape, Tensor, WithDType};
 
@@ -55,6 +56,17 @@ pub trait Kernel<const N: usize>: Send + Sync + 'static {
 
     /// The forward on the CPU: the output's elements (row-major) and shape.
     fn cpu<T: Real>(&self, inputs: [Input<'_, T>; N]) -> Result<(Vec<T>, Shape)>;
+
+    /// The forward on a CUDA device, for f32 inputs: the output's elements and shape, or `None`
+    /// when the op has no CUDA kernel (then it runs through the host: `ops::cuda`).
+    #[cfg(feature = "cuda")]
+    fn cuda(
+        &self,
+        _dev: &candle_core::cuda::CudaDevice,
+        _inputs: [crate::ops::cuda::CudaInput<'_>; N],
+    ) -> Result<Option<crate::ops::cuda::CudaOutput>> {
+        Ok(None)
+    }
 
     /// The gradients of the inputs from the inputs, the output `res` and its gradient `grad`. By
     /// default the op has no backward: it is a backward itself, applied without one.

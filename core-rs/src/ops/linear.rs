@@ -18,7 +18,13 @@ use crate::ops::backend::Op;
 use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `x Wᵀ + b` for `x` `[R, in]`, `W` `[out, in]`, `b` `[out]` (f32 or f64, same type).
+///
+/// On a CUDA device the layer is candle's own ops (a cuBLAS product and a broadcast add): the
+/// fused op exists for the CPU's `gemm`, and its host round trip would cost more than it saves.
 pub fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+    if x.device().is_cuda() {
+        return x.matmul(&w.t()?)?.broadcast_add(b);
+    }
     x.contiguous()?.apply_op3(&w.contiguous()?, &b.contiguous()?, Op(Linear))
 }
 

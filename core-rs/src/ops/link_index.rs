@@ -20,6 +20,9 @@ pub struct LinkIndex {
     pub out_start: Vec<usize>,
     /// Incoming link ids of each node.
     pub inc: Vec<Vec<usize>>,
+    /// Copies on CUDA devices, made on first use ([`LinkIndex::on_cuda`]).
+    #[cfg(feature = "cuda")]
+    cuda: crate::ops::cuda_links::DeviceCache,
 }
 
 impl LinkIndex {
@@ -49,6 +52,8 @@ impl LinkIndex {
             dst: links.iter().map(|l| l.1).collect(),
             out_start,
             inc,
+            #[cfg(feature = "cuda")]
+            cuda: Default::default(),
         })
     }
 
@@ -74,6 +79,22 @@ impl LinkIndex {
     /// Head nodes as a `u32` tensor `[E]` (for `index_select`).
     pub fn dst_ids(&self) -> candle_core::Result<candle_core::Tensor> {
         _ids(&self.dst)
+    }
+
+    /// [`LinkIndex::src_ids`] on `device` (for `index_select` on tensors there).
+    pub fn src_ids_on(&self, device: &candle_core::Device) -> candle_core::Result<candle_core::Tensor> {
+        _ids(&self.src)?.to_device(device)
+    }
+
+    /// [`LinkIndex::dst_ids`] on `device` (for `index_select` on tensors there).
+    pub fn dst_ids_on(&self, device: &candle_core::Device) -> candle_core::Result<candle_core::Tensor> {
+        _ids(&self.dst)?.to_device(device)
+    }
+
+    /// The index on the CUDA device `dev`, uploaded on the first call for that device.
+    #[cfg(feature = "cuda")]
+    pub fn on_cuda(&self, dev: &candle_core::cuda::CudaDevice) -> candle_core::Result<std::sync::Arc<crate::ops::cuda_links::DeviceLinks>> {
+        self.cuda.get(self, dev)
     }
 }
 

@@ -17,6 +17,8 @@ use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
@@ -60,6 +62,15 @@ impl Kernel<3> for LinkSum {
         Ok((out, e.shape.clone()))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [e, a, b]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let (m, c) = (self.index.num_links(), cuda::u32_arg(self.c, Self::NAME)?);
+        let mut out = cuda::alloc(dev, m * self.c)?; // [M, C]
+        launch!(dev, "link_sum", cuda::per_row(m, Self::NAME)?, &e.data, &a.data, &b.data, &ix.src, &ix.dst, &mut out, &c);
+        Ok(Some((out, e.shape.clone())))
+    }
+
     fn bwd(&self, [_e, a, b]: [&Tensor; 3], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {
         let (n, nb) = (self.index.num_nodes, self.index.num_cols);
         let both = grad.contiguous()?.apply_op1_no_bwd(&Op(LinkSumGrad { index: self.index.clone(), c: self.c }))?; // [N + N_cols, C]
@@ -89,6 +100,17 @@ impl Kernel<1> for LinkSumGrad {
             }
         });
         Ok((out, Shape::from(((n + ix.num_cols), c))))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [g]: [CudaInput<'_>; 1]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let rows = self.index.num_nodes + self.index.num_cols;
+        let (c, n) = (cuda::u32_arg(self.c, Self::NAME)?, cuda::u32_arg(self.index.num_nodes, Self::NAME)?);
+        let mut out = cuda::alloc(dev, rows * self.c)?; // [N + N_cols, C]
+        let cfg = cuda::per_row(rows, Self::NAME)?;
+        launch!(dev, "link_sum_grad", cfg, &g.data, &ix.out_start, &ix.inc_start, &ix.inc, &mut out, &c, &n);
+        Ok(Some((out, Shape::from((rows, self.c)))))
     }
 }
 

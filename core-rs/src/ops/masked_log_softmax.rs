@@ -18,6 +18,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 
 /// The value written into masked slots.
@@ -34,6 +36,13 @@ pub fn masked_log_softmax(z: &Tensor, mask: Arc<Vec<bool>>) -> candle_core::Resu
 
 struct MaskedLogSoftmax {
     mask: Arc<Vec<bool>>,
+}
+
+/// The mask on `dev` as bytes (1 = valid) `[T·D]`.
+#[cfg(feature = "cuda")]
+fn _mask_on(dev: &candle_core::cuda::CudaDevice, mask: &[bool]) -> candle_core::Result<candle_core::cuda::cudarc::driver::CudaSlice<u8>> {
+    let bytes: Vec<u8> = mask.iter().map(|&m| m as u8).collect();
+    dev.clone_htod(if bytes.is_empty() { &[0u8][..] } else { &bytes[..] })
 }
 
 fn _forward<T: Float + Send + Sync>(z: &[T], mask: &[bool], d: usize) -> candle_core::Result<Vec<T>> {
@@ -64,6 +73,19 @@ impl Kernel<1> for MaskedLogSoftmax {
         Ok((_forward(&z, &self.mask, d)?, z.shape.clone()))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [z]: [CudaInput<'_>; 1]) -> candle_core::Result<Option<CudaOutput>> {
+        let (t, d) = z.shape.dims2()?;
+        if let Some(row) = (0..t).find(|&r| !self.mask[r * d..(r + 1) * d].contains(&true)) {
+            candle_core::bail!("masked_log_softmax: row {row} has no valid slot");
+        }
+        let mask = _mask_on(dev, &self.mask)?;
+        let mut out = cuda::alloc(dev, t * d)?; // [T, D]
+        let (t32, d32) = (cuda::u32_arg(t, Self::NAME)?, cuda::u32_arg(d, Self::NAME)?);
+        launch!(dev, "masked_log_softmax", cuda::per_item(t, Self::NAME)?, &z.data, &mask, &mut out, &t32, &d32);
+        Ok(Some((out, z.shape.clone())))
+    }
+
     fn bwd(&self, _z: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
         let g = res.apply_op2_no_bwd(&grad.contiguous()?, &Op(MaskedLogSoftmaxGrad { mask: self.mask.clone() }))?;
         Ok([Some(g)])
@@ -92,6 +114,16 @@ impl Kernel<2> for MaskedLogSoftmaxGrad {
             }
         });
         Ok((out, lp.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [lp, g]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let (t, d) = lp.shape.dims2()?;
+        let mask = _mask_on(dev, &self.mask)?;
+        let mut out = cuda::alloc(dev, t * d)?; // [T, D]
+        let (t32, d32) = (cuda::u32_arg(t, Self::NAME)?, cuda::u32_arg(d, Self::NAME)?);
+        launch!(dev, "masked_log_softmax_grad", cuda::per_item(t, Self::NAME)?, &lp.data, &g.data, &mask, &mut out, &t32, &d32);
+        Ok(Some((out, lp.shape.clone())))
     }
 }
 

@@ -15,14 +15,25 @@
 //! of the forward against a definition and of the backward against finite differences. A backward
 //! that needs its own kernel is one more `Kernel`, applied with `apply_opN_no_bwd(…, &Op(…))`.
 //!
-//! To add a backend (e.g. CUDA): give `Kernel` a method for the device beside `cpu` (default: no
-//! kernel), write the device's step from storages to that method beside `cpu.rs`, and call it from
-//! `Op`'s `cuda_fwd` in `backend.rs` where the error is returned today. Callers do not change.
+//! CUDA (feature `cuda`): `Kernel::cuda` is the op's forward on device views (f32), written beside
+//! its `cpu` and launching functions of `kernels/keiro.cu` (PTX built by `build.rs`); the default
+//! `None` runs the CPU kernel through the host. `cuda` is the step from candle's CUDA storages to
+//! it (module doc: which ops take the host path), `cuda_links` the per-device copies of a
+//! `LinkIndex`. Backward kernels are `Kernel`s too, so they get a `cuda` the same way. Callers do
+//! not change: tensors on a CUDA device reach `Op`'s `cuda_fwd`.
+//!
+//! To add a backend (e.g. Metal): give `Kernel` a method for the device beside `cpu` and `cuda`
+//! (default: no kernel), write the device's step from storages to that method beside `cpu.rs` and
+//! `cuda.rs`, and call it from `Op`'s `metal_fwd` in `backend.rs` where the error is returned today.
 
 mod backend;
 pub mod batch_norm;
 pub mod cgcnn_gate;
 mod cpu;
+#[cfg(feature = "cuda")]
+mod cuda;
+#[cfg(feature = "cuda")]
+mod cuda_links;
 pub mod edge_scores;
 pub mod fast_math;
 pub mod gated_aggregate;

@@ -16,6 +16,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `soft_topk(s, k, tau)` row-wise: `s` `[N, C]` with `k < C` → weights `[N, C]` summing to `k` per row.
@@ -66,6 +68,15 @@ impl Kernel<1> for SoftTopk {
         Ok((out, x.shape.clone()))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x]: [CudaInput<'_>; 1]) -> candle_core::Result<Option<CudaOutput>> {
+        let (n, c) = x.shape.dims2()?;
+        let (n32, c32, k) = (cuda::u32_arg(n, Self::NAME)?, cuda::u32_arg(c, Self::NAME)?, self.k as f64);
+        let mut out = cuda::alloc(dev, n * c)?; // [N, C]
+        launch!(dev, "soft_topk", cuda::per_item(n, Self::NAME)?, &x.data, &mut out, &n32, &c32, &k, &self.tau);
+        Ok(Some((out, x.shape.clone())))
+    }
+
     fn bwd(&self, _s: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
         Ok([Some(res.apply_op2_no_bwd(&grad.contiguous()?, &Op(SoftTopkGrad { tau: self.tau }))?)])
     }
@@ -93,6 +104,15 @@ impl Kernel<2> for SoftTopkGrad {
             }
         });
         Ok((out, w.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [w, g]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let (n, c) = w.shape.dims2()?;
+        let (n32, c32, inv_tau) = (cuda::u32_arg(n, Self::NAME)?, cuda::u32_arg(c, Self::NAME)?, (1.0 / self.tau) as f32);
+        let mut out = cuda::alloc(dev, n * c)?; // [N, C]
+        launch!(dev, "soft_topk_grad", cuda::per_item(n, Self::NAME)?, &w.data, &g.data, &mut out, &n32, &c32, &inv_tau);
+        Ok(Some((out, w.shape.clone())))
     }
 }
 

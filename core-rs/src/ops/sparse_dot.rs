@@ -18,6 +18,8 @@ use candle_core::{Shape, Tensor};
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
@@ -68,6 +70,17 @@ impl Kernel<2> for SparseDot {
         Ok((s, Shape::from((ls.num_links(), 1))))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [q, k]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let (p, ls) = (self.pattern.on_cuda(dev)?, self.links.on_cuda(dev)?);
+        let e = self.links.num_links();
+        let e32 = cuda::u32_arg(e, Self::NAME)?;
+        let mut s = cuda::alloc(dev, e)?; // [E]
+        let cfg = cuda::per_item(e, Self::NAME)?;
+        launch!(dev, "sparse_dot", cfg, &q.data, &k.data, &p.out_start, &p.dst, &ls.src, &ls.dst, &mut s, &e32);
+        Ok(Some((s, Shape::from((e, 1)))))
+    }
+
     fn bwd(&self, [q, k]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
         let op = |wrt_q| Op(SparseDotGrad { pattern: self.pattern.clone(), links: self.links.clone(), wrt_q });
@@ -109,6 +122,34 @@ impl Kernel<3> for SparseDotGrad {
             d[e] += v;
         }
         Ok((d, q.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [q, k, g]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let (p, ls) = (self.pattern.on_cuda(dev)?, self.links.on_cuda(dev)?);
+        let n = self.pattern.num_nodes;
+        let (n32, wrt_q) = (cuda::u32_arg(n, Self::NAME)?, self.wrt_q as i32);
+        let mut d = cuda::alloc(dev, self.pattern.num_links())?; // [nnz]
+        let cfg = cuda::per_item(n, Self::NAME)?;
+        launch!(
+            dev,
+            "sparse_dot_grad",
+            cfg,
+            &q.data,
+            &k.data,
+            &g.data,
+            &p.out_start,
+            &p.dst,
+            &ls.src,
+            &ls.dst,
+            &ls.out_start,
+            &ls.inc_start,
+            &ls.inc,
+            &mut d,
+            &n32,
+            &wrt_q
+        );
+        Ok(Some((d, q.shape.clone())))
     }
 }
 

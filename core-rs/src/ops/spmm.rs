@@ -21,6 +21,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
@@ -66,6 +68,17 @@ impl Kernel<2> for Spmm {
         let (_, h) = w.shape.dims2()?;
         let (_, hd) = x.shape.dims2()?;
         Ok((_forward(&w, &x, &self.index, h, hd), Shape::from((self.index.num_nodes, hd))))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [w, x]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let ((_, h), (_, hd)) = (w.shape.dims2()?, x.shape.dims2()?);
+        let n = self.index.num_nodes;
+        let (h32, hd32) = (cuda::u32_arg(h, Self::NAME)?, cuda::u32_arg(hd, Self::NAME)?);
+        let mut out = cuda::alloc(dev, n * hd)?; // [N, H·d]
+        launch!(dev, "spmm", cuda::per_row(n, Self::NAME)?, &w.data, &x.data, &ix.out_start, &ix.dst, &mut out, &h32, &hd32);
+        Ok(Some((out, Shape::from((n, hd)))))
     }
 
     fn bwd(&self, [w, x]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
@@ -122,6 +135,26 @@ impl Kernel<2> for SpmmGrad {
             Ok((_grad_weights(&g, &other, ix, h, hd), Shape::from((ix.num_links(), h))))
         } else {
             Ok((_grad_rows(&g, &other, ix, h, hd), Shape::from((ix.num_cols, hd))))
+        }
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [g, other]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let (_, hd) = g.shape.dims2()?;
+        let (e, h) = (self.index.num_links(), self.heads);
+        let (e32, h32, hd32) = (cuda::u32_arg(e, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?, cuda::u32_arg(hd, Self::NAME)?);
+        if self.wrt_weights {
+            let mut dw = cuda::alloc(dev, e * h)?; // [E, H]
+            let cfg = cuda::per_item(e * h, Self::NAME)?;
+            launch!(dev, "spmm_grad_weights", cfg, &g.data, &other.data, &ix.src, &ix.dst, &mut dw, &e32, &h32, &hd32);
+            Ok(Some((dw, Shape::from((e, h)))))
+        } else {
+            let nc = self.index.num_cols;
+            let mut dx = cuda::alloc(dev, nc * hd)?; // [N_cols, H·d]
+            let cfg = cuda::per_row(nc, Self::NAME)?;
+            launch!(dev, "spmm_grad_rows", cfg, &g.data, &other.data, &ix.src, &ix.inc_start, &ix.inc, &mut dx, &h32, &hd32);
+            Ok(Some((dx, Shape::from((nc, hd)))))
         }
     }
 }

@@ -1,0 +1,348 @@
+// keiro's custom ops on CUDA (f32): the device side of `core-rs/src/ops/*.rs`, whose `cuda` methods
+// launch these. Compiled to PTX by build.rs (compute_90), loaded by `ops::cuda`.
+//
+// Conventions:
+// - Row kernels ("block per row") run one thread block per output row; its threads stride over the
+//   row's columns, and each thread sums its column over the row's links in the CPU kernel's order.
+//   "Thread per row/link" kernels run one thread per item, sequential inside like the CPU.
+// - No float atomics: every output element is written by one thread, so results do not depend on
+//   scheduling. Scatter sides (backward over incoming links) read the `inc` CSR like the CPU.
+// - Link structures arrive as u32 arrays (`ops::cuda_links`): src [M], dst [M], out_start [N+1],
+//   inc_start [N_cols+1], inc [M].
+// - Indices into row-major arrays go through size_t (`at`) so that M·W may exceed 2^32.
+
+typedef unsigned int u32;
+typedef unsigned char u8;
+
+__device__ __forceinline__ size_t at(u32 row, u32 w, u32 col) { return (size_t)row * w + col; }
+
+__device__ __forceinline__ float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+__device__ __forceinline__ double sigmoid_d(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+// ---------------------------------------------------------------------------------------------
+// gated_aggregate.rs
+
+// out[v] = Σ_{l: src(l)=v} σ(g[l]) ⊙ x[dst(l)]  (mean: / (Σ σ(g[l]) + 1e-20)).
+// g [M, W], x [N, W] → out [N, W]. Block per node v.
+extern "C" __global__ void gated_aggregate(const float* g, const float* x, const u32* out_start, const u32* dst,
+                                           float* out, u32 w, int mean) {
+    const u32 v = blockIdx.x;
+    for (u32 c = threadIdx.x; c < w; c += blockDim.x) {
+        float o = 0.0f, d = 0.0f;
+        for (u32 l = out_start[v]; l < out_start[v + 1]; ++l) {
+            const float s = sigmoid(g[at(l, w, c)]);
+            o = o + s * x[at(dst[l], w, c)];
+            d = d + s;
+        }
+        if (mean) {
+            d = d + 1e-20f;
+            o = o / d;
+        }
+        out[at(v, w, c)] = o;
+    }
+}
+
+// ∂g of gated_aggregate, and (mean) each node's denominator for the ∂x kernel.
+// g [M, W], x [N, W], out [N, W], gr = ∂out [N, W] → dg [M, W], den [N, W] (mean only). Block per node v.
+extern "C" __global__ void gated_aggregate_grad_links(const float* g, const float* x, const float* out, const float* gr,
+                                                      const u32* out_start, const u32* dst, float* dg, float* den,
+                                                      u32 w, int mean) {
+    const u32 v = blockIdx.x;
+    const u32 l0 = out_start[v], l1 = out_start[v + 1];
+    for (u32 c = threadIdx.x; c < w; c += blockDim.x) {
+        float d = 1e-20f;
+        if (mean) {
+            for (u32 l = l0; l < l1; ++l) d = d + sigmoid(g[at(l, w, c)]);
+            den[at(v, w, c)] = d;
+        }
+        const float gv = gr[at(v, w, c)], ov = out[at(v, w, c)];
+        for (u32 l = l0; l < l1; ++l) {
+            const float s = sigmoid(g[at(l, w, c)]), xj = x[at(dst[l], w, c)];
+            dg[at(l, w, c)] = mean ? gv * ((xj - ov) / d) * s * (1.0f - s) : gv * xj * s * (1.0f - s);
+        }
+    }
+}
+
+// ∂x_j = Σ_{l→j} ∂out_src ⊙ σ(g_l) (mean: / den_src). g [M, W], gr [N, W], den [N, W] → dx [N, W].
+// Block per node j (rows j ≥ n_cols have no incoming links).
+extern "C" __global__ void gated_aggregate_grad_nodes(const float* g, const float* gr, const float* den, const u32* src,
+                                                      const u32* inc_start, const u32* inc, float* dx, u32 w,
+                                                      u32 n_cols, int mean) {
+    const u32 j = blockIdx.x;
+    for (u32 c = threadIdx.x; c < w; c += blockDim.x) {
+        float o = 0.0f;
+        if (j < n_cols) {
+            for (u32 k = inc_start[j]; k < inc_start[j + 1]; ++k) {
+                const u32 l = inc[k], v = src[l];
+                const float s = sigmoid(g[at(l, w, c)]), gv = gr[at(v, w, c)];
+                o = mean ? o + gv * (s / den[at(v, w, c)]) : o + gv * s;
+            }
+        }
+        dx[at(j, w, c)] = o;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// link_sum.rs
+
+// z[l] = e[l] + a[src(l)] + b[dst(l)]. e [M, C], a [N, C], b [N_cols, C] → z [M, C]. Block per link.
+extern "C" __global__ void link_sum(const float* e, const float* a, const float* b, const u32* src, const u32* dst,
+                                    float* z, u32 c) {
+    const u32 l = blockIdx.x;
+    for (u32 k = threadIdx.x; k < c; k += blockDim.x) z[at(l, c, k)] = e[at(l, c, k)] + a[at(src[l], c, k)] + b[at(dst[l], c, k)];
+}
+
+// [∂a; ∂b]: rows v < n sum ∂z over v's out-links, rows n + u over u's incoming links.
+// g [M, C] → out [N + N_cols, C]. Block per output row.
+extern "C" __global__ void link_sum_grad(const float* g, const u32* out_start, const u32* inc_start, const u32* inc,
+                                         float* out, u32 c, u32 n) {
+    const u32 r = blockIdx.x;
+    for (u32 k = threadIdx.x; k < c; k += blockDim.x) {
+        float o = 0.0f;
+        if (r < n) {
+            for (u32 l = out_start[r]; l < out_start[r + 1]; ++l) o += g[at(l, c, k)];
+        } else {
+            for (u32 i = inc_start[r - n]; i < inc_start[r - n + 1]; ++i) o += g[at(inc[i], c, k)];
+        }
+        out[at(r, c, k)] = o;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// masked_log_softmax.rs
+
+// z [T, D], mask [T, D] (1 = valid; every row has one, checked by the caller) → out [T, D]. Thread per row.
+extern "C" __global__ void masked_log_softmax(const float* z, const u8* mask, float* out, u32 t, u32 d) {
+    const u32 r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= t) return;
+    const float* zr = z + (size_t)r * d;
+    const u8* mr = mask + (size_t)r * d;
+    float mx = -INFINITY;
+    for (u32 k = 0; k < d; ++k)
+        if (mr[k]) mx = fmaxf(mx, zr[k]);
+    float sum = 0.0f;
+    for (u32 k = 0; k < d; ++k)
+        if (mr[k]) sum = sum + expf(zr[k] - mx);
+    const float lse = logf(sum) + mx;
+    for (u32 k = 0; k < d; ++k) out[(size_t)r * d + k] = mr[k] ? zr[k] - lse : -1e9f;
+}
+
+// ∂z = m ⊙ (G − exp(lp) · Σ_valid G). lp, g, mask [T, D] → [T, D]. Thread per row.
+extern "C" __global__ void masked_log_softmax_grad(const float* lp, const float* g, const u8* mask, float* out, u32 t,
+                                                   u32 d) {
+    const u32 r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= t) return;
+    const size_t o = (size_t)r * d;
+    float total = 0.0f;
+    for (u32 k = 0; k < d; ++k)
+        if (mask[o + k]) total = total + g[o + k];
+    for (u32 k = 0; k < d; ++k) out[o + k] = mask[o + k] ? g[o + k] - expf(lp[o + k]) * total : 0.0f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// spmm.rs (h heads of d = hd/h columns each)
+
+// out[v] = Σ_{l: src(l)=v} w[l, head] · x[dst(l)]. w [E, h], x [N_cols, hd] → out [N, hd]. Block per node.
+extern "C" __global__ void spmm(const float* w, const float* x, const u32* out_start, const u32* dst, float* out, u32 h,
+                                u32 hd) {
+    const u32 v = blockIdx.x, d = hd / h;
+    for (u32 c = threadIdx.x; c < hd; c += blockDim.x) {
+        const u32 k = c / d;
+        float o = 0.0f;
+        for (u32 l = out_start[v]; l < out_start[v + 1]; ++l) o = o + w[at(l, h, k)] * x[at(dst[l], hd, c)];
+        out[at(v, hd, c)] = o;
+    }
+}
+
+// ∂w[l, k] = ⟨G[src(l)], x[dst(l)]⟩ over head k's columns. g [N, hd], x [N_cols, hd] → [E, h]. Thread per (l, k).
+extern "C" __global__ void spmm_grad_weights(const float* g, const float* x, const u32* src, const u32* dst, float* dw,
+                                             u32 e, u32 h, u32 hd) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)e * h) return;
+    const u32 l = (u32)(i / h), k = (u32)(i % h), d = hd / h;
+    const float* gr = g + at(src[l], hd, k * d);
+    const float* xr = x + at(dst[l], hd, k * d);
+    float a = 0.0f;
+    for (u32 j = 0; j < d; ++j) a = a + gr[j] * xr[j];
+    dw[i] = a;
+}
+
+// ∂x[u] = Σ_{l: dst(l)=u} w[l, head] · G[src(l)]. g [N, hd], w [E, h] → [N_cols, hd]. Block per column node.
+extern "C" __global__ void spmm_grad_rows(const float* g, const float* w, const u32* src, const u32* inc_start,
+                                          const u32* inc, float* dx, u32 h, u32 hd) {
+    const u32 u = blockIdx.x, d = hd / h;
+    for (u32 c = threadIdx.x; c < hd; c += blockDim.x) {
+        const u32 k = c / d;
+        float o = 0.0f;
+        for (u32 i = inc_start[u]; i < inc_start[u + 1]; ++i) {
+            const u32 l = inc[i];
+            o = o + w[at(l, h, k)] * g[at(src[l], hd, c)];
+        }
+        dx[at(u, hd, c)] = o;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// edge_scores.rs (heads of d = hd/heads columns; LeakyReLU with `slope` of `scale` · dot)
+
+// s[l] = (1/H) Σ_h LeakyReLU(scale · ⟨q[src(l), h], k[dst(l), h]⟩). q, k [N, hd] → s [E]. Thread per link.
+extern "C" __global__ void edge_scores(const float* q, const float* k, const u32* src, const u32* dst, float* s, u32 e,
+                                       u32 hd, u32 heads, float scale, float slope, float inv_heads) {
+    const u32 l = blockIdx.x * blockDim.x + threadIdx.x;
+    if (l >= e) return;
+    const u32 d = hd / heads;
+    const float* qr = q + (size_t)src[l] * hd;
+    const float* kr = k + (size_t)dst[l] * hd;
+    float acc = 0.0f;
+    for (u32 h = 0; h < heads; ++h) {
+        float dot = 0.0f;
+        for (u32 j = h * d; j < (h + 1) * d; ++j) dot = dot + qr[j] * kr[j];
+        const float x = dot * scale;
+        acc = acc + (x >= 0.0f ? x : slope * x);
+    }
+    s[l] = acc * inv_heads;
+}
+
+// ∂q (wrt_q: over v's out-links, other = k[dst]) or ∂k (over v's incoming links, other = q[src]).
+// q, k [N, hd], g [E] → [N, hd]. Block per node; c_heads = scale / heads.
+extern "C" __global__ void edge_scores_grad(const float* q, const float* k, const float* g, const u32* src,
+                                            const u32* dst, const u32* out_start, const u32* inc_start, const u32* inc,
+                                            float* out, u32 hd, u32 heads, float scale, float slope, float c_heads,
+                                            int wrt_q) {
+    const u32 v = blockIdx.x, d = hd / heads;
+    const float* mine = wrt_q ? q : k;
+    const float* other = wrt_q ? k : q;
+    const float* row = mine + (size_t)v * hd;
+    const u32 i0 = wrt_q ? out_start[v] : inc_start[v], i1 = wrt_q ? out_start[v + 1] : inc_start[v + 1];
+    for (u32 c = threadIdx.x; c < hd; c += blockDim.x) {
+        const u32 h0 = (c / d) * d;
+        float o = 0.0f;
+        for (u32 i = i0; i < i1; ++i) {
+            const u32 l = wrt_q ? i : inc[i];
+            const float* ur = other + (size_t)(wrt_q ? dst[l] : src[l]) * hd;
+            float dot = 0.0f;
+            for (u32 j = h0; j < h0 + d; ++j) dot = dot + row[j] * ur[j];
+            const float deriv = dot * scale >= 0.0f ? 1.0f : slope;
+            const float f = g[l] * c_heads * deriv;
+            o += f * ur[c];
+        }
+        out[at(v, hd, c)] = o;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// sparse_dot.rs (pattern P: p_start [N+1], p_col [nnz], rows sorted by column)
+
+// s[l] = Σ_f Q[src(l), f] · K[dst(l), f] (merge of two sorted pattern rows). q, k [nnz] → s [E]. Thread per link.
+extern "C" __global__ void sparse_dot(const float* q, const float* k, const u32* p_start, const u32* p_col,
+                                      const u32* src, const u32* dst, float* s, u32 e) {
+    const u32 l = blockIdx.x * blockDim.x + threadIdx.x;
+    if (l >= e) return;
+    u32 i = p_start[src[l]], j = p_start[dst[l]];
+    const u32 ie = p_start[src[l] + 1], je = p_start[dst[l] + 1];
+    float acc = 0.0f;
+    while (i < ie && j < je) {
+        if (p_col[i] < p_col[j]) ++i;
+        else if (p_col[i] > p_col[j]) ++j;
+        else acc += q[i++] * k[j++];
+    }
+    s[l] = acc;
+}
+
+// ∂q (wrt_q: row v's out-links, other = k) or ∂k (row v's incoming links, other = q), for the pattern
+// entries of row v. q, k [nnz], g [E] → [nnz]. Thread per pattern row.
+extern "C" __global__ void sparse_dot_grad(const float* q, const float* k, const float* g, const u32* p_start,
+                                           const u32* p_col, const u32* src, const u32* dst, const u32* out_start,
+                                           const u32* inc_start, const u32* inc, float* out, u32 n, int wrt_q) {
+    const u32 v = blockIdx.x * blockDim.x + threadIdx.x;
+    if (v >= n) return;
+    const float* other = wrt_q ? k : q;
+    for (u32 e = p_start[v]; e < p_start[v + 1]; ++e) out[e] = 0.0f;
+    const u32 i0 = wrt_q ? out_start[v] : inc_start[v], i1 = wrt_q ? out_start[v + 1] : inc_start[v + 1];
+    for (u32 t = i0; t < i1; ++t) {
+        const u32 l = wrt_q ? t : inc[t], u = wrt_q ? dst[l] : src[l];
+        u32 i = p_start[v], j = p_start[u];
+        const u32 ie = p_start[v + 1], je = p_start[u + 1];
+        while (i < ie && j < je) {
+            if (p_col[i] < p_col[j]) ++i;
+            else if (p_col[i] > p_col[j]) ++j;
+            else out[i++] += g[l] * other[j++];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// soft_topk.rs
+
+// Row weights σ((s − t)/τ) with Σ = k, t by 100 bisection steps in f64. s [N, C] → [N, C]. Thread per row.
+extern "C" __global__ void soft_topk(const float* s, float* out, u32 n, u32 c, double k, double tau) {
+    const u32 r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= n) return;
+    const float* sr = s + (size_t)r * c;
+    double lo = INFINITY, hi = -INFINITY;
+    for (u32 j = 0; j < c; ++j) {
+        lo = fmin(lo, (double)sr[j]);
+        hi = fmax(hi, (double)sr[j]);
+    }
+    lo -= 40.0 * tau;
+    hi += 40.0 * tau;
+    for (int it = 0; it < 100; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        double total = 0.0;
+        for (u32 j = 0; j < c; ++j) total += sigmoid_d(((double)sr[j] - mid) / tau);
+        if (total > k) lo = mid;
+        else hi = mid;
+    }
+    const double t = 0.5 * (lo + hi);
+    for (u32 j = 0; j < c; ++j) out[(size_t)r * c + j] = (float)sigmoid_d(((double)sr[j] - t) / tau);
+}
+
+// ∂s = (d/τ) ⊙ (G − Σ G d / Σ d), d = w (1 − w). w, g [N, C] → [N, C]. Thread per row.
+extern "C" __global__ void soft_topk_grad(const float* w, const float* g, float* out, u32 n, u32 c, float inv_tau) {
+    const u32 r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= n) return;
+    const size_t o = (size_t)r * c;
+    float dsum = 0.0f, gd = 0.0f;
+    for (u32 j = 0; j < c; ++j) dsum = dsum + w[o + j] * (1.0f - w[o + j]);
+    for (u32 j = 0; j < c; ++j) gd = gd + w[o + j] * (1.0f - w[o + j]) * g[o + j];
+    const float mean = dsum > 0.0f ? gd / dsum : 0.0f;
+    for (u32 j = 0; j < c; ++j) out[o + j] = w[o + j] * (1.0f - w[o + j]) * inv_tau * (g[o + j] - mean);
+}
+
+// ---------------------------------------------------------------------------------------------
+// batch_norm.rs
+
+// Per group and column: μ and 1/√(σ² + ε), sums in f64. x [R, H], offsets [G+1] → mean, inv [G, H].
+// Thread per (group, column).
+extern "C" __global__ void batch_norm_stats(const float* x, const u32* offsets, float* mean, float* inv, u32 g, u32 h,
+                                            float eps) {
+    const u32 i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= g * h) return;
+    const u32 grp = i / h, j = i % h, r0 = offsets[grp], r1 = offsets[grp + 1];
+    const double rows = (double)(r1 - r0);
+    double s = 0.0;
+    for (u32 r = r0; r < r1; ++r) s += (double)x[at(r, h, j)];
+    const double m = s / rows;
+    double v = 0.0;
+    for (u32 r = r0; r < r1; ++r) {
+        const double dx = (double)x[at(r, h, j)] - m;
+        v += dx * dx;
+    }
+    mean[i] = (float)m;
+    inv[i] = 1.0f / sqrtf((float)(v / rows) + eps);
+}
+
+// y = r + m ⊙ ReLU(γ (x − μ) inv + β) (relu = 0: no ReLU; has_mask = 0: no m). x, r, m [R, H],
+// gb [2, H], of [R] (row → group), mean, inv [G, H] → y [R, H]. Thread per element.
+extern "C" __global__ void batch_norm_apply(const float* x, const float* gb, const float* res, const float* m,
+                                            const u32* of, const float* mean, const float* inv, float* y, u32 r, u32 h,
+                                            int relu, int has_mask) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)r * h) return;
+    const u32 row = (u32)(i / h), j = (u32)(i % h);
+    const size_t s = at(of[row], h, j);
+    float z = gb[j] * (x[i] - mean[s]) * inv[s] + gb[h + j];
+    if (relu) z = fmaxf(z, 0.0f);
+    y[i] = res[i] + (has_mask ? m[i] * z : z);
+}
