@@ -34,7 +34,7 @@ xz -T0 -6 "$out/libkeiro_core.so" "$out/gpu" "$out/gpu_models"
 
 echo "pack: deno, npm modules, data" >&2
 xz -T0 -6 -c "$(readlink -f node_modules/.bin/deno)" > "$out/deno.xz"
-tar -cJf "$out/node_modules.tar.xz" --exclude=node_modules/deno --exclude='node_modules/@deno' \
+tar -chJf "$out/node_modules.tar.xz" --exclude=node_modules/deno --exclude='node_modules/@deno' \
   --exclude=node_modules/.bin node_modules
 (cd "$data" && tar -cJf - gsl/planetoid/ind.cora.* gsl/planetoid/ind.pubmed.* \
   materials/perov5-castelli/train_subset1024.csv materials/perov5-castelli/val.csv \

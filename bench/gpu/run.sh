@@ -45,7 +45,7 @@ for r in roots:
 print(":".join(dirs))
 PY
 )
-export LD_LIBRARY_PATH="$libdirs:${LD_LIBRARY_PATH:-}"
+export LD_LIBRARY_PATH="$libdirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export KEIRO_LIB="$W/libkeiro_core.so" KEIRO_COMMIT="$(head -1 .gpu/COMMIT)" KEIRO_PEER_PYTHON=python3
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-$(nproc)}"
 keiro() { "$W/deno" run -A cli/main.ts "$@"; }
@@ -56,8 +56,8 @@ ldd "$KEIRO_LIB" >>"$OUT/run.log" 2>&1
 if ldd "$KEIRO_LIB" | grep -q "not found"; then log "FAIL: the CUDA build misses libraries (ldd above)"; fi
 
 # 1. Tests: every kernel against its CPU op, the models on both devices.
-step "kernel tests" 150 bash -c "'$W/gpu' --test-threads=1 2>&1 | tee '$OUT/tests.log'"
-step "model tests" 150 bash -c "'$W/gpu_models' --test-threads=1 2>&1 | tee -a '$OUT/tests.log'"
+step "kernel tests" 150 bash -o pipefail -c "'$W/gpu' --test-threads=1 --nocapture 2>&1 | tee '$OUT/tests.log'"
+step "model tests" 150 bash -o pipefail -c "'$W/gpu_models' --test-threads=1 --nocapture 2>&1 | tee -a '$OUT/tests.log'"
 
 # 2. The CLI on the GPU: train on cuda, route the same instances on cpu and cuda.
 cli() {
