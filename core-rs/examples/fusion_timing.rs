@@ -1,5 +1,6 @@
 //! Times fusion training epochs on synthetic crystals shaped like the Castelli perovskites
 //! (5 atoms, 12 neighbour slots, 92 atom features): `cargo run --release --example fusion_timing -- [crystals] [config]`.
+//! `KEIRO_DEVICE=cuda` runs it on the GPU (the CUDA build: `--features cuda`).
 
 use std::time::Instant;
 
@@ -25,7 +26,13 @@ fn main() {
         tasks: 1,
         split: (0..n).map(|i| if i % 5 == 0 { 2 } else { 1 }).collect(),
     };
-    let mut t = FusionTrainer::new(&cfg, data, 0).unwrap();
+    let mut t = FusionTrainer::new(
+        &cfg,
+        data,
+        0,
+        &keiro_core::device::device(&std::env::var("KEIRO_DEVICE").unwrap_or_else(|_| "cpu".into())).unwrap(),
+    )
+    .unwrap();
     for e in 1..=3 {
         let t0 = Instant::now();
         let v = t.step(e, None, None).unwrap();

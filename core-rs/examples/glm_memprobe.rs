@@ -1,4 +1,5 @@
 //! Times epochs of the GLM trainer on random sparse features (`cargo run --release --example glm_memprobe -- '<config>'`).
+//! `KEIRO_DEVICE=cuda` runs it on the GPU (the CUDA build: `--features cuda`).
 use keiro_core::glm::trainer::{GlmTrainer, NodeData};
 fn main() {
     let (n, f) = (2708, 1433);
@@ -17,7 +18,13 @@ fn main() {
         })
         .collect();
     let cfg = std::env::args().nth(1).unwrap_or("{}".into());
-    let mut t = GlmTrainer::new(&cfg, NodeData { features, num_features: f, labels, split, edges: vec![(0, 1), (1, 2)] }, 0).unwrap();
+    let mut t = GlmTrainer::new(
+        &cfg,
+        NodeData { features, num_features: f, labels, split, edges: vec![(0, 1), (1, 2)] },
+        0,
+        &keiro_core::device::device(&std::env::var("KEIRO_DEVICE").unwrap_or_else(|_| "cpu".into())).unwrap(),
+    )
+    .unwrap();
     for e in 0..6 {
         let t0 = std::time::Instant::now();
         t.step(e).unwrap();

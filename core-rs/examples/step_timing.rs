@@ -2,6 +2,7 @@
 //! `cargo run --release -p keiro-core --example step_timing -- <config.json> <commodities> <batch> <steps> [train|infer]`
 //! (both parts when the last argument is absent).
 //! (bench/te_speed.ts is the benchmark; this is the profiling entry point it names.)
+//! `KEIRO_DEVICE=cuda` runs it on the GPU (the CUDA build: `--features cuda`).
 
 use std::time::Instant;
 
@@ -18,7 +19,9 @@ fn main() {
     let o = GenOptions { count: batch, commodities: c, seed: 1, ..GenOptions::default() };
     let data: Vec<_> = (0..batch).map(|i| o.instance(i).unwrap()).collect();
     let part = args.get(5).map(String::as_str);
-    let mut t = Trainer::new(&config, 1).unwrap();
+    let mut t =
+        Trainer::new(&config, 1, &keiro_core::device::device(&std::env::var("KEIRO_DEVICE").unwrap_or_else(|_| "cpu".into())).unwrap())
+            .unwrap();
     println!("parameters {}", t.model.params.num_parameters());
     if part != Some("infer") {
         _train(&mut t, &data, steps, batch);
