@@ -14,6 +14,7 @@ import { fuseCommand } from "./fuse.ts";
 import { genCommand } from "./gen.ts";
 import { glmCommand } from "./glm.ts";
 import { importCommand } from "./import.ts";
+import { plotCommand } from "./plot.ts";
 import { routeCommand } from "./route.ts";
 import { solveCommand } from "./solve.ts";
 import { trainCommand } from "./train.ts";
@@ -33,6 +34,7 @@ export function program(): Command {
       solveCommand(),
       evalCommand(),
       compareCommand(),
+      plotCommand(),
       trainCommand(),
       routeCommand(),
       tuneCommand(),

@@ -70,6 +70,9 @@ Deno.test("the CPU-only library refuses a CUDA device itself, by name", async ()
   );
   const bad = await keiro([...args, "--device", "gpu"]);
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /^error: option '--device <d>' argument 'gpu' is invalid\. expected cpu, cuda or cuda:N/);
+  assert.match(
+    bad.stderr,
+    /^error: option '--device <d>' argument 'gpu' is invalid\. expected cpu, cuda or cuda:N/,
+  );
   Deno.removeSync(csv);
 });
