@@ -219,6 +219,13 @@ fn with_episode_statistics_an_instance_routes_the_same_alone_or_in_any_batch() {
         t.route(&data, &r).unwrap().iter().map(|s| json!([s.paths, s.mlu])).collect()
     };
     let all = request(None, 64);
+    // sample_floats 2000 puts one episode in each sampled rollout; by default all fit in one.
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 6, "seed": 4})).unwrap();
+    let unsplit: Vec<Value> = t.route(&data, &r).unwrap().iter().map(|s| json!([s.paths, s.mlu])).collect();
+    assert_eq!(unsplit, all, "split samples");
+    let huge: RouteRequest = serde_json::from_value(json!({"samples": 1_000_000_000usize})).unwrap();
+    let e = t.route(&data, &huge).unwrap_err().to_string();
+    assert!(e.contains("samples must be ≤ 1048576"), "{e}");
     for batch in [1, 2, 3] {
         assert_eq!(request(None, batch), all, "batch {batch}");
     }

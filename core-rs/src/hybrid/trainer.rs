@@ -206,6 +206,9 @@ fn _batch() -> usize {
     64
 }
 
+/// The most candidates `route` takes per instance.
+pub const MAX_SAMPLES: usize = 1 << 20;
+
 fn _mean(xs: &[f64]) -> f64 {
     if xs.is_empty() {
         0.0
@@ -408,8 +411,8 @@ impl Trainer {
     /// The greedy decode is a rollout of its own over the `batch` instances: batch norm uses the
     /// statistics of the batch being encoded, so among samples it would decode differently, and
     /// best-of-N could lose to the greedy decode. The samples are rolled out in sub-batches of at
-    /// most `sample_floats` values per encoder feature tensor, so that memory stays bounded on large
-    /// instances.
+    /// most `sample_floats` values per encoder feature tensor (a sub-batch may split one instance's
+    /// samples: each draws from its own stream), so that memory stays bounded whatever `samples`.
     pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<RouteRecord>> {
         on_pool(|| self._route(data, r))
     }
@@ -418,45 +421,44 @@ impl Trainer {
         if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
             return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
         }
+        if r.samples > MAX_SAMPLES {
+            return Err(Error::Usage(format!("samples must be ≤ {MAX_SAMPLES}, got {}", r.samples)));
+        }
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let sampled = r.samples - 1;
         let cfg = &self.model.config;
-        let per_sub = (r.sample_floats / (sampled.max(1) * cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
+        // Sampled episodes per rollout: `[episodes · V · C, H]` stays under `sample_floats` values.
+        let cap = (r.sample_floats / (cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
+        let (v, c, dev) = (cfg.num_nodes, cfg.num_commodities, self.model.params.device());
         let mut out = Vec::with_capacity(indices.len());
         // No dropout at inference: this generator is never drawn from.
         let mut rng = Rng::new(r.seed);
         for chunk in indices.chunks(r.batch) {
             let t0 = Instant::now();
             let graphs = self._graphs(data, chunk)?;
-            // The greedy decode of instances at..at+n, or their samples 1..samples (each its own stream).
-            let run = |at: usize, n: usize, sample: bool, rng: &mut Rng| -> Result<Rollout> {
-                let end = (at + n).min(chunk.len());
-                let b = self._batch(data, &chunk[at..end], &graphs[at..end], if sample { sampled } else { 1 })?;
-                let choices = if sample {
-                    chunk[at..end]
-                        .iter()
-                        .flat_map(|&i| (1..r.samples).map(move |s| Choice::Sample(mix(&[r.seed, i as u64, s as u64]))))
-                        .collect()
-                } else {
-                    vec![Choice::Greedy; b.episodes()]
-                };
-                rollout(&self.model, &b, &Decisions::Policy(choices), &opt, rng)
+            // A rollout of the episodes `(position in chunk, sample)`; sample 0 is the greedy decode,
+            // sample s ≥ 1 draws from the stream (seed, instance, s).
+            let mut run = |eps: &mut dyn Iterator<Item = (usize, usize)>| -> Result<(Vec<usize>, Rollout)> {
+                let (mut pos, mut pairs, mut choices) = (Vec::new(), Vec::new(), Vec::new());
+                for (i, s) in eps {
+                    pos.push(i);
+                    pairs.push((&data[chunk[i]], &graphs[i]));
+                    choices.push(if s == 0 { Choice::Greedy } else { Choice::Sample(mix(&[r.seed, chunk[i] as u64, s as u64])) });
+                }
+                let b = EpisodeBatch::new(pairs, v, c, dev)?;
+                Ok((pos, rollout(&self.model, &b, &Decisions::Policy(choices), &opt, &mut rng)?))
             };
             // best[i] = (incomplete, MLU, paths) of instance i's best candidate so far.
-            let greedy = run(0, chunk.len(), false, &mut rng)?;
+            let (_, greedy) = run(&mut (0..chunk.len()).map(|i| (i, 0)))?;
             let mut best: Vec<(usize, f64, Vec<Vec<usize>>)> =
                 (0..chunk.len()).map(|i| (greedy.incomplete[i], greedy.mlu[i], greedy.paths[i].clone())).collect();
-            if sampled > 0 {
-                for at in (0..chunk.len()).step_by(per_sub) {
-                    let ro = run(at, per_sub, true, &mut rng)?;
-                    for i in 0..per_sub.min(chunk.len() - at) {
-                        let b = &mut best[at + i];
-                        for e in i * sampled..(i + 1) * sampled {
-                            if (ro.incomplete[e], ro.mlu[e]) < (b.0, b.1) {
-                                *b = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
-                            }
-                        }
+            let total = chunk.len() * sampled;
+            for start in (0..total).step_by(cap) {
+                let (pos, ro) = run(&mut (start..(start + cap).min(total)).map(|e| (e / sampled, 1 + e % sampled)))?;
+                for (e, &i) in pos.iter().enumerate() {
+                    if (ro.incomplete[e], ro.mlu[e]) < (best[i].0, best[i].1) {
+                        best[i] = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
                     }
                 }
             }
