@@ -4,7 +4,8 @@
  * @module
  */
 
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { UsageError } from "../src/errors.ts";
 
 /** A non-negative integer. */
 export function intArg(v: string): number {
@@ -76,4 +77,14 @@ export function choiceArg<T extends string>(choices: readonly T[]): (v: string) 
     }
     return v as T;
   };
+}
+
+/**
+ * Rejects option `name` (its attribute name, e.g. `edgeLoads`) when it was given on the command
+ * line but has no effect (`applies` false): a usage error naming the flag, then `why`.
+ */
+export function rejectUnused(cmd: Command, name: string, applies: boolean, why: string): void {
+  if (applies || cmd.getOptionValueSource(name) !== "cli") return;
+  const flag = cmd.options.find((f) => f.attributeName() === name)?.long ?? name;
+  throw new UsageError(`${flag} ${why}`);
 }

@@ -18,7 +18,7 @@ import { readInput } from "../src/read_text.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
-import { intArg, positiveArg } from "./_parse.ts";
+import { intArg, positiveArg, rejectUnused } from "./_parse.ts";
 import { METHODS, solveWithProgress } from "./solve.ts";
 
 /** The `compare` command. */
@@ -39,7 +39,7 @@ export function compareCommand(): SubCommand {
       "after",
       "\nExamples:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30\n  keiro gen te --count 50 --seed 99 | keiro compare --methods sp,greedy,milp --model runs/demo",
     )
-    .action(async (o) => {
+    .action(async (o, cmd) => {
       const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
       const bad = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
       if (bad.length || methods.length === 0) {
@@ -47,6 +47,12 @@ export function compareCommand(): SubCommand {
           `--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`,
         );
       }
+      rejectUnused(
+        cmd,
+        "timeLimit",
+        methods.includes("milp"),
+        "applies to milp only, which --methods leaves out",
+      );
       const reference = o.reference ?? defaultReference(methods);
       using ds = await Dataset.parse(await readInput(o.input));
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
