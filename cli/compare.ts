@@ -6,7 +6,6 @@
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
-import { Dataset } from "../src/te/dataset.ts";
 import {
   compareMethods,
   defaultReference,
@@ -14,7 +13,7 @@ import {
   type SolutionSource,
 } from "../src/te/evaluate_solutions.ts";
 import { UsageError } from "../src/errors.ts";
-import { readInput } from "../src/read_text.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
@@ -54,7 +53,7 @@ export function compareCommand(): SubCommand {
         "applies to milp only, which --methods leaves out",
       );
       const reference = o.reference ?? defaultReference(methods);
-      using ds = await Dataset.parse(await readInput(o.input));
+      using ds = await readDataset(o.input);
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
       const sources: SolutionSource[] = [];
       for (const m of methods as (typeof METHODS[number])[]) {

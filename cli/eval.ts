@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
-import { Dataset } from "../src/te/dataset.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import {
   compareMethods,
   defaultReference,
@@ -47,7 +47,7 @@ export function evalCommand(): SubCommand {
       for (const name of ["json", "reference"]) {
         rejectUnused(cmd, name, !o.perInstance, "applies to the summary, not to --per-instance records");
       }
-      using ds = await Dataset.parse(await readTextFile(o.instances));
+      using ds = await readDataset(o.instances);
       const sources: SolutionSource[] = files.length
         ? await Promise.all(files.map(async (f) => ({ name: f, text: await readTextFile(f) })))
         : o.model.length

@@ -5,9 +5,9 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset, type SolveOptions } from "../src/te/dataset.ts";
+import type { Dataset, SolveOptions } from "../src/te/dataset.ts";
 import { Progress } from "../src/progress.ts";
-import { readInput } from "../src/read_text.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
 import { choiceArg, intArg, nonNegativeArg, positiveArg, rejectUnused } from "./_parse.ts";
@@ -67,7 +67,7 @@ export function solveCommand(): SubCommand {
       for (const name of ["timeLimit", "gap"]) {
         rejectUnused(cmd, name, o.method === "milp", "applies to --method milp only");
       }
-      using ds = await Dataset.parse(await readInput(o.input));
+      using ds = await readDataset(o.input);
       const opts = {
         method: o.method,
         time_limit: o.timeLimit,

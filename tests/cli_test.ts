@@ -407,3 +407,33 @@ Deno.test("flags that would be ignored are usage errors naming the flag", async 
   const ok = await keiro(["solve", "-m", "lp", "--flows"], inst);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+Deno.test("empty inputs are usage errors; a byte order mark is accepted", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/empty.jsonl`, "\n  \n");
+  const inst = (await keiro(["gen", "te", "--count", "2", "--seed", "4"])).stdout;
+  await Deno.writeTextFile(`${dir}/inst.jsonl`, inst);
+  const cases: [string[], string, string][] = [
+    [["solve", "-m", "sp"], "", "no instances in stdin"],
+    [["solve", "-m", "sp", "-i", `${dir}/empty.jsonl`], "", `no instances in ${dir}/empty.jsonl`],
+    [["route", "--model", `${dir}/no-model`], "\n", "no instances in stdin"],
+    [["compare"], "", "no instances in stdin"],
+    [["eval", "--instances", `${dir}/empty.jsonl`], "", `no instances in ${dir}/empty.jsonl`],
+    [["eval", "--instances", `${dir}/inst.jsonl`], "", "no solutions in stdin"],
+  ];
+  for (const [args, stdin, want] of cases) {
+    const res = await keiro(args, stdin);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.equal(res.stderr, `error: ${want}\n`, args.join(" "));
+  }
+  const zero = await keiro(["gen", "te", "--count", "0"]);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /--count <n>' argument '0' is invalid. expected a positive integer/);
+  await Deno.writeTextFile(`${dir}/bom.jsonl`, "\ufeff" + inst);
+  const bom = await keiro(["solve", "-m", "sp", "-i", `${dir}/bom.jsonl`]);
+  assert.equal(bom.code, 0, bom.stderr);
+  assert.equal(jsonl(bom.stdout).length, 2);
+  const missing = await keiro(["solve", "-m", "sp", "-o", `${dir}/nope/out.jsonl`], inst);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, `error: cannot write ${dir}/nope/out.jsonl: no such directory ${dir}/nope\n`);
+});
