@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Command, InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "commander";
 import { UsageError } from "../src/errors.ts";
 
 /** A non-negative integer. */
@@ -79,11 +79,17 @@ export function choiceArg<T extends string>(choices: readonly T[]): (v: string) 
   };
 }
 
+/** What {@link rejectUnused} needs of a parsed commander `Command` (any of its typed variants). */
+export interface ParsedCommand {
+  getOptionValueSource(key: string): string | undefined;
+  readonly options: readonly { attributeName(): string; long?: string }[];
+}
+
 /**
  * Rejects option `name` (its attribute name, e.g. `edgeLoads`) when it was given on the command
  * line but has no effect (`applies` false): a usage error naming the flag, then `why`.
  */
-export function rejectUnused(cmd: Command, name: string, applies: boolean, why: string): void {
+export function rejectUnused(cmd: ParsedCommand, name: string, applies: boolean, why: string): void {
   if (applies || cmd.getOptionValueSource(name) !== "cli") return;
   const flag = cmd.options.find((f) => f.attributeName() === name)?.long ?? name;
   throw new UsageError(`${flag} ${why}`);
