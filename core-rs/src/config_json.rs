@@ -16,11 +16,49 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 
 /// Parses the config `what` (`"glm"`, `"fusion"`, …) from `text`; `""` gives `T`'s defaults. Keys
-/// starting with `_` are comments, dropped at every depth.
+/// starting with `_` are comments, dropped at every depth. A value of the wrong type is a usage error
+/// naming the key's path and what it should be in words (`glm.k: expected a non-negative integer,
+/// got the string "16"`).
 pub fn parse_config<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     let text = if text.trim().is_empty() { "{}" } else { text };
-    let bad = |e: serde_json::Error| Error::Usage(format!("invalid {what} config: {e}"));
-    serde_json::from_value(_strip_comments(serde_json::from_str(text).map_err(bad)?)).map_err(bad)
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid {what} config: {e}")))?;
+    serde_path_to_error::deserialize(_strip_comments(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." { String::new() } else { format!("{path}: ") };
+        Error::Usage(format!("invalid {what} config: {at}{}", _in_words(&e.into_inner().to_string())))
+    })
+}
+
+/// serde's message with Rust's type names in words: `invalid type: string "16", expected usize` →
+/// `expected a non-negative integer, got the string "16"`; an unknown field → `unknown key (expected
+/// …)`.
+fn _in_words(msg: &str) -> String {
+    const TYPES: [(&str, &str); 9] = [
+        ("usize", "a non-negative integer"),
+        ("u64", "a non-negative integer"),
+        ("u32", "a non-negative integer"),
+        ("u8", "a non-negative integer"),
+        ("i64", "an integer"),
+        ("i32", "an integer"),
+        ("f64", "a number"),
+        ("f32", "a number"),
+        ("a sequence", "an array"),
+    ];
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        // The path already names the key.
+        return format!("unknown key (expected {})", rest.split_once(", expected ").map_or("another key", |(_, known)| known));
+    }
+    let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) else {
+        return msg.to_string();
+    };
+    let Some((got, expected)) = rest.split_once(", expected ") else { return msg.to_string() };
+    let expected = TYPES.iter().find(|(t, _)| *t == expected).map_or(expected, |(_, w)| w);
+    let got = if got.starts_with("string ") || got.starts_with("map") || got.starts_with("sequence") {
+        format!("the {got}")
+    } else {
+        got.to_string()
+    };
+    format!("expected {expected}, got {got}")
 }
 
 /// The JSON object `text` of the config file `source`, its keys starting with `_` dropped at every
@@ -262,6 +300,32 @@ mod tests {
     struct Paint {
         shade: Shade,
         coats: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Can {
+        paint: Option<Paint>,
+        #[serde(default)]
+        litres: f64,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_the_type_in_words() {
+        let e = |text: &str| parse_config::<Can>(text, "can").err().expect("an error").to_string();
+        assert_eq!(
+            e(r#"{"paint": {"shade": "light", "coats": "16"}}"#),
+            r#"invalid can config: paint.coats: expected a non-negative integer, got the string "16""#
+        );
+        assert_eq!(e(r#"{"litres": true}"#), "invalid can config: litres: expected a number, got boolean `true`");
+        assert_eq!(
+            e(r#"{"paint": {"shade": "red", "coats": 1}}"#),
+            "invalid can config: paint.shade: unknown variant `red`, expected `light` or `very_dark`"
+        );
+        assert_eq!(e(r#"{"colour": 1}"#), "invalid can config: colour: unknown key (expected `paint` or `litres`)");
+        assert!(e("{").starts_with("invalid can config: EOF"), "{}", e("{"));
+        assert_eq!(parse_config::<Can>(r#"{"_note": 1, "litres": 2}"#, "can").unwrap().litres, 2.0);
     }
 
     #[test]
