@@ -169,7 +169,17 @@ Deno.test("glm train: bad flags, sources and configs exit 2 with a message", asy
   const typed = join(dir, "typed.json");
   await Deno.writeTextFile(typed, JSON.stringify({ hidden: "16", glm: { k: 3 } }));
   const missing = join(dir, "no_such.csv");
-  const t = await keiro(["glm", "train", `csv:${missing}`, "--label-column", "0", "--split", "5:5", "--config", typed]);
+  const t = await keiro([
+    "glm",
+    "train",
+    `csv:${missing}`,
+    "--label-column",
+    "0",
+    "--split",
+    "5:5",
+    "--config",
+    typed,
+  ]);
   assert.equal(t.code, 2, t.stderr);
   assert.match(
     t.stderr,

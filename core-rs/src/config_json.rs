@@ -30,8 +30,8 @@ pub fn parse_config<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
 }
 
 /// serde's message with Rust's type names in words: `invalid type: string "16", expected usize` →
-/// `expected a non-negative integer, got the string "16"`; an unknown field → `unknown key (expected
-/// …)`.
+/// `expected a non-negative integer, got the string "16"`; an unknown field → `unknown key …; did you
+/// mean "k"?` when a known key is a typo away, else the known keys.
 fn _in_words(msg: &str) -> String {
     const TYPES: [(&str, &str); 9] = [
         ("usize", "a non-negative integer"),
@@ -45,8 +45,13 @@ fn _in_words(msg: &str) -> String {
         ("a sequence", "an array"),
     ];
     if let Some(rest) = msg.strip_prefix("unknown field `") {
-        // The path already names the key.
-        return format!("unknown key (expected {})", rest.split_once(", expected ").map_or("another key", |(_, known)| known));
+        // The path already names the key; serde lists the known ones as `a`, `b` or `c`.
+        let (key, known) = rest.split_once("`, expected ").unwrap_or((rest.trim_end_matches('`'), ""));
+        let names: Vec<&str> = known.split('`').skip(1).step_by(2).collect();
+        return match _nearest(key, &names) {
+            Some(near) => format!("unknown key (keys starting with _ are comments); did you mean \"{near}\"?"),
+            None => format!("unknown key (keys starting with _ are comments); expected {known}"),
+        };
     }
     let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) else {
         return msg.to_string();
@@ -84,15 +89,14 @@ fn _strip_comments(v: Value) -> Value {
 /// The usage error for `key`, unknown in the config file `source`, with the nearest of `known`
 /// (by edit distance, when it is close) as a suggestion.
 pub fn unknown_key(key: &str, known: &[&str], source: &str) -> Error {
-    let len = key.chars().count() as f64;
-    let hint = known
-        .iter()
-        .map(|k| (k, _distance(key, k)))
-        .min_by_key(|&(_, d)| d)
-        .filter(|&(_, d)| d as f64 <= (len / 4.0).max(2.0))
-        .map(|(k, _)| format!("; did you mean \"{k}\"?"))
-        .unwrap_or_default();
+    let hint = _nearest(key, known).map(|k| format!("; did you mean \"{k}\"?")).unwrap_or_default();
     Error::Usage(format!("{source}: unknown config key \"{key}\" (keys starting with _ are comments){hint}"))
+}
+
+/// The one of `known` nearest to `key` by edit distance, when it is close enough to be a typo.
+fn _nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let len = key.chars().count() as f64;
+    known.iter().map(|k| (*k, _distance(key, k))).min_by_key(|&(_, d)| d).filter(|&(_, d)| d as f64 <= (len / 4.0).max(2.0)).map(|(k, _)| k)
 }
 
 /// Levenshtein distance in characters.
@@ -323,7 +327,14 @@ mod tests {
             e(r#"{"paint": {"shade": "red", "coats": 1}}"#),
             "invalid can config: paint.shade: unknown variant `red`, expected `light` or `very_dark`"
         );
-        assert_eq!(e(r#"{"colour": 1}"#), "invalid can config: colour: unknown key (expected `paint` or `litres`)");
+        assert_eq!(
+            e(r#"{"colour": 1}"#),
+            "invalid can config: colour: unknown key (keys starting with _ are comments); expected `paint` or `litres`"
+        );
+        assert_eq!(
+            e(r#"{"liters": 1}"#),
+            r#"invalid can config: liters: unknown key (keys starting with _ are comments); did you mean "litres"?"#
+        );
         assert!(e("{").starts_with("invalid can config: EOF"), "{}", e("{"));
         assert_eq!(parse_config::<Can>(r#"{"_note": 1, "litres": 2}"#, "can").unwrap().litres, 2.0);
     }
