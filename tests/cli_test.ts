@@ -374,6 +374,53 @@ Deno.test("import te: --tm without a matrix and --tm-range without --tm are erro
   ]);
 });
 
+Deno.test("gen te and import te: a topology link without capacity is an error naming the file and edge", async () => {
+  const dir = await Deno.makeTempDir();
+  const gml = `${dir}/zoo.gml`;
+  await Deno.writeTextFile(
+    gml,
+    `graph [ directed 0 node [ id 0 label "A" ] node [ id 1 label "B" ] node [ id 2 label "C" ]
+     edge [ source 0 target 1 LinkSpeedRaw 1e10 ] edge [ source 1 target 2 ] edge [ source 0 target 2 ] ]`,
+  );
+  await Deno.writeTextFile(`${dir}/tm.txt`, "0 5 0 0 0 7 0 0 0\n");
+  const gen = ["gen", "te", "--topology", gml, "--count", "2", "--commodities", "2"];
+  const imp = ["import", "te", "--format", "gml", "--graph", gml, "--tm", `${dir}/tm.txt`];
+  const missing = `${gml}: edge 2 (B→C) has no capacity (nor do 3 other edges); pass --default-capacity C`;
+  for (const [args, hint] of [[gen, " or --capacity lo:hi"], [imp, ""]] as const) {
+    const res = await keiro([...args]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stderr, `error: ${missing}${hint}\n`);
+    assert.equal(res.stdout, "");
+  }
+  // --default-capacity fills the missing links only, in both commands alike.
+  for (const args of [gen, imp]) {
+    const res = await keiro([...args, "--default-capacity", "1e9"]);
+    assert.equal(res.code, 0, res.stderr);
+    for (const inst of jsonl<{ edges: { capacity: number }[] }>(res.stdout)) {
+      assert.deepEqual(inst.edges.map((e) => e.capacity), [1e10, 1e10, 1e9, 1e9, 1e9, 1e9]);
+    }
+  }
+  // --capacity redraws every link, the file's included.
+  const redrawn = await keiro([...gen, "--capacity", "10:20"]);
+  assert.equal(redrawn.code, 0, redrawn.stderr);
+  const caps = jsonl<{ edges: { capacity: number }[] }>(redrawn.stdout).flatMap((i) =>
+    i.edges.map((e) => e.capacity)
+  );
+  assert.ok(caps.every((c) => c >= 10 && c < 20), String(caps));
+  const cases: [string[], RegExp][] = [
+    [
+      [...gen, "--capacity", "10:20", "--default-capacity", "5"],
+      /--default-capacity does nothing with --capacity/,
+    ],
+    [["gen", "te", "--default-capacity", "5"], /--default-capacity applies to a topology file only/],
+  ];
+  for (const [args, want] of cases) {
+    const res = await keiro(args);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, want);
+  }
+});
+
 Deno.test("flags that would be ignored are usage errors naming the flag", async () => {
   const inst = (await keiro(["gen", "te", "--count", "1", "--seed", "3"])).stdout;
   const tmp = await Deno.makeTempFile();
