@@ -308,6 +308,54 @@ Deno.test({
   },
 });
 
+/** A CIF of a 4 Å cubic cell holding `element` at the origin and O at the centre. */
+const _CIF = (element: string) =>
+  `data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n_cell_angle_alpha 90\n_cell_angle_beta 90\n` +
+  `_cell_angle_gamma 90\nloop_\n_atom_site_type_symbol\n_atom_site_label\n_atom_site_fract_x\n` +
+  `_atom_site_fract_y\n_atom_site_fract_z\n${element} ${element}1 0 0 0\nO O1 0.5 0.5 0.5\n`;
+
+Deno.test({
+  name: "fuse: an infinite target is exit 2 naming the file, line and field, not ZScore",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const metals = ["Fe", "Co", "Ni", "Cu", "Zn", "Mn", "Cr", "Ti", "V", "Sc"];
+    const gap = (i: number) => (i === 3 ? "1e999" : String(i / 10));
+    const csv = join(tmp, "inf.csv");
+    await Deno.writeTextFile(
+      csv,
+      "id,cif,gap\n" + metals.map((m, i) => `${m},"${_CIF(m)}",${gap(i)}`).join("\n") + "\n",
+    );
+    const jsonl = join(tmp, "inf.jsonl");
+    await Deno.writeTextFile(
+      jsonl,
+      metals.map((m, i) => `{"id": "${m}", "cif": ${JSON.stringify(_CIF(m))}, "gap": ${gap(i)}}`).join("\n"),
+    );
+    // The CSV row of Cu starts on line 50 (a header line, then 16 lines per row with its CIF cell).
+    for (const [file, where] of [[csv, `${csv}:50`], [jsonl, `${jsonl}:4`]]) {
+      const r = await _keiro([
+        "fuse",
+        "train",
+        "--mode",
+        "gnn",
+        "--data",
+        file,
+        "--id-column",
+        "id",
+        "--target",
+        "gap",
+        "--epochs",
+        "1",
+        "--config",
+        CONFIG,
+        "--atom-init",
+        ATOM_INIT,
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `error: ${where}: gap of Cu is Infinity, not a finite number\n`);
+    }
+  },
+});
+
 Deno.test({
   name: "cleanup",
   fn: async () => await Deno.remove(tmp, { recursive: true }),
