@@ -21,6 +21,8 @@ import { writeFusionReport } from "./write_fusion_report.ts";
 
 /** Modes that need the Magpie descriptors. */
 const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention"];
+/** Modes that learn from the crystal graphs. */
+const _GRAPH_MODES: readonly FusionMode[] = ["gnn", "early", "late", "attention", "multitask"];
 /** Modes whose runs have a best validation loss to append to a history. */
 const _HISTORY_MODES: readonly FusionMode[] = ["gnn", "early", "attention"];
 
@@ -96,6 +98,15 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
     cutoff: o.cutoff,
     maxNeighbours: o.maxNeighbours,
   });
+  if (inp.isolated > 0 && modes.some((m) => _GRAPH_MODES.includes(m))) {
+    const what =
+      `${inp.isolated} of ${inp.ids.length} crystals have no neighbour within --cutoff ${o.cutoff} Å`;
+    if (inp.isolated === inp.ids.length) {
+      throw new UsageError(`${what}: the crystal graphs have no edges; raise --cutoff`);
+    }
+    o.log(`warning: ${what}; their graphs have no edges`);
+  }
+
   o.log(
     `fuse ${o.kind}: ${sets.train.ids.length} train / ${sets.val.ids.length} val / ` +
       `${sets.test.ids.length} test crystals, ${inp.descriptorNames.length} descriptors, targets ${
