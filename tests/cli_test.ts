@@ -234,7 +234,41 @@ Deno.test("--help describes every flag with its default and an example", async (
   assert.match(gen.stdout, /Examples:/);
   const solve = await keiro(["solve", "--help"]);
   assert.match(solve.stdout, /--gap <g>.*\(default:\s+0\.000001\)/s);
+  // Each flag's own help text (up to the next flag) shows its default.
+  const defaults: [string[], string, string][] = [
+    [["solve"], "--time-limit <s>", "60"],
+    [["compare"], "--time-limit <s>", "60"],
+    [["route"], "--samples <n>", "1, the greedy decode"],
+    [["fuse", "train"], "--seeds <n>", "1"],
+    [["import", "te"], "--tm-range <i:j>", "all"],
+  ];
+  for (const [args, flag, value] of defaults) {
+    const lines = (await keiro([...args, "--help"])).stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes(`  ${flag}`));
+    const end = lines.findIndex((l, i) => i > at && (/^  -/.test(l) || l.trim() === ""));
+    const text = lines.slice(at, end).join(" ").replace(/\s+/g, " ");
+    assert.ok(text.includes(`(default: ${value})`), `${args.join(" ")}: ${text}`);
+  }
   assert.ok(ROOT.length > 0);
+});
+
+Deno.test("solve -m milp at its time limit: records say optimal false with the gap, one warning line", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "2", "--commodities", "100", "--seed", "5"])).stdout;
+  const res = await keiro(["solve", "-m", "milp", "--time-limit", "0.01"], inst);
+  assert.equal(res.code, 0, res.stderr);
+  const sols = jsonl<{ optimal: boolean; gap: number; bound: number; mlu: number; complete: boolean }>(
+    res.stdout,
+  );
+  assert.equal(sols.length, 2);
+  for (const s of sols) {
+    assert.ok(!s.optimal && s.complete, JSON.stringify(s));
+    assert.ok(s.gap >= 0 && s.gap <= 1 && s.bound <= s.mlu);
+  }
+  assert.equal(
+    res.stderr,
+    "warning: milp reached its time limit (0.01 s) on 2 of 2 instances before proving them optimal: " +
+      "their records have optimal false, the best paths found and the gap\n",
+  );
 });
 
 Deno.test("parallel solving keeps the input order and the results of one thread", async () => {
