@@ -292,12 +292,22 @@ Deno.test({
         ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--weighting", "bogus"],
         /task weighting/,
       ],
+      [
+        ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--epochs", "1000000"],
+        /^error: --epochs: epochs must be an integer in \[1, 100000\], got 1000000$/m,
+      ],
     ];
     const bad = join(tmp, "bad.json");
     await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
     cases.push([
       ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", bad],
       /unknown config key "hiden".*did you mean "hidden"/,
+    ]);
+    const big = join(tmp, "big.json");
+    await Deno.writeTextFile(big, JSON.stringify({ hidden: 1e6 }));
+    cases.push([
+      ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", big],
+      /big\.json: invalid fusion config: hidden must be an integer in \[1, 8192\], got 1000000/,
     ]);
     for (const [args, re] of cases) {
       const r = await _keiro(args);

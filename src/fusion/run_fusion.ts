@@ -14,7 +14,7 @@ import { Progress } from "../progress.ts";
 import { openOutput, type OutputSink } from "../write_output.ts";
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { fusionInputs } from "./fusion_inputs.ts";
-import { loadFusionConfig } from "./load_fusion_config.ts";
+import { loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { FUSION_MODES, type FusionMode, type ModeResult } from "./train_fusion.ts";
 import { writeFusionReport } from "./write_fusion_report.ts";
@@ -84,6 +84,9 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
     );
   }
   const file = await loadFusionConfig(o.config);
+  // the flags are checked as the config keys they override (the native core owns their bounds)
+  if (o.epochs !== undefined) parseFusionConfig(JSON.stringify({ epochs: o.epochs }), "--epochs");
+  if (o.patience !== undefined) parseFusionConfig(JSON.stringify({ patience: o.patience }), "--patience");
   const epochs = o.epochs ?? file.epochs, patience = o.patience ?? file.patience;
   const needTables = modes.some((m) => _DESCRIPTOR_MODES.includes(m));
   const { tables, atoms } = await _features(o, needTables);
