@@ -139,7 +139,7 @@ impl FusionConfig {
             return bad("gaussian.step and gaussian.width must be positive and dmax ≥ dmin");
         }
         let centres = (g.dmax - g.dmin) / g.step + 1.0;
-        if !(centres <= MAX_WIDTH as f64) {
+        if centres > MAX_WIDTH as f64 {
             return bad(&format!(
                 "gaussian gives {centres:.0} centres ((dmax − dmin) / step + 1), more than {MAX_WIDTH}; raise gaussian.step"
             ));

@@ -40,7 +40,8 @@ impl Default for ForestConfig {
 impl ForestConfig {
     /// Checks the hyper-parameters: a usage error naming them when one is out of range.
     pub fn check(&self) -> Result<()> {
-        if !(1..=MAX_TREES).contains(&self.trees) || !(self.max_features > 0.0 && self.max_features <= 1.0) || self.min_samples_leaf == 0 {
+        let ok = (1..=MAX_TREES).contains(&self.trees) && self.max_features > 0.0 && self.max_features <= 1.0 && self.min_samples_leaf > 0;
+        if !ok {
             return Err(Error::Usage(format!(
                 "forest: trees {} must be in [1, {MAX_TREES}], max_features {} in (0, 1], min_samples_leaf {} ≥ 1",
                 self.trees, self.max_features, self.min_samples_leaf
