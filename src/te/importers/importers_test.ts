@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../errors.ts";
 import { readGml } from "./gml.ts";
+import { readOptValues } from "./opt_values.ts";
 import { readNodeLink } from "./nodelink.ts";
 import { readRepetitaDemands, readRepetitaGraph } from "./repetita.ts";
 import { readSndlibDemands, readSndlibNetwork } from "./sndlib.ts";
@@ -111,4 +112,14 @@ Deno.test("traffic matrices: a file without matrices, or a range past its end, i
     () => readTrafficMatrices(text, "tm.txt", 2, 1, 1),
     /the matrix range 1:1 of tm\.txt is empty/,
   );
+});
+
+Deno.test("opt values: one per line, blank lines skipped; a bad value names the file and line", () => {
+  assert.deepEqual(readOptValues("1.5\n\n0.25\r\n", "t.opt"), [1.5, 0.25]);
+  for (const bad of ["abc", "-1", "NaN", "1e999"]) {
+    assert.throws(
+      () => readOptValues(`1\n${bad}\n`, "t.opt"),
+      new RegExp(`^InputError: t\\.opt: line 2: an optimal MLU must be a non-negative number, got "${bad}"$`),
+    );
+  }
 });
