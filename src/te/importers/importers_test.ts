@@ -26,6 +26,29 @@ Deno.test("gml: Topology Zoo style, undirected, LinkSpeedRaw capacities, missing
   );
 });
 
+Deno.test("gml: deep nesting, values of the wrong type and stray brackets are input errors", () => {
+  const bad: [string, RegExp][] = [
+    [`graph [ ${"a [ ".repeat(100_000)}`, /^b\.gml: unclosed list after a$/],
+    [`graph [ node 5 ]`, /^b\.gml: node 0 must be a list \[ \.\.\. \], got 5$/],
+    [`graph [ node [ id 0 ] node [ id 1 ] edge "x" ]`, /^b\.gml: edge 0 must be a list/],
+    [`graph 3`, /^b\.gml: graph 0 must be a list/],
+    [`graph [ ] ]`, /^b\.gml: a "\]" closes no list$/],
+    [
+      `graph [ node [ id 0 ] node [ id 1 ] edge [ source 0 target 1 LinkSpeedRaw -5 ] ]`,
+      /edge 0: LinkSpeedRaw must be a positive number, got -5/,
+    ],
+    [
+      `graph [ node [ id 0 ] node [ id 1 ] edge [ source 0 target 1 capacity "fast" ] ]`,
+      /edge 0: capacity must be a positive number, got "fast"/,
+    ],
+  ];
+  for (const [text, want] of bad) {
+    assert.throws(() => readGml(text, "b.gml"), (e) => e instanceof InputError && want.test(e.message));
+  }
+  const deep = readGml(`graph [ ${"x [ ".repeat(50_000)}${" ]".repeat(50_000)} node [ id 0 ] ]`, "d.gml");
+  assert.deepEqual(deep.nodes, ["0"]);
+});
+
 Deno.test("nodelink: parse by id, unsorted node lists, undirected graphs doubled", () => {
   const t = readNodeLink(
     JSON.stringify({
@@ -122,4 +145,40 @@ Deno.test("opt values: one per line, blank lines skipped; a bad value names the 
       new RegExp(`^InputError: t\\.opt: line 2: an optimal MLU must be a non-negative number, got "${bad}"$`),
     );
   }
+});
+
+Deno.test("sndlib: capacities must be positive and demands non-negative, their sums finite", () => {
+  const net = (capacity: string, demand: string, twice = false) =>
+    `<network><nodes><node id="A"/><node id="B"/></nodes><links><link id="L"><source>A</source><target>B</target>` +
+    `<preInstalledModule><capacity>${capacity}</capacity></preInstalledModule></link></links><demands>` +
+    `<demand id="d"><source>A</source><target>B</target><demandValue>${demand}</demandValue></demand>` +
+    (twice
+      ? `<demand id="e"><source>A</source><target>B</target><demandValue>${demand}</demandValue></demand>`
+      : "") +
+    `</demands></network>`;
+  const nodes = ["A", "B"];
+  assert.throws(
+    () => readSndlibNetwork(net("-1", "1"), "n.xml"),
+    /^InputError: n\.xml: link L capacity must be a positive number, got "-1"$/,
+  );
+  assert.throws(
+    () => readSndlibNetwork(net("0", "1"), "n.xml"),
+    /link L capacity must be a positive number, got "0"/,
+  );
+  assert.throws(
+    () => readSndlibDemands(net("1", "-0.5"), "n.xml", nodes),
+    /demand d value must be a non-negative number, got "-0\.5"/,
+  );
+  assert.throws(
+    () => readSndlibDemands(net("1", "1e308", true), "n.xml", nodes),
+    /^InputError: n\.xml: demand e: the demands of its pair add up beyond range$/,
+  );
+  assert.equal(readSndlibDemands(net("1", "0"), "n.xml", nodes)[1], 0);
+});
+
+Deno.test("repetita: demands of one pair that add up beyond range are an input error", () => {
+  assert.throws(
+    () => readRepetitaDemands("DEMANDS 2\nlabel\nd0 0 1 1e308\nd1 0 1 1e308\n", "d.demands", 2),
+    /^InputError: d\.demands: line 4: the demands of this pair add up beyond range$/,
+  );
 });
