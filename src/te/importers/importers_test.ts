@@ -182,3 +182,17 @@ Deno.test("repetita: demands of one pair that add up beyond range are an input e
     /^InputError: d\.demands: line 4: the demands of this pair add up beyond range$/,
   );
 });
+
+Deno.test("nodelink: a document or a link that is not an object is an input error", () => {
+  const cases: [string, RegExp][] = [
+    ["null", /^x\.json: a node-link graph must be a JSON object$/],
+    ["[1, 2]", /^x\.json: a node-link graph must be a JSON object$/],
+    [
+      JSON.stringify({ nodes: [{ id: "undefined" }], links: [null] }),
+      /^x\.json: links\[0\] must be an object$/,
+    ],
+  ];
+  for (const [text, want] of cases) {
+    assert.throws(() => readNodeLink(text, "x.json"), (e) => e instanceof InputError && want.test(e.message));
+  }
+});

@@ -18,7 +18,9 @@ export function readOptValues(text: string, file: string): number[] {
     const v = Number(s);
     if (!(v >= 0 && Number.isFinite(v))) {
       throw new InputError(
-        `${file}: line ${i + 1}: an optimal MLU must be a non-negative number, got ${JSON.stringify(s.slice(0, 40))}`,
+        `${file}: line ${i + 1}: an optimal MLU must be a non-negative number, got ${
+          JSON.stringify(s.slice(0, 40))
+        }`,
         i + 1,
         "opt_mlu",
       );
