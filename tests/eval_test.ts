@@ -56,6 +56,11 @@ Deno.test("eval: a solution without method among named ones is an error naming i
     "null\n",
     "stdin: line 1: solution must be a JSON object, got null",
   );
+  await fails(
+    ["eval", "--instances", instances],
+    "[".repeat(100_000) + "]".repeat(100_000),
+    "stdin: line 1: solution must be a JSON object, got an array",
+  );
 });
 
 Deno.test("eval: errors in the instances file name the file and the line", async () => {

@@ -30,7 +30,7 @@ function _records(src: SolutionSource): (Record<string, unknown> | undefined)[] 
       throw fail(`is not valid JSON: ${(e as Error).message}`);
     }
     if (typeof r !== "object" || r === null || Array.isArray(r)) {
-      throw fail(`must be a JSON object, got ${JSON.stringify(r)?.slice(0, 40)}`);
+      throw fail(`must be a JSON object, got ${Array.isArray(r) ? "an array" : JSON.stringify(r)}`);
     }
     return r as Record<string, unknown>;
   });
