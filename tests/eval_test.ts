@@ -92,6 +92,12 @@ Deno.test("eval: solutions are matched by id, in any order, and may cover a subs
     (await keiro(["eval", "--instances", instances, "--per-instance"], lines(subset))).stdout,
   );
   assert.deepEqual(per.map((e) => [e.id, e.instance]), [[sp[1].id, 1], [sp[3].id, 3]]);
+  // instances that share ids (one topology imported twice) are still matched in order
+  const twice = join(dir, "twice.jsonl");
+  await Deno.writeTextFile(twice, instText + instText);
+  const r = await keiro(["eval", "--instances", twice, "--json"], milpText + milpText + spText + spText);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as Summary).methods.map((m) => m.instances), [8, 8]);
 });
 
 Deno.test("eval: an id without an instance, a second solution for an instance, or a missing reference are errors", async () => {

@@ -1,7 +1,7 @@
-//! Scoring a JSON Lines file of one method's solutions against the instances they route: records
-//! that carry an `id` are matched to the instance with that id (a subset of the instances may be
-//! solved, each at most once), records without one by order (record `i` ↔ instance `i`, one per
-//! instance); one evaluation record per solution.
+//! Scoring a JSON Lines file of one method's solutions against the instances they route: one record
+//! per instance in their order (record `i` ↔ instance `i`, its `id`, if any, that of instance `i`),
+//! else records matched by their `id` (a subset of the instances, in any order, each at most once);
+//! one evaluation record per solution.
 
 use std::collections::HashMap;
 
@@ -20,9 +20,10 @@ fn id_of(v: &Value) -> Option<&Value> {
 /// Scores JSONL `text` (line numbers from `first_line`, blank lines skipped) against `instances`;
 /// returns JSONL evaluations `{id, instance, line, method, mlu, complete, problems, verified,
 /// edge_loads?, time_ms}` (`instance`: the 0-based index of the instance routed; `line`: the
-/// solution's line), in the order of the records. When any record carries an `id`, every record
-/// must, and each is matched to the one instance with that id; otherwise record `i` routes instance
-/// `i` and there must be one record per instance. An LP record that carries only its optimal value
+/// solution's line), in the order of the records. Records that are one per instance, in order (each
+/// `id` absent or that of its instance), route instance `i` in turn, whatever the ids (two instances
+/// may share one); otherwise every record must carry an `id`, matched to the one instance that has
+/// it. An LP record that carries only its optimal value
 /// is passed through with `verified: false`. Errors name the line and the field: a record that is
 /// not a solution, an `id` that no instance (or more than one) has, a second solution for an
 /// instance, a missing `id` among records that have ids, or a record count other than the instance
@@ -37,7 +38,9 @@ pub fn evaluate_jsonl(instances: &[Instance], text: &str, first_line: usize, edg
         let v: Value = serde_json::from_str(raw).map_err(|e| Error::input(line, "solution", format!("is not valid JSON: {e}")))?;
         records.push((line, v));
     }
-    let by_id = records.iter().any(|(_, v)| id_of(v).is_some());
+    let in_order = records.len() == instances.len()
+        && records.iter().zip(instances).all(|((_, v), inst)| id_of(v).is_none_or(|id| inst.id.as_ref() == Some(id)));
+    let by_id = !in_order && records.iter().any(|(_, v)| id_of(v).is_some());
     let mut ids: HashMap<String, Vec<usize>> = HashMap::new();
     if by_id {
         for (k, inst) in instances.iter().enumerate() {
@@ -163,6 +166,17 @@ mod tests {
     }
 
     #[test]
+    fn records_in_instance_order_are_matched_by_order_even_when_instances_share_an_id() {
+        // two imports of one topology concatenated: ids repeat, and solve keeps the order
+        let twins = [with_id("\"a\""), with_id("\"b\""), with_id("\"a\"")];
+        let sols = ["\"a\"", "\"b\"", "\"a\""].map(|id| format!("{{\"id\":{id},\"paths\":[[0,2],[0,1,2]]}}")).join("\n");
+        let out = records(&evaluate_jsonl(&twins, &sols, 1, false).unwrap());
+        assert_eq!(out.iter().map(|r| r["instance"].as_u64()).collect::<Vec<_>>(), [Some(0), Some(1), Some(2)]);
+        let e = evaluate_jsonl(&twins, &format!("{{\"id\":\"b\",\"paths\":[[0,2],[0,2]]}}\n{sols}"), 1, false).unwrap_err().to_string();
+        assert!(e.starts_with("line 2: id is \"a\", which instances 0 and 2 share"), "{e}");
+    }
+
+    #[test]
     fn errors_name_the_line_and_the_field() {
         let (i, _) = instance(TRAP);
         let two = [i.clone(), i.clone()];
@@ -183,7 +197,7 @@ mod tests {
     fn ids_must_be_on_every_record_unique_per_method_and_name_one_instance() {
         let ab = [with_id("\"a\""), with_id("\"b\"")];
         let p = "\"paths\":[[0,2],[0,2]]";
-        let e = evaluate_jsonl(&ab, &format!("{{\"id\":\"a\",{p}}}\n{{{p}}}"), 1, false).unwrap_err().to_string();
+        let e = evaluate_jsonl(&ab, &format!("{{\"id\":\"b\",{p}}}\n{{{p}}}"), 1, false).unwrap_err().to_string();
         assert_eq!(e, "line 2: id is missing: the other solutions of this method carry ids, and solutions are matched to instances by id");
         let dup = format!("{{\"id\":\"b\",\"method\":\"sp\",{p}}}\n\n{{\"id\":\"b\",\"method\":\"sp\",{p}}}");
         let e = evaluate_jsonl(&ab, &dup, 1, false).unwrap_err().to_string();
