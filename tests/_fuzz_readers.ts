@@ -48,9 +48,25 @@ export interface FuzzReader {
 /** ../shared/data/materials beside the checkout. */
 const _MATERIALS = join(TE_DATA, "..", "materials");
 
+/**
+ * Whether `path` of ../shared/data exists; says that its seeds are skipped when it does not (all of
+ * ../shared/data missing is said once, by tests/_cli.ts).
+ */
+function _present(path: string): boolean {
+  if (!HAVE_DATA) return false;
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    console.warn(`fuzz: ${path} is absent; its seeds are skipped`);
+    return false;
+  }
+}
+
 /** The files of `dir` whose names match `pattern`, at most `max` of at most 120 kB, as seeds. */
 function _files(dir: string, pattern: RegExp, max = 8, context?: unknown): FuzzSeed[] {
-  if (!HAVE_DATA) return [];
+  if (!_present(dir)) return [];
   const out: FuzzSeed[] = [];
   for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
     if (out.length >= max || !e.isFile || !pattern.test(e.name)) continue;
@@ -62,7 +78,7 @@ function _files(dir: string, pattern: RegExp, max = 8, context?: unknown): FuzzS
 
 /** The first `lines` lines of a shared file, as a seed (absent: none). */
 function _head(path: string, lines: number, context?: unknown): FuzzSeed[] {
-  if (!HAVE_DATA) return [];
+  if (!_present(path)) return [];
   const text = Deno.readTextFileSync(path).split("\n").slice(0, lines).join("\n") + "\n";
   return [{ name: `${path} (first ${lines} lines)`, text, context }];
 }
