@@ -6,12 +6,8 @@
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
-import {
-  compareMethods,
-  defaultReference,
-  evaluateSolutions,
-  type SolutionSource,
-} from "../src/te/evaluate_solutions.ts";
+import { compareMethods, evaluateSolutions, type SolutionSource } from "../src/te/evaluate_solutions.ts";
+import { chooseReference } from "../src/te/choose_reference.ts";
 import { UsageError } from "../src/errors.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
@@ -27,7 +23,10 @@ export function compareCommand(): SubCommand {
       .description("solve instances with several methods and print the comparison table")
       .option("-i, --input <file>", "instances (JSONL); default stdin")
       .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
-      .option("--reference <method>", "reference method (default: milp, else lp)")
+      .option(
+        "--reference <name>",
+        "reference method, or an instance key holding reference MLUs such as opt_mlu (default: milp, else lp, else the instances' milp labels, else their opt_mlu)",
+      )
       .addOption(timeLimitOption())
       .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0),
     "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
@@ -52,8 +51,11 @@ export function compareCommand(): SubCommand {
         methods.includes("milp"),
         "applies to milp only, which --methods leaves out",
       );
-      const reference = o.reference ?? defaultReference(methods);
       using ds = await readDataset(o.input);
+      // chosen before solving (a bad --reference fails fast) unless it may name a model's method
+      const modelReference = o.model.length > 0 && o.reference !== undefined &&
+        !methods.includes(o.reference);
+      const early = modelReference ? undefined : await chooseReference(ds, methods, o.reference, o.input);
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
       const sources: SolutionSource[] = [];
       for (const m of methods as (typeof METHODS[number])[]) {
@@ -72,7 +74,9 @@ export function compareCommand(): SubCommand {
         for (const m of models) if (o.save) await writeOutput(`${o.save}/${m.name}.jsonl`, m.text);
         sources.splice(at < 0 ? sources.length : at, 0, ...models);
       }
-      const rows = compareMethods(await evaluateSolutions(ds, sources), reference);
-      await writeOutput(undefined, formatComparison(rows, reference, o.json));
+      const evals = await evaluateSolutions(ds, sources);
+      const reference = early ?? await chooseReference(ds, [...evals.keys()], o.reference, o.input);
+      const rows = compareMethods(evals, reference);
+      await writeOutput(undefined, formatComparison(rows, reference.name, o.json, ds.length));
     });
 }

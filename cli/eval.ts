@@ -7,12 +7,8 @@ import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
-import {
-  compareMethods,
-  defaultReference,
-  evaluateSolutions,
-  type SolutionSource,
-} from "../src/te/evaluate_solutions.ts";
+import { compareMethods, evaluateSolutions, type SolutionSource } from "../src/te/evaluate_solutions.ts";
+import { chooseReference } from "../src/te/choose_reference.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
@@ -26,7 +22,10 @@ export function evalCommand(): SubCommand {
       .description("score solutions (JSONL, any method) against instances and compare methods")
       .argument("[solutions...]", "solution files (default stdin); a file may hold several methods")
       .requiredOption("--instances <file>", "the instances the solutions route (JSONL)")
-      .option("--reference <method>", "method whose MLU is the reference (default: milp, else lp)"),
+      .option(
+        "--reference <name>",
+        "method whose MLU is the reference, or an instance key holding one such as opt_mlu (default: milp, else lp, else the instances' milp labels, else their opt_mlu)",
+      ),
     "also route the instances with a trained keiro model (repeatable; no stdin is read when only models are given)",
   )
     .option("--json", "print the summary as JSON instead of a table", false)
@@ -35,7 +34,7 @@ export function evalCommand(): SubCommand {
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json",
+      "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json\n  keiro eval --instances dote.jsonl sp.jsonl --reference opt_mlu",
     )
     .action(async (files, o, cmd) => {
       rejectUnused(
@@ -59,8 +58,8 @@ export function evalCommand(): SubCommand {
         const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));
         return await writeOutput(o.output, lines.join("\n") + "\n");
       }
-      const reference = o.reference ?? defaultReference(evals.keys());
+      const reference = await chooseReference(ds, [...evals.keys()], o.reference, o.instances);
       const rows = compareMethods(evals, reference);
-      await writeOutput(o.output, formatComparison(rows, reference, o.json));
+      await writeOutput(o.output, formatComparison(rows, reference.name, o.json, ds.length));
     });
 }

@@ -31,7 +31,11 @@ export function trainCommand(): SubCommand {
     .option("--train <file>", "training instances (JSONL) instead of generating num_train_data")
     .option("--val <file>", "validation instances (JSONL) instead of generating num_val_data")
     .option("--test <file>", "test instances (JSONL) instead of generating num_test_data")
-    .option("--resume", "continue <out>/last (config: --config, else <out>/config.json)", false)
+    .option(
+      "--resume",
+      "continue <out>/last, or the labelling of a run stopped before its first checkpoint (config: --config, else <out>/config.json)",
+      false,
+    )
     .option("--seed <n>", "override the config's seed (default: the config's)", intArg)
     .option("--threads <n>", "override the config's threads, 0 = all cores (default: the config's)", intArg)
     .option("--epochs <n>", "override the config's max_epochs, the RL epochs (default: the config's)", intArg)

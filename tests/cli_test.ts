@@ -337,6 +337,13 @@ Deno.test("import te: a bad file line is exit 2 naming the file and line; --tm-r
     dst: 1,
     demand: 10,
   }]);
+  await Deno.writeTextFile(`${dir}/d.opt`, "\nn/a\n");
+  const opt = await keiro([...args, "--opt", `${dir}/d.opt`]);
+  assert.equal(opt.code, 2, "a bad --opt value is an error, not opt_mlu: null");
+  assert.equal(
+    opt.stderr,
+    `error: ${dir}/d.opt: line 2: an optimal MLU must be a non-negative number, got "n/a"\n`,
+  );
   const range = await keiro([
     "import",
     "te",

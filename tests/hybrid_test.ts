@@ -124,6 +124,77 @@ Deno.test("train: a tiny config trains both phases and writes config, metrics, c
   }
 });
 
+/** `value` with every `time_ms`, `mean_time_ms` and wall-clock field dropped, at any depth. */
+function withoutTimes(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(
+      value,
+      (k, v) => (/(^|_)time_ms$|^(wall|epoch)_s$|^samples_per_s$/.test(k) ? undefined : v),
+    ),
+  );
+}
+
+Deno.test("train --resume after a kill during labelling keeps the labels made and equals an uninterrupted run", async () => {
+  // What a kill leaves while the 4th train instance is labelled: config.json and three whole lines
+  // of data/train.partial.jsonl, the fourth cut short; no checkpoint, no val or test labels.
+  const cut = join(dir, "cut");
+  await Deno.mkdir(join(cut, "data"), { recursive: true });
+  await Deno.copyFile(join(run, "config.json"), join(cut, "config.json"));
+  const train = (await Deno.readTextFile(join(run, "data", "train.jsonl"))).split("\n");
+  const partial = join(cut, "data", "train.partial.jsonl");
+  await Deno.writeTextFile(partial, train.slice(0, 3).join("\n") + "\n" + train[3].slice(0, 80));
+  const r = await keiro(["train", "--out", cut, "--resume"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resuming .*: no checkpoint yet, continuing the labelling/);
+  assert.match(r.stderr, /labelling 5 train instances .*; 3 kept from .*train\.partial\.jsonl/);
+  assert.match(r.stderr, /labelling 4 val instances/);
+  await assert.rejects(() => Deno.stat(partial), Deno.errors.NotFound, "renamed to train.jsonl when done");
+  const resumedTrain = (await Deno.readTextFile(join(cut, "data", "train.jsonl"))).split("\n");
+  assert.deepEqual(resumedTrain.slice(0, 3), train.slice(0, 3), "the labels made before the kill are kept");
+  for (const split of ["train", "val", "test"]) {
+    const labels = async (d: string) =>
+      jsonl<{ milp: unknown }>(await Deno.readTextFile(join(d, "data", `${split}.jsonl`))).map((i) =>
+        withoutTimes(i)
+      );
+    assert.deepEqual(await labels(cut), await labels(run), split);
+  }
+  const metrics = async (d: string) =>
+    jsonl(await Deno.readTextFile(join(d, "metrics.jsonl"))).map(withoutTimes);
+  assert.deepEqual(await metrics(cut), await metrics(run));
+  const test = async (d: string) => withoutTimes(JSON.parse(await Deno.readTextFile(join(d, "test.json"))));
+  assert.deepEqual(await test(cut), await test(run));
+  for (const ck of ["best", "last"]) {
+    assert.deepEqual(
+      await Deno.readFile(join(cut, ck, "weights.safetensors")),
+      await Deno.readFile(join(run, ck, "weights.safetensors")),
+      `${ck} weights`,
+    );
+  }
+});
+
+Deno.test("train --resume: labels of other instances, or a directory without a run, are usage errors", async () => {
+  const other = join(dir, "other");
+  await Deno.mkdir(join(other, "data"), { recursive: true });
+  await Deno.copyFile(join(run, "config.json"), join(other, "config.json"));
+  const [first] = jsonl<{ edges: { capacity: number }[] }>(
+    await Deno.readTextFile(join(run, "data", "train.jsonl")),
+  );
+  first.edges[0].capacity += 1;
+  const partial = join(other, "data", "train.partial.jsonl");
+  await Deno.writeTextFile(partial, JSON.stringify(first) + "\n");
+  const r = await keiro(["train", "--out", other, "--resume", "--quiet"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(
+    r.stderr,
+    `error: --resume: line 1 of ${partial} is not instance 0 of the generated train set with its MILP label ` +
+      "(did the config's data keys change?); remove the file to label the split again\n",
+  );
+  const empty = join(dir, "empty");
+  const e = await keiro(["train", "--config", configPath, "--out", empty, "--resume", "--quiet"]);
+  assert.equal(e.code, 2, e.stderr);
+  assert.equal(e.stderr, `error: --resume: ${empty} holds no training run (no config.json, no checkpoint)\n`);
+});
+
 Deno.test("train --resume continues the epoch counter without relabelling", async () => {
   // A checkpoint saved before a model key existed (here `normalization`) resumes with its default.
   const modelJson = join(run, "last", "model.json");

@@ -95,8 +95,17 @@ pub fn unknown_key(key: &str, known: &[&str], source: &str) -> Error {
 
 /// The one of `known` nearest to `key` by edit distance, when it is close enough to be a typo.
 fn _nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let len = key.chars().count() as f64;
-    known.iter().map(|k| (*k, _distance(key, k))).min_by_key(|&(_, d)| d).filter(|&(_, d)| d as f64 <= (len / 4.0).max(2.0)).map(|(k, _)| k)
+    let len = key.chars().count();
+    let limit = (len as f64 / 4.0).max(2.0);
+    // The difference of the lengths bounds the distance from below: a long key (a damaged file)
+    // skips the quadratic comparison instead of taking seconds.
+    known
+        .iter()
+        .filter(|k| len.abs_diff(k.chars().count()) as f64 <= limit)
+        .map(|k| (*k, _distance(key, k)))
+        .min_by_key(|&(_, d)| d)
+        .filter(|&(_, d)| d as f64 <= limit)
+        .map(|(k, _)| k)
 }
 
 /// Levenshtein distance in characters.
@@ -425,5 +434,17 @@ mod tests {
         assert_eq!(e, r#"c.json: unknown config key "hidden_dims" (keys starting with _ are comments); did you mean "hidden_dim"?"#);
         let e = check_keys(obj(json!({"frobnicate": 1})), &known, check, "c.json").unwrap_err().to_string();
         assert!(e.ends_with("(keys starting with _ are comments)"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_unknown_key_is_reported_at_once() {
+        // found by tests/fuzz_test.ts: a 1.2 MB key took seconds of edit distances against every key
+        let key = "hidden_dim".repeat(100_000);
+        let names: Vec<String> = (0..60).map(|i| format!("config_key_{i}")).collect();
+        let known: Vec<&str> = names.iter().map(String::as_str).chain(["hidden_dim"]).collect();
+        let t = std::time::Instant::now();
+        let e = unknown_key(&key, &known, "c.json").to_string();
+        assert!(t.elapsed().as_secs_f64() < 0.5, "{:?}", t.elapsed());
+        assert!(e.starts_with("c.json: unknown config key \"hidden_dimhidden_dim") && !e.contains("did you mean"));
     }
 }

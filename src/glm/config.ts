@@ -47,13 +47,31 @@ function _isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** `v` without the keys starting with `_`, at every depth (arrays keep their elements). */
-function _strip(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(_strip);
-  if (!_isObject(v)) return v;
-  return Object.fromEntries(
-    Object.entries(v).filter(([k]) => !k.startsWith("_")).map(([k, x]) => [k, _strip(x)]),
-  );
+/** The deepest nesting a config file may have (the keys go two levels deep). */
+const _MAX_NESTING = 32;
+
+/**
+ * Drops the keys starting with `_` from the parsed config `v` in place, at every depth (arrays keep
+ * their elements), and returns it. Iterative, so that a deeply nested (damaged) file cannot overflow
+ * the stack.
+ * @throws {UsageError} naming `source` when the config is nested deeper than {@link _MAX_NESTING}
+ */
+function _strip(v: unknown, source: string): unknown {
+  const todo: [unknown, number][] = [[v, 0]];
+  while (todo.length) {
+    const [x, depth] = todo.pop()!;
+    if (typeof x !== "object" || x === null) continue;
+    if (depth >= _MAX_NESTING) throw new UsageError(`${source}: nested deeper than ${_MAX_NESTING} levels`);
+    if (Array.isArray(x)) {
+      for (const y of x) todo.push([y, depth + 1]);
+      continue;
+    }
+    for (const k of Object.keys(x)) {
+      if (k.startsWith("_")) delete (x as Record<string, unknown>)[k];
+      else todo.push([(x as Record<string, unknown>)[k], depth + 1]);
+    }
+  }
+  return v;
 }
 
 async function _readConfigFile(path: string): Promise<GlmConfig> {
@@ -82,7 +100,7 @@ export async function loadGlmConfig(
   path: string | undefined,
   overrides: GlmOverrides = {},
 ): Promise<GlmConfig> {
-  const config = _strip(path === undefined ? {} : await _readConfigFile(path)) as GlmConfig;
+  const config = (path === undefined ? {} : _strip(await _readConfigFile(path), path)) as GlmConfig;
   const top: [keyof GlmOverrides, string][] = [
     ["graph", "graph"],
     ["layer", "layer"],

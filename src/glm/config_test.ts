@@ -57,3 +57,12 @@ Deno.test("loadGlmConfig: a file that is missing, not JSON or not an object is a
     (e) => e instanceof UsageError && /glm must be/.test(e.message),
   );
 });
+
+Deno.test("loadGlmConfig: a config nested deeper than 32 levels is a usage error, not a stack overflow", async () => {
+  const path = join(dir, "deep.json");
+  // found by tests/fuzz_test.ts: dropping the _ keys recursed once per level
+  await Deno.writeTextFile(path, '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000));
+  await assert.rejects(() => loadGlmConfig(path), UsageError, `${path}: nested deeper than 32 levels`);
+  await Deno.writeTextFile(path, JSON.stringify({ glm: { _x: { _y: [[{ _z: 1 }]] }, k: 3 } }));
+  assert.deepEqual(await loadGlmConfig(path), { glm: { k: 3 } });
+});

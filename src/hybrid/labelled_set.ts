@@ -4,6 +4,11 @@
  * phase-1 labels and its MLU the reference of the approximation ratio). The labelled sets are
  * written to `<out>/data/<split>.jsonl`, each instance with a `"milp": {"mlu", "optimal", "paths",
  * "time_ms"}` key; instances that already carry one (e.g. those files) are not solved again.
+ *
+ * Labelling is resumable: while it runs, the labelled instances are appended, in order and whole
+ * lines at a time, to `<out>/data/<split>.partial.jsonl`, which is renamed to `<split>.jsonl` when the
+ * split is done. A resumed run keeps the labels of that file (a line cut short by a kill is dropped)
+ * and labels only the rest.
  * @module
  */
 
@@ -14,7 +19,6 @@ import { UsageError } from "../errors.ts";
 import { Progress } from "../progress.ts";
 import { readTextFile } from "../read_text.ts";
 import { solveEach } from "../te/solve_each.ts";
-import { writeOutput } from "../write_output.ts";
 import { checkShapes } from "./check_shapes.ts";
 import type { HybridConfig } from "./config.ts";
 
@@ -67,10 +71,58 @@ export interface PrepareOptions {
   out: string;
   /** Instances file (JSONL) instead of generating. */
   file?: string;
-  /** Reuse `<out>/data/<split>.jsonl` when it exists (resume). */
+  /** Reuse `<out>/data/<split>.jsonl` when it exists, else the labels of `<split>.partial.jsonl`
+   * (resume). */
   reuse?: boolean;
   /** Progress lines (stderr) — one per labelling run. */
   log?: (line: string) => void;
+}
+
+/** `inst` as JSON without its `milp` key: what identifies an instance in the partial file. */
+function _unlabelled(inst: Record<string, unknown>): string {
+  const { milp: _, ...rest } = inst;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Applies the labels of the partial file `path` (written by an interrupted run) to `insts`, and cuts
+ * the file back to its whole lines; returns how many instances it held.
+ * @throws {UsageError} when a line is not the instance at its position with a label
+ */
+async function _resumeLabels(
+  path: string,
+  insts: Record<string, unknown>[],
+  source: string,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return 0;
+    throw e;
+  }
+  const whole = text.slice(0, text.lastIndexOf("\n") + 1);
+  if (whole.length < text.length) await Deno.truncate(path, new TextEncoder().encode(whole).length);
+  const lines = whole.split("\n").slice(0, -1);
+  lines.forEach((line, k) => {
+    let stored: Record<string, unknown> | undefined;
+    try {
+      stored = JSON.parse(line);
+    } catch {
+      // reported below
+    }
+    if (
+      k >= insts.length || typeof stored !== "object" || stored === null || !_isLabel(stored.milp) ||
+      _unlabelled(stored) !== _unlabelled(insts[k])
+    ) {
+      throw new UsageError(
+        `--resume: line ${k + 1} of ${path} is not instance ${k} of the ${source} with its MILP label ` +
+          `(did the config's data keys change?); remove the file to label the split again`,
+      );
+    }
+    insts[k].milp = stored.milp;
+  });
+  return lines.length;
 }
 
 /** Generates or reads, checks, labels and writes one split. */
@@ -80,6 +132,7 @@ export async function prepareSplit(
   opts: PrepareOptions,
 ): Promise<LabelledSet> {
   const path = join(opts.out, "data", `${split}.jsonl`);
+  const partial = join(opts.out, "data", `${split}.partial.jsonl`);
   let text: string | undefined;
   let source = path;
   if (opts.reuse) {
@@ -110,37 +163,68 @@ export async function prepareSplit(
   const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
     JSON.parse(l) as Record<string, unknown>
   );
+  const kept = opts.reuse && source !== path ? await _resumeLabels(partial, insts, source) : 0;
   const todo = insts.map((inst, i) => (_isLabel(inst.milp) ? -1 : i)).filter((i) => i >= 0);
-  if (todo.length) {
-    opts.log?.(
-      `labelling ${todo.length} ${split} instances with the MILP (${cfg.milp_time_limit} s limit each)`,
-    );
-    using sub = await Dataset.parse(todo.map((i) => JSON.stringify(insts[i])).join("\n") + "\n");
-    const bar = new Progress(`label ${split}`, todo.length);
-    let k = 0;
-    try {
-      for await (
-        const s of solveEach(
-          sub,
-          { method: "milp", time_limit: cfg.milp_time_limit, threads: cfg.threads },
-          (d) => bar.update(d),
-        )
-      ) {
-        insts[todo[k++]].milp = {
-          mlu: s.mlu,
-          optimal: s.optimal === true,
-          paths: s.paths,
-          time_ms: s.time_ms ?? NaN,
-        };
+  if (source === path && todo.length === 0) return await _labelledSet(split, path, text);
+  await Deno.mkdir(join(opts.out, "data"), { recursive: true });
+  const file = await Deno.open(partial, {
+    write: true,
+    create: true,
+    append: kept > 0,
+    truncate: kept === 0,
+  });
+  try {
+    let written = kept;
+    // appends the labelled instances that follow the written ones, whole lines in one write
+    const flush = async () => {
+      let end = written;
+      while (end < insts.length && _isLabel(insts[end].milp)) end++;
+      if (end === written) return;
+      const lines = insts.slice(written, end).map((i) => JSON.stringify(i) + "\n").join("");
+      const data = new TextEncoder().encode(lines);
+      for (let off = 0; off < data.length;) off += await file.write(data.subarray(off));
+      written = end;
+    };
+    await flush();
+    if (todo.length) {
+      opts.log?.(
+        `labelling ${todo.length} ${split} instances with the MILP (${cfg.milp_time_limit} s limit each)` +
+          (kept ? `; ${kept} kept from ${partial}` : ""),
+      );
+      using sub = await Dataset.parse(todo.map((i) => JSON.stringify(insts[i])).join("\n") + "\n");
+      const bar = new Progress(`label ${split}`, todo.length);
+      let k = 0;
+      try {
+        for await (
+          const s of solveEach(
+            sub,
+            { method: "milp", time_limit: cfg.milp_time_limit, threads: cfg.threads },
+            (d) => bar.update(d),
+          )
+        ) {
+          insts[todo[k++]].milp = {
+            mlu: s.mlu,
+            optimal: s.optimal === true,
+            paths: s.paths,
+            time_ms: s.time_ms ?? NaN,
+          };
+          await flush();
+        }
+      } finally {
+        bar.stop();
       }
-    } finally {
-      bar.stop();
     }
+  } finally {
+    file.close();
   }
-  const labelled = insts.map((i) => JSON.stringify(i)).join("\n") + "\n";
-  if (labelled !== text || source !== path) {
-    await Deno.mkdir(join(opts.out, "data"), { recursive: true });
-    await writeOutput(path, labelled);
-  }
-  return { split, path, ds: await Dataset.parse(labelled), labels: insts.map((i) => i.milp as MilpLabel) };
+  await Deno.rename(partial, path);
+  return await _labelledSet(split, path, insts.map((i) => JSON.stringify(i)).join("\n") + "\n");
+}
+
+/** The labelled set of `text` (read from or written to `path`). */
+async function _labelledSet(split: Split, path: string, text: string): Promise<LabelledSet> {
+  const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
+    JSON.parse(l) as Record<string, unknown>
+  );
+  return { split, path, ds: await Dataset.parse(text), labels: insts.map((i) => i.milp as MilpLabel) };
 }

@@ -4,8 +4,9 @@
  * evaluation. The arithmetic is native: one call per batch step.
  *
  * Run directory `<out>/`: `config.json` (the resolved config, written at start), `data/` (the
- * labelled sets), `metrics.jsonl` and `metrics.csv` (one row per epoch), `last/` and `best/`
- * (checkpoints; best = highest greedy validation ratio), `test.json` (the test evaluation).
+ * labelled sets, and the labels of an interrupted labelling: see labelled_set.ts), `metrics.jsonl`
+ * and `metrics.csv` (one row per epoch), `last/` and `best/` (checkpoints; best = highest greedy
+ * validation ratio), `test.json` (the test evaluation).
  * @module
  */
 
@@ -44,7 +45,7 @@ export interface TrainOptions {
   out: string;
   /** Instance files instead of generated sets (labelled by the MILP unless they carry `milp`). */
   files?: { train?: string; val?: string; test?: string };
-  /** Continue from `<out>/last`. */
+  /** Continue from `<out>/last`, or, in a run stopped before its first checkpoint, the labelling. */
   resume?: boolean;
   /** Receives progress lines (epochs, notes); default: dropped. */
   log?: (line: string) => void;
@@ -209,7 +210,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   await Deno.mkdir(out, { recursive: true });
   const lastDir = await findCheckpoint(out, "last");
   if (opts.resume && !lastDir) {
-    throw new UsageError(`--resume: ${out} has no checkpoint (${join(out, "last")})`);
+    // interrupted before its first checkpoint (while labelling): the labels kept are reused
+    const started = await Deno.stat(join(out, "config.json")).then(() => true, () => false);
+    if (!started) {
+      throw new UsageError(`--resume: ${out} holds no training run (no config.json, no checkpoint)`);
+    }
+    log(`resuming ${out}: no checkpoint yet, continuing the labelling`);
   }
   if (!opts.resume && lastDir) {
     throw new UsageError(

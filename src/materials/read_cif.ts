@@ -267,14 +267,11 @@ const _CIF_NUMBER = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?:\(\d+\))?$/;
 /** A CIF number, without its standard uncertainty; `site` names the atom site in the message. */
 function _number(t: _Token, tag: string, source: string, site?: string): number {
   const m = _CIF_NUMBER.exec(t.text);
-  if (!m) {
-    const what = site === undefined ? tag : `${tag} of site ${site}`;
-    throw new InputError(`${source}:${t.line}: ${what} is not a number: '${t.text}'`, t.line, tag);
-  }
-  const v = Number(m[1]);
+  const v = m ? Number(m[1]) : NaN;
   if (!Number.isFinite(v)) {
     const what = site === undefined ? tag : `${tag} of site ${site}`;
-    throw new InputError(`${source}:${t.line}: ${what} is not a finite number: '${t.text}'`, t.line, tag);
+    const why = m ? "is out of range" : "is not a number";
+    throw new InputError(`${source}:${t.line}: ${what} ${why}: '${t.text}'`, t.line, tag);
   }
   return v;
 }
@@ -428,6 +425,7 @@ function _sites(block: _Block, source: string): _Site[] {
     );
   }
   const n = fx.length;
+  if (n === 0) throw new InputError(`${source}: the atom site loop has no rows`, 0, "_atom_site_fract_x");
   for (const [tag, values] of [["_atom_site_fract_y", fy], ["_atom_site_fract_z", fz]] as const) {
     if (values.length !== n) {
       throw new InputError(

@@ -357,3 +357,24 @@ data("readCif reads a Castelli perovskite CIF (P1, 5 atoms, negative coordinates
   assert.deepEqual(last.species, ["As", "K", "N", "N", "O"]);
   close(last.frac[0][0], 1 - 0.22578457, 1e-12);
 });
+
+Deno.test("readCif: an atom site loop without rows, or a number out of range, is an input error", () => {
+  throwsInput(
+    () => readCif(cif(4, ["x,y,z"], ""), "empty.cif"),
+    (e) => e.field === "_atom_site_fract_x" && e.message === "empty.cif: the atom site loop has no rows",
+  );
+  throwsInput(
+    () => readCif(cif(4, ["x,y,z"], "Fe1 Fe 1e999 0 0 1"), "big.cif"),
+    (e) =>
+      e.field === "_atom_site_fract_x" &&
+      /big\.cif:\d+: _atom_site_fract_x of site Fe1 is out of range: '1e999'/.test(e.message),
+  );
+  throwsInput(
+    () =>
+      readCif(
+        cif(4, ["x,y,z"], "Fe1 Fe 0 0 0 1").replace("_cell_length_a 4", "_cell_length_a 1e400"),
+        "a.cif",
+      ),
+    (e) => e.field === "_cell_length_a" && /is out of range: '1e400'/.test(e.message),
+  );
+});

@@ -45,7 +45,9 @@ export function readPoscar(text: string, source: string, opts: ReadPoscarOptions
     if (w.length < count) throw fail(i, field, `expected ${count} numbers, got '${lines[i].trim()}'`);
     return w.slice(0, count).map((s) => {
       if (!_NUMBER.test(s)) throw fail(i, field, `'${s}' is not a number`);
-      return Number(s);
+      const v = Number(s);
+      if (!Number.isFinite(v)) throw fail(i, field, `'${s}' is out of range`);
+      return v;
     });
   };
 
@@ -66,6 +68,9 @@ export function readPoscar(text: string, source: string, opts: ReadPoscarOptions
     axisScale = [f, f, f];
   }
   const lattice = raw.map((row) => row.map((v, j) => v * axisScale[j])) as [number[], number[], number[]];
+  if (!lattice.flat().every(Number.isFinite) || !Number.isFinite(_det(lattice))) {
+    throw fail(1, "scale", "the scaled lattice is out of range");
+  }
   if (Math.abs(_det(lattice)) < 1e-12) {
     throw fail(2, "lattice", "the lattice vectors are coplanar (zero volume)");
   }
@@ -124,7 +129,9 @@ export function readPoscar(text: string, source: string, opts: ReadPoscarOptions
       if (inverse) {
         // Cartesian positions are scaled like the lattice, then r = f · L, so f = r · L⁻¹.
         const r = p.map((v, j) => v * axisScale[j]);
-        frac.push([0, 1, 2].map((j) => r[0] * inverse[0][j] + r[1] * inverse[1][j] + r[2] * inverse[2][j]));
+        const f = [0, 1, 2].map((j) => r[0] * inverse[0][j] + r[1] * inverse[1][j] + r[2] * inverse[2][j]);
+        if (!f.every(Number.isFinite)) throw fail(i, "coordinates", "the scaled position is out of range");
+        frac.push(f);
       } else {
         frac.push(p);
       }

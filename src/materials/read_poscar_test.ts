@@ -139,3 +139,14 @@ data("readPoscar reads the 50 JARVIS POSCARs of the ALIGNN sample", async () => 
   assert.deepEqual(vse2.species, ["V", "Se", "Se"]);
   close(vse2.frac[1][2], 0.7479606991085345, 1e-15);
 });
+
+Deno.test("readPoscar: numbers out of range, or a scale that overflows the lattice, are input errors", () => {
+  throwsInput(
+    () => readPoscar(VASP5.replace("0.5 0.5 0.5", "1e999 0.5 0.5"), "inf.vasp"),
+    (e) => e.field === "coordinates" && e.message === "inf.vasp:10: coordinates: '1e999' is out of range",
+  );
+  throwsInput(
+    () => readPoscar(VASP5.replace("2.0\n", "1e300\n").replace("2.0 0.0", "1e300 0.0"), "big.vasp"),
+    (e) => e.field === "scale" && e.message === "big.vasp:2: scale: the scaled lattice is out of range",
+  );
+});

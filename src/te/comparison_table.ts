@@ -8,15 +8,27 @@ import type { MethodSummary } from "./summarize.ts";
 
 const _f = (x: number, digits: number) => Number.isFinite(x) ? x.toFixed(digits) : "n/a";
 
-/** The comparison as printed: the table, or with `json` the `{reference, methods}` object. */
-export function formatComparison(rows: MethodSummary[], reference: string, json: boolean): string {
+/**
+ * The comparison as printed: the table, or with `json` the `{reference, instances, methods}`
+ * object; `instances` is the number of instances compared (each row's `instances` is how many of
+ * them the method has a solution for).
+ */
+export function formatComparison(
+  rows: MethodSummary[],
+  reference: string,
+  json: boolean,
+  instances: number,
+): string {
   return json
-    ? JSON.stringify({ reference, methods: rows }, null, 2) + "\n"
-    : comparisonTable(rows, reference);
+    ? JSON.stringify({ reference, instances, methods: rows }, null, 2) + "\n"
+    : comparisonTable(rows, reference, instances);
 }
 
-/** Formats method summaries measured against the `reference` method. */
-export function comparisonTable(rows: MethodSummary[], reference: string): string {
+/**
+ * Formats method summaries measured against `reference`; a method that solves fewer than
+ * `instances` instances shows `solved/instances` in the instances column.
+ */
+export function comparisonTable(rows: MethodSummary[], reference: string, instances?: number): string {
   return formatTable(
     [
       "method",
@@ -30,7 +42,9 @@ export function comparisonTable(rows: MethodSummary[], reference: string): strin
     ],
     rows.map((r) => [
       r.method,
-      String(r.instances),
+      instances === undefined || r.instances === instances
+        ? String(r.instances)
+        : `${r.instances}/${instances}`,
       _f(r.mean_ratio, 4),
       _f(r.worst_ratio, 4),
       `${_f(r.complete_pct, 1)}%`,

@@ -23,6 +23,10 @@ export interface SolveOptions {
 /** The evaluator's score of one solution. */
 export interface Evaluation {
   id?: unknown;
+  /** The 0-based index of the instance routed (absent for evaluations made outside the evaluator). */
+  instance?: number;
+  /** The solution's line in its input. */
+  line?: number;
   method?: string | null;
   mlu: number;
   complete: boolean;
@@ -66,7 +70,10 @@ export class Dataset extends NativeHandle {
     return this.call({ kind: "solve", start, end, options: opts });
   }
 
-  /** Scores JSONL solutions (record i ↔ instance i). */
+  /**
+   * Scores JSONL solutions of one method: records with an `id` are matched to the instance with that
+   * id (a subset may be solved, each instance once), records without one by order (one per instance).
+   */
   async evaluate(
     solutions: string,
     opts: { edge_loads?: boolean } = {},
@@ -74,6 +81,16 @@ export class Dataset extends NativeHandle {
   ): Promise<Evaluation[]> {
     const text = await this.call({ kind: "evaluate", first_line: firstLine, ...opts }, bytes(solutions));
     return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Evaluation);
+  }
+
+  /**
+   * The reference MLU every instance carries under the instance key `key` (a number such as
+   * `opt_mlu`, or an object with an `mlu` such as the `milp` label of training data); null where the
+   * key is absent.
+   * @throws {InputError} naming the instance's line when the value is not such an MLU
+   */
+  async referenceMlus(key: string): Promise<(number | null)[]> {
+    return JSON.parse(await this.call({ kind: "reference_mlus", key })) as (number | null)[];
   }
 
   /** The shape and line of every instance, in order. */

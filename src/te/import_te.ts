@@ -5,6 +5,7 @@
 
 import { basename, extname } from "node:path";
 import { UsageError } from "../errors.ts";
+import { readOptValues } from "./importers/opt_values.ts";
 import { readRepetitaDemands } from "./importers/repetita.ts";
 import { readSndlibDemands } from "./importers/sndlib.ts";
 import { readTrafficMatrices, type TrafficMatrix } from "./importers/traffic_matrices.ts";
@@ -92,9 +93,7 @@ export async function importTe(o: ImportOptions, onSkip?: (label: string) => voi
       values: readSndlibDemands(await readTextFile(o.graph), o.graph, topology.nodes),
     });
   }
-  const opt = o.opt
-    ? (await readTextFile(o.opt)).split(/\r?\n/).filter((l) => l.trim() !== "").map(Number)
-    : undefined;
+  const opt = o.opt ? readOptValues(await readTextFile(o.opt), o.opt) : undefined;
   const first = o.tmRange?.[0] ?? 0;
   const out: TeInstance[] = [];
   matrices.forEach((m, i) => {

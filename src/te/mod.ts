@@ -14,5 +14,6 @@ export * from "./solve_all.ts";
 export * from "./solve_each.ts";
 export * from "./summarize.ts";
 export * from "./evaluate_solutions.ts";
+export * from "./choose_reference.ts";
 export * from "./comparison_table.ts";
 export type * from "./topology.ts";

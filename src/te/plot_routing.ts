@@ -71,15 +71,11 @@ export async function plotRouting(
         (o.method ? ` (${o.method} is not among them)` : ""),
     );
   }
-  const ev = evals.get(method)![at];
-  // The solution record of that method for the instance: the at-th line of that method.
-  const records = solutions.text.split("\n").filter((l) => l.trim() !== "").map((l) =>
-    JSON.parse(l.replace(/^\uFEFF/, ""))
-  )
-    .filter((r) => (typeof r.method === "string" ? r.method : solutions.name) === method);
-  const paths = ((records[at]?.paths ?? []) as (number | string)[][] | null[]).map((p) =>
-    p?.map(index) ?? []
-  );
+  const ev = evals.get(method)!.find((e) => e.instance === at);
+  if (!ev) throw new UsageError(`${solutions.name} has no ${method} solution for instance ${at}`);
+  // The solution record the evaluator scored: the line it names.
+  const record = JSON.parse(solutions.text.split("\n")[ev.line! - 1].replace(/^\uFEFF/, ""));
+  const paths = ((record.paths ?? []) as (number | string)[][] | null[]).map((p) => p?.map(index) ?? []);
   const loads = ev.edge_loads ?? [];
   const k = o.commodity ?? _busiestCommodity(inst, edges, loads, paths);
   if (!(k >= 0 && k < inst.commodities.length)) {

@@ -4,18 +4,27 @@
  */
 
 import { Dataset } from "./dataset.ts";
-import { UsageError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 import { readInput } from "../read_text.ts";
 
 /**
  * The instances of `path` (stdin when undefined or "-").
+ * @throws {InputError} naming the line and the field of an invalid instance, and the file when
+ *   there is one (`<path>: line 3: …`)
  * @throws {UsageError} `no instances in <source>` when there are none (an empty or blank input)
  */
 export async function readDataset(path?: string): Promise<Dataset> {
-  const ds = await Dataset.parse(await readInput(path));
+  const file = path && path !== "-" ? path : undefined;
+  let ds: Dataset;
+  try {
+    ds = await Dataset.parse(await readInput(path));
+  } catch (e) {
+    if (e instanceof InputError && file) throw new InputError(`${file}: ${e.message}`, e.line, e.field);
+    throw e;
+  }
   if (ds.length === 0) {
     ds.close();
-    throw new UsageError(`no instances in ${path && path !== "-" ? path : "stdin"}`);
+    throw new UsageError(`no instances in ${file ?? "stdin"}`);
   }
   return ds;
 }

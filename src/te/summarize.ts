@@ -10,12 +10,13 @@ import type { Evaluation } from "./dataset.ts";
 /** One method's row of the comparison. */
 export interface MethodSummary {
   method: string;
+  /** Instances the method has a solution for. */
   instances: number;
   /** Mean of reference MLU / method MLU over all instances, incomplete = 0. */
   mean_ratio: number;
   /** Smallest per-instance ratio. */
   worst_ratio: number;
-  /** Index of the worst instance. */
+  /** 0-based index of the worst instance among all the instances (its evaluation's `instance`). */
   worst_instance: number;
   /** Percentage of complete routings. */
   complete_pct: number;
@@ -55,7 +56,7 @@ export function summarize(
     instances: evals.length,
     mean_ratio: mean(ratios),
     worst_ratio: ratios.length ? ratios[worst] : NaN,
-    worst_instance: worst,
+    worst_instance: evals[worst]?.instance ?? worst,
     complete_pct: evals.length ? 100 * complete.length / evals.length : NaN,
     mean_mlu: mean(complete.map((e) => e.mlu)),
     mean_mlu_over_reference: mean(

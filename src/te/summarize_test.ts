@@ -21,3 +21,9 @@ Deno.test("summarize: the mean counts failures as 0 instead of dropping them", (
   assert.equal(s.mean_mlu_over_reference, (1 + 2 + 2) / 3);
   assert.equal(s.mean_time_ms, 4);
 });
+
+Deno.test("summarize: the worst instance is the evaluation's instance index, not its position", () => {
+  const s = summarize("m", [{ ...ev(1), instance: 4 }, { ...ev(2), instance: 9 }], [1, 1], [1, 1]);
+  assert.equal(s.worst_instance, 9);
+  assert.equal(s.instances, 2);
+});

@@ -3,8 +3,10 @@
 //! - `_new` `{"kind": "parse", "first_line"}`, data = JSONL instances; payload = the instance count.
 //! - `_call` `{"kind": "solve", "start", "end", "options": SolveOptions}`: instances `[start, end)`;
 //!   payload = JSONL solutions.
-//! - `_call` `{"kind": "evaluate", "first_line", "edge_loads"?}`, data = JSONL solutions (record i ↔
-//!   instance i); payload = JSONL evaluations (see [`evaluate_jsonl`]).
+//! - `_call` `{"kind": "evaluate", "first_line", "edge_loads"?}`, data = JSONL solutions of one method
+//!   (matched to instances by id, else by order); payload = JSONL evaluations (see [`evaluate_jsonl`]).
+//! - `_call` `{"kind": "reference_mlus", "key"}`: payload = `[mlu or null]`, one per instance (see
+//!   [`Dataset::reference_mlus`]).
 //! - `_call` `{"kind": "shapes"}`: payload = `[{"line", "nodes", "commodities"}]`, one per instance.
 //! - `_call` `{"kind": "generate", ...GenOptions}` with a null handle; payload = JSONL instances.
 
@@ -50,6 +52,11 @@ pub(crate) enum TeCall {
         #[serde(default)]
         edge_loads: bool,
     },
+    /// The reference MLU every instance carries under an extra key.
+    ReferenceMlus {
+        /// The instance key (`opt_mlu`, `milp`, …).
+        key: String,
+    },
     /// The line, node count and commodity count of every instance.
     Shapes,
     /// Generate instances (stateless).
@@ -77,6 +84,7 @@ impl Domain for Dataset {
             TeCall::Evaluate { first_line, edge_loads } => {
                 evaluate_jsonl(&this.read()?.instances, text(data)?, first_line, edge_loads)?.into_bytes()
             }
+            TeCall::ReferenceMlus { key } => Value::from(this.read()?.reference_mlus(&key)?).to_string().into_bytes(),
             TeCall::Shapes => {
                 let ds = this.read()?;
                 let shapes: Vec<Value> = ds
@@ -108,7 +116,7 @@ mod tests {
 
     #[test]
     fn parse_solve_evaluate_and_shapes_through_the_c_abi() {
-        let data = format!("\n{TRAP}\n{TRAP}\n");
+        let data = format!("\n{TRAP}\n{}\n", TRAP.replace("\"id\":7", "\"id\":8"));
         let req = r#"{"kind":"parse","first_line":1}"#;
         // SAFETY: the slices outlive the call.
         let (status, handle, count) = read(unsafe { keiro_te_new(req.as_ptr(), req.len(), data.as_ptr(), data.len()) });
@@ -119,6 +127,8 @@ mod tests {
         let (status, evals) = call(h, r#"{"kind":"evaluate","first_line":1}"#, &sols);
         assert_eq!(status, 0, "{evals}");
         assert!(evals.lines().all(|l| l.contains(r#""mlu":1.0"#) && l.contains(r#""verified":true"#)), "{evals}");
+        let (status, mlus) = call(h, r#"{"kind":"reference_mlus","key":"opt_mlu"}"#, "");
+        assert_eq!((status, mlus.as_str()), (0, "[null,null]"));
         let (status, shapes) = call(h, r#"{"kind":"shapes"}"#, "");
         assert_eq!((status, shapes.as_str()), (0, r#"[{"line":2,"nodes":3,"commodities":2},{"line":3,"nodes":3,"commodities":2}]"#));
         let (status, text) = call(h, r#"{"kind":"solve","start":1,"end":3,"options":{"method":"sp"}}"#, "");

@@ -199,6 +199,13 @@ impl Default for GlmConfig {
     }
 }
 
+/// The largest layer width, embedding width or neighbour count a GLM config may ask for: far above
+/// any useful model, and small enough that a model at the bounds fits in memory (a corrupt
+/// `hidden` or `layers` of 2⁵³ would otherwise exhaust it).
+pub const MAX_WIDTH: usize = 4096;
+/// The most layers or attention heads a GLM config may ask for.
+pub const MAX_DEPTH: usize = 64;
+
 impl GlmConfig {
     /// Parses and validates a JSON config (empty text = all defaults).
     pub fn parse(text: &str) -> Result<GlmConfig> {
@@ -235,6 +242,13 @@ impl GlmConfig {
             ("glm.update_every", g.update_every, Check::IntIn(1, MAX_EPOCHS)),
         ]) {
             return bad(p);
+        }
+        let widths = [("hidden", self.hidden), ("glm.dim", g.dim), ("knn_k", self.knn_k), ("glm.k", g.k), ("glm.candidates", g.candidates)];
+        let depths = [("layers", self.layers), ("heads", self.heads), ("glm.heads", g.heads)];
+        for (names, max) in [(&widths[..], MAX_WIDTH), (&depths[..], MAX_DEPTH)] {
+            if let Some((key, v)) = names.iter().find(|(_, v)| *v > max) {
+                return bad(format!("{key} must be at most {max}, got {v}"));
+            }
         }
         if !(0.0..1.0).contains(&self.dropout) {
             return bad(format!("dropout must be in [0, 1), got {}", self.dropout));
@@ -287,5 +301,16 @@ mod tests {
         assert_eq!(e, "invalid glm config: hidden must be an integer in [1, 8192], got 1000000000000");
         let e = GlmConfig::parse(r#"{"glm": {"update_every": 0}}"#).unwrap_err().to_string();
         assert_eq!(e, "invalid glm config: glm.update_every must be an integer in [1, 100000], got 0");
+    }
+
+    #[test]
+    fn sizes_are_bounded_so_that_a_corrupt_config_cannot_exhaust_memory() {
+        // found by tests/fuzz_test.ts: {"layers": 9007199254740993} grew the process to 23 GB
+        let e = |text: &str| GlmConfig::parse(text).unwrap_err().to_string();
+        assert_eq!(e(r#"{"layers": 9007199254740993}"#), "invalid glm config: layers must be at most 64, got 9007199254740993");
+        assert_eq!(e(r#"{"hidden": 4097}"#), "invalid glm config: hidden must be at most 4096, got 4097");
+        assert_eq!(e(r#"{"glm": {"k": 100000}}"#), "invalid glm config: glm.k must be at most 4096, got 100000");
+        assert_eq!(e(r#"{"glm": {"heads": 65}}"#), "invalid glm config: glm.heads must be at most 64, got 65");
+        assert!(GlmConfig::parse(r#"{"hidden": 4096, "layers": 64, "glm": {"dim": 4096}}"#).is_ok());
     }
 }

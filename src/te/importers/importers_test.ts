@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../errors.ts";
 import { readGml } from "./gml.ts";
+import { readOptValues } from "./opt_values.ts";
 import { readNodeLink } from "./nodelink.ts";
 import { readRepetitaDemands, readRepetitaGraph } from "./repetita.ts";
 import { readSndlibDemands, readSndlibNetwork } from "./sndlib.ts";
@@ -23,6 +24,29 @@ Deno.test("gml: Topology Zoo style, undirected, LinkSpeedRaw capacities, missing
     () => readGml(`graph [ node [ id 0 ] edge [ source 0 target 5 ] ]`, "b.gml"),
     /edge 0: target names an unknown node 5/,
   );
+});
+
+Deno.test("gml: deep nesting, values of the wrong type and stray brackets are input errors", () => {
+  const bad: [string, RegExp][] = [
+    [`graph [ ${"a [ ".repeat(100_000)}`, /^b\.gml: unclosed list after a$/],
+    [`graph [ node 5 ]`, /^b\.gml: node 0 must be a list \[ \.\.\. \], got 5$/],
+    [`graph [ node [ id 0 ] node [ id 1 ] edge "x" ]`, /^b\.gml: edge 0 must be a list/],
+    [`graph 3`, /^b\.gml: graph 0 must be a list/],
+    [`graph [ ] ]`, /^b\.gml: a "\]" closes no list$/],
+    [
+      `graph [ node [ id 0 ] node [ id 1 ] edge [ source 0 target 1 LinkSpeedRaw -5 ] ]`,
+      /edge 0: LinkSpeedRaw must be a positive number, got -5/,
+    ],
+    [
+      `graph [ node [ id 0 ] node [ id 1 ] edge [ source 0 target 1 capacity "fast" ] ]`,
+      /edge 0: capacity must be a positive number, got "fast"/,
+    ],
+  ];
+  for (const [text, want] of bad) {
+    assert.throws(() => readGml(text, "b.gml"), (e) => e instanceof InputError && want.test(e.message));
+  }
+  const deep = readGml(`graph [ ${"x [ ".repeat(50_000)}${" ]".repeat(50_000)} node [ id 0 ] ]`, "d.gml");
+  assert.deepEqual(deep.nodes, ["0"]);
 });
 
 Deno.test("nodelink: parse by id, unsorted node lists, undirected graphs doubled", () => {
@@ -111,4 +135,64 @@ Deno.test("traffic matrices: a file without matrices, or a range past its end, i
     () => readTrafficMatrices(text, "tm.txt", 2, 1, 1),
     /the matrix range 1:1 of tm\.txt is empty/,
   );
+});
+
+Deno.test("opt values: one per line, blank lines skipped; a bad value names the file and line", () => {
+  assert.deepEqual(readOptValues("1.5\n\n0.25\r\n", "t.opt"), [1.5, 0.25]);
+  for (const bad of ["abc", "-1", "NaN", "1e999"]) {
+    assert.throws(
+      () => readOptValues(`1\n${bad}\n`, "t.opt"),
+      new RegExp(`^InputError: t\\.opt: line 2: an optimal MLU must be a non-negative number, got "${bad}"$`),
+    );
+  }
+});
+
+Deno.test("sndlib: capacities must be positive and demands non-negative, their sums finite", () => {
+  const net = (capacity: string, demand: string, twice = false) =>
+    `<network><nodes><node id="A"/><node id="B"/></nodes><links><link id="L"><source>A</source><target>B</target>` +
+    `<preInstalledModule><capacity>${capacity}</capacity></preInstalledModule></link></links><demands>` +
+    `<demand id="d"><source>A</source><target>B</target><demandValue>${demand}</demandValue></demand>` +
+    (twice
+      ? `<demand id="e"><source>A</source><target>B</target><demandValue>${demand}</demandValue></demand>`
+      : "") +
+    `</demands></network>`;
+  const nodes = ["A", "B"];
+  assert.throws(
+    () => readSndlibNetwork(net("-1", "1"), "n.xml"),
+    /^InputError: n\.xml: link L capacity must be a positive number, got "-1"$/,
+  );
+  assert.throws(
+    () => readSndlibNetwork(net("0", "1"), "n.xml"),
+    /link L capacity must be a positive number, got "0"/,
+  );
+  assert.throws(
+    () => readSndlibDemands(net("1", "-0.5"), "n.xml", nodes),
+    /demand d value must be a non-negative number, got "-0\.5"/,
+  );
+  assert.throws(
+    () => readSndlibDemands(net("1", "1e308", true), "n.xml", nodes),
+    /^InputError: n\.xml: demand e: the demands of its pair add up beyond range$/,
+  );
+  assert.equal(readSndlibDemands(net("1", "0"), "n.xml", nodes)[1], 0);
+});
+
+Deno.test("repetita: demands of one pair that add up beyond range are an input error", () => {
+  assert.throws(
+    () => readRepetitaDemands("DEMANDS 2\nlabel\nd0 0 1 1e308\nd1 0 1 1e308\n", "d.demands", 2),
+    /^InputError: d\.demands: line 4: the demands of this pair add up beyond range$/,
+  );
+});
+
+Deno.test("nodelink: a document or a link that is not an object is an input error", () => {
+  const cases: [string, RegExp][] = [
+    ["null", /^x\.json: a node-link graph must be a JSON object$/],
+    ["[1, 2]", /^x\.json: a node-link graph must be a JSON object$/],
+    [
+      JSON.stringify({ nodes: [{ id: "undefined" }], links: [null] }),
+      /^x\.json: links\[0\] must be an object$/,
+    ],
+  ];
+  for (const [text, want] of cases) {
+    assert.throws(() => readNodeLink(text, "x.json"), (e) => e instanceof InputError && want.test(e.message));
+  }
 });

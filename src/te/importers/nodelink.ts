@@ -17,6 +17,9 @@ export function readNodeLink(text: string, file: string): Topology {
   } catch (e) {
     throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`, 0, "json");
   }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new InputError(`${file}: a node-link graph must be a JSON object`, 0, "json");
+  }
   const d = doc as {
     directed?: boolean;
     nodes?: { id?: unknown }[];
@@ -34,11 +37,14 @@ export function readNodeLink(text: string, file: string): Topology {
   const index = new Map(ids.map((id, i) => [String(id), i]));
   const edges: Topology["edges"] = [];
   links.forEach((l, i) => {
+    if (typeof l !== "object" || l === null) {
+      throw new InputError(`${file}: links[${i}] must be an object`, 0, `links[${i}]`);
+    }
     const end = (k: string) => {
-      const v = index.get(String(l?.[k]));
+      const v = index.get(String(l[k]));
       if (v === undefined) {
         throw new InputError(
-          `${file}: links[${i}].${k} names an unknown node ${JSON.stringify(l?.[k])}`,
+          `${file}: links[${i}].${k} names an unknown node ${JSON.stringify(l[k])}`,
           0,
           `links[${i}].${k}`,
         );

@@ -88,7 +88,15 @@ export function readRepetitaDemands(text: string, file: string, n: number): Floa
         "bw",
       );
     }
-    tm[_index(f[1], n, file, lineNo, "src") * n + _index(f[2], n, file, lineNo, "dest")] += bw;
+    const at = _index(f[1], n, file, lineNo, "src") * n + _index(f[2], n, file, lineNo, "dest");
+    tm[at] += bw;
+    if (!Number.isFinite(tm[at])) {
+      throw new InputError(
+        `${file}: line ${lineNo}: the demands of this pair add up beyond range`,
+        lineNo,
+        "bw",
+      );
+    }
   });
   return tm;
 }

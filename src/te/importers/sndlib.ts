@@ -11,11 +11,14 @@ import { InputError } from "../../errors.ts";
 import type { Topology } from "../topology.ts";
 import { findAll, findFirst, parseXml, type XmlElement } from "../xml.ts";
 
-function _num(el: XmlElement | undefined, what: string, file: string): number {
+/** The number in `el`: a positive one (`positive`), else a non-negative one. */
+function _num(el: XmlElement | undefined, what: string, file: string, positive: boolean): number {
   const v = Number(el?.text);
-  if (!el || !Number.isFinite(v)) {
+  if (!el || !Number.isFinite(v) || v < 0 || (positive && v === 0)) {
     throw new InputError(
-      `${file}: ${what} must be a number, got ${JSON.stringify(el?.text ?? null)}`,
+      `${file}: ${what} must be a ${positive ? "positive" : "non-negative"} number, got ${
+        JSON.stringify(el?.text ?? null)
+      }`,
       0,
       what,
     );
@@ -44,10 +47,10 @@ export function readSndlibNetwork(text: string, file: string): Topology {
     const end = (k: string) => _node(link, k, index, `${file}: link ${link.attrs.id}`);
     const pre = findFirst(link, "preInstalledModule");
     const modules = findAll(link, "addModule").map((m) =>
-      _num(findFirst(m, "capacity"), `link ${link.attrs.id} module capacity`, file)
+      _num(findFirst(m, "capacity"), `link ${link.attrs.id} module capacity`, file, true)
     );
     const capacity = pre
-      ? _num(findFirst(pre, "capacity"), `link ${link.attrs.id} capacity`, file)
+      ? _num(findFirst(pre, "capacity"), `link ${link.attrs.id} capacity`, file, true)
       : modules.length
       ? Math.min(...modules)
       : null;
@@ -67,11 +70,15 @@ export function readSndlibDemands(text: string, file: string, nodes: string[]): 
   if (demands.length === 0) throw new InputError(`${file}: no <demand> elements`, 0, "demands");
   for (const d of demands) {
     const end = (k: string) => _node(d, k, index, `${file}: demand ${d.attrs.id}`);
-    tm[end("source") * n + end("target")] += _num(
-      findFirst(d, "demandValue"),
-      `demand ${d.attrs.id} value`,
-      file,
-    );
+    const at = end("source") * n + end("target");
+    tm[at] += _num(findFirst(d, "demandValue"), `demand ${d.attrs.id} value`, file, false);
+    if (!Number.isFinite(tm[at])) {
+      throw new InputError(
+        `${file}: demand ${d.attrs.id}: the demands of its pair add up beyond range`,
+        0,
+        "demandValue",
+      );
+    }
   }
   return tm;
 }
