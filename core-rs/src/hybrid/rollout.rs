@@ -230,8 +230,8 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
         }
         let mut logits: Option<(Tensor, Vec<f32>)> = None;
         let mut steps: Vec<Step> = Vec::new();
-        for hop in 0..=cfg.max_hops() {
-            let stepping = hop < cfg.max_hops() && active.iter().any(|&a| a);
+        for hop in 0..=cfg.max_hops(v) {
+            let stepping = hop < cfg.max_hops(v) && active.iter().any(|&a| a);
             let renew = stepping && (logits.is_none() || cfg.gnn_update_frequency == GnnUpdate::PerStep);
             if (renew || !stepping) && !steps.is_empty() {
                 let (z, _) = logits.as_ref().expect("steps come from logits");

@@ -1,6 +1,7 @@
 //! The critic: one scalar state value per episode from the all-commodity encoding.
 //!
-//! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`.
+//! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`;
+//! `pool`: `MLP(mean_{v,k} h)` with `[B, H]`, the one that takes any node and commodity count.
 
 use candle_core::Tensor;
 
@@ -16,6 +17,7 @@ pub const CRITIC: &str = "critic.";
 #[derive(Clone, Debug)]
 pub struct ValueHead {
     kind: ValueType,
+    h: usize,
     mlp: Mlp,
 }
 
@@ -25,8 +27,9 @@ impl ValueHead {
         let inp = match kind {
             ValueType::Global => v * c * h,
             ValueType::MeanPool => c * h,
+            ValueType::Pool => h,
         };
-        Ok(ValueHead { kind, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
+        Ok(ValueHead { kind, h, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
     }
 
     /// `h` `[B·V, C·H]` → `[B]`.
@@ -34,6 +37,7 @@ impl ValueHead {
         let x = match self.kind {
             ValueType::Global => h.reshape((episodes, ()))?,
             ValueType::MeanPool => h.reshape((episodes, h.dim(0)? / episodes, h.dim(1)?))?.mean(1)?,
+            ValueType::Pool => h.reshape((episodes, (), self.h))?.mean(1)?, // [B, V·C, H] → [B, H]
         };
         Ok(self.mlp.forward(w, &x)?.squeeze(1)?)
     }
