@@ -589,7 +589,13 @@ mod tests {
     #[test]
     fn a_model_config_takes_model_keys_with_defaults() {
         let m = ModelConfig::parse(r#"{"num_nodes": 5, "hidden_dim": 8}"#).unwrap();
-        assert_eq!((m.num_nodes, m.hidden_dim, m.num_layers, m.max_hops()), (5, 8, 8, 4));
+        assert_eq!((m.num_nodes, m.hidden_dim, m.num_layers, m.max_hops(5)), (5, 8, 8, 4));
+        assert_eq!(m.fixed_shape(), None, "the defaults route any shape");
+        for tied in [r#"{"action_type": "node"}"#, r#"{"value_type": "global"}"#, r#"{"graph_learning": "both"}"#] {
+            assert_eq!(ModelConfig::parse(tied).unwrap().fixed_shape(), Some((14, 5)), "{tied}");
+        }
+        let capped = ModelConfig::parse(r#"{"max_path_length": 3}"#).unwrap();
+        assert_eq!((capped.max_hops(5), capped.max_hops(30)), (3, 3));
         assert_eq!(
             ModelConfig::parse(r#"{"hidden_dim": 7}"#).unwrap_err().to_string(),
             "invalid model config: hidden_dim must be an even integer ≥ 2, got 7"
