@@ -1,7 +1,9 @@
 //! The critic: one scalar state value per episode from the all-commodity encoding.
 //!
 //! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`;
-//! `pool`: `MLP(mean_{v,k} h)` with `[B, H]`, the one that takes any node and commodity count.
+//! `pool`: `MLP(mean_{v,k} h)` with `[B, H]`, the one that takes any node and commodity count (the
+//! rollout then hands it the first commodity's encoding alone unless the policy reads every
+//! commodity's, see `hybrid::rollout`).
 
 use candle_core::Tensor;
 
@@ -32,7 +34,7 @@ impl ValueHead {
         Ok(ValueHead { kind, h, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
     }
 
-    /// `h` `[B·V, C·H]` → `[B]`.
+    /// `h` `[B·V, Cs·H]` → `[B]` (`Cs` = `C` but for `pool`, which takes any `Cs`).
     pub fn forward(&self, w: &Weights, h: &Tensor, episodes: usize) -> Result<Tensor> {
         let x = match self.kind {
             ValueType::Global => h.reshape((episodes, ()))?,
