@@ -17,8 +17,8 @@ import { readDataset } from "../src/te/read_dataset.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
-import { intArg, positiveArg, rejectUnused } from "./_parse.ts";
-import { METHODS, solveWithProgress } from "./solve.ts";
+import { intArg, rejectUnused } from "./_parse.ts";
+import { METHODS, solveWithProgress, timeLimitOf, timeLimitOption } from "./solve.ts";
 
 /** The `compare` command. */
 export function compareCommand(): SubCommand {
@@ -28,7 +28,7 @@ export function compareCommand(): SubCommand {
       .option("-i, --input <file>", "instances (JSONL); default stdin")
       .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
       .option("--reference <method>", "reference method (default: milp, else lp)")
-      .option("--time-limit <s>", "milp: seconds per instance", positiveArg)
+      .addOption(timeLimitOption())
       .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0),
     "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
   )
@@ -60,7 +60,7 @@ export function compareCommand(): SubCommand {
         const sink = o.save ? await openOutput(`${o.save}/${m}.jsonl`) : undefined;
         const text = await solveWithProgress(
           ds,
-          { method: m, time_limit: o.timeLimit, threads: o.threads },
+          { method: m, time_limit: timeLimitOf(o.timeLimit), threads: o.threads },
           sink,
         );
         sources.push({ name: m, text });

@@ -64,8 +64,14 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option("--split <fractions>", "with --data: TRAIN,VAL,TEST fractions (default 0.6,0.2,0.2)", _splitArg)
     .option("--split-seed <n>", "with --data: seed of the random split", intArg, 0)
     .option("--format <form>", "dataset form (default: by path)", choiceArg(["csv", "dir", "jsonl"] as const))
-    .option("--structure-column <col>", "CSV/JSONL column holding the structure (CIF, POSCAR, pymatgen JSON)")
-    .option("--id-column <col>", "CSV/JSONL id column")
+    .option(
+      "--structure-column <col>",
+      "CSV/JSONL column holding the structure (CIF, POSCAR, pymatgen JSON) (default: the first of cif, structure, poscar)",
+    )
+    .option(
+      "--id-column <col>",
+      "CSV/JSONL id column (default: material_id in CSV, id in JSONL, else the entry number)",
+    )
     .addOption(
       new Option("--target <name>", "target column (repeatable; the first is the primary target)")
         .argParser(_collect).default([] as string[], "none"),
@@ -77,7 +83,7 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option("--max-neighbours <n>", "neighbours kept per atom", positiveIntArg, 12)
     .option(
       "-c, --config <file>",
-      "model config (JSON: native model keys, epochs, patience, schedule, forest)",
+      "model config (JSON: native model keys, epochs, patience, schedule, forest) (default: every key's default, docs/fusion.md)",
     )
     .option("--epochs <n>", "maximum epochs of a neural run (default: the config's epochs)", positiveIntArg)
     .option(
@@ -85,8 +91,8 @@ function _withCommonOptions(c: SubCommand): SubCommand {
       "stop after n epochs without a better validation MAE (default: the config's patience)",
       positiveIntArg,
     )
-    .option("--val-limit <n>", "use only the first n validation crystals", positiveIntArg)
-    .option("--seeds <n>", "number of seeds: seed .. seed+n-1", positiveIntArg)
+    .option("--val-limit <n>", "use only the first n validation crystals (default: all)", positiveIntArg)
+    .option("--seeds <n>", "number of seeds: seed .. seed+n-1 (default: 1)", positiveIntArg)
     .option("--seed <n>", "first seed", intArg, 0)
     .option(
       "--out <dir>",
@@ -120,7 +126,7 @@ export function fuseCommand(): SubCommand {
         "multitask task weighting: equal, fixed:T=W,…, inverse:latest|average:FILE, kendall, dwa[:T]",
       ).argParser(_collect).default([] as string[], "equal"),
     )
-    .option("--repeat <n>", "runs with seeds seed .. seed+n-1 (same as --seeds)", positiveIntArg)
+    .option("--repeat <n>", "runs with seeds seed .. seed+n-1 (same as --seeds) (default: 1)", positiveIntArg)
     .option("--history <file>", "append each run's best validation loss (z-scored) to this loss history")
     .addHelpText(
       "after",

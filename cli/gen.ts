@@ -7,6 +7,7 @@ import { basename, extname } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { generate, type GenOptions } from "../src/te/generate.ts";
+import { fillCapacities } from "../src/te/fill_capacities.ts";
 import { readTopology } from "../src/te/read_topology.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { choiceArg, intArg, positiveArg, positiveIntArg, rangeArg, rejectUnused } from "./_parse.ts";
@@ -31,9 +32,14 @@ export function genCommand(): SubCommand {
     .option("--seed <n>", "random seed (same seed, byte-identical output)", intArg, 0)
     .option(
       "--capacity <lo:hi>",
-      "integer link capacities in [lo, hi), equal both ways (files keep theirs unless given)",
+      "integer link capacities in [lo, hi), equal both ways (given with a topology file: redraws every link)",
       rangeArg,
       [1000, 10000] as [number, number],
+    )
+    .option(
+      "--default-capacity <c>",
+      "topology file: capacity of links the file gives none (without it or --capacity, such a link is an error)",
+      positiveArg,
     )
     .option(
       "--demand <lo:hi>",
@@ -60,6 +66,10 @@ export function genCommand(): SubCommand {
         SIZED.includes(o.topology),
         `applies to --topology ${SIZED.join(", ")} only`,
       );
+      const builtIn = (BUILT_IN as readonly string[]).includes(o.topology);
+      const redraw = cmd.getOptionValueSource("capacity") === "cli";
+      rejectUnused(cmd, "defaultCapacity", !builtIn, "applies to a topology file only");
+      rejectUnused(cmd, "defaultCapacity", !redraw, "does nothing with --capacity, which redraws every link");
       rejectUnused(cmd, "load", o.traffic === "gravity", "applies to --traffic gravity only");
       rejectUnused(cmd, "demand", o.traffic === "pairs", "applies to --traffic pairs only");
       const opts: GenOptions = {
@@ -72,16 +82,18 @@ export function genCommand(): SubCommand {
         traffic: o.traffic,
         load: o.load,
       };
-      if ((BUILT_IN as readonly string[]).includes(o.topology)) {
+      if (builtIn) {
         opts.topology = o.topology as GenOptions["topology"];
       } else {
         const t = await readTopology(o.topology);
-        const redraw = cmd.getOptionValueSource("capacity") === "cli";
         opts.topology = "given";
         opts.name = basename(o.topology, extname(o.topology));
         opts.graph = {
           nodes: t.nodes,
-          edges: t.edges.map((e) => [e.src, e.dst, redraw ? null : e.capacity]),
+          edges: redraw
+            ? t.edges.map((e) => [e.src, e.dst, null])
+            : fillCapacities(t, o.topology, o.defaultCapacity, "--capacity lo:hi").edges
+              .map((e) => [e.src, e.dst, e.capacity]),
         };
       }
       await writeOutput(o.output, await generate(opts));

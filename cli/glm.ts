@@ -109,8 +109,14 @@ export function glmCommand(): SubCommand {
       "--name <name>",
       `planetoid: ${PLANETOID.join("|")}; csv: the dataset's name (default: file name)`,
     )
-    .option("--label-column <col>", "csv: label column, index (negative from the end) or header name")
-    .option("--drop-columns <list>", "csv: comma-separated columns to ignore (indices or names)")
+    .option(
+      "--label-column <col>",
+      "csv (required): label column, index (negative from the end) or header name",
+    )
+    .option(
+      "--drop-columns <list>",
+      "csv: comma-separated columns to ignore (indices or names) (default: none)",
+    )
     .option(
       "--header <mode>",
       "csv: first line is a header (auto: when it is not numeric)",
@@ -119,7 +125,7 @@ export function glmCommand(): SubCommand {
     )
     .option(
       "--split <train:val>",
-      "csv: stratified split per seed, TRAIN_PER_CLASS:VAL_PER_CLASS labelled nodes, the rest test",
+      "csv (required): stratified split per seed, TRAIN_PER_CLASS:VAL_PER_CLASS labelled nodes, the rest test",
       _splitArg,
     )
     .option(
@@ -128,13 +134,17 @@ export function glmCommand(): SubCommand {
       choiceArg(GRAPH_MODES),
     )
     .option("-c, --config <file>", "GLM config (JSON; keys starting with _ are comments; docs/glm.md)")
-    .option("--layer <type>", "config layer: gcn|gat")
-    .option("--hidden <n>", "config hidden: hidden width", positiveIntArg)
-    .option("--dropout <p>", "config dropout", nonNegativeArg)
-    .option("--lr <x>", "config lr: Adam learning rate", positiveArg)
-    .option("--k <n>", "config glm.k: learned edges kept per node", positiveIntArg)
-    .option("--sparsify <how>", "config glm.sparsify: topk|soft_topk|gumbel")
-    .option("--knn-k <n>", "config knn_k: neighbours of the kNN graph", positiveIntArg)
+    .option("--layer <type>", "config layer: gcn|gat (default: the config's)")
+    .option("--hidden <n>", "config hidden: hidden width (default: the config's)", positiveIntArg)
+    .option("--dropout <p>", "config dropout (default: the config's)", nonNegativeArg)
+    .option("--lr <x>", "config lr: Adam learning rate (default: the config's)", positiveArg)
+    .option("--k <n>", "config glm.k: learned edges kept per node (default: the config's)", positiveIntArg)
+    .option("--sparsify <how>", "config glm.sparsify: topk|soft_topk|gumbel (default: the config's)")
+    .option(
+      "--knn-k <n>",
+      "config knn_k: neighbours of the kNN graph (default: the config's)",
+      positiveIntArg,
+    )
     .option("--seeds <n>", "number of seeds (runs); seeds are seed-base .. seed-base+n-1", positiveIntArg, 1)
     .option("--seed-base <n>", "first seed", intArg, 0)
     .option("--epochs <n>", "maximum epochs per seed", positiveIntArg, 500)

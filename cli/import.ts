@@ -23,9 +23,13 @@ export function importCommand(): SubCommand {
       "demand files: SNDlib demand-matrix .xml or Repetita .demands (one instance each)",
     )
     .option("--tm <file>", "traffic-matrix text file, one n×n matrix per line (optionally after a label)")
-    .option("--tm-range <i:j>", "only matrices i..j-1 of --tm (0-based)", intRangeArg)
+    .option("--tm-range <i:j>", "only matrices i..j-1 of --tm (0-based) (default: all)", intRangeArg)
     .option("--scale <x>", "multiply every demand by x", positiveArg, 1)
-    .option("--default-capacity <c>", "capacity of edges whose file gives none", positiveArg)
+    .option(
+      "--default-capacity <c>",
+      "capacity of edges whose file gives none (default: none; such an edge is an error)",
+      positiveArg,
+    )
     .option("--opt <file>", "per-matrix optimal MLUs (one per line, e.g. DOTE .opt), attached as opt_mlu")
     .option("--name <prefix>", "prefix of instance ids (default: the graph file name)")
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")

@@ -24,7 +24,7 @@ export function routeCommand(): SubCommand {
     )
     .option(
       "--samples <n>",
-      "best of the greedy decode and n − 1 samples (method keiro-best<n>)",
+      "best of the greedy decode and n − 1 samples (method keiro-best<n>) (default: 1, the greedy decode)",
       positiveIntArg,
     )
     .option("--greedy", "greedy decode only (method keiro; the default)", false)

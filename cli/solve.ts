@@ -3,19 +3,38 @@
  * @module
  */
 
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import type { Dataset, SolveOptions } from "../src/te/dataset.ts";
 import { Progress } from "../src/progress.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
-import { choiceArg, intArg, nonNegativeArg, positiveArg, rejectUnused } from "./_parse.ts";
+import { choiceArg, intArg, nonNegativeArg, rejectUnused } from "./_parse.ts";
 
 /** The solver methods. */
 export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
 
-/** Solves `ds` with `opts`, streaming JSONL into `out` when given; returns all of it. */
+/** Seconds per instance the MILP gets unless `--time-limit` says otherwise. */
+export const MILP_TIME_LIMIT_S = 60;
+
+/** The `--time-limit` option of `solve` and `compare` (default {@link MILP_TIME_LIMIT_S}). */
+export function timeLimitOption() {
+  return new Option(
+    "--time-limit <s>",
+    "milp: seconds per instance (0 = none); at the limit, the best paths found with optimal false and the gap",
+  ).argParser(nonNegativeArg).default(MILP_TIME_LIMIT_S);
+}
+
+/** The solve options' `time_limit` for a `--time-limit` value (0 = none). */
+export function timeLimitOf(seconds: number): number | undefined {
+  return seconds > 0 ? seconds : undefined;
+}
+
+/**
+ * Solves `ds` with `opts`, streaming JSONL into `out` when given; returns all of it. Warns on stderr
+ * (one line) when the MILP stopped at its time limit before proving an instance optimal.
+ */
 export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: OutputSink): Promise<string> {
   const bar = new Progress(`solve ${opts.method}`, ds.length);
   let all = "";
@@ -31,6 +50,15 @@ export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: O
   } finally {
     bar.stop();
   }
+  if (opts.method === "milp") {
+    const stopped = all.split("\n").filter((l) => l !== "" && JSON.parse(l).optimal === false).length;
+    if (stopped > 0) {
+      console.error(
+        `warning: milp reached its time limit (${opts.time_limit} s) on ${stopped} of ${ds.length} instances ` +
+          "before proving them optimal: their records have optimal false, the best paths found and the gap",
+      );
+    }
+  }
   return all;
 }
 
@@ -45,11 +73,7 @@ export function solveCommand(): SubCommand {
     )
     .option("-i, --input <file>", "instances (JSONL); default stdin")
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
-    .option(
-      "--time-limit <s>",
-      "milp: seconds per instance; returns the best paths found and the bound",
-      positiveArg,
-    )
+    .addOption(timeLimitOption())
     .option("--gap <g>", "milp: relative optimality gap", nonNegativeArg, 1e-6)
     .option("--flows", "lp: report per-commodity flows per edge", false)
     .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
@@ -70,7 +94,7 @@ export function solveCommand(): SubCommand {
       using ds = await readDataset(o.input);
       const opts = {
         method: o.method,
-        time_limit: o.timeLimit,
+        time_limit: timeLimitOf(o.timeLimit),
         mip_gap: o.gap,
         flows: o.flows,
         threads: o.threads,

@@ -22,7 +22,7 @@ export function trainCommand(): SubCommand {
     )
     .option(
       "-c, --config <file>",
-      "training config (JSON; keys of the seed's hybrid_base.json accepted as they are)",
+      "training config (JSON; keys of the seed's hybrid_base.json accepted as they are); required but with --resume",
     )
     .requiredOption(
       "--out <dir>",
@@ -32,9 +32,9 @@ export function trainCommand(): SubCommand {
     .option("--val <file>", "validation instances (JSONL) instead of generating num_val_data")
     .option("--test <file>", "test instances (JSONL) instead of generating num_test_data")
     .option("--resume", "continue <out>/last (config: --config, else <out>/config.json)", false)
-    .option("--seed <n>", "override the config's seed", intArg)
-    .option("--threads <n>", "override the config's threads (0 = all cores)", intArg)
-    .option("--epochs <n>", "override the config's max_epochs (RL epochs)", intArg)
+    .option("--seed <n>", "override the config's seed (default: the config's)", intArg)
+    .option("--threads <n>", "override the config's threads, 0 = all cores (default: the config's)", intArg)
+    .option("--epochs <n>", "override the config's max_epochs, the RL epochs (default: the config's)", intArg)
     .option("-q, --quiet", "no per-epoch lines on stderr", false);
   return withDeviceOption(cmd, "the config's use_gpu / gpu_id, else cpu")
     .addHelpText(

@@ -2,10 +2,16 @@
  * Writing command output: to stdout, or to a file atomically (a temporary file in the same folder
  * renamed into place), so a failed command never leaves a partial file. The file gets the mode of
  * the file it replaces, else the usual mode of a new file (0666 less the umask).
+ *
+ * The temporary file of output `<name>` is `.keiro-<name>-<pid>-<8 hex digits>.tmp`, `<pid>` being
+ * the writing process. A process killed while writing (kill -9, a power cut) leaves it behind, and the
+ * output itself untouched; the next write to the same output removes every such file whose process no
+ * longer runs. (One whose pid was reused by a running process stays until that process ends.)
  * @module
  */
 
 import { basename, dirname, join } from "node:path";
+import process from "node:process";
 import { UsageError } from "./errors.ts";
 
 /** A sink for streamed text output. */
@@ -35,12 +41,41 @@ async function _modeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/** Whether process `pid` runs (or may run: without the permission to ask, it counts as running). */
+function _running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== "ESRCH";
+  }
+}
+
+/** Removes the temporary files of `path` whose writing process no longer runs; best effort. */
+async function _removeStale(path: string): Promise<void> {
+  const dir = dirname(path), prefix = `.keiro-${basename(path)}-`;
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = e.isFile && e.name.startsWith(prefix)
+        ? /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(e.name.slice(prefix.length))
+        : null;
+      if (m && !_running(Number(m[1]))) await Deno.remove(join(dir, e.name)).catch(() => {});
+    }
+  } catch {
+    // an unreadable or missing folder: nothing to clean (a missing one is reported below)
+  }
+}
+
 /**
- * Creates the temporary file for `path` beside it: created like a new file (0666 less the umask),
- * then given the mode of the file it will replace, if any.
+ * Creates the temporary file for `path` beside it, after removing stale ones: created like a new file
+ * (0666 less the umask), then given the mode of the file it will replace, if any.
  */
 async function _createTemp(path: string): Promise<[string, Deno.FsFile]> {
-  const tmp = join(dirname(path), `.keiro-${basename(path)}-${crypto.randomUUID().slice(0, 8)}.tmp`);
+  await _removeStale(path);
+  const tmp = join(
+    dirname(path),
+    `.keiro-${basename(path)}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
   let file: Deno.FsFile;
   try {
     file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o666 });

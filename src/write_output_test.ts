@@ -31,3 +31,20 @@ Deno.test("writeOutput: a missing directory is a usage error naming the path", a
       e.message === `cannot write ${dir}/nope/out.jsonl: no such directory ${dir}/nope`,
   );
 });
+
+Deno.test("writeOutput removes the temporary files of its output left by processes that no longer run", async () => {
+  const dir = await Deno.makeTempDir();
+  const child = new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" }).spawn();
+  await child.status; // ended and reaped: its pid no longer runs
+  const dead = child.pid;
+  const stale = `.keiro-out.jsonl-${dead}-0badcafe.tmp`;
+  const keep = [
+    `.keiro-out.jsonl-${Deno.pid}-12345678.tmp`, // a running process's (this one's)
+    `.keiro-other.jsonl-${dead}-0badcafe.tmp`, // another output's
+    "notes.txt",
+  ];
+  for (const name of [stale, ...keep]) await Deno.writeTextFile(`${dir}/${name}`, "partial");
+  await writeOutput(`${dir}/out.jsonl`, "x\n");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [...keep, "out.jsonl"].sort());
+  assert.equal(await Deno.readTextFile(`${dir}/out.jsonl`), "x\n");
+});

@@ -234,7 +234,41 @@ Deno.test("--help describes every flag with its default and an example", async (
   assert.match(gen.stdout, /Examples:/);
   const solve = await keiro(["solve", "--help"]);
   assert.match(solve.stdout, /--gap <g>.*\(default:\s+0\.000001\)/s);
+  // Each flag's own help text (up to the next flag) shows its default.
+  const defaults: [string[], string, string][] = [
+    [["solve"], "--time-limit <s>", "60"],
+    [["compare"], "--time-limit <s>", "60"],
+    [["route"], "--samples <n>", "1, the greedy decode"],
+    [["fuse", "train"], "--seeds <n>", "1"],
+    [["import", "te"], "--tm-range <i:j>", "all"],
+  ];
+  for (const [args, flag, value] of defaults) {
+    const lines = (await keiro([...args, "--help"])).stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes(`  ${flag}`));
+    const end = lines.findIndex((l, i) => i > at && (/^  -/.test(l) || l.trim() === ""));
+    const text = lines.slice(at, end).join(" ").replace(/\s+/g, " ");
+    assert.ok(text.includes(`(default: ${value})`), `${args.join(" ")}: ${text}`);
+  }
   assert.ok(ROOT.length > 0);
+});
+
+Deno.test("solve -m milp at its time limit: records say optimal false with the gap, one warning line", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "2", "--commodities", "100", "--seed", "5"])).stdout;
+  const res = await keiro(["solve", "-m", "milp", "--time-limit", "0.01"], inst);
+  assert.equal(res.code, 0, res.stderr);
+  const sols = jsonl<{ optimal: boolean; gap: number; bound: number; mlu: number; complete: boolean }>(
+    res.stdout,
+  );
+  assert.equal(sols.length, 2);
+  for (const s of sols) {
+    assert.ok(!s.optimal && s.complete, JSON.stringify(s));
+    assert.ok(s.gap >= 0 && s.gap <= 1 && s.bound <= s.mlu);
+  }
+  assert.equal(
+    res.stderr,
+    "warning: milp reached its time limit (0.01 s) on 2 of 2 instances before proving them optimal: " +
+      "their records have optimal false, the best paths found and the gap\n",
+  );
 });
 
 Deno.test("parallel solving keeps the input order and the results of one thread", async () => {
@@ -372,6 +406,53 @@ Deno.test("import te: --tm without a matrix and --tm-range without --tm are erro
     { src: 0, dst: 1, demand: 3 },
     { src: 1, dst: 0, demand: 4 },
   ]);
+});
+
+Deno.test("gen te and import te: a topology link without capacity is an error naming the file and edge", async () => {
+  const dir = await Deno.makeTempDir();
+  const gml = `${dir}/zoo.gml`;
+  await Deno.writeTextFile(
+    gml,
+    `graph [ directed 0 node [ id 0 label "A" ] node [ id 1 label "B" ] node [ id 2 label "C" ]
+     edge [ source 0 target 1 LinkSpeedRaw 1e10 ] edge [ source 1 target 2 ] edge [ source 0 target 2 ] ]`,
+  );
+  await Deno.writeTextFile(`${dir}/tm.txt`, "0 5 0 0 0 7 0 0 0\n");
+  const gen = ["gen", "te", "--topology", gml, "--count", "2", "--commodities", "2"];
+  const imp = ["import", "te", "--format", "gml", "--graph", gml, "--tm", `${dir}/tm.txt`];
+  const missing = `${gml}: edge 2 (B→C) has no capacity (nor do 3 other edges); pass --default-capacity C`;
+  for (const [args, hint] of [[gen, " or --capacity lo:hi"], [imp, ""]] as const) {
+    const res = await keiro([...args]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stderr, `error: ${missing}${hint}\n`);
+    assert.equal(res.stdout, "");
+  }
+  // --default-capacity fills the missing links only, in both commands alike.
+  for (const args of [gen, imp]) {
+    const res = await keiro([...args, "--default-capacity", "1e9"]);
+    assert.equal(res.code, 0, res.stderr);
+    for (const inst of jsonl<{ edges: { capacity: number }[] }>(res.stdout)) {
+      assert.deepEqual(inst.edges.map((e) => e.capacity), [1e10, 1e10, 1e9, 1e9, 1e9, 1e9]);
+    }
+  }
+  // --capacity redraws every link, the file's included.
+  const redrawn = await keiro([...gen, "--capacity", "10:20"]);
+  assert.equal(redrawn.code, 0, redrawn.stderr);
+  const caps = jsonl<{ edges: { capacity: number }[] }>(redrawn.stdout).flatMap((i) =>
+    i.edges.map((e) => e.capacity)
+  );
+  assert.ok(caps.every((c) => c >= 10 && c < 20), String(caps));
+  const cases: [string[], RegExp][] = [
+    [
+      [...gen, "--capacity", "10:20", "--default-capacity", "5"],
+      /--default-capacity does nothing with --capacity/,
+    ],
+    [["gen", "te", "--default-capacity", "5"], /--default-capacity applies to a topology file only/],
+  ];
+  for (const [args, want] of cases) {
+    const res = await keiro(args);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, want);
+  }
 });
 
 Deno.test("flags that would be ignored are usage errors naming the flag", async () => {

@@ -292,6 +292,10 @@ Deno.test({
         ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--weighting", "bogus"],
         /task weighting/,
       ],
+      [
+        ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--epochs", "1000000"],
+        /^error: --epochs: epochs must be an integer in \[1, 100000\], got 1000000$/m,
+      ],
     ];
     const bad = join(tmp, "bad.json");
     await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
@@ -299,12 +303,116 @@ Deno.test({
       ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", bad],
       /unknown config key "hiden".*did you mean "hidden"/,
     ]);
+    const big = join(tmp, "big.json");
+    await Deno.writeTextFile(big, JSON.stringify({ hidden: 1e6 }));
+    cases.push([
+      ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--config", big],
+      /big\.json: invalid fusion config: hidden must be an integer in \[1, 8192\], got 1000000/,
+    ]);
     for (const [args, re] of cases) {
       const r = await _keiro(args);
       assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
       assert.match(r.stderr, re, args.join(" "));
       assert.equal(r.stdout, "", "nothing on stdout");
     }
+  },
+});
+
+/** A CIF of a cubic cell of side `a` Å holding `element` at the origin and O at the centre. */
+const _CIF = (element: string, a = 4) =>
+  `data_x\n_cell_length_a ${a}\n_cell_length_b ${a}\n_cell_length_c ${a}\n_cell_angle_alpha 90\n_cell_angle_beta 90\n` +
+  `_cell_angle_gamma 90\nloop_\n_atom_site_type_symbol\n_atom_site_label\n_atom_site_fract_x\n` +
+  `_atom_site_fract_y\n_atom_site_fract_z\n${element} ${element}1 0 0 0\nO O1 0.5 0.5 0.5\n`;
+
+Deno.test({
+  name: "fuse: an infinite target is exit 2 naming the file, line and field, not ZScore",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const metals = ["Fe", "Co", "Ni", "Cu", "Zn", "Mn", "Cr", "Ti", "V", "Sc"];
+    const gap = (i: number) => (i === 3 ? "1e999" : String(i / 10));
+    const csv = join(tmp, "inf.csv");
+    await Deno.writeTextFile(
+      csv,
+      "id,cif,gap\n" + metals.map((m, i) => `${m},"${_CIF(m)}",${gap(i)}`).join("\n") + "\n",
+    );
+    const jsonl = join(tmp, "inf.jsonl");
+    await Deno.writeTextFile(
+      jsonl,
+      metals.map((m, i) => `{"id": "${m}", "cif": ${JSON.stringify(_CIF(m))}, "gap": ${gap(i)}}`).join("\n"),
+    );
+    // The CSV row of Cu starts on line 50 (a header line, then 16 lines per row with its CIF cell).
+    for (const [file, where] of [[csv, `${csv}:50`], [jsonl, `${jsonl}:4`]]) {
+      const r = await _keiro([
+        "fuse",
+        "train",
+        "--mode",
+        "gnn",
+        "--data",
+        file,
+        "--id-column",
+        "id",
+        "--target",
+        "gap",
+        "--epochs",
+        "1",
+        "--config",
+        CONFIG,
+        "--atom-init",
+        ATOM_INIT,
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `error: ${where}: gap of Cu is Infinity, not a finite number\n`);
+    }
+  },
+});
+
+Deno.test({
+  name: "fuse: a --cutoff leaving every crystal without neighbours is refused, some is a warning",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    // Fe–O is 3.46 Å apart in the 4 Å cells and 8.66 Å in the 10 Å ones (the 3rd and the 7th).
+    const metals = ["Fe", "Co", "Ni", "Cu", "Zn", "Mn", "Cr", "Ti", "V", "Sc"];
+    const csv = join(tmp, "cutoff.csv");
+    await Deno.writeTextFile(
+      csv,
+      "id,cif,gap\n" + metals.map((m, i) => `${m},"${_CIF(m, i % 4 === 2 ? 10 : 4)}",${i / 10}`).join("\n") +
+        "\n",
+    );
+    const run = (cutoff: string) =>
+      _keiro([
+        "fuse",
+        "train",
+        "--mode",
+        "gnn",
+        "--data",
+        csv,
+        "--target",
+        "gap",
+        "--epochs",
+        "1",
+        "--config",
+        CONFIG,
+        "--atom-init",
+        ATOM_INIT,
+        "--cutoff",
+        cutoff,
+      ]);
+    const none = await run("0.5");
+    assert.equal(none.code, 2, none.stderr);
+    assert.equal(
+      none.stderr,
+      "error: 10 of 10 crystals have no neighbour within --cutoff 0.5 Å: the crystal graphs have no edges; " +
+        "raise --cutoff\n",
+    );
+    const some = await run("3.5");
+    assert.equal(some.code, 0, some.stderr);
+    const warnings = some.stderr.split("\n").filter((l) => l.startsWith("warning"));
+    assert.deepEqual(warnings, [
+      "warning: 2 of 10 crystals have no neighbour within --cutoff 3.5 Å; their graphs have no edges",
+    ]);
+    const all = await run("9");
+    assert.equal(all.code, 0, all.stderr);
+    assert.doesNotMatch(all.stderr, /warning/);
   },
 });
 

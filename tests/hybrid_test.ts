@@ -387,6 +387,30 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
   const t = await keiro(["train", "--config", bad, "--out", join(dir, "bad-run")]);
   assert.equal(t.code, 2);
   assert.match(t.stderr, /rl_algorithm must be one of/);
+  for (
+    const [key, value, want] of [
+      ["num_train_data", 1e12, "an integer in [1, 1000000], got 1000000000000"],
+      ["batch_size", 1e6, "an integer in [1, 65536], got 1000000"],
+      ["max_epochs", 100001, "an integer in [0, 100000], got 100001"],
+      ["eval_samples", 2 ** 21, "an integer in [1, 1048576], got 2097152"],
+    ] as const
+  ) {
+    await Deno.writeTextFile(bad, JSON.stringify({ ...TINY, [key]: value }));
+    const b = await keiro(["train", "--config", bad, "--out", join(dir, "bad-run")]);
+    assert.equal(b.code, 2, b.stderr);
+    assert.equal(b.stderr, `error: ${bad}: ${key} must be ${want}\n`);
+  }
+  const epochs = await keiro([
+    "train",
+    "--config",
+    configPath,
+    "--out",
+    join(dir, "bad-run"),
+    "--epochs",
+    "1000000",
+  ]);
+  assert.equal(epochs.code, 2, epochs.stderr);
+  assert.match(epochs.stderr, /max_epochs must be an integer in \[0, 100000\], got 1000000/);
   const n = await keiro(["train", "--out", join(dir, "bad-run")]);
   assert.equal(n.code, 2);
   assert.match(n.stderr, /--config <file> is required/);

@@ -118,13 +118,33 @@ fn _distance(a: &str, b: &str) -> usize {
 /// The largest integer a JSON number holds exactly (and the front end's `Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+// The largest counts a config accepts. Each is far above any run keiro has made (bench/results)
+// and low enough that a slip (`1e12` for `1e2`) is a usage error naming the key and the maximum
+// instead of a run that never ends or exhausts memory. They bound each count alone, not the
+// memory of a product of them (docs/limits.md).
+
+/// The most instances or crystals of a set (`num_train_data`, …) and of a commodity list.
+pub const MAX_ITEMS: u64 = 1_000_000;
+/// The most epochs, and of what is counted in epochs (patience, schedule steps, PPO passes).
+pub const MAX_EPOCHS: u64 = 100_000;
+/// The most instances or crystals of a batch.
+pub const MAX_BATCH: u64 = 65_536;
+/// The widest layer (hidden sizes, projection widths, Gaussian centres, neighbours per node).
+pub const MAX_WIDTH: u64 = 8_192;
+/// The most layers of a stack or heads of a layer.
+pub const MAX_LAYERS: u64 = 1_024;
+/// The most worker threads.
+pub const MAX_THREADS: u64 = 1_024;
+
 /// What the value of a config key must be.
 #[derive(Clone, Copy, Debug)]
 pub enum Check {
     /// An integer ≥ the bound.
     Int(u64),
-    /// An even integer ≥ the bound.
-    EvenInt(u64),
+    /// An integer in `[lo, hi]`.
+    IntIn(u64, u64),
+    /// An even integer in `[lo, hi]`.
+    EvenInt(u64, u64),
     /// A number between `lo` and `hi`, each bound included unless open.
     Num {
         /// Lower bound.
@@ -171,14 +191,15 @@ impl Check {
 
     /// What `v` must be, in words (`"an integer ≥ 2"`), when it does not pass.
     pub fn problem(&self, v: &Value) -> Option<String> {
-        let integer = |lo: u64| v.as_f64().is_some_and(|x| x.fract() == 0.0 && x >= lo as f64 && x <= MAX_SAFE_INTEGER);
+        let integer = |lo: u64, hi: f64| v.as_f64().is_some_and(|x| x.fract() == 0.0 && x >= lo as f64 && x <= hi);
         match *self {
-            Check::Int(lo) => (!integer(lo)).then(|| format!("an integer ≥ {lo}")),
-            Check::EvenInt(lo) => {
-                if !integer(lo) {
-                    Some(format!("an integer ≥ {lo}"))
+            Check::Int(lo) => (!integer(lo, MAX_SAFE_INTEGER)).then(|| format!("an integer ≥ {lo}")),
+            Check::IntIn(lo, hi) => (!integer(lo, hi as f64)).then(|| format!("an integer in [{lo}, {hi}]")),
+            Check::EvenInt(lo, hi) => {
+                if !integer(lo, hi as f64) {
+                    Some(format!("an integer in [{lo}, {hi}]"))
                 } else {
-                    (v.as_f64().unwrap_or(0.0) % 2.0 != 0.0).then(|| format!("an even integer ≥ {lo}"))
+                    (v.as_f64().unwrap_or(0.0) % 2.0 != 0.0).then(|| format!("an even integer in [{lo}, {hi}]"))
                 }
             }
             Check::Num { lo, hi, lo_open, hi_open } => {
@@ -206,6 +227,12 @@ impl Check {
             Check::Custom(accepts, what) => (!accepts(v)).then(|| what.to_string()),
         }
     }
+}
+
+/// The first of `counts`, `(key, value, check)`, that its check rejects, as the message
+/// `"{key} must be {what}, got {value}"`: for configs that serde reads into typed structs.
+pub fn count_problem(counts: &[(&str, usize, Check)]) -> Option<String> {
+    counts.iter().find_map(|&(key, value, check)| check.problem(&Value::from(value)).map(|p| format!("{key} must be {p}, got {value}")))
 }
 
 /// Checks every key of `obj`, a config from `source`: `check` gives a key's [`Check`], or `None`
@@ -357,12 +384,15 @@ mod tests {
 
     #[test]
     fn checks_say_what_is_expected() {
-        let cases: [(Check, Value, Option<&str>); 14] = [
+        let cases: [(Check, Value, Option<&str>); 17] = [
             (Check::Int(2), json!(2.0), None),
             (Check::Int(2), json!("64"), Some("an integer ≥ 2")),
             (Check::Int(0), json!(-1), Some("an integer ≥ 0")),
-            (Check::EvenInt(2), json!(33), Some("an even integer ≥ 2")),
-            (Check::EvenInt(2), json!(1.5), Some("an integer ≥ 2")),
+            (Check::IntIn(1, 10), json!(10), None),
+            (Check::IntIn(1, 10), json!(1e12), Some("an integer in [1, 10]")),
+            (Check::EvenInt(2, 8), json!(33), Some("an integer in [2, 8]")),
+            (Check::EvenInt(2, 8), json!(7), Some("an even integer in [2, 8]")),
+            (Check::EvenInt(2, 8), json!(1.5), Some("an integer in [2, 8]")),
             (Check::UNIT_OPEN_ABOVE, json!(1), Some("a number in [0, 1)")),
             (Check::UNIT_OPEN_BELOW, json!(1), None),
             (Check::AT_LEAST_ONE, json!(0.5), Some("a number in [1, ∞)")),
@@ -381,7 +411,7 @@ mod tests {
     #[test]
     fn check_keys_names_the_file_the_key_and_the_value_and_suggests_a_known_key() {
         let check = |k: &str| match k {
-            "hidden_dim" => Some(Check::EvenInt(2)),
+            "hidden_dim" => Some(Check::EvenInt(2, 1024)),
             "rate" => Some(Check::POSITIVE),
             _ => None,
         };
@@ -390,7 +420,7 @@ mod tests {
         let ok = check_keys(obj(json!({"hidden_dim": 64.0, "rate": 0.5})), &known, check, "c.json").unwrap();
         assert_eq!(Value::Object(ok).to_string(), r#"{"hidden_dim":64,"rate":0.5}"#);
         let e = check_keys(obj(json!({"hidden_dim": "64"})), &known, check, "c.json").unwrap_err().to_string();
-        assert_eq!(e, r#"c.json: hidden_dim must be an integer ≥ 2, got "64""#);
+        assert_eq!(e, r#"c.json: hidden_dim must be an integer in [2, 1024], got "64""#);
         let e = check_keys(obj(json!({"hidden_dims": 64})), &known, check, "c.json").unwrap_err().to_string();
         assert_eq!(e, r#"c.json: unknown config key "hidden_dims" (keys starting with _ are comments); did you mean "hidden_dim"?"#);
         let e = check_keys(obj(json!({"frobnicate": 1})), &known, check, "c.json").unwrap_err().to_string();

@@ -29,6 +29,8 @@ export interface FusionInputs {
   targets: Record<string, Float64Array>;
   /** 1 train, 2 val, 3 test. */
   split: Uint8Array;
+  /** How many crystals have no neighbour within the cutoff (their graphs have no edge). */
+  isolated: number;
 }
 
 /** Options of {@link fusionInputs}. */
@@ -53,10 +55,14 @@ export function fusionInputs(
   const parts = [sets.train, sets.val, sets.test];
   const ids: string[] = [], codes: number[] = [];
   const graphs = [];
+  const cutoff = o.cutoff ?? 8;
+  let isolated = 0;
   for (const [k, ds] of parts.entries()) {
     for (const [i, s] of ds.structures.entries()) {
       if (!s) throw new UsageError(`${ds.name}: entry ${ds.ids[i]} has no structure; the GNN modes need one`);
-      graphs.push(crystalGraph(s, { cutoff: o.cutoff ?? 8, maxNeighbours: o.maxNeighbours ?? 12 }));
+      const g = crystalGraph(s, { cutoff, maxNeighbours: o.maxNeighbours ?? 12 });
+      if (g.nbrDist.every((d) => d > cutoff)) isolated++;
+      graphs.push(g);
       ids.push(ds.ids[i]);
       codes.push(k + 1);
     }
@@ -79,5 +85,6 @@ export function fusionInputs(
     descriptors: m?.values ?? null,
     targets,
     split: Uint8Array.from(codes),
+    isolated,
   };
 }

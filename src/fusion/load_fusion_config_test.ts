@@ -38,7 +38,7 @@ Deno.test("parseFusionConfig: unknown keys, per-run keys and bad values name the
   named('{"forest": {"tres": 8}}', /"forest\.tres"/);
   named('{"gaussian": {"stepp": 1}}', /"gaussian\.stepp"/);
   named('{"mode": "gnn"}', /"mode".*--mode/);
-  named('{"epochs": 0}', /epochs must be an integer ≥ 1/);
+  named('{"epochs": 0}', /epochs must be an integer in \[1, 100000\]/);
   named('{"patience": 1.5}', /patience/);
   named("[1]", /JSON object/);
   named("{", /not valid JSON/);

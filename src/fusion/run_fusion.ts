@@ -14,13 +14,15 @@ import { Progress } from "../progress.ts";
 import { openOutput, type OutputSink } from "../write_output.ts";
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { fusionInputs } from "./fusion_inputs.ts";
-import { loadFusionConfig } from "./load_fusion_config.ts";
+import { loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { FUSION_MODES, type FusionMode, type ModeResult } from "./train_fusion.ts";
 import { writeFusionReport } from "./write_fusion_report.ts";
 
 /** Modes that need the Magpie descriptors. */
 const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention"];
+/** Modes that learn from the crystal graphs. */
+const _GRAPH_MODES: readonly FusionMode[] = ["gnn", "early", "late", "attention", "multitask"];
 /** Modes whose runs have a best validation loss to append to a history. */
 const _HISTORY_MODES: readonly FusionMode[] = ["gnn", "early", "attention"];
 
@@ -82,6 +84,9 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
     );
   }
   const file = await loadFusionConfig(o.config);
+  // the flags are checked as the config keys they override (the native core owns their bounds)
+  if (o.epochs !== undefined) parseFusionConfig(JSON.stringify({ epochs: o.epochs }), "--epochs");
+  if (o.patience !== undefined) parseFusionConfig(JSON.stringify({ patience: o.patience }), "--patience");
   const epochs = o.epochs ?? file.epochs, patience = o.patience ?? file.patience;
   const needTables = modes.some((m) => _DESCRIPTOR_MODES.includes(m));
   const { tables, atoms } = await _features(o, needTables);
@@ -96,6 +101,15 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
     cutoff: o.cutoff,
     maxNeighbours: o.maxNeighbours,
   });
+  if (inp.isolated > 0 && modes.some((m) => _GRAPH_MODES.includes(m))) {
+    const what =
+      `${inp.isolated} of ${inp.ids.length} crystals have no neighbour within --cutoff ${o.cutoff} Å`;
+    if (inp.isolated === inp.ids.length) {
+      throw new UsageError(`${what}: the crystal graphs have no edges; raise --cutoff`);
+    }
+    o.log(`warning: ${what}; their graphs have no edges`);
+  }
+
   o.log(
     `fuse ${o.kind}: ${sets.train.ids.length} train / ${sets.val.ids.length} val / ` +
       `${sets.test.ids.length} test crystals, ${inp.descriptorNames.length} descriptors, targets ${

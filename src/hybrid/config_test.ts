@@ -43,7 +43,7 @@ Deno.test("config: an unknown key is a usage error naming the key and the file, 
 
 Deno.test("config: bad types and ranges name the key, the expectation and the value", () => {
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ hidden_dim: "64" }, /hidden_dim must be an integer ≥ 2, got "64"/],
+    [{ hidden_dim: "64" }, /hidden_dim must be an integer in \[2, 8192\], got "64"/],
     [{ hidden_dim: 33 }, /hidden_dim must be an even integer/],
     [{ dropout_rate: 1 }, /dropout_rate must be a number in \[0, 1\)/],
     [{ aggregation: "max" }, /aggregation must be one of "sum", "mean", got "max"/],

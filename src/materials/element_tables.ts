@@ -5,13 +5,13 @@
  *
  * File format: line i (1-based) holds the value of element Z = i; values may carry leading and
  * trailing blanks and CRLF endings; `Missing` or an empty line means unknown (NaN); elements past
- * the end of a file are unknown too. `OxidationStates` and `IonizationEnergies` (and any table with
- * several whitespace-separated values on a line) are list tables: one list of numbers per element,
- * empty when unknown.
+ * the end of a file are unknown too; an infinite value is an error naming the file and line.
+ * `OxidationStates` and `IonizationEnergies` (and any table with several whitespace-separated
+ * values on a line) are list tables: one list of numbers per element, empty when unknown.
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 
 /** Number of elements every table is padded or cut to (Z = 1..118). */
 const _NUM_ELEMENTS = 118;
@@ -69,9 +69,9 @@ export async function loadElementTables(dir?: string): Promise<ElementTables> {
     const name = f.slice(0, -".table".length);
     const lines = texts[k].split("\n").slice(0, _NUM_ELEMENTS).map((l) => l.trim());
     if (_LIST_TABLES.has(name) || lines.some((l) => /\s/.test(l))) {
-      lists.set(name, _parseLists(lines));
+      lists.set(name, _parseLists(lines, `${root}/${f}`, name));
     } else {
-      scalars.set(name, _parseScalars(lines));
+      scalars.set(name, _parseScalars(lines, `${root}/${f}`, name));
     }
   });
   return new _Tables(root, files.map((f) => f.slice(0, -".table".length)), scalars, lists);
@@ -152,25 +152,32 @@ async function _tableDir(dir: string): Promise<string> {
   return root;
 }
 
-function _parseScalars(lines: string[]): Float64Array {
+function _parseScalars(lines: string[], file: string, table: string): Float64Array {
   const out = new Float64Array(_NUM_ELEMENTS).fill(NaN);
   lines.forEach((l, i) => {
-    out[i] = _value(l);
+    out[i] = _value(l, file, i + 1, table);
   });
   return out;
 }
 
-function _parseLists(lines: string[]): number[][] {
+function _parseLists(lines: string[], file: string, table: string): number[][] {
   const out: number[][] = Array.from({ length: _NUM_ELEMENTS }, () => []);
   lines.forEach((l, i) => {
     if (l === "" || l === "Missing") return;
-    const vs = l.split(/\s+/).map(_value);
+    const vs = l.split(/\s+/).map((v) => _value(v, file, i + 1, table));
     out[i] = vs.some(Number.isNaN) ? [] : vs;
   });
   return out;
 }
 
-/** One stripped value: `Missing`, empty or unparsable text is NaN (`Number("")` would be 0). */
-function _value(s: string): number {
-  return s === "" ? NaN : Number(s);
+/**
+ * One stripped value on line `line` of `file` (table `table`): `Missing`, empty or unparsable text
+ * is NaN (`Number("")` would be 0); an infinite one (`Infinity`, `1e999`) is an InputError.
+ */
+function _value(s: string, file: string, line: number, table: string): number {
+  const v = s === "" ? NaN : Number(s);
+  if (v === Infinity || v === -Infinity) {
+    throw new InputError(`${file}:${line}: '${s}' is not a finite number`, line, table);
+  }
+  return v;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { haveMaterials, MATERIALS_DATA } from "./_test_data.ts";
-import { UsageError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 import { loadElementTables } from "./element_tables.ts";
 
 const MAGPIE = `${MATERIALS_DATA}/magpie`;
@@ -47,6 +47,23 @@ Deno.test("loadElementTables parses CRLF, blanks, Missing, empty lines, short fi
     assert.throws(() => t.property("Nope"), (e) => e instanceof UsageError && /Nope\.table/.test(e.message));
     assert.throws(() => t.list("Nope"), UsageError);
     assert.ok(t.has("A") && t.has("OxidationStates") && !t.has("notes"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadElementTables: an infinite value is an InputError naming the file, line and table", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [text, line] of [["1\n1e999\n", 2], ["1 2\n3 -Infinity\n", 2]] as const) {
+      await Deno.writeTextFile(`${dir}/A.table`, text);
+      await assert.rejects(
+        () => loadElementTables(dir),
+        (e) =>
+          e instanceof InputError && e.line === line && e.field === "A" &&
+          e.message.startsWith(`${dir}/A.table:${line}: '`) && e.message.endsWith("' is not a finite number"),
+      );
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -71,7 +71,8 @@ export interface LoadCrystalDatasetOptions {
  *   fields (null or absent = missing).
  *
  * CIFs are expanded to P1 ({@link readCif}). Target cells that are empty or `nan`, `na`, `n/a`,
- * `null`, `none` (any case) are missing (NaN); other non-numbers are errors. Ids must be unique.
+ * `null`, `none` (any case) are missing (NaN); other non-numbers and infinite values (`1e999`) are
+ * errors. Ids must be unique.
  *
  * A missing column, target or `id_prop.csv` is a {@link UsageError} naming it and listing what is
  * available; an invalid entry is an {@link InputError} naming the file, the line and the field (the
@@ -164,14 +165,22 @@ class _Builder {
 const _NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const _MISSING = /^(|nan|na|n\/a|null|none)$/i;
 
-/** A target value from text: a number, NaN when missing, else an InputError. */
+/** A target value from text: a finite number, NaN when missing, else an InputError. */
 function _target(text: string, where: string, line: number, field: string, id: string): number {
   const s = text.trim();
   if (_MISSING.test(s)) return NaN;
   if (!_NUMBER.test(s)) {
     throw new InputError(`${where}: ${field} of ${id} is not a number: '${text}'`, line, field);
   }
-  return Number(s);
+  return _finite(Number(s), where, line, field, id);
+}
+
+/** `v` unless it is infinite (text such as `1e999` reads as Infinity), which is an InputError. */
+function _finite(v: number, where: string, line: number, field: string, id: string): number {
+  if (v === Infinity || v === -Infinity) {
+    throw new InputError(`${where}: ${field} of ${id} is ${v}, not a finite number`, line, field);
+  }
+  return v;
 }
 
 /** Reads structure text: pymatgen JSON (`{…}`), CIF (has `data_` and `_cell_length_a`) or POSCAR. */
@@ -455,7 +464,7 @@ async function _loadJsonl(path: string, opts: LoadCrystalDatasetOptions, out: _B
       const values = out.targetNames.map((t) => {
         const v = obj[t];
         if (v === undefined || v === null) return NaN;
-        if (typeof v === "number") return v;
+        if (typeof v === "number") return _finite(v, where, line, t, id);
         if (typeof v === "string") return _target(v, where, line, t, id);
         throw new InputError(`${where}: ${t} of ${id} is not a number: ${JSON.stringify(v)}`, line, t);
       });

@@ -18,7 +18,8 @@ import type { Structure } from "./structure.ts";
  *   the xy plane).
  * * **Sites**: the `_atom_site_*` loop: the element comes from `_atom_site_type_symbol`, or from
  *   `_atom_site_label` when there is no type symbol, keeping only the element (`Fe2+` → `Fe`,
- *   `O1` → `O`, `ba` → `Ba`). Only fractional coordinates are read.
+ *   `O1` → `O`, `ba` → `Ba`). Only fractional coordinates are read. The loop needs a row, and each
+ *   row starts on a new line with one value per tag (it may go on over the next lines).
  * * **Symmetry**: the operations of `_symmetry_equiv_pos_as_xyz` or `_space_group_symop_operation_xyz`
  *   (a loop or a single item), e.g. `-x+1/2, y, z+0.5` or `x-y,x,1/2+z`. Without either, the
  *   structure must be P1 (no space group, or `P 1` / number 1). Every site is mapped by every
@@ -29,6 +30,7 @@ import type { Structure } from "./structure.ts";
  *   `#` comments; `?` and `.` (unquoted) mean an unknown or inapplicable value.
  *
  * Errors are {@link InputError}s naming `source`, the line and the CIF field: a missing cell field,
+ * an infinite number (`1e999`), an atom-site loop without rows or with a short (truncated) row,
  * partial occupancy (`_atom_site_occupancy` below 1 − 1e-3, naming the site label), two different
  * elements on the same position, an unknown element, a malformed symmetry operation, a space group
  * other than P1 without its operations, or broken CIF syntax.
@@ -194,6 +196,7 @@ function _parseBlocks(tokens: _Token[], source: string): _Block[] {
       if (tags.length === 0) throw new InputError(`${source}:${t.line}: loop_ without tags`, t.line);
       const values: _Token[] = [];
       while (k < tokens.length && !_isTag(tokens[k]) && !_isKeyword(tokens[k])) values.push(tokens[k++]);
+      if (tags.some((tag) => _normTag(tag.text) === _FRACT_TAGS[0])) _checkSiteRows(t, tags, values, source);
       if (values.length % tags.length !== 0) {
         throw new InputError(
           `${source}:${t.line}: the loop of ${tags[0].text} has ${values.length} values, not a multiple ` +
@@ -223,6 +226,37 @@ function _parseBlocks(tokens: _Token[], source: string): _Block[] {
   return blocks;
 }
 
+/**
+ * Checks the rows of the atom-site loop (`loop` is its `loop_` token): it has at least one row, and
+ * every row starts on a line of its own and holds one value per tag (a row may go on over the next
+ * lines, but no row may end inside a line where the next one starts). A row with fewer or more
+ * values (a truncated file, a value left out) is an error naming its line.
+ */
+function _checkSiteRows(loop: _Token, tags: _Token[], values: _Token[], source: string): void {
+  const n = tags.length, field = _normTag(tags[0].text);
+  if (values.length === 0) {
+    throw new InputError(
+      `${source}:${loop.line}: the atom-site loop (${tags[0].text}, …) has no rows`,
+      loop.line,
+      field,
+    );
+  }
+  for (let r = 0; r < values.length; r += n) {
+    const last = values[Math.min(r + n, values.length) - 1], next = values[r + n];
+    if (r + n <= values.length && (next === undefined || next.line !== last.line)) continue;
+    const line = values[r].line;
+    const onLine = values.slice(r).findIndex((v) => v.line !== line);
+    const count = onLine < 0 ? values.length - r : onLine;
+    throw new InputError(
+      `${source}:${line}: a row of the atom-site loop has ${count} values, expected ${n} (${
+        tags.map((tag) => tag.text).join(" ")
+      })`,
+      line,
+      field,
+    );
+  }
+}
+
 /** Whether a value token is `?` (unknown) or `.` (inapplicable). */
 function _isNull(t: _Token): boolean {
   return !t.quoted && (t.text === "?" || t.text === ".");
@@ -237,7 +271,12 @@ function _number(t: _Token, tag: string, source: string, site?: string): number 
     const what = site === undefined ? tag : `${tag} of site ${site}`;
     throw new InputError(`${source}:${t.line}: ${what} is not a number: '${t.text}'`, t.line, tag);
   }
-  return Number(m[1]);
+  const v = Number(m[1]);
+  if (!Number.isFinite(v)) {
+    const what = site === undefined ? tag : `${tag} of site ${site}`;
+    throw new InputError(`${source}:${t.line}: ${what} is not a finite number: '${t.text}'`, t.line, tag);
+  }
+  return v;
 }
 
 /** The value of a single-valued tag (an item, or a one-row loop), or undefined when absent or null. */

@@ -234,10 +234,8 @@ Deno.test("readCif errors name the source, the line and the CIF field", () => {
       /space group 'F m -3 m' has no symmetry operations/.test(e.message),
   );
   throwsInput(
-    () => readCif(cif(4, ["x,y,z"], "Fe1 Fe 0 0 0"), "loop.cif"),
-    (e) =>
-      e.line === 12 &&
-      /the loop of _atom_site_label has 5 values, not a multiple of its 6 tags/.test(e.message),
+    () => readCif(cif(4, ["x,y,z"], "Fe1 Fe 0 0 0 1", "loop_\n_a\n_b\n1 2 3"), "loop.cif"),
+    (e) => e.line === 8 && /the loop of _a has 3 values, not a multiple of its 2 tags/.test(e.message),
   );
   throwsInput(
     () => readCif("data_x\n_title 'open\n", "q.cif"),
@@ -256,6 +254,33 @@ Deno.test("readCif errors name the source, the line and the CIF field", () => {
     () => readCif("data_x\n_cell_length_a 4\n", "s.cif"),
     (e) => e.field === "_atom_site_fract_x" && /no atom sites/.test(e.message),
   );
+});
+
+Deno.test("readCif: an atom-site loop without rows or with a short row is an error naming the line", () => {
+  const tags = "(_atom_site_label _atom_site_type_symbol _atom_site_fract_x _atom_site_fract_y " +
+    "_atom_site_fract_z _atom_site_occupancy)";
+  const cases: [string, number, string][] = [
+    ["", 12, "the atom-site loop (_atom_site_label, …) has no rows"],
+    ["Fe1 Fe 0 0 0", 19, `a row of the atom-site loop has 5 values, expected 6 ${tags}`],
+    ["Fe1 Fe 0 0 0 1\nO1 O 0.5 0.5 0.5\nNa1 Na 0.5 0 0 1", 20, "a row of the atom-site loop has 5 values"],
+    // every row short by its occupancy: 30 values, a multiple of the 6 tags
+    [
+      Array.from({ length: 6 }, (_, i) => `Fe${i} Fe 0.${i} 0 0`).join("\n"),
+      19,
+      "a row of the atom-site loop has 5 values, expected 6",
+    ],
+    ["Fe1 Fe 0 0 0 1 O1\nO 0.5 0.5 0.5 1", 19, "a row of the atom-site loop has 7 values, expected 6"],
+    ["Fe1 Fe 1e999 0 0 1", 19, "_atom_site_fract_x of site Fe1 is not a finite number: '1e999'"],
+  ];
+  for (const [sites, line, message] of cases) {
+    throwsInput(
+      () => readCif(cif(4, ["x,y,z"], sites), "cut.cif"),
+      (e) => e.line === line && e.message.startsWith(`cut.cif:${line}: ${message}`),
+    );
+  }
+  // A row may go on over the next lines, as long as the next row starts on a line of its own.
+  const s = readCif(cif(4, ["x,y,z"], "Fe1 Fe\n0 0 0 1\nO1 O 0.5\n0.5 0.5 1"), "wrapped.cif");
+  assert.deepEqual(s.species, ["Fe", "O"]);
 });
 
 /** Expected atoms per element after expansion, worked out from each file's space group and sites. */

@@ -10,7 +10,8 @@ import { readSndlibDemands } from "./importers/sndlib.ts";
 import { readTrafficMatrices, type TrafficMatrix } from "./importers/traffic_matrices.ts";
 import { readTextFile } from "../read_text.ts";
 import { readTopology, type TeFormat } from "./read_topology.ts";
-import type { TeInstance, Topology } from "./topology.ts";
+import { fillCapacities } from "./fill_capacities.ts";
+import type { CapacitatedTopology, TeInstance } from "./topology.ts";
 
 /** Options of {@link importTe}. */
 export interface ImportOptions {
@@ -26,7 +27,7 @@ export interface ImportOptions {
   tmRange?: [number, number];
   /** Multiplies every demand. */
   scale?: number;
-  /** Capacity for edges whose file gives none. */
+  /** Capacity for edges whose file gives none (else such an edge is a usage error). */
   defaultCapacity?: number;
   /** File of per-matrix optimal MLUs (one per line, DOTE `.opt`), attached as `opt_mlu`. */
   opt?: string;
@@ -35,7 +36,12 @@ export interface ImportOptions {
 }
 
 /** Builds one instance from a topology and an n×n matrix; zero entries and the diagonal are dropped. */
-export function instanceFromMatrix(topology: Topology, tm: Float64Array, id: string, scale = 1): TeInstance {
+export function instanceFromMatrix(
+  topology: CapacitatedTopology,
+  tm: Float64Array,
+  id: string,
+  scale = 1,
+): TeInstance {
   const n = topology.nodes.length;
   const commodities = [];
   for (let s = 0; s < n; s++) {
@@ -44,17 +50,7 @@ export function instanceFromMatrix(topology: Topology, tm: Float64Array, id: str
       if (s !== t && d > 0) commodities.push({ src: s, dst: t, demand: d });
     }
   }
-  const edges = topology.edges.map((e, i) => {
-    if (e.capacity === null) {
-      throw new UsageError(
-        `edge ${i} (${topology.nodes[e.src]}→${
-          topology.nodes[e.dst]
-        }) has no capacity in the file; pass --default-capacity`,
-      );
-    }
-    return { src: e.src, dst: e.dst, capacity: e.capacity };
-  });
-  return { id, nodes: topology.nodes, edges, commodities };
+  return { id, nodes: topology.nodes, edges: topology.edges, commodities };
 }
 
 /**
@@ -62,10 +58,7 @@ export function instanceFromMatrix(topology: Topology, tm: Float64Array, id: str
  * no instance; `onSkip(label)` is told about each.
  */
 export async function importTe(o: ImportOptions, onSkip?: (label: string) => void): Promise<TeInstance[]> {
-  const topology = await readTopology(o.graph, o.format);
-  if (o.defaultCapacity !== undefined) {
-    topology.edges.forEach((e) => e.capacity ??= o.defaultCapacity!);
-  }
+  const topology = fillCapacities(await readTopology(o.graph, o.format), o.graph, o.defaultCapacity);
   const n = topology.nodes.length;
   const name = o.name ?? basename(o.graph, extname(o.graph));
   const matrices: TrafficMatrix[] = [];

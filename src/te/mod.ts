@@ -8,6 +8,7 @@ export * from "./dataset.ts";
 export * from "./read_dataset.ts";
 export * from "./generate.ts";
 export * from "./import_te.ts";
+export * from "./fill_capacities.ts";
 export * from "./read_topology.ts";
 export * from "./solve_all.ts";
 export * from "./solve_each.ts";

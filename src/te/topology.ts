@@ -18,6 +18,14 @@ export interface Topology {
   edges: TopologyEdge[];
 }
 
+/** A topology whose every edge has a capacity (see `fillCapacities`). */
+export interface CapacitatedTopology {
+  /** Node names, index = node id. */
+  nodes: string[];
+  /** Directed edges. */
+  edges: { src: number; dst: number; capacity: number }[];
+}
+
 /** A commodity of a TE instance. */
 export interface Commodity {
   src: number;

@@ -8,7 +8,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config_json::{check_keys, config_object, parse_config, serde_names, unknown_key, Check};
+use crate::config_json::{
+    check_keys, config_object, count_problem, parse_config, serde_names, unknown_key, Check, MAX_BATCH, MAX_EPOCHS, MAX_LAYERS, MAX_WIDTH,
+};
 use crate::error::{Error, Result};
 use crate::fusion::random_forest::ForestConfig;
 
@@ -118,8 +120,13 @@ impl FusionConfig {
     pub fn parse(text: &str) -> Result<FusionConfig> {
         let c: FusionConfig = parse_config(text, "fusion")?;
         let bad = |m: &str| Err(Error::Usage(format!("invalid fusion config: {m}")));
-        if c.hidden == 0 || c.conv_layers == 0 || c.fc_hidden < 2 || c.batch_size == 0 {
-            return bad("hidden, conv_layers and batch_size must be positive, fc_hidden ≥ 2");
+        if let Some(p) = count_problem(&[
+            ("hidden", c.hidden, Check::IntIn(1, MAX_WIDTH)),
+            ("conv_layers", c.conv_layers, Check::IntIn(1, MAX_LAYERS)),
+            ("fc_hidden", c.fc_hidden, Check::IntIn(2, MAX_WIDTH)),
+            ("batch_size", c.batch_size, Check::IntIn(1, MAX_BATCH)),
+        ]) {
+            return bad(&p);
         }
         if !(0.0..1.0).contains(&c.dropout) || !(0.0..=1.0).contains(&c.bn_momentum) {
             return bad("dropout must be in [0, 1) and bn_momentum in [0, 1]");
@@ -130,6 +137,12 @@ impl FusionConfig {
         let g = &c.gaussian;
         if g.step <= 0.0 || g.width <= 0.0 || g.dmax < g.dmin {
             return bad("gaussian.step and gaussian.width must be positive and dmax ≥ dmin");
+        }
+        let centres = (g.dmax - g.dmin) / g.step + 1.0;
+        if centres > MAX_WIDTH as f64 {
+            return bad(&format!(
+                "gaussian gives {centres:.0} centres ((dmax − dmin) / step + 1), more than {MAX_WIDTH}; raise gaussian.step"
+            ));
         }
         Ok(c)
     }
@@ -175,7 +188,7 @@ impl Default for FusionRunConfig {
 impl FusionRunConfig {
     fn check(key: &str) -> Option<Check> {
         match key {
-            "epochs" | "patience" => Some(Check::Int(1)),
+            "epochs" | "patience" => Some(Check::IntIn(1, MAX_EPOCHS)),
             "schedule" => Some(Check::OneOf(serde_names::<Schedule>())),
             "forest" => Some(Check::Custom(Value::is_object, "a JSON object")),
             _ => None,
@@ -217,7 +230,7 @@ impl FusionFileConfig {
         let named = |e: Error| Error::Usage(format!("{source}: {e}"));
         FusionConfig::parse(&Value::Object(native.clone()).to_string()).map_err(named)?;
         if let Some(forest) = run.get("forest") {
-            parse_config::<ForestConfig>(&forest.to_string(), "forest").map_err(named)?;
+            parse_config::<ForestConfig>(&forest.to_string(), "forest").and_then(|f| f.check()).map_err(named)?;
         }
         let run = serde_json::from_value(Value::Object(run)).map_err(|e| Error::Usage(format!("{source}: {e}")))?;
         Ok(FusionFileConfig { native, run })
@@ -291,8 +304,22 @@ mod tests {
         assert_eq!(file_err(r#"{"forest": {"tres": 8}}"#), hint("forest.tres", "forest.trees"));
         assert_eq!(file_err(r#"{"gaussian": {"stepp": 1}}"#), hint("gaussian.stepp", "gaussian.step"));
         assert_eq!(file_err(r#"{"mode": "gnn"}"#), r#"c.json: unknown config key "mode" (it is set per run by --mode and --weighting)"#);
-        assert_eq!(file_err(r#"{"epochs": 0}"#), "c.json: epochs must be an integer ≥ 1, got 0");
-        assert_eq!(file_err(r#"{"patience": 1.5}"#), "c.json: patience must be an integer ≥ 1, got 1.5");
+        assert_eq!(file_err(r#"{"epochs": 0}"#), "c.json: epochs must be an integer in [1, 100000], got 0");
+        assert_eq!(file_err(r#"{"epochs": 1e12}"#), "c.json: epochs must be an integer in [1, 100000], got 1000000000000.0");
+        assert_eq!(file_err(r#"{"patience": 1.5}"#), "c.json: patience must be an integer in [1, 100000], got 1.5");
+        assert_eq!(
+            file_err(r#"{"hidden": 1000000}"#),
+            "c.json: invalid fusion config: hidden must be an integer in [1, 8192], got 1000000"
+        );
+        assert_eq!(file_err(r#"{"batch_size": 0}"#), "c.json: invalid fusion config: batch_size must be an integer in [1, 65536], got 0");
+        assert_eq!(
+            file_err(r#"{"gaussian": {"step": 1e-9}}"#),
+            "c.json: invalid fusion config: gaussian gives 8000000001 centres ((dmax − dmin) / step + 1), more than 8192; raise gaussian.step"
+        );
+        assert_eq!(
+            file_err(r#"{"forest": {"trees": 1000000000}}"#),
+            "c.json: forest: trees 1000000000 must be in [1, 100000], max_features 0.3333333333333333 in (0, 1], min_samples_leaf 1 ≥ 1"
+        );
         assert_eq!(file_err(r#"{"schedule": "x"}"#), r#"c.json: schedule must be one of "cosine", "constant", got "x""#);
         assert_eq!(file_err(r#"{"forest": 3}"#), "c.json: forest must be a JSON object, got 3");
         assert_eq!(file_err(r#"{"gaussian": 3}"#), "c.json: gaussian must be a JSON object, got 3");

@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::fusion::regression_tree::{RegressionTree, Samples, TreeParams};
 use crate::rng::Rng;
 
+/// The most trees of a forest (a slip such as `1e9` is a usage error, not a run that never ends).
+pub const MAX_TREES: usize = 100_000;
+
 /// Hyper-parameters of a forest (JSON, unknown keys rejected).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -34,6 +37,20 @@ impl Default for ForestConfig {
     }
 }
 
+impl ForestConfig {
+    /// Checks the hyper-parameters: a usage error naming them when one is out of range.
+    pub fn check(&self) -> Result<()> {
+        let ok = (1..=MAX_TREES).contains(&self.trees) && self.max_features > 0.0 && self.max_features <= 1.0 && self.min_samples_leaf > 0;
+        if !ok {
+            return Err(Error::Usage(format!(
+                "forest: trees {} must be in [1, {MAX_TREES}], max_features {} in (0, 1], min_samples_leaf {} ≥ 1",
+                self.trees, self.max_features, self.min_samples_leaf
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// A fitted forest.
 pub struct RandomForest {
     trees: Vec<RegressionTree>,
@@ -46,12 +63,7 @@ impl RandomForest {
     /// Fits `cfg.trees` trees on `s` from `seed`.
     pub fn fit(s: Samples, cfg: &ForestConfig, seed: u64) -> Result<RandomForest> {
         let n = s.y.len();
-        if cfg.trees == 0 || !(cfg.max_features > 0.0 && cfg.max_features <= 1.0) || cfg.min_samples_leaf == 0 {
-            return Err(Error::Usage(format!(
-                "forest: trees {} must be ≥ 1, max_features {} in (0, 1], min_samples_leaf {} ≥ 1",
-                cfg.trees, cfg.max_features, cfg.min_samples_leaf
-            )));
-        }
+        cfg.check()?;
         if n == 0 || s.width == 0 || s.x.len() != n * s.width {
             return Err(Error::Usage(format!("forest: {} values for {n} rows × {} features", s.x.len(), s.width)));
         }

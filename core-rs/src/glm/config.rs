@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config_json::parse_config;
+use crate::config_json::{count_problem, parse_config, Check, MAX_EPOCHS, MAX_ITEMS, MAX_LAYERS, MAX_WIDTH};
 use crate::error::{Error, Result};
 
 /// Which graph the GNN passes messages on.
@@ -221,8 +221,20 @@ impl GlmConfig {
     fn validate(&self) -> Result<()> {
         let g = &self.glm;
         let bad = |m: String| Err(Error::Usage(format!("invalid glm config: {m}")));
-        if self.hidden == 0 || self.layers == 0 || self.heads == 0 || g.dim == 0 || g.heads == 0 || g.k == 0 || self.knn_k == 0 {
-            return bad("hidden, layers, heads, knn_k, glm.dim, glm.heads and glm.k must be positive".into());
+        if let Some(p) = count_problem(&[
+            ("hidden", self.hidden, Check::IntIn(1, MAX_WIDTH)),
+            ("layers", self.layers, Check::IntIn(1, MAX_LAYERS)),
+            ("heads", self.heads, Check::IntIn(1, MAX_LAYERS)),
+            ("knn_k", self.knn_k, Check::IntIn(1, MAX_WIDTH)),
+            ("glm.dim", g.dim, Check::IntIn(1, MAX_WIDTH)),
+            ("glm.heads", g.heads, Check::IntIn(1, MAX_LAYERS)),
+            ("glm.k", g.k, Check::IntIn(1, MAX_WIDTH)),
+            ("glm.candidates", g.candidates, Check::IntIn(0, MAX_WIDTH)),
+            ("glm.anneal_epochs", g.anneal_epochs, Check::IntIn(0, MAX_EPOCHS)),
+            ("glm.block_rows", g.block_rows, Check::IntIn(1, MAX_ITEMS)),
+            ("glm.update_every", g.update_every, Check::IntIn(1, MAX_EPOCHS)),
+        ]) {
+            return bad(p);
         }
         if !(0.0..1.0).contains(&self.dropout) {
             return bad(format!("dropout must be in [0, 1), got {}", self.dropout));
@@ -244,9 +256,6 @@ impl GlmConfig {
         }
         if self.layer == LayerKind::Gat && !g.self_loops {
             return bad("gat needs glm.self_loops (every node must attend to something)".into());
-        }
-        if g.block_rows == 0 || g.update_every == 0 {
-            return bad("glm.block_rows and glm.update_every must be positive".into());
         }
         Ok(())
     }
@@ -274,5 +283,9 @@ mod tests {
         assert!(GlmConfig::parse(r#"{"glm": {"sparsify": "soft_topk", "k": 10, "candidates": 10}}"#).is_err());
         assert!(GlmConfig::parse(r#"{"dropout": 1.0}"#).is_err());
         assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());
+        let e = GlmConfig::parse(r#"{"hidden": 1000000000000}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: hidden must be an integer in [1, 8192], got 1000000000000");
+        let e = GlmConfig::parse(r#"{"glm": {"update_every": 0}}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: glm.update_every must be an integer in [1, 100000], got 0");
     }
 }

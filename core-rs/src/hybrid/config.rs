@@ -9,8 +9,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::config_json::{check_keys, config_object, serde_names, unknown_key, Check};
+use crate::config_json::{
+    check_keys, config_object, serde_names, unknown_key, Check, MAX_BATCH, MAX_EPOCHS, MAX_ITEMS, MAX_LAYERS, MAX_THREADS, MAX_WIDTH,
+};
 use crate::error::{Error, Result};
+use crate::te::instance::MAX_NODES;
 
 /// How node states are aggregated over out-links.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,18 +152,18 @@ hybrid_keys! {
     /// `false` here.
     use_gpu: bool = false, Check::Bool;
     /// Nodes of every instance the model routes (`V`). NSFNET has 14.
-    model num_nodes: usize = 14, Check::Int(2);
+    model num_nodes: usize = 14, Check::IntIn(2, MAX_NODES as u64);
     /// Commodities of every instance (`C`), routed in the instance's order.
-    model num_commodities: usize = 5, Check::Int(1);
+    model num_commodities: usize = 5, Check::IntIn(1, MAX_ITEMS);
     /// Hidden width `H` of the encoder and of the MLP hidden layers (even: node and edge embeddings
     /// are two halves of `H/2`).
-    model hidden_dim: usize = 128, Check::EvenInt(2);
+    model hidden_dim: usize = 128, Check::EvenInt(2, MAX_WIDTH);
     /// Residual gated GCN layers.
-    model num_layers: usize = 8, Check::Int(1);
+    model num_layers: usize = 8, Check::IntIn(1, MAX_LAYERS);
     /// Recorded only: in the seed this sized graph-convnet-tsp's edge classifier; here the supervised
     /// edge loss is computed on the policy logits, so the MLP depths that count are
     /// `policy_head_mlp_layers` and `value_head_mlp_layers`.
-    mlp_layers: usize = 3, Check::Int(1);
+    mlp_layers: usize = 3, Check::IntIn(1, MAX_LAYERS);
     /// Neighbour aggregation of the gated GCN: `sum` or `mean` (gate-normalised).
     model aggregation: Aggregation = Aggregation::Mean, Check::OneOf(serde_names::<Aggregation>());
     /// Dropout after every GCN layer (training only), in [0, 1).
@@ -169,9 +172,9 @@ hybrid_keys! {
     /// choice): MLP over [h_u ‖ h_dst] scores every node (`V` outputs), out-neighbours kept.
     model action_type: ActionType = ActionType::Edge, Check::OneOf(serde_names::<ActionType>());
     /// Hidden layers of the policy MLP.
-    model policy_head_mlp_layers: usize = 2, Check::Int(0);
+    model policy_head_mlp_layers: usize = 2, Check::IntIn(0, MAX_LAYERS);
     /// Hidden layers of the value MLP.
-    model value_head_mlp_layers: usize = 3, Check::Int(0);
+    model value_head_mlp_layers: usize = 3, Check::IntIn(0, MAX_LAYERS);
     /// `pool` (default): value MLP over the mean over nodes and commodities, any node and commodity
     /// count; `global`: over the flattened [V, C, H] (the seed's choice); `mean_pool`: mean over
     /// nodes first ([C, H]).
@@ -198,7 +201,7 @@ hybrid_keys! {
     /// PPO clipping ε.
     ppo_epsilon: f64 = 0.2, Check::POSITIVE;
     /// PPO passes over each batch.
-    ppo_epochs: usize = 4, Check::Int(1);
+    ppo_epochs: usize = 4, Check::IntIn(1, MAX_EPOCHS);
     /// Reward: `continuous_v1` = clip(2 − 2·MLU, −2, 2), with the penalties below.
     reward_function_version: String = "continuous_v1".into(), Check::OneOf(&["continuous_v1"]);
     /// Phase 1 (imitation of MILP paths for `supervised_epochs`) before phase 2 (RL for
@@ -209,19 +212,19 @@ hybrid_keys! {
     /// error. `null`: none.
     supervised_config: Option<String> = None, Check::Nullable(&Check::Str);
     /// RL epochs (phase 2).
-    max_epochs: usize = 50, Check::Int(0);
+    max_epochs: usize = 50, Check::IntIn(0, MAX_EPOCHS);
     /// Instances per step (each rolled out `rl_samples_per_instance` times in RL).
-    batch_size: usize = 32, Check::Int(1);
+    batch_size: usize = 32, Check::IntIn(1, MAX_BATCH);
     /// Phase 2 learning rate (Adam).
     learning_rate: f64 = 0.0005, Check::POSITIVE;
     /// The learning rate is divided by this every `lr_decay_step` epochs (≥ 1; 1 = constant).
     decay_rate: f64 = 1.2, Check::AT_LEAST_ONE;
     /// Generated training instances (when `--train` is not given).
-    num_train_data: usize = 1000, Check::Int(1);
+    num_train_data: usize = 1000, Check::IntIn(1, MAX_ITEMS);
     /// Generated validation instances.
-    num_val_data: usize = 200, Check::Int(1);
+    num_val_data: usize = 200, Check::IntIn(1, MAX_ITEMS);
     /// Generated test instances.
-    num_test_data: usize = 200, Check::Int(1);
+    num_test_data: usize = 200, Check::IntIn(1, MAX_ITEMS);
 
     // ---- keiro's keys ----
     /// Topology of generated instances (`keiro gen te --topology`): `nsfnet` (14 nodes), `nws`
@@ -267,7 +270,7 @@ hybrid_keys! {
     /// Decoupled (AdamW) weight decay.
     weight_decay: f64 = 0.0, Check::NON_NEGATIVE;
     /// Epochs between learning-rate divisions by `decay_rate` (counted within a phase; 0 = never).
-    lr_decay_step: usize = 10, Check::Int(0);
+    lr_decay_step: usize = 10, Check::IntIn(0, MAX_EPOCHS);
     /// Adapt the entropy weight after every RL step: log w ← log w + entropy_lr·(target_entropy −
     /// mean per-step entropy), w kept in [1e-6, 1].
     adaptive_entropy: bool = false, Check::Bool;
@@ -276,13 +279,13 @@ hybrid_keys! {
     /// Step size of `adaptive_entropy` (in log-weight per nat).
     entropy_lr: f64 = 0.05, Check::NON_NEGATIVE;
     /// RL rollouts per instance per step.
-    rl_samples_per_instance: usize = 4, Check::Int(1);
+    rl_samples_per_instance: usize = 4, Check::IntIn(1, MAX_SAMPLES as u64);
     /// Phase 1 epochs (with `two_phase_training`).
-    supervised_epochs: usize = 10, Check::Int(0);
+    supervised_epochs: usize = 10, Check::IntIn(0, MAX_EPOCHS);
     /// Phase 1 learning rate.
     supervised_learning_rate: f64 = 0.001, Check::POSITIVE;
     /// Phase 1 instances per step (`null` = `batch_size`).
-    supervised_batch_size: Option<usize> = None, Check::Nullable(&Check::Int(1));
+    supervised_batch_size: Option<usize> = None, Check::Nullable(&Check::IntIn(1, MAX_BATCH));
     /// Phase 1 learning-rate divisor (`null` = `decay_rate`).
     supervised_decay_rate: Option<f64> = None, Check::Nullable(&Check::AT_LEAST_ONE);
     /// Weight of the class-weighted edge classification loss in phase 1.
@@ -292,7 +295,7 @@ hybrid_keys! {
     /// label, else the MILP paths.
     label_paths: String = "milp".into(), Check::OneOf(&["milp", "greedy_if_optimal"]);
     /// N of best-of-N decoding in validation and test (greedy decode + N − 1 samples).
-    eval_samples: usize = 32, Check::Int(1);
+    eval_samples: usize = 32, Check::IntIn(1, MAX_SAMPLES as u64);
     /// Nucleus threshold of best-of-N sampling.
     eval_top_p: f64 = 0.9, Check::UNIT_OPEN_BELOW;
     /// Temperature of best-of-N sampling (`null` = `sampling_temperature`). Best-of-N gains from
@@ -305,21 +308,21 @@ hybrid_keys! {
     eval_sampling_grid: Vec<[f64; 2]> = vec![[0.5, 0.9], [1.0, 0.9], [1.0, 1.0], [2.0, 1.0]],
         Check::Custom(_sampling_grid, "a list of [temperature ≥ 0.001, top_p in (0, 1]] pairs");
     /// Validation instances (the first ones) routed per grid setting.
-    eval_tune_instances: usize = 64, Check::Int(1);
+    eval_tune_instances: usize = 64, Check::IntIn(1, MAX_ITEMS);
     /// MILP seconds per instance when labelling (the best paths found are the labels and the
     /// reference MLU; instances not proven optimal are counted in the data summary).
     milp_time_limit: f64 = 10.0, Check::POSITIVE;
     /// Best-of-N validation every this many epochs (and at the end); greedy validation runs every
     /// epoch.
-    val_every: usize = 5, Check::Int(1);
+    val_every: usize = 5, Check::IntIn(1, MAX_EPOCHS);
     /// Stop a phase after this many epochs without a better greedy validation ratio (0 = never).
-    early_stopping_patience: usize = 0, Check::Int(0);
+    early_stopping_patience: usize = 0, Check::IntIn(0, MAX_EPOCHS);
     /// Wall-clock budget of the training loop in seconds (data preparation and the test evaluation
     /// excluded; split between the phases in proportion to their epochs, phase 1's leftover going to
     /// phase 2). `null` = none.
     time_budget_s: Option<f64> = None, Check::Nullable(&Check::POSITIVE);
     /// Worker threads of the native core and of MILP labelling (0 = all cores).
-    threads: usize = 0, Check::Int(0);
+    threads: usize = 0, Check::IntIn(0, MAX_THREADS);
 }
 
 /// The two positive integers of `[lo, hi]`.
@@ -337,6 +340,10 @@ fn _increasing_pair(v: &Value) -> bool {
 fn _ordered_pair(v: &Value) -> bool {
     _int_pair(v).is_some_and(|(lo, hi)| hi >= lo)
 }
+
+/// The most candidates per instance: of `keiro route --samples`, `eval_samples` and
+/// `rl_samples_per_instance`.
+pub const MAX_SAMPLES: usize = 1 << 20;
 
 /// The smallest sampling temperature, 10⁻³. The policy's f32 logits are divided by the
 /// temperature before the softmax, and much smaller temperatures overflow them to infinity; at
@@ -529,7 +536,11 @@ mod tests {
             r#"c.json: unknown config key "hidden_dims" (keys starting with _ are comments); did you mean "hidden_dim"?"#
         );
         let cases = [
-            (json!({"hidden_dim": 33}), "hidden_dim must be an even integer ≥ 2, got 33"),
+            (json!({"hidden_dim": 33}), "hidden_dim must be an even integer in [2, 8192], got 33"),
+            (json!({"num_train_data": 1e12}), "num_train_data must be an integer in [1, 1000000], got 1000000000000.0"),
+            (json!({"max_epochs": 100001}), "max_epochs must be an integer in [0, 100000], got 100001"),
+            (json!({"batch_size": 1e6}), "batch_size must be an integer in [1, 65536], got 1000000.0"),
+            (json!({"eval_samples": 2097152}), "eval_samples must be an integer in [1, 1048576], got 2097152"),
             (json!({"aggregation": "max"}), r#"aggregation must be one of "sum", "mean", got "max""#),
             (json!({"normalization": "layer"}), r#"normalization must be one of "batch", "episode", got "layer""#),
             (json!({"rl_algorithm": "sac"}), r#"rl_algorithm must be one of "a2c", "ppo", "reinforce_baseline", got "sac""#),
@@ -598,7 +609,7 @@ mod tests {
         assert_eq!((capped.max_hops(5), capped.max_hops(30)), (3, 3));
         assert_eq!(
             ModelConfig::parse(r#"{"hidden_dim": 7}"#).unwrap_err().to_string(),
-            "invalid model config: hidden_dim must be an even integer ≥ 2, got 7"
+            "invalid model config: hidden_dim must be an even integer in [2, 8192], got 7"
         );
         assert!(ModelConfig::parse(r#"{"seed": 1}"#).unwrap_err().to_string().contains(r#"unknown config key "seed""#));
         assert!(ModelConfig::parse(r#"{"max_path_length": 0}"#).is_err());

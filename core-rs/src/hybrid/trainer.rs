@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::hybrid::config::{check_sampling, ModelConfig};
+use crate::hybrid::config::{check_sampling, ModelConfig, MAX_SAMPLES};
 use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
 use crate::hybrid::reward::{reward, RewardOptions};
@@ -205,9 +205,6 @@ fn _ppo_epochs() -> usize {
 fn _batch() -> usize {
     64
 }
-
-/// The most candidates `route` takes per instance.
-pub const MAX_SAMPLES: usize = 1 << 20;
 
 fn _mean(xs: &[f64]) -> f64 {
     if xs.is_empty() {

@@ -9,10 +9,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::config_json::{count_problem, Check, MAX_ITEMS};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 use crate::te::evaluate::{evaluate, Routing};
-use crate::te::instance::{Commodity, Edge, Instance};
+use crate::te::instance::{Commodity, Edge, Instance, MAX_NODES};
 use crate::te::shortest_path::shortest_paths;
 use crate::te::topology;
 
@@ -123,6 +124,13 @@ impl GenOptions {
 
     /// Checks the options before generating.
     pub fn validate(&self) -> Result<()> {
+        if let Some(p) = count_problem(&[
+            ("count", self.count, Check::IntIn(1, MAX_ITEMS)),
+            ("nodes", self.nodes, Check::IntIn(0, MAX_NODES as u64)),
+            ("commodities", self.commodities, Check::IntIn(0, MAX_ITEMS)),
+        ]) {
+            return Err(Error::Usage(p));
+        }
         _int_range(self.capacity.0, self.capacity.1, "capacity", true)?;
         if self.traffic == Traffic::Pairs {
             _int_range(self.demand.0, self.demand.1, "demand", false)?;
@@ -310,6 +318,21 @@ mod tests {
             let sp = shortest_paths(&inst, &g).into_iter().map(Some).collect();
             let mlu = evaluate(&inst, &g, &Routing::Paths(sp)).mlu;
             assert!((mlu - 0.8).abs() < 1e-4, "{mlu}");
+        }
+    }
+
+    #[test]
+    fn counts_beyond_their_maximum_are_usage_errors_naming_them() {
+        let cases = [
+            (GenOptions { count: 1_000_000_000_000, ..Default::default() }, "count must be an integer in [1, 1000000], got 1000000000000"),
+            (
+                GenOptions { topology: TopologyKind::Nws, nodes: 2_000_000, ..Default::default() },
+                "nodes must be an integer in [0, 1000000], got 2000000",
+            ),
+            (GenOptions { commodities: 2_000_000, ..Default::default() }, "commodities must be an integer in [0, 1000000], got 2000000"),
+        ];
+        for (o, want) in cases {
+            assert_eq!(o.generate_jsonl().unwrap_err().to_string(), want);
         }
     }
 }

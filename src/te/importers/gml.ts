@@ -1,7 +1,7 @@
 /**
  * GML as written by the Internet Topology Zoo: `graph [ directed 0 node [ id 0 label "A" ]
  * edge [ source 0 target 1 LinkSpeedRaw 1e10 ] ]`. The capacity of an edge is its `capacity`,
- * else `LinkSpeedRaw` (bit/s), else null (drawn by `keiro gen`). Undirected graphs get both
+ * else `LinkSpeedRaw` (bit/s), else null (see `fillCapacities`). Undirected graphs get both
  * directions of every edge.
  * @module
  */
