@@ -376,20 +376,76 @@ Deno.test("tune: chooses on validation, saves beside the checkpoint; route sampl
   assert.match(checkpoint.stderr, /expected a run directory/);
 });
 
-Deno.test("route: instances of another size are an input error naming the line (exit 2)", async () => {
+Deno.test("route: the default model routes any size; a model tied to one names the line of another (exit 2)", async () => {
   const other = (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout;
-  const r = await keiro(["route", "--model", run], other);
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /line 1: commodities: the model routes instances with 3 commodities, got 5/);
   const grid =
     (await keiro(["gen", "te", "--topology", "grid", "--nodes", "9", "--count", "1", "--commodities", "3"]))
       .stdout;
-  const g = await keiro(["route", "--model", run], grid);
+  const any = await keiro(["route", "--model", run, "--samples", "3"], other + grid);
+  assert.equal(any.code, 0, any.stderr);
+  const routed = jsonl<{ id: string; complete: boolean; paths: number[][] }>(any.stdout);
+  assert.deepEqual(routed.map((s) => s.id), jsonl<{ id: string }>(other + grid).map((i) => i.id));
+  assert.deepEqual(routed.map((s) => s.paths.length), [5, 5, 3]);
+  assert.ok(routed.every((s) => s.complete), any.stdout);
+
+  // value_type global reads V·C·H inputs: the model is tied to 14 nodes and 3 commodities.
+  const tiedConfig = join(dir, "tied.json");
+  await Deno.writeTextFile(tiedConfig, JSON.stringify({ ...TINY, value_type: "global" }));
+  const tied = join(dir, "tied-run");
+  const t = await keiro(["train", "--config", tiedConfig, "--out", tied]);
+  assert.equal(t.code, 0, t.stderr);
+  const r = await keiro(["route", "--model", tied], other);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /line 1: commodities: the model routes instances with 3 commodities, got 5/);
+  const g = await keiro(["route", "--model", tied], grid);
   assert.equal(g.code, 2);
   assert.match(g.stderr, /line 1: nodes: the model routes instances with 14 nodes, got 9/);
   const none = await keiro(["route", "--model", dir], other);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /not a keiro run or checkpoint directory/);
+});
+
+Deno.test("train: the default model trains on a set that mixes sizes", async () => {
+  const mixed = join(dir, "mixed.jsonl");
+  const parts = await Promise.all([
+    keiro(["gen", "te", "--count", "3", "--commodities", "3", "--seed", "11"]),
+    keiro([
+      "gen",
+      "te",
+      "--topology",
+      "grid",
+      "--nodes",
+      "9",
+      "--count",
+      "3",
+      "--commodities",
+      "2",
+      "--seed",
+      "12",
+    ]),
+    keiro([
+      "gen",
+      "te",
+      "--topology",
+      "nws",
+      "--nodes",
+      "12",
+      "--count",
+      "2",
+      "--commodities",
+      "4",
+      "--seed",
+      "13",
+    ]),
+  ]);
+  await Deno.writeTextFile(mixed, parts.map((p) => p.stdout).join(""));
+  const out = join(dir, "mixed-run");
+  const r = await keiro(["train", "--config", configPath, "--out", out, "--train", mixed]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /labelling 8 train instances/);
+  const rows = jsonl<{ phase: string; loss: number }>(await Deno.readTextFile(join(out, "metrics.jsonl")));
+  assert.deepEqual(rows.map((x) => x.phase), ["supervised", "rl"]);
+  assert.ok(rows.every((x) => Number.isFinite(x.loss)), JSON.stringify(rows));
 });
 
 Deno.test("train: config errors exit 2 naming the key and the file", async () => {
@@ -431,7 +487,9 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
   assert.match(n.stderr, /--config <file> is required/);
   const five = join(dir, "five.jsonl");
   await Deno.writeTextFile(five, (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout);
-  const mism = await keiro(["train", "--config", configPath, "--out", join(dir, "mism"), "--train", five]);
+  const tiedConfig = join(dir, "tied-train.json");
+  await Deno.writeTextFile(tiedConfig, JSON.stringify({ ...TINY, action_type: "node" }));
+  const mism = await keiro(["train", "--config", tiedConfig, "--out", join(dir, "mism"), "--train", five]);
   assert.equal(mism.code, 2);
   assert.match(
     mism.stderr,

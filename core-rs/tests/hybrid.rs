@@ -240,3 +240,39 @@ fn with_episode_statistics_an_instance_routes_the_same_alone_or_in_any_batch() {
     };
     assert_ne!(other_seed, all, "the seed matters");
 }
+
+#[test]
+fn a_default_model_routes_any_shape_each_instance_as_it_would_alone() {
+    use keiro_core::te::generate::TopologyKind;
+    let nws = GenOptions { topology: TopologyKind::Nws, nodes: 20, commodities: 12, count: 2, seed: 8, ..GenOptions::default() };
+    let grid = GenOptions { topology: TopologyKind::Grid, nodes: 9, commodities: 3, count: 2, seed: 9, ..GenOptions::default() };
+    // Shapes interleaved: NSFNET c5, NWS-20 c12, grid-9 c3.
+    let mut data = nsfnet(3, 7);
+    data.insert(1, nws.instance(0).unwrap());
+    data.insert(3, grid.instance(0).unwrap());
+    data.push(nws.instance(1).unwrap());
+    data.push(grid.instance(1).unwrap());
+    let t = Trainer::new(&json!({"hidden_dim": 16, "num_layers": 2}).to_string(), 2, &Device::Cpu).unwrap();
+    let request = |indices: Option<Vec<usize>>, batch: usize| -> Vec<RouteRecord> {
+        let r: RouteRequest = serde_json::from_value(json!({"indices": indices, "samples": 4, "batch": batch, "seed": 4})).unwrap();
+        t.route(&data, &r).unwrap()
+    };
+    let all = request(None, 64);
+    assert_eq!(all.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), data.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
+    for (s, inst) in all.iter().zip(&data) {
+        let ev = evaluate(inst, &inst.graph(), &Routing::Paths(s.paths.iter().cloned().map(Some).collect()));
+        assert!(ev.complete && s.complete && (ev.mlu - s.mlu).abs() < 1e-9, "{:?}: {:?}", s.id, ev.problems);
+    }
+    let same = |a: &RouteRecord, b: &RouteRecord| a.paths == b.paths && a.mlu == b.mlu;
+    for i in 0..data.len() {
+        assert!(same(&request(Some(vec![i]), 64)[0], &all[i]), "instance {i} alone");
+    }
+    for (a, b) in request(None, 2).iter().zip(&all) {
+        assert!(same(a, b), "{:?} in batches of 2", a.id);
+    }
+    // A model tied to a shape still refuses the others.
+    let tied = Trainer::new(&config(json!({})), 2, &Device::Cpu).unwrap();
+    let r: RouteRequest = serde_json::from_value(json!({"indices": [1], "samples": 1})).unwrap();
+    let e = tied.route(&data, &r).err().unwrap().to_string();
+    assert!(e.contains("the model routes instances with 14 nodes and 5 commodities"), "{e}");
+}

@@ -109,6 +109,15 @@ export interface ResolvedConfig {
 /** What the native core answers. */
 interface _Resolved extends ResolvedConfig {
   model: ModelConfig;
+  shape: [number, number] | null;
+}
+
+/** The node and commodity counts a model is tied to. */
+export interface ModelShape {
+  /** Nodes of every instance. */
+  nodes: number;
+  /** Commodities of every instance. */
+  commodities: number;
 }
 
 function _resolve(
@@ -123,6 +132,16 @@ function _resolve(
 /** Exactly the native model's config keys of `cfg` (missing keys take their defaults). */
 export function modelConfig(cfg: Partial<HybridConfig>): ModelConfig {
   return _resolve("hybrid", JSON.stringify(cfg), "config").model;
+}
+
+/**
+ * The node and commodity counts every instance routed by a model of config `cfg` (a training
+ * config or a checkpoint's model config) must have, or `null` when it routes any (edge actions, the
+ * `pool` critic and the physical message graph; the native core owns the rule).
+ */
+export function modelShape(cfg: Partial<HybridConfig> | ModelConfig): ModelShape | null {
+  const shape = _resolve("hybrid", JSON.stringify(cfg), "config").shape;
+  return shape && { nodes: shape[0], commodities: shape[1] };
 }
 
 /**

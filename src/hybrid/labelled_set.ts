@@ -20,7 +20,7 @@ import { Progress } from "../progress.ts";
 import { readTextFile } from "../read_text.ts";
 import { solveEach } from "../te/solve_each.ts";
 import { checkShapes } from "./check_shapes.ts";
-import type { HybridConfig } from "./config.ts";
+import { type HybridConfig, modelShape } from "./config.ts";
 
 /** The splits, in the order they are prepared. */
 export const SPLITS = ["train", "val", "test"] as const;
@@ -158,7 +158,7 @@ export async function prepareSplit(
   {
     using check = await Dataset.parse(text);
     if (check.length === 0) throw new UsageError(`${source}: no instances`);
-    await checkShapes(check, cfg.num_nodes, cfg.num_commodities, source);
+    await checkShapes(check, modelShape(cfg), source);
   }
   const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
     JSON.parse(l) as Record<string, unknown>

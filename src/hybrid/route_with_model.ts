@@ -11,7 +11,7 @@ import { UsageError } from "../errors.ts";
 import { checkShapes } from "./check_shapes.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { readSampling } from "./tune_sampling.ts";
-import type { HybridConfig } from "./config.ts";
+import { type HybridConfig, modelShape } from "./config.ts";
 import { HybridModel, MODEL_FILES } from "./model.ts";
 
 /** Decoding options; omitted sampling settings come from {@link OpenedModel.sampling}. */
@@ -86,7 +86,7 @@ export async function routeWithModel(
   opts: ModelRouteOptions,
 ): Promise<string> {
   const { model, sampling } = opened;
-  await checkShapes(ds, model.config.num_nodes, model.config.num_commodities, source);
+  await checkShapes(ds, modelShape(model.config), source);
   const records = await model.route(ds, {
     samples: opts.samples,
     temperature: opts.temperature ?? sampling.temperature,

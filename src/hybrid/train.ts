@@ -36,6 +36,7 @@ import { scoreRouting } from "./score_routing.ts";
 import { type EvalSampling, evalSampling } from "./eval_sampling.ts";
 import { imitationTargets } from "./imitation_targets.ts";
 import { readSampling, type SamplingTuning, tuneSampling } from "./tune_sampling.ts";
+import { shapeBatches } from "./shape_batches.ts";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -312,6 +313,8 @@ async function _loop(
   // Only a run with phase-1 epochs ahead needs the greedy routings.
   const source = st.phase === "supervised" ? cfg.label_paths : "milp";
   const targets = await imitationTargets(train, source, cfg.threads);
+  // A step takes instances of one shape (sets may mix node and commodity counts).
+  const shapes = (await train.ds.shapes()).map((s) => `${s.nodes}x${s.commodities}`);
   if (source !== "milp") {
     log(
       `imitation targets: the greedy routing for ${targets.greedy} of ${train.ds.length} training instances (as good as the MILP label), the MILP paths for the rest`,
@@ -325,14 +328,15 @@ async function _loop(
       const bs = sup ? cfg.supervised_batch_size ?? cfg.batch_size : cfg.batch_size;
       const lr = _lr(cfg, st);
       const order = rng.shuffle(Array.from({ length: train.ds.length }, (_, i) => i));
-      const batches = Math.ceil(order.length / bs);
+      const batchList = shapeBatches(order, shapes, bs);
+      const batches = batchList.length;
       const bar = progress ? new Progress(`epoch ${st.epoch + 1} ${phase}`, batches) : undefined;
       const sums = new Map<string, number>(), counts = new Map<string, number>();
       let weight = 0, episodes = 0, stepTime = 0, cut = false, batchesDone = 0;
       try {
         for (let b = 0; b < batches; b++) {
           if (stop) break;
-          const indices = order.slice(b * bs, (b + 1) * bs);
+          const indices = batchList[b];
           const t0 = performance.now();
           const m: StepMetrics = await model.step(
             train.ds,

@@ -43,6 +43,8 @@ pub enum ValueType {
     Global,
     /// Node features averaged first (`C·H` inputs), for large graphs.
     MeanPool,
+    /// Averaged over nodes and commodities (`H` inputs): any node and commodity count.
+    Pool,
 }
 
 /// When the encoder runs again during a rollout.
@@ -166,16 +168,17 @@ hybrid_keys! {
     model aggregation: Aggregation = Aggregation::Mean, Check::OneOf(serde_names::<Aggregation>());
     /// Dropout after every GCN layer (training only), in [0, 1).
     model dropout_rate: f64 = 0.3, Check::UNIT_OPEN_ABOVE;
-    /// `node`: MLP over [h_u ‖ h_dst] scores every node, out-neighbours kept; `edge`: MLP over each
-    /// out-link's embedding.
-    model action_type: ActionType = ActionType::Node, Check::OneOf(serde_names::<ActionType>());
+    /// `edge` (default): MLP over each out-link's embedding, any node count; `node` (the seed's
+    /// choice): MLP over [h_u ‖ h_dst] scores every node (`V` outputs), out-neighbours kept.
+    model action_type: ActionType = ActionType::Edge, Check::OneOf(serde_names::<ActionType>());
     /// Hidden layers of the policy MLP.
     model policy_head_mlp_layers: usize = 2, Check::IntIn(0, MAX_LAYERS);
     /// Hidden layers of the value MLP.
     model value_head_mlp_layers: usize = 3, Check::IntIn(0, MAX_LAYERS);
-    /// `global`: value MLP over the flattened [V, C, H] (the seed's choice); `mean_pool`: mean over
-    /// nodes first.
-    model value_type: ValueType = ValueType::Global, Check::OneOf(serde_names::<ValueType>());
+    /// `pool` (default): value MLP over the mean over nodes and commodities, any node and commodity
+    /// count; `global`: over the flattened [V, C, H] (the seed's choice); `mean_pool`: mean over
+    /// nodes first ([C, H]).
+    model value_type: ValueType = ValueType::Pool, Check::OneOf(serde_names::<ValueType>());
     /// When the encoder is recomputed during a rollout: `never`, `per_commodity` (default),
     /// `per_step` (before every hop).
     model gnn_update_frequency: GnnUpdate = GnnUpdate::PerCommodity, Check::OneOf(serde_names::<GnnUpdate>());
@@ -240,10 +243,11 @@ hybrid_keys! {
     /// Encoder message graph: `physical` links, a per-instance `learned` graph (graph learning
     /// module, 4 neighbours per node) instead of them, or `both`. Actions stay on physical links.
     model graph_learning: GraphLearning = GraphLearning::Physical, Check::OneOf(serde_names::<GraphLearning>());
-    /// Whose statistics the encoder's batch normalisation uses: `batch` = all episodes of the batch
-    /// being encoded (the seed's choice; an instance's routing then depends on the other instances of
-    /// its batch), `episode` = each episode's own rows (routing independent of the batch).
-    model normalization: Normalization = Normalization::Batch, Check::OneOf(serde_names::<Normalization>());
+    /// Whose statistics the encoder's batch normalisation uses: `episode` (default) = each episode's
+    /// own rows (routing independent of the batch), `batch` = all episodes of the batch being
+    /// encoded (the seed's choice; an instance's routing then depends on the other instances of its
+    /// batch).
+    model normalization: Normalization = Normalization::Episode, Check::OneOf(serde_names::<Normalization>());
     /// Seed of everything: model initialisation, data generation (train, val and test draw from
     /// seed·3+1, +2, +3), shuffling, sampling.
     seed: u64 = 0, Check::Int(0);
@@ -385,6 +389,8 @@ pub struct Resolved {
     pub config: HybridConfig,
     /// Its model part.
     pub model: ModelConfig,
+    /// `[nodes, commodities]` the model is tied to, or `null` ([`ModelConfig::fixed_shape`]).
+    pub shape: Option<(usize, usize)>,
     /// Warnings for the user (e.g. ignored keys of a `supervised_config` file).
     pub warnings: Vec<String>,
 }
@@ -442,7 +448,8 @@ impl HybridConfig {
         merged.extend(checked(obj)?);
         let config: HybridConfig = serde_json::from_value(Value::Object(merged)).map_err(|e| Error::Usage(format!("{source}: {e}")))?;
         config._cross_check(source)?;
-        Ok(Resolved { model: config.model(), config, warnings: Vec::new() })
+        let model = config.model();
+        Ok(Resolved { shape: model.fixed_shape(), model, config, warnings: Vec::new() })
     }
 
     fn _cross_check(&self, source: &str) -> Result<()> {
@@ -479,9 +486,18 @@ impl ModelConfig {
         serde_json::from_value(Value::Object(merged)).map_err(|e| Error::Usage(format!("{source}: {e}")))
     }
 
-    /// Largest number of hops of a path.
-    pub fn max_hops(&self) -> usize {
-        self.max_path_length.unwrap_or(self.num_nodes - 1)
+    /// Largest number of hops of a path in a graph of `v` nodes.
+    pub fn max_hops(&self, v: usize) -> usize {
+        self.max_path_length.unwrap_or(v - 1)
+    }
+
+    /// The (nodes, commodities) every routed instance must have, or `None` when the model takes any:
+    /// node actions score `V` nodes, the `global` and `mean_pool` critics read `V·C·H` and `C·H`
+    /// inputs, and the learned message graph keeps `min(4, V − 1)` neighbours.
+    pub fn fixed_shape(&self) -> Option<(usize, usize)> {
+        let any =
+            self.action_type == ActionType::Edge && self.value_type == ValueType::Pool && self.graph_learning == GraphLearning::Physical;
+        (!any).then_some((self.num_nodes, self.num_commodities))
     }
 }
 
@@ -584,7 +600,13 @@ mod tests {
     #[test]
     fn a_model_config_takes_model_keys_with_defaults() {
         let m = ModelConfig::parse(r#"{"num_nodes": 5, "hidden_dim": 8}"#).unwrap();
-        assert_eq!((m.num_nodes, m.hidden_dim, m.num_layers, m.max_hops()), (5, 8, 8, 4));
+        assert_eq!((m.num_nodes, m.hidden_dim, m.num_layers, m.max_hops(5)), (5, 8, 8, 4));
+        assert_eq!(m.fixed_shape(), None, "the defaults route any shape");
+        for tied in [r#"{"action_type": "node"}"#, r#"{"value_type": "global"}"#, r#"{"graph_learning": "both"}"#] {
+            assert_eq!(ModelConfig::parse(tied).unwrap().fixed_shape(), Some((14, 5)), "{tied}");
+        }
+        let capped = ModelConfig::parse(r#"{"max_path_length": 3}"#).unwrap();
+        assert_eq!((capped.max_hops(5), capped.max_hops(30)), (3, 3));
         assert_eq!(
             ModelConfig::parse(r#"{"hidden_dim": 7}"#).unwrap_err().to_string(),
             "invalid model config: hidden_dim must be an even integer in [2, 8192], got 7"

@@ -45,19 +45,28 @@ pub struct EpisodeBatch<'a> {
 }
 
 impl<'a> EpisodeBatch<'a> {
-    /// Builds the union of `episodes` (all with `v` nodes and `c` commodities) on `device`.
-    pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, v: usize, c: usize, device: &Device) -> Result<EpisodeBatch<'a>> {
+    /// Builds the union of `episodes` on `device`. All have the first one's node and commodity
+    /// counts, and `shape` when the model is tied to one ([`ModelConfig::fixed_shape`]).
+    ///
+    /// [`ModelConfig::fixed_shape`]: crate::hybrid::config::ModelConfig::fixed_shape
+    pub fn new(episodes: Vec<(&'a Instance, &'a Graph)>, shape: Option<(usize, usize)>, device: &Device) -> Result<EpisodeBatch<'a>> {
         let b = episodes.len();
+        let first = episodes.first().map_or((0, 0), |(inst, _)| inst.shape());
+        let (v, c) = shape.unwrap_or(first);
         let d = episodes.iter().flat_map(|(_, g)| g.out.iter().map(|o| o.len())).max().unwrap_or(0).max(1);
         let (mut links, mut caps, mut cap_feat, mut link_offset, mut max_cap) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut slot_link, mut slot_node) = (Vec::with_capacity(b * v * d), Vec::with_capacity(b * v * d));
         for (e, (inst, g)) in episodes.iter().enumerate() {
-            if inst.num_nodes != v || inst.commodities.len() != c {
+            let (iv, ic) = inst.shape();
+            if shape.is_some() && (iv, ic) != (v, c) {
                 return Err(Error::Usage(format!(
-                    "the model routes instances with {v} nodes and {c} commodities; episode {e} has {} and {}",
-                    inst.num_nodes,
-                    inst.commodities.len()
+                    "the model routes instances with {v} nodes and {c} commodities; episode {e} has {iv} and {ic}"
+                )));
+            }
+            if (iv, ic) != (v, c) {
+                return Err(Error::Usage(format!(
+                    "a batch takes instances of one shape: episode 0 has {v} nodes and {c} commodities, episode {e} has {iv} and {ic}"
                 )));
             }
             let mc = inst.max_capacity();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use candle_core::{DType, Tensor};
 
 use crate::error::{Error, Result};
-use crate::hybrid::config::{GnnUpdate, Normalization};
+use crate::hybrid::config::{GnnUpdate, Normalization, ValueType};
 use crate::hybrid::encoder::{EncoderInput, USAGE_FEATURES};
 use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
@@ -213,8 +213,12 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     let pass = Pass { w: &weights, dropout: opt.dropout, episode_norm: cfg.normalization == Normalization::Episode };
     let dev = &b.device;
     let mut st = State { b, loads: vec![0.0; b.links()], paths: vec![Vec::with_capacity(c); ne] };
-    let all: Vec<usize> = (0..c).collect();
-    let (h_full, e_full) = model.encoder.forward(&pass, b, &st.input(&all, 0)?, rng)?; // [N, C·H], [M, C·H]
+    // The first pass encodes every commodity side by side when the policy reads them all (`never`)
+    // or the critic does (`global`, `mean_pool`); otherwise commodity 0 alone (its pending-demand
+    // features sum every unrouted commodity), so time and memory grow linearly with `C`.
+    let wide = cfg.gnn_update_frequency == GnnUpdate::Never || cfg.value_type != ValueType::Pool;
+    let first: Vec<usize> = (0..if wide { c } else { 1 }).collect();
+    let (h_full, e_full) = model.encoder.forward(&pass, b, &st.input(&first, 0)?, rng)?; // [N, Cs·H], [M, Cs·H]
     let value = model.value.forward(&weights, &h_full, ne)?; // [B]
     let (mut logps, mut ents, mut step_episode, mut edge_losses) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut incomplete = vec![0usize; ne];
@@ -230,8 +234,8 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
         }
         let mut logits: Option<(Tensor, Vec<f32>)> = None;
         let mut steps: Vec<Step> = Vec::new();
-        for hop in 0..=cfg.max_hops() {
-            let stepping = hop < cfg.max_hops() && active.iter().any(|&a| a);
+        for hop in 0..=cfg.max_hops(v) {
+            let stepping = hop < cfg.max_hops(v) && active.iter().any(|&a| a);
             let renew = stepping && (logits.is_none() || cfg.gnn_update_frequency == GnnUpdate::PerStep);
             if (renew || !stepping) && !steps.is_empty() {
                 let (z, _) = logits.as_ref().expect("steps come from logits");

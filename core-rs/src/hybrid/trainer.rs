@@ -264,7 +264,7 @@ impl Trainer {
 
     fn _batch<'a>(&self, data: &'a [Instance], indices: &[usize], graphs: &'a [Graph], samples: usize) -> Result<EpisodeBatch<'a>> {
         let eps = indices.iter().zip(graphs).flat_map(|(&i, g)| std::iter::repeat_n((&data[i], g), samples)).collect();
-        EpisodeBatch::new(eps, self.model.config.num_nodes, self.model.config.num_commodities, self.model.params.device())
+        EpisodeBatch::new(eps, self.model.config.fixed_shape(), self.model.params.device())
     }
 
     /// One supervised update; returns its metrics.
@@ -406,11 +406,12 @@ impl Trainer {
     /// Routes instances: per instance the best complete candidate (lowest MLU) of the greedy
     /// decode and `samples − 1` samples; returns one record per instance, in request order.
     ///
-    /// The greedy decode is a rollout of its own over the `batch` instances: batch norm uses the
-    /// statistics of the batch being encoded, so among samples it would decode differently, and
-    /// best-of-N could lose to the greedy decode. The samples are rolled out in sub-batches of at
-    /// most `sample_floats` values per encoder feature tensor (a sub-batch may split one instance's
-    /// samples: each draws from its own stream), so that memory stays bounded whatever `samples`.
+    /// Instances are routed in batches of at most `batch` instances of one shape (nodes,
+    /// commodities), in order of first appearance. The greedy decode is a rollout of its own over a
+    /// batch: with `batch` normalisation it would decode differently among samples, and best-of-N
+    /// could lose to it. The samples are rolled out in sub-batches of at most `sample_floats`
+    /// values per encoder feature tensor (a sub-batch may split one instance's samples: each draws
+    /// from its own stream), so that memory stays bounded whatever `samples`.
     pub fn route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<RouteRecord>> {
         on_pool(|| self._route(data, r))
     }
@@ -426,15 +427,17 @@ impl Trainer {
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let sampled = r.samples - 1;
         let cfg = &self.model.config;
-        // Sampled episodes per rollout: `[episodes · V · C, H]` stays under `sample_floats` values.
-        let cap = (r.sample_floats / (cfg.num_nodes * cfg.num_commodities * cfg.hidden_dim).max(1)).max(1);
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
-        let (v, c, dev) = (cfg.num_nodes, cfg.num_commodities, self.model.params.device());
-        let mut out = Vec::with_capacity(indices.len());
+        let (shape, dev) = (cfg.fixed_shape(), self.model.params.device());
+        let mut out: Vec<Option<RouteRecord>> = vec![None; indices.len()];
         // No dropout at inference: this generator is never drawn from.
         let mut rng = Rng::new(r.seed);
-        for chunk in indices.chunks(r.batch) {
+        for (positions, chunk) in _shape_batches(data, &indices, r.batch)? {
+            let chunk = chunk.as_slice();
             let t0 = Instant::now();
+            let (v, c) = data[chunk[0]].shape();
+            // Sampled episodes per rollout: `[episodes · V · C, H]` stays under `sample_floats` values.
+            let cap = (r.sample_floats / (v * c * cfg.hidden_dim).max(1)).max(1);
             let graphs = self._graphs(data, chunk)?;
             // A rollout of the episodes `(position in chunk, sample)`; sample 0 is the greedy decode,
             // sample s ≥ 1 draws from the stream (seed, instance, s).
@@ -445,7 +448,7 @@ impl Trainer {
                     pairs.push((&data[chunk[i]], &graphs[i]));
                     choices.push(if s == 0 { Choice::Greedy } else { Choice::Sample(mix(&[r.seed, chunk[i] as u64, s as u64])) });
                 }
-                let b = EpisodeBatch::new(pairs, v, c, dev)?;
+                let b = EpisodeBatch::new(pairs, shape, dev)?;
                 Ok((pos, rollout(&self.model, &b, &Decisions::Policy(choices), &opt, &mut rng)?))
             };
             // best[i] = (incomplete, MLU, paths) of instance i's best candidate so far.
@@ -462,8 +465,8 @@ impl Trainer {
                 }
             }
             let time_ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
-            for (&idx, (incomplete, mlu, paths)) in chunk.iter().zip(best) {
-                out.push(RouteRecord {
+            for ((&idx, &at), (incomplete, mlu, paths)) in chunk.iter().zip(&positions).zip(best) {
+                out[at] = Some(RouteRecord {
                     id: data[idx].id.clone(),
                     method: r.method.clone(),
                     mlu,
@@ -473,6 +476,21 @@ impl Trainer {
                 });
             }
         }
-        Ok(out)
+        Ok(out.into_iter().flatten().collect())
     }
+}
+
+/// `indices` in batches of at most `batch` instances of one shape (nodes, commodities): each shape's
+/// instances in request order, shapes in order of first appearance; with one shape, the plain
+/// chunks. Each batch comes with its instances' positions in `indices`.
+fn _shape_batches(data: &[Instance], indices: &[usize], batch: usize) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
+    let mut groups: Vec<((usize, usize), Vec<usize>)> = Vec::new();
+    for (at, &i) in indices.iter().enumerate() {
+        let inst = data.get(i).ok_or_else(|| Error::Usage(format!("instance index {i} out of range ({} instances)", data.len())))?;
+        match groups.iter_mut().find(|(s, _)| *s == inst.shape()) {
+            Some((_, g)) => g.push(at),
+            None => groups.push((inst.shape(), vec![at])),
+        }
+    }
+    Ok(groups.iter().flat_map(|(_, g)| g.chunks(batch)).map(|p| (p.to_vec(), p.iter().map(|&at| indices[at]).collect())).collect())
 }

@@ -1,6 +1,9 @@
 //! The critic: one scalar state value per episode from the all-commodity encoding.
 //!
-//! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`.
+//! `global`: `MLP(flatten h)` with `h` `[B, V·C·H]`; `mean_pool`: `MLP(mean_v h)` with `[B, C·H]`;
+//! `pool`: `MLP(mean_{v,k} h)` with `[B, H]`, the one that takes any node and commodity count (the
+//! rollout then hands it the first commodity's encoding alone unless the policy reads every
+//! commodity's, see `hybrid::rollout`).
 
 use candle_core::Tensor;
 
@@ -16,6 +19,7 @@ pub const CRITIC: &str = "critic.";
 #[derive(Clone, Debug)]
 pub struct ValueHead {
     kind: ValueType,
+    h: usize,
     mlp: Mlp,
 }
 
@@ -25,15 +29,17 @@ impl ValueHead {
         let inp = match kind {
             ValueType::Global => v * c * h,
             ValueType::MeanPool => c * h,
+            ValueType::Pool => h,
         };
-        Ok(ValueHead { kind, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
+        Ok(ValueHead { kind, h, mlp: Mlp::new(ps, "critic", inp, h, layers, 1)? })
     }
 
-    /// `h` `[B·V, C·H]` → `[B]`.
+    /// `h` `[B·V, Cs·H]` → `[B]` (`Cs` = `C` but for `pool`, which takes any `Cs`).
     pub fn forward(&self, w: &Weights, h: &Tensor, episodes: usize) -> Result<Tensor> {
         let x = match self.kind {
             ValueType::Global => h.reshape((episodes, ()))?,
             ValueType::MeanPool => h.reshape((episodes, h.dim(0)? / episodes, h.dim(1)?))?.mean(1)?,
+            ValueType::Pool => h.reshape((episodes, (), self.h))?.mean(1)?, // [B, V·C, H] → [B, H]
         };
         Ok(self.mlp.forward(w, &x)?.squeeze(1)?)
     }

@@ -249,6 +249,11 @@ impl Instance {
         Value::Object(m)
     }
 
+    /// (nodes, commodities).
+    pub fn shape(&self) -> (usize, usize) {
+        (self.num_nodes, self.commodities.len())
+    }
+
     /// The largest edge capacity (the normalisation scale of the solvers).
     pub fn max_capacity(&self) -> f64 {
         self.edges.iter().map(|e| e.capacity).fold(0.0, f64::max)
