@@ -7,6 +7,7 @@
  * instances, which must be equal: the same seeds give the same results on both commits.
  *
  *   deno run -A bench/speed_ab.ts --old <rev> [--new <rev>] [--rounds N] [--sizes small,seed]
+ *     [--infer-steps N]   (te_speed's timed inference calls per round; more steps, less noise)
  *
  * Writes bench/results/speed_ab.json and bench/results/speed_ab.md (command, commits, machine, seeds).
  * @module
@@ -23,11 +24,14 @@ const { values: args } = parseArgs({
     new: { type: "string", default: "HEAD" },
     rounds: { type: "string", default: "3" },
     sizes: { type: "string", default: "small,seed" },
+    "infer-steps": { type: "string", default: "10" },
   },
 });
-const ROUNDS = Number(args.rounds);
-if (!args.old || !Number.isSafeInteger(ROUNDS) || ROUNDS < 1) {
-  console.error("usage: deno run -A bench/speed_ab.ts --old <rev> [--new <rev>] [--rounds N ≥ 1]");
+const ROUNDS = Number(args.rounds), INFER_STEPS = Number(args["infer-steps"]);
+if (!args.old || ![ROUNDS, INFER_STEPS].every((n) => Number.isSafeInteger(n) && n >= 1)) {
+  console.error(
+    "usage: deno run -A bench/speed_ab.ts --old <rev> [--new <rev>] [--rounds N ≥ 1] [--infer-steps N ≥ 1]",
+  );
   Deno.exit(2);
 }
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -66,7 +70,18 @@ function _prepare(name: "old" | "new", rev: string): _Side {
 function _round(side: _Side): Record<string, { per_s: number; mean_mlu: number }> {
   _run(
     `${ROOT}node_modules/.bin/deno`,
-    ["run", "-A", "bench/te_speed.ts", "--skip-peer", "--rounds", "1", "--sizes", args.sizes!],
+    [
+      "run",
+      "-A",
+      "bench/te_speed.ts",
+      "--skip-peer",
+      "--rounds",
+      "1",
+      "--sizes",
+      args.sizes!,
+      "--infer-steps",
+      String(INFER_STEPS),
+    ],
     side.dir,
     { KEIRO_LIB: side.lib, KEIRO_PROFILE: "release" },
   );
@@ -152,7 +167,8 @@ console.log(table);
 const params = {
   rounds: ROUNDS,
   sizes: args.sizes,
-  te_speed: "--skip-peer --rounds 1 (its defaults otherwise)",
+  infer_steps: INFER_STEPS,
+  te_speed: `--skip-peer --rounds 1 --infer-steps ${INFER_STEPS} (its defaults otherwise)`,
 };
 const seeds = { te_speed: "its defaults: instances 1, model init 1, step 1*1000 + step, route 1" };
 const md = [

@@ -38,6 +38,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { formatTable } from "../src/format_table.ts";
 import { benchEnv } from "./_env.ts";
+import { chooseDevice, DEVICE_SPELLING } from "../src/device.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -59,7 +60,7 @@ const { values: args } = parseArgs({
   },
 });
 const DEVICE = args.device;
-if (!/^(cpu|cuda(:\d+)?)$/.test(DEVICE)) {
+if (!DEVICE_SPELLING.test(DEVICE)) {
   console.error(`--device: expected cpu, cuda or cuda:N, got ${DEVICE}`);
   Deno.exit(2);
 }
@@ -101,7 +102,6 @@ for (const s of sizes) {
 
 // The native core's rayon pool reads this when it starts: set it before the library is used.
 if (Deno.env.get("RAYON_NUM_THREADS") === undefined) Deno.env.set("RAYON_NUM_THREADS", String(THREADS));
-const { chooseDevice } = await import("../src/device.ts");
 try {
   await chooseDevice(DEVICE);
 } catch (e) {

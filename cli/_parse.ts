@@ -5,6 +5,7 @@
  */
 
 import { InvalidArgumentError } from "commander";
+import { UsageError } from "../src/errors.ts";
 
 /** A non-negative integer. */
 export function intArg(v: string): number {
@@ -76,4 +77,20 @@ export function choiceArg<T extends string>(choices: readonly T[]): (v: string) 
     }
     return v as T;
   };
+}
+
+/** What {@link rejectUnused} needs of a parsed commander `Command` (any of its typed variants). */
+export interface ParsedCommand {
+  getOptionValueSource(key: string): string | undefined;
+  readonly options: readonly { attributeName(): string; long?: string }[];
+}
+
+/**
+ * Rejects option `name` (its attribute name, e.g. `edgeLoads`) when it was given on the command
+ * line but has no effect (`applies` false): a usage error naming the flag, then `why`.
+ */
+export function rejectUnused(cmd: ParsedCommand, name: string, applies: boolean, why: string): void {
+  if (applies || cmd.getOptionValueSource(name) !== "cli") return;
+  const flag = cmd.options.find((f) => f.attributeName() === name)?.long ?? name;
+  throw new UsageError(`${flag} ${why}`);
 }

@@ -6,7 +6,6 @@
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
-import { Dataset } from "../src/te/dataset.ts";
 import {
   compareMethods,
   defaultReference,
@@ -14,11 +13,11 @@ import {
   type SolutionSource,
 } from "../src/te/evaluate_solutions.ts";
 import { UsageError } from "../src/errors.ts";
-import { readInput } from "../src/read_text.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
-import { intArg, positiveArg } from "./_parse.ts";
+import { intArg, positiveArg, rejectUnused } from "./_parse.ts";
 import { METHODS, solveWithProgress } from "./solve.ts";
 
 /** The `compare` command. */
@@ -39,7 +38,7 @@ export function compareCommand(): SubCommand {
       "after",
       "\nExamples:\n  keiro gen te --count 20 --commodities 20 --seed 1 | keiro compare --time-limit 30\n  keiro gen te --count 50 --seed 99 | keiro compare --methods sp,greedy,milp --model runs/demo",
     )
-    .action(async (o) => {
+    .action(async (o, cmd) => {
       const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
       const bad = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
       if (bad.length || methods.length === 0) {
@@ -47,8 +46,14 @@ export function compareCommand(): SubCommand {
           `--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`,
         );
       }
+      rejectUnused(
+        cmd,
+        "timeLimit",
+        methods.includes("milp"),
+        "applies to milp only, which --methods leaves out",
+      );
       const reference = o.reference ?? defaultReference(methods);
-      using ds = await Dataset.parse(await readInput(o.input));
+      using ds = await readDataset(o.input);
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
       const sources: SolutionSource[] = [];
       for (const m of methods as (typeof METHODS[number])[]) {

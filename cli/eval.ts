@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { formatComparison } from "../src/te/comparison_table.ts";
-import { Dataset } from "../src/te/dataset.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import {
   compareMethods,
   defaultReference,
@@ -17,6 +17,7 @@ import { modelSources } from "../src/hybrid/model_sources.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
 import { writeOutput } from "../src/write_output.ts";
+import { rejectUnused } from "./_parse.ts";
 
 /** The `eval` command. */
 export function evalCommand(): SubCommand {
@@ -36,8 +37,17 @@ export function evalCommand(): SubCommand {
       "after",
       "\nExamples:\n  cat milp.jsonl greedy.jsonl | keiro eval --instances inst.jsonl\n  keiro eval --instances inst.jsonl lp.jsonl sp.jsonl --reference lp --json",
     )
-    .action(async (files, o) => {
-      using ds = await Dataset.parse(await readTextFile(o.instances));
+    .action(async (files, o, cmd) => {
+      rejectUnused(
+        cmd,
+        "edgeLoads",
+        o.perInstance,
+        "needs --per-instance (edge loads are per-instance records)",
+      );
+      for (const name of ["json", "reference"]) {
+        rejectUnused(cmd, name, !o.perInstance, "applies to the summary, not to --per-instance records");
+      }
+      using ds = await readDataset(o.instances);
       const sources: SolutionSource[] = files.length
         ? await Promise.all(files.map(async (f) => ({ name: f, text: await readTextFile(f) })))
         : o.model.length
@@ -45,7 +55,7 @@ export function evalCommand(): SubCommand {
         : [{ name: "stdin", text: await readInput() }];
       sources.push(...await modelSources(o.model, ds, o.instances, modelSourceOptions(o)));
       const evals = await evaluateSolutions(ds, sources, o.edgeLoads);
-      if (o.perInstance || o.edgeLoads) {
+      if (o.perInstance) {
         const lines = [...evals.values()].flat().map((e) => JSON.stringify(e));
         return await writeOutput(o.output, lines.join("\n") + "\n");
       }

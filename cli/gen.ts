@@ -9,9 +9,11 @@ import type { SubCommand } from "./_sub_command.ts";
 import { generate, type GenOptions } from "../src/te/generate.ts";
 import { readTopology } from "../src/te/read_topology.ts";
 import { writeOutput } from "../src/write_output.ts";
-import { choiceArg, intArg, positiveArg, rangeArg } from "./_parse.ts";
+import { choiceArg, intArg, positiveArg, positiveIntArg, rangeArg, rejectUnused } from "./_parse.ts";
 
 const BUILT_IN = ["nsfnet", "nws", "grid", "waxman"] as const;
+/** The built-in topologies drawn with `--nodes` nodes. */
+const SIZED = ["nws", "grid", "waxman"];
 
 /** The `gen` command group. */
 export function genCommand(): SubCommand {
@@ -25,7 +27,7 @@ export function genCommand(): SubCommand {
     )
     .option("--nodes <n>", "nodes of nws, grid and waxman graphs", intArg, 14)
     .option("--commodities <k>", "commodities per instance (gravity: 0 = every connected pair)", intArg, 5)
-    .option("--count <n>", "instances to generate", intArg, 10)
+    .option("--count <n>", "instances to generate", positiveIntArg, 10)
     .option("--seed <n>", "random seed (same seed, byte-identical output)", intArg, 0)
     .option(
       "--capacity <lo:hi>",
@@ -52,6 +54,14 @@ export function genCommand(): SubCommand {
       "\nExamples:\n  keiro gen te --count 100 --commodities 20 --seed 1 > nsfnet_c20.jsonl\n  keiro gen te --topology ../shared/data/te/b4/B4.json --traffic gravity --commodities 0 --load 0.9",
     )
     .action(async (o, cmd) => {
+      rejectUnused(
+        cmd,
+        "nodes",
+        SIZED.includes(o.topology),
+        `applies to --topology ${SIZED.join(", ")} only`,
+      );
+      rejectUnused(cmd, "load", o.traffic === "gravity", "applies to --traffic gravity only");
+      rejectUnused(cmd, "demand", o.traffic === "pairs", "applies to --traffic pairs only");
       const opts: GenOptions = {
         nodes: o.nodes,
         commodities: o.commodities,

@@ -11,6 +11,7 @@ import { UsageError } from "../src/errors.ts";
 import { formatTable } from "../src/format_table.ts";
 import { openOutput, writeOutput } from "../src/write_output.ts";
 import { GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
+import { resolveGlmConfig } from "../src/glm/resolve_glm_config.ts";
 import type { GraphDataset } from "../src/glm/datasets/graph_dataset.ts";
 import { loadCsvDataset } from "../src/glm/datasets/load_csv_dataset.ts";
 import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
@@ -192,16 +193,19 @@ Examples:
         };
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
-      const config = await loadGlmConfig(o.config, {
-        graph: o.graph as GraphMode | undefined,
-        layer: o.layer,
-        hidden: o.hidden,
-        dropout: o.dropout,
-        lr: o.lr,
-        k: o.k,
-        sparsify: o.sparsify,
-        knnK: o.knnK,
-      });
+      const config = resolveGlmConfig(
+        await loadGlmConfig(o.config, {
+          graph: o.graph as GraphMode | undefined,
+          layer: o.layer,
+          hidden: o.hidden,
+          dropout: o.dropout,
+          lr: o.lr,
+          k: o.k,
+          sparsify: o.sparsify,
+          knnK: o.knnK,
+        }),
+        o.config ?? "the flags' config",
+      );
       const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
       let notesShown = false;
       const summary = await trainGlm({

@@ -5,12 +5,11 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset } from "../src/te/dataset.ts";
 import { UsageError } from "../src/errors.ts";
 import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
-import { readInput } from "../src/read_text.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
 
@@ -50,7 +49,7 @@ export function routeCommand(): SubCommand {
         throw new UsageError("--greedy and --samples > 1 exclude each other");
       }
       const device = await chooseDevice(o.device);
-      using ds = await Dataset.parse(await readInput(file));
+      using ds = await readDataset(file);
       const opened = await openModel(o.model, device);
       try {
         const out = await routeWithModel(opened, ds, file ?? "stdin", {

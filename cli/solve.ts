@@ -5,12 +5,12 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset, type SolveOptions } from "../src/te/dataset.ts";
+import type { Dataset, SolveOptions } from "../src/te/dataset.ts";
 import { Progress } from "../src/progress.ts";
-import { readInput } from "../src/read_text.ts";
+import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
-import { choiceArg, intArg, nonNegativeArg, positiveArg } from "./_parse.ts";
+import { choiceArg, intArg, nonNegativeArg, positiveArg, rejectUnused } from "./_parse.ts";
 
 /** The solver methods. */
 export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
@@ -57,8 +57,17 @@ export function solveCommand(): SubCommand {
       "after",
       "\nExamples:\n  keiro gen te --count 20 | keiro solve --method milp --time-limit 10 > milp.jsonl\n  keiro solve -m lp --flows -i instances.jsonl -o lp.jsonl",
     )
-    .action(async (o) => {
-      using ds = await Dataset.parse(await readInput(o.input));
+    .action(async (o, cmd) => {
+      rejectUnused(
+        cmd,
+        "flows",
+        o.method === "lp",
+        "applies to --method lp only (the splittable LP's flows)",
+      );
+      for (const name of ["timeLimit", "gap"]) {
+        rejectUnused(cmd, name, o.method === "milp", "applies to --method milp only");
+      }
+      using ds = await readDataset(o.input);
       const opts = {
         method: o.method,
         time_limit: o.timeLimit,

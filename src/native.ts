@@ -50,6 +50,7 @@ const SYMBOLS = {
   keiro_fusion_free: _FREE,
   keiro_hybrid_call_sync: _callSync("keiro_hybrid_call"),
   keiro_fusion_call_sync: _callSync("keiro_fusion_call"),
+  keiro_glm_call_sync: _callSync("keiro_glm_call"),
 } as const;
 
 /** The opened library's symbols. */

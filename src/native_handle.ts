@@ -72,7 +72,7 @@ export abstract class NativeHandle {
   }
 
   /** A cheap stateless request answered synchronously (config resolution); returns the payload text. */
-  static requestSync(domain: "hybrid" | "fusion", request: NativeRequest): string {
+  static requestSync(domain: "hybrid" | "glm" | "fusion", request: NativeRequest): string {
     const r = bytes(JSON.stringify(request));
     return unpack(native()[`keiro_${domain}_call_sync`](null, null, r, BigInt(r.length), _EMPTY, 0n)).text;
   }

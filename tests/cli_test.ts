@@ -166,6 +166,21 @@ const CASES: [string, string, RegExp][] = [
     /^error: line 2: commodities\[0\]\.dst cannot be reached from src 2/,
   ],
   [
+    "capacity too large",
+    badLine((o) => (o.edges[1].capacity = 1e308)),
+    /^error: line 2: edges\[1\]\.capacity must be at most 1e15, got 1e\+308\n$/,
+  ],
+  [
+    "demand too large for the capacities",
+    badLine((o) => (o.commodities[0].demand = 1e300)),
+    /^error: line 2: commodities\[0\]\.demand must be at most 1e15, got 1e\+300\n$/,
+  ],
+  [
+    "demand a million times the largest capacity",
+    badLine((o) => (o.commodities[0].demand = 2e7)),
+    /^error: line 2: commodities\[0\]\.demand must be at most the largest capacity \(10\) × 1e6, got 20000000\n$/,
+  ],
+  [
     "non-finite",
     JSON.stringify(GOOD) + "\n" + JSON.stringify(GOOD).replace('"demand":4', '"demand":1e999') + "\n",
     /^error: line 2: instance is not valid JSON: number out of range/,
@@ -244,7 +259,7 @@ Deno.test("eval --edge-loads: per-edge loads add up to the routed demand × hops
   await Deno.writeTextFile(tmp, inst);
   const sols = jsonl<{ paths: number[][] }>((await keiro(["solve", "-m", "sp"], inst)).stdout);
   const res = await keiro(
-    ["eval", "--instances", tmp, "--edge-loads"],
+    ["eval", "--instances", tmp, "--per-instance", "--edge-loads"],
     sols.map((s) => JSON.stringify(s)).join("\n"),
   );
   assert.equal(res.code, 0, res.stderr);
@@ -302,4 +317,123 @@ Deno.test("import te: a bad file line is exit 2 naming the file and line; --tm-r
   ]);
   assert.equal(range.code, 2);
   assert.match(range.stderr, /--tm-range <i:j>' argument '0:2.5' is invalid/);
+});
+
+Deno.test("import te: --tm without a matrix and --tm-range without --tm are errors, not the static demands", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    `${dir}/n.xml`,
+    `<?xml version="1.0"?><network xmlns="http://sndlib.zib.de/network"><networkStructure><nodes>
+    <node id="A"/><node id="B"/></nodes><links>
+    <link id="L1"><source>A</source><target>B</target><preInstalledModule><capacity>10</capacity></preInstalledModule></link>
+    </links></networkStructure><demands><demand id="d"><source>A</source><target>B</target><demandValue>3</demandValue></demand></demands></network>`,
+  );
+  await Deno.writeTextFile(`${dir}/comments.txt`, "# nothing here\n");
+  await Deno.writeTextFile(`${dir}/tm.txt`, "0 1 2 0\n0 3 4 0\n");
+  const sndlib = ["import", "te", "--format", "sndlib", "--graph", `${dir}/n.xml`];
+  const cases: [string[], RegExp][] = [
+    [["--tm", `${dir}/comments.txt`], /comments\.txt: no traffic matrix/],
+    [["--tm", "/dev/null"], /\/dev\/null: no traffic matrix/],
+    [
+      ["--tm", `${dir}/tm.txt`, "--tm-range", "10:20"],
+      /tm\.txt holds matrices 0\.\.1; the range 10:20 selects none/,
+    ],
+    [["--tm-range", "0:1"], /--tm-range selects matrices of --tm, but no --tm was given/],
+  ];
+  for (const [extra, want] of cases) {
+    const res = await keiro([...sndlib, ...extra, "-o", `${dir}/out.jsonl`]);
+    assert.equal(res.code, 2, `${extra.join(" ")}: ${res.stderr}`);
+    assert.match(res.stderr, want);
+    assert.ok(!(await Deno.stat(`${dir}/out.jsonl`).catch(() => null)), "no output file");
+  }
+  await Deno.writeTextFile(
+    `${dir}/g.json`,
+    JSON.stringify({
+      directed: false,
+      nodes: [{ id: 0 }, { id: 1 }],
+      links: [{ source: 0, target: 1, capacity: 5 }],
+    }),
+  );
+  const dote = await keiro([
+    "import",
+    "te",
+    "--format",
+    "dote",
+    "--graph",
+    `${dir}/g.json`,
+    "--tm",
+    `${dir}/comments.txt`,
+  ]);
+  assert.equal(dote.code, 2);
+  assert.equal(dote.stderr, `error: ${dir}/comments.txt: no traffic matrix (only blank and # lines)\n`);
+  const ok = await keiro([...sndlib, "--tm", `${dir}/tm.txt`, "--tm-range", "1:2"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(jsonl<{ commodities: unknown[] }>(ok.stdout)[0].commodities, [
+    { src: 0, dst: 1, demand: 3 },
+    { src: 1, dst: 0, demand: 4 },
+  ]);
+});
+
+Deno.test("flags that would be ignored are usage errors naming the flag", async () => {
+  const inst = (await keiro(["gen", "te", "--count", "1", "--seed", "3"])).stdout;
+  const tmp = await Deno.makeTempFile();
+  await Deno.writeTextFile(tmp, inst);
+  const cases: [string[], string, RegExp][] = [
+    [["solve", "-m", "greedy", "--flows"], inst, /--flows applies to --method lp only/],
+    [["solve", "-m", "sp", "--time-limit", "3"], inst, /--time-limit applies to --method milp only/],
+    [["solve", "-m", "lp", "--gap", "0.1"], inst, /--gap applies to --method milp only/],
+    [["compare", "--methods", "sp,lp", "--time-limit", "3"], inst, /--time-limit applies to milp only/],
+    [
+      ["gen", "te", "--topology", "nsfnet", "--nodes", "30"],
+      "",
+      /--nodes applies to --topology nws, grid, waxman only/,
+    ],
+    [["gen", "te", "--nodes", "30"], "", /--nodes applies to --topology/],
+    [["gen", "te", "--load", "0.5"], "", /--load applies to --traffic gravity only/],
+    [
+      ["gen", "te", "--traffic", "gravity", "--demand", "1:9"],
+      "",
+      /--demand applies to --traffic pairs only/,
+    ],
+    [["eval", "--instances", tmp, "--edge-loads"], "", /--edge-loads needs --per-instance/],
+    [["eval", "--instances", tmp, "--per-instance", "--json"], "", /--json applies to the summary/],
+  ];
+  for (const [args, stdin, want] of cases) {
+    const res = await keiro(args, stdin);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.match(res.stderr, want, args.join(" "));
+    assert.equal(res.stdout, "");
+  }
+  const ok = await keiro(["solve", "-m", "lp", "--flows"], inst);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+Deno.test("empty inputs are usage errors; a byte order mark is accepted", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/empty.jsonl`, "\n  \n");
+  const inst = (await keiro(["gen", "te", "--count", "2", "--seed", "4"])).stdout;
+  await Deno.writeTextFile(`${dir}/inst.jsonl`, inst);
+  const cases: [string[], string, string][] = [
+    [["solve", "-m", "sp"], "", "no instances in stdin"],
+    [["solve", "-m", "sp", "-i", `${dir}/empty.jsonl`], "", `no instances in ${dir}/empty.jsonl`],
+    [["route", "--model", `${dir}/no-model`], "\n", "no instances in stdin"],
+    [["compare"], "", "no instances in stdin"],
+    [["eval", "--instances", `${dir}/empty.jsonl`], "", `no instances in ${dir}/empty.jsonl`],
+    [["eval", "--instances", `${dir}/inst.jsonl`], "", "no solutions in stdin"],
+  ];
+  for (const [args, stdin, want] of cases) {
+    const res = await keiro(args, stdin);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.equal(res.stderr, `error: ${want}\n`, args.join(" "));
+  }
+  const zero = await keiro(["gen", "te", "--count", "0"]);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /--count <n>' argument '0' is invalid. expected a positive integer/);
+  await Deno.writeTextFile(`${dir}/bom.jsonl`, "\ufeff" + inst);
+  const bom = await keiro(["solve", "-m", "sp", "-i", `${dir}/bom.jsonl`]);
+  assert.equal(bom.code, 0, bom.stderr);
+  assert.equal(jsonl(bom.stdout).length, 2);
+  const missing = await keiro(["solve", "-m", "sp", "-o", `${dir}/nope/out.jsonl`], inst);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, `error: cannot write ${dir}/nope/out.jsonl: no such directory ${dir}/nope\n`);
 });

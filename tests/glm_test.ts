@@ -166,6 +166,27 @@ Deno.test("glm train: bad flags, sources and configs exit 2 with a message", asy
   assert.equal(u.code, 2, u.stderr);
   assert.match(u.stderr, /no_such_key/);
 
+  const typed = join(dir, "typed.json");
+  await Deno.writeTextFile(typed, JSON.stringify({ hidden: "16", glm: { k: 3 } }));
+  const missing = join(dir, "no_such.csv");
+  const t = await keiro([
+    "glm",
+    "train",
+    `csv:${missing}`,
+    "--label-column",
+    "0",
+    "--split",
+    "5:5",
+    "--config",
+    typed,
+  ]);
+  assert.equal(t.code, 2, t.stderr);
+  assert.match(
+    t.stderr,
+    /typed\.json: invalid glm config: hidden: expected a non-negative integer, got the string "16"/,
+    "the config is resolved, naming the file, key and type in words, before the data is read",
+  );
+
   const notObject = join(dir, "array.json");
   await Deno.writeTextFile(notObject, "[1, 2]");
   const n = await keiro([...BASE, "--config", notObject]);

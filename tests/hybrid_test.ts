@@ -144,6 +144,27 @@ Deno.test("train --resume continues the epoch counter without relabelling", asyn
   assert.match(again.stderr, /already holds a training run/);
 });
 
+Deno.test("train --resume with another model config names the differing keys", async () => {
+  const other = join(dir, "tiny_h16.json");
+  await Deno.writeTextFile(other, JSON.stringify({ ...TINY, hidden_dim: 16 }));
+  const r = await keiro(["train", "--config", other, "--out", run, "--resume", "--quiet"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(
+    r.stderr,
+    "error: --resume: the config's model differs from the checkpoint's: hidden_dim: 16 (config) vs 8 (checkpoint)\n",
+  );
+});
+
+Deno.test("route: a temperature below 1e-3 is a usage error naming it, not an internal op's", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  const r = await keiro(["route", "--model", run, "--samples", "4", "--temperature", "1e-300", instPath]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, "error: temperature must be a number in [0.001, ∞), got 1e-300\n");
+  const ok = await keiro(["route", "--model", run, "--samples", "4", "--temperature", "0.001", instPath]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(jsonl<{ complete: boolean }>(ok.stdout).every((s) => s.complete));
+});
+
 Deno.test("route: complete paths whose MLU the evaluator confirms; best-of-N never worse", async () => {
   const instPath = join(run, "data", "test.jsonl");
   const inst = await Deno.readTextFile(instPath);

@@ -16,11 +16,54 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 
 /// Parses the config `what` (`"glm"`, `"fusion"`, …) from `text`; `""` gives `T`'s defaults. Keys
-/// starting with `_` are comments, dropped at every depth.
+/// starting with `_` are comments, dropped at every depth. A value of the wrong type is a usage error
+/// naming the key's path and what it should be in words (`glm.k: expected a non-negative integer,
+/// got the string "16"`).
 pub fn parse_config<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     let text = if text.trim().is_empty() { "{}" } else { text };
-    let bad = |e: serde_json::Error| Error::Usage(format!("invalid {what} config: {e}"));
-    serde_json::from_value(_strip_comments(serde_json::from_str(text).map_err(bad)?)).map_err(bad)
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::Usage(format!("invalid {what} config: {e}")))?;
+    serde_path_to_error::deserialize(_strip_comments(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." { String::new() } else { format!("{path}: ") };
+        Error::Usage(format!("invalid {what} config: {at}{}", _in_words(&e.into_inner().to_string())))
+    })
+}
+
+/// serde's message with Rust's type names in words: `invalid type: string "16", expected usize` →
+/// `expected a non-negative integer, got the string "16"`; an unknown field → `unknown key …; did you
+/// mean "k"?` when a known key is a typo away, else the known keys.
+fn _in_words(msg: &str) -> String {
+    const TYPES: [(&str, &str); 9] = [
+        ("usize", "a non-negative integer"),
+        ("u64", "a non-negative integer"),
+        ("u32", "a non-negative integer"),
+        ("u8", "a non-negative integer"),
+        ("i64", "an integer"),
+        ("i32", "an integer"),
+        ("f64", "a number"),
+        ("f32", "a number"),
+        ("a sequence", "an array"),
+    ];
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        // The path already names the key; serde lists the known ones as `a`, `b` or `c`.
+        let (key, known) = rest.split_once("`, expected ").unwrap_or((rest.trim_end_matches('`'), ""));
+        let names: Vec<&str> = known.split('`').skip(1).step_by(2).collect();
+        return match _nearest(key, &names) {
+            Some(near) => format!("unknown key (keys starting with _ are comments); did you mean \"{near}\"?"),
+            None => format!("unknown key (keys starting with _ are comments); expected {known}"),
+        };
+    }
+    let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) else {
+        return msg.to_string();
+    };
+    let Some((got, expected)) = rest.split_once(", expected ") else { return msg.to_string() };
+    let expected = TYPES.iter().find(|(t, _)| *t == expected).map_or(expected, |(_, w)| w);
+    let got = if got.starts_with("string ") || got.starts_with("map") || got.starts_with("sequence") {
+        format!("the {got}")
+    } else {
+        got.to_string()
+    };
+    format!("expected {expected}, got {got}")
 }
 
 /// The JSON object `text` of the config file `source`, its keys starting with `_` dropped at every
@@ -46,15 +89,14 @@ fn _strip_comments(v: Value) -> Value {
 /// The usage error for `key`, unknown in the config file `source`, with the nearest of `known`
 /// (by edit distance, when it is close) as a suggestion.
 pub fn unknown_key(key: &str, known: &[&str], source: &str) -> Error {
-    let len = key.chars().count() as f64;
-    let hint = known
-        .iter()
-        .map(|k| (k, _distance(key, k)))
-        .min_by_key(|&(_, d)| d)
-        .filter(|&(_, d)| d as f64 <= (len / 4.0).max(2.0))
-        .map(|(k, _)| format!("; did you mean \"{k}\"?"))
-        .unwrap_or_default();
+    let hint = _nearest(key, known).map(|k| format!("; did you mean \"{k}\"?")).unwrap_or_default();
     Error::Usage(format!("{source}: unknown config key \"{key}\" (keys starting with _ are comments){hint}"))
+}
+
+/// The one of `known` nearest to `key` by edit distance, when it is close enough to be a typo.
+fn _nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let len = key.chars().count() as f64;
+    known.iter().map(|k| (*k, _distance(key, k))).min_by_key(|&(_, d)| d).filter(|&(_, d)| d as f64 <= (len / 4.0).max(2.0)).map(|(k, _)| k)
 }
 
 /// Levenshtein distance in characters.
@@ -262,6 +304,39 @@ mod tests {
     struct Paint {
         shade: Shade,
         coats: u32,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Can {
+        paint: Option<Paint>,
+        #[serde(default)]
+        litres: f64,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_and_the_type_in_words() {
+        let e = |text: &str| parse_config::<Can>(text, "can").err().expect("an error").to_string();
+        assert_eq!(
+            e(r#"{"paint": {"shade": "light", "coats": "16"}}"#),
+            r#"invalid can config: paint.coats: expected a non-negative integer, got the string "16""#
+        );
+        assert_eq!(e(r#"{"litres": true}"#), "invalid can config: litres: expected a number, got boolean `true`");
+        assert_eq!(
+            e(r#"{"paint": {"shade": "red", "coats": 1}}"#),
+            "invalid can config: paint.shade: unknown variant `red`, expected `light` or `very_dark`"
+        );
+        assert_eq!(
+            e(r#"{"colour": 1}"#),
+            "invalid can config: colour: unknown key (keys starting with _ are comments); expected `paint` or `litres`"
+        );
+        assert_eq!(
+            e(r#"{"liters": 1}"#),
+            r#"invalid can config: liters: unknown key (keys starting with _ are comments); did you mean "litres"?"#
+        );
+        assert!(e("{").starts_with("invalid can config: EOF"), "{}", e("{"));
+        assert_eq!(parse_config::<Can>(r#"{"_note": 1, "litres": 2}"#, "can").unwrap().litres, 2.0);
     }
 
     #[test]

@@ -60,7 +60,7 @@ Deno.test("config: bad types and ranges name the key, the expectation and the va
     [{ normalization: "layer" }, /normalization must be one of "batch", "episode", got "layer"/],
     [
       { eval_sampling_grid: [[1, 0.9], [0, 1]] },
-      /eval_sampling_grid must be a list of \[temperature > 0, top_p in \(0, 1\]\] pairs/,
+      /eval_sampling_grid must be a list of \[temperature ≥ 0\.001, top_p in \(0, 1\]\] pairs/,
     ],
     [{ eval_sampling_grid: [[1, 1.5]] }, /eval_sampling_grid must be/],
     [

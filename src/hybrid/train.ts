@@ -19,6 +19,7 @@ import { summarize } from "../te/summarize.ts";
 import { writeOutput } from "../write_output.ts";
 import { findCheckpoint, readState, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { type HybridConfig, modelConfig } from "./config.ts";
+import { configDifferences } from "./config_differences.ts";
 import { type LabelledSet, prepareSplit } from "./labelled_set.ts";
 import { MetricsLog, type MetricsRow } from "./metrics_log.ts";
 import {
@@ -243,13 +244,15 @@ async function _run(
   let st: TrainerState;
   if (lastDir) {
     model = await HybridModel.load(lastDir, { optimizer: true, device: configDevice(cfg) });
-    if (JSON.stringify(model.config) !== JSON.stringify(modelConfig(cfg))) {
+    const differences = configDifferences(
+      { ...modelConfig(cfg) },
+      { ...model.config },
+      "config",
+      "checkpoint",
+    );
+    if (differences) {
       model.close();
-      throw new UsageError(
-        `--resume: the config's model (${JSON.stringify(modelConfig(cfg))}) differs from the checkpoint's (${
-          JSON.stringify(model.config)
-        })`,
-      );
+      throw new UsageError(`--resume: the config's model differs from the checkpoint's: ${differences}`);
     }
     st = await readState(lastDir);
     log(`resuming ${out} after epoch ${st.epoch} (${st.phase})`);

@@ -15,7 +15,10 @@ export interface SolutionSource {
   text: string;
 }
 
-/** Scores every method found in `sources`; returns evaluations per method in first-seen order. */
+/**
+ * Scores every method found in `sources`; returns evaluations per method in first-seen order.
+ * @throws {UsageError} when the sources hold no solution at all
+ */
 export async function evaluateSolutions(
   ds: Dataset,
   sources: SolutionSource[],
@@ -48,6 +51,9 @@ export async function evaluateSolutions(
         throw e;
       }
     }
+  }
+  if (out.size === 0) {
+    throw new UsageError(`no solutions in ${sources.map((s) => s.name).join(", ") || "the input"}`);
   }
   return out;
 }

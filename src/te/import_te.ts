@@ -83,6 +83,7 @@ export async function importTe(o: ImportOptions, onSkip?: (label: string) => voi
     }
     matrices.push({ label: basename(file, extname(file)), values });
   }
+  if (o.tmRange && !o.tm) throw new UsageError("--tm-range selects matrices of --tm, but no --tm was given");
   if (o.tm) {
     const [from, to] = o.tmRange ?? [0, Infinity];
     matrices.push(...readTrafficMatrices(await readTextFile(o.tm), o.tm, n, from, to));

@@ -5,6 +5,7 @@
  */
 
 export * from "./dataset.ts";
+export * from "./read_dataset.ts";
 export * from "./generate.ts";
 export * from "./import_te.ts";
 export * from "./read_topology.ts";

@@ -8,12 +8,15 @@
 //!   (the resolved config, the device's name).
 //! - `_call` `{"kind": "step", "epoch"}`, `{"kind": "keep_best"}`, `{"kind": "evaluate", "best"?,
 //!   "epoch"?}` or `{"kind": "graph", "best"?, "epoch"?}`; payload = JSON result.
+//! - `_call` `{"kind": "resolve_config", "text", "file"}` with null handles: a GLM config resolved
+//!   ([`GlmConfig`]), or a usage error naming the file and the key.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{exports, json_payload, Blob, DeviceField, Domain, Slot};
 use crate::error::Result;
+use crate::glm::config::GlmConfig;
 use crate::glm::trainer::{GlmTrainer, NodeData};
 use crate::te::dataset::Dataset;
 
@@ -59,6 +62,13 @@ pub enum GlmCall {
         #[serde(default)]
         epoch: usize,
     },
+    /// Resolve a config (stateless: null handles).
+    ResolveConfig {
+        /// The config's JSON text.
+        text: String,
+        /// The file that errors name.
+        file: String,
+    },
     /// The graph the GNN sees.
     Graph {
         /// Use the best snapshot.
@@ -90,15 +100,15 @@ impl Domain for GlmTrainer {
     }
 
     fn call(this: Slot<'_, GlmTrainer>, _with: Slot<'_, Dataset>, req: GlmCall, _data: &[u8]) -> Result<Vec<u8>> {
-        let mut t = this.write()?;
         let out = match req {
-            GlmCall::Step { epoch } => t.step(epoch)?,
+            GlmCall::Step { epoch } => this.write()?.step(epoch)?,
             GlmCall::KeepBest => {
-                t.keep_best()?;
+                this.write()?.keep_best()?;
                 json!({})
             }
-            GlmCall::Evaluate { best, epoch } => t.evaluate(best, epoch)?,
-            GlmCall::Graph { best, epoch } => t.graph(best, epoch)?,
+            GlmCall::Evaluate { best, epoch } => this.write()?.evaluate(best, epoch)?,
+            GlmCall::Graph { best, epoch } => this.write()?.graph(best, epoch)?,
+            GlmCall::ResolveConfig { text, file } => GlmConfig::resolve(&text, &file)?.to_json(),
         };
         json_payload(&out)
     }

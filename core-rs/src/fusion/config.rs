@@ -297,7 +297,14 @@ mod tests {
         assert_eq!(file_err(r#"{"forest": 3}"#), "c.json: forest must be a JSON object, got 3");
         assert_eq!(file_err(r#"{"gaussian": 3}"#), "c.json: gaussian must be a JSON object, got 3");
         assert!(file_err(r#"{"dropout": 1.0}"#).starts_with("c.json: invalid fusion config: dropout must be in [0, 1)"));
-        assert!(file_err(r#"{"forest": {"trees": "many"}}"#).starts_with("c.json: invalid forest config: "));
+        assert_eq!(
+            file_err(r#"{"forest": {"trees": "many"}}"#),
+            r#"c.json: invalid forest config: trees: expected a non-negative integer, got the string "many""#
+        );
+        assert_eq!(
+            file_err(r#"{"hidden": "16"}"#),
+            r#"c.json: invalid fusion config: hidden: expected a non-negative integer, got the string "16""#
+        );
         assert_eq!(file_err("[1]"), "c.json: a config must be a JSON object");
         assert!(file_err("{").starts_with("c.json: not valid JSON: "));
     }

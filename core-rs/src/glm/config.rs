@@ -207,6 +207,12 @@ impl GlmConfig {
         Ok(c)
     }
 
+    /// Resolves the config file `source` (its JSON `text`): the config, or a usage error naming
+    /// `source` and the key.
+    pub fn resolve(text: &str, source: &str) -> Result<GlmConfig> {
+        GlmConfig::parse(text).map_err(|e| Error::Usage(format!("{source}: {e}")))
+    }
+
     /// Whether the graph learning module is used.
     pub fn learns_graph(&self) -> bool {
         matches!(self.graph, GraphMode::Learned | GraphMode::InputLearned)
@@ -261,7 +267,10 @@ mod tests {
         assert_eq!((c.graph, c.glm.k, c.glm.sparsify), (GraphMode::Input, 10, Sparsify::Topk));
         assert_eq!(GlmConfig::parse(r#"{"graph": "input+learned"}"#).unwrap().graph, GraphMode::InputLearned);
         let e = GlmConfig::parse(r#"{"glm": {"kk": 3}}"#).unwrap_err().to_string();
-        assert!(e.contains("unknown field `kk`"), "{e}");
+        assert!(e.ends_with("glm.kk: unknown key (keys starting with _ are comments); did you mean \"k\"?"), "{e}");
+        let e = GlmConfig::resolve(r#"{"hidden": "16"}"#, "g.json").unwrap_err().to_string();
+        assert_eq!(e, r#"g.json: invalid glm config: hidden: expected a non-negative integer, got the string "16""#);
+        assert_eq!(GlmConfig::resolve(r#"{"_why": "x", "hidden": 16}"#, "g.json").unwrap().hidden, 16);
         assert!(GlmConfig::parse(r#"{"glm": {"sparsify": "soft_topk", "k": 10, "candidates": 10}}"#).is_err());
         assert!(GlmConfig::parse(r#"{"dropout": 1.0}"#).is_err());
         assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());

@@ -177,7 +177,7 @@ hybrid_keys! {
     /// `per_step` (before every hop).
     model gnn_update_frequency: GnnUpdate = GnnUpdate::PerCommodity, Check::OneOf(serde_names::<GnnUpdate>());
     /// Logits are divided by this for sampling during RL (and for best-of-N decoding).
-    sampling_temperature: f64 = 1.0, Check::POSITIVE;
+    sampling_temperature: f64 = 1.0, TEMPERATURE;
     /// Nucleus sampling threshold for RL rollouts, in (0, 1]; log-probabilities stay those of the
     /// tempered distribution.
     sampling_top_p: f64 = 0.9, Check::UNIT_OPEN_BELOW;
@@ -293,13 +293,13 @@ hybrid_keys! {
     eval_top_p: f64 = 0.9, Check::UNIT_OPEN_BELOW;
     /// Temperature of best-of-N sampling (`null` = `sampling_temperature`). Best-of-N gains from
     /// diverse samples: a policy sharpened by training repeats its greedy decode at temperature 1.
-    eval_temperature: Option<f64> = None, Check::Nullable(&Check::POSITIVE);
+    eval_temperature: Option<f64> = None, Check::Nullable(&TEMPERATURE);
     /// Best-of-N settings `[temperature, top_p]` tried on validation after training
     /// (src/hybrid/tune_sampling.ts); the best one, with `eval_temperature` / `eval_top_p` as the
     /// first candidate, is saved beside the checkpoint and used by the test evaluation and by
     /// `keiro route`. `[]` = no tuning.
     eval_sampling_grid: Vec<[f64; 2]> = vec![[0.5, 0.9], [1.0, 0.9], [1.0, 1.0], [2.0, 1.0]],
-        Check::Custom(_sampling_grid, "a list of [temperature > 0, top_p in (0, 1]] pairs");
+        Check::Custom(_sampling_grid, "a list of [temperature ≥ 0.001, top_p in (0, 1]] pairs");
     /// Validation instances (the first ones) routed per grid setting.
     eval_tune_instances: usize = 64, Check::Int(1);
     /// MILP seconds per instance when labelling (the best paths found are the labels and the
@@ -334,11 +334,30 @@ fn _ordered_pair(v: &Value) -> bool {
     _int_pair(v).is_some_and(|(lo, hi)| hi >= lo)
 }
 
+/// The smallest sampling temperature, 10⁻³. The policy's f32 logits are divided by the
+/// temperature before the softmax, and much smaller temperatures overflow them to infinity; at
+/// 10⁻³ a logit gap of 0.01 already weighs e⁻¹⁰, so sampling is the greedy decode there anyway.
+pub const MIN_TEMPERATURE: f64 = 1e-3;
+
+/// What a sampling temperature must be: a number ≥ [`MIN_TEMPERATURE`].
+pub const TEMPERATURE: Check = Check::Num { lo: MIN_TEMPERATURE, hi: f64::INFINITY, lo_open: false, hi_open: true };
+
+/// Checks the sampling of a routing or RL request: a usage error naming `temperature` or `top_p`
+/// when it is not [`TEMPERATURE`] or in (0, 1].
+pub fn check_sampling(temperature: f64, top_p: f64) -> Result<()> {
+    for (name, v, check) in [("temperature", temperature, TEMPERATURE), ("top_p", top_p, Check::UNIT_OPEN_BELOW)] {
+        if let Some(what) = check.problem(&Value::from(v)) {
+            return Err(Error::Usage(format!("{name} must be {what}, got {}", Value::from(v))));
+        }
+    }
+    Ok(())
+}
+
 fn _sampling_grid(v: &Value) -> bool {
     v.as_array().is_some_and(|grid| {
         grid.iter().all(|p| {
             matches!(p.as_array().map(Vec::as_slice),
-                Some([t, top_p]) if Check::POSITIVE.accepts(t) && Check::UNIT_OPEN_BELOW.accepts(top_p))
+                Some([t, top_p]) if TEMPERATURE.accepts(t) && Check::UNIT_OPEN_BELOW.accepts(top_p))
         })
     })
 }
@@ -506,7 +525,7 @@ mod tests {
             (json!({"decay_rate": 0.5}), "decay_rate must be a number in [1, ∞), got 0.5"),
             (
                 json!({"eval_sampling_grid": [[1, 1.5]]}),
-                "eval_sampling_grid must be a list of [temperature > 0, top_p in (0, 1]] pairs, got [[1,1.5]]",
+                "eval_sampling_grid must be a list of [temperature ≥ 0.001, top_p in (0, 1]] pairs, got [[1,1.5]]",
             ),
             (json!({"gpu_id": -1}), "gpu_id must be a non-empty string or an integer ≥ 0, got -1"),
             (

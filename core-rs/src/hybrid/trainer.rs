@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::hybrid::config::ModelConfig;
+use crate::hybrid::config::{check_sampling, ModelConfig};
 use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
 use crate::hybrid::reward::{reward, RewardOptions};
@@ -316,9 +316,10 @@ impl Trainer {
     }
 
     fn _reinforce(&mut self, data: &[Instance], r: &RlRequest) -> Result<Value> {
-        if r.samples == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
-            return Err(Error::Usage("samples must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
+        if r.samples == 0 {
+            return Err(Error::Usage("samples must be ≥ 1".into()));
         }
+        check_sampling(r.temperature, r.top_p)?;
         if r.reset_critic {
             let ids = self.model.params.reinitialise(CRITIC)?;
             self.adam.reset(&ids)?;
@@ -418,12 +419,13 @@ impl Trainer {
     }
 
     fn _route(&self, data: &[Instance], r: &RouteRequest) -> Result<Vec<RouteRecord>> {
-        if r.samples == 0 || r.batch == 0 || r.temperature <= 0.0 || !(r.top_p > 0.0 && r.top_p <= 1.0) {
-            return Err(Error::Usage("samples and batch must be ≥ 1, temperature > 0 and top_p in (0, 1]".into()));
+        if r.samples == 0 || r.batch == 0 {
+            return Err(Error::Usage("samples and batch must be ≥ 1".into()));
         }
         if r.samples > MAX_SAMPLES {
             return Err(Error::Usage(format!("samples must be ≤ {MAX_SAMPLES}, got {}", r.samples)));
         }
+        check_sampling(r.temperature, r.top_p)?;
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let sampled = r.samples - 1;
         let cfg = &self.model.config;

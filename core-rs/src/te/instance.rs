@@ -38,6 +38,19 @@ pub struct Instance {
 /// The largest node count accepted (keeps a corrupt `nodes` from exhausting memory).
 pub const MAX_NODES: usize = 1_000_000;
 
+/// The largest capacity or demand accepted, 10¹⁵ (a petabit per second in bit/s): integer volumes
+/// are exact below it, and sums of demands stay far from `f64::MAX`.
+pub const MAX_VOLUME: f64 = 1e15;
+
+/// How far capacities and demands may spread around the largest capacity `C` of an instance: every
+/// capacity is ≥ `C / MAX_SPREAD` and every demand ≤ `C · MAX_SPREAD`. The solvers divide both by
+/// `C`, and HiGHS drops matrix coefficients below 10⁻⁹ (a smaller capacity would vanish from the
+/// LP and MILP), rejects those above 10¹⁵ and, with its tolerances of 10⁻⁷, finds instances whose
+/// utilisations reach 10¹⁸ infeasible; within the spread, utilisations stay below 10¹² and the
+/// solvers agree with the evaluator. A demand a million times a link's capacity is far beyond any
+/// real instance.
+pub const MAX_SPREAD: f64 = 1e6;
+
 const KNOWN_KEYS: [&str; 4] = ["id", "nodes", "edges", "commodities"];
 
 fn describe(v: &Value) -> String {
@@ -58,10 +71,12 @@ impl Ctx {
         Error::input(self.line, field, message)
     }
 
-    fn positive(&self, v: Option<&Value>, field: &str) -> Result<f64> {
+    /// A capacity or demand: a positive number ≤ [`MAX_VOLUME`].
+    fn volume(&self, v: Option<&Value>, field: &str) -> Result<f64> {
         match v {
             None => Err(self.err(field, "is missing")),
             Some(x) => match x.as_f64() {
+                Some(f) if f > MAX_VOLUME => Err(self.err(field, format!("must be at most {MAX_VOLUME:e}, got {}", describe(x)))),
                 Some(f) if f.is_finite() && f > 0.0 => Ok(f),
                 _ => Err(self.err(field, format!("must be a positive number, got {}", describe(x)))),
             },
@@ -140,8 +155,18 @@ impl Instance {
             if src == dst {
                 return Err(ctx.err(f("dst"), "equals src (self loops are not allowed)"));
             }
-            let capacity = ctx.positive(o.get("capacity"), &f("capacity"))?;
+            let capacity = ctx.volume(o.get("capacity"), &f("capacity"))?;
             edges.push(Edge { src, dst, capacity });
+        }
+        let largest = edges.iter().map(|e| e.capacity).fold(0.0, f64::max);
+        for (i, e) in edges.iter().enumerate() {
+            if e.capacity < largest / MAX_SPREAD {
+                let what = format!(
+                    "must be at least the largest capacity ({largest}) / {MAX_SPREAD:e}, got {}",
+                    describe(&list("edges")?[i]["capacity"])
+                );
+                return Err(ctx.err(format!("edges[{i}].capacity"), what));
+            }
         }
         let mut commodities = Vec::new();
         for (i, c) in list("commodities")?.iter().enumerate() {
@@ -152,7 +177,11 @@ impl Instance {
             if src == dst {
                 return Err(ctx.err(f("dst"), format!("equals src ({src})")));
             }
-            let demand = ctx.positive(o.get("demand"), &f("demand"))?;
+            let demand = ctx.volume(o.get("demand"), &f("demand"))?;
+            if demand > largest * MAX_SPREAD {
+                let what = format!("must be at most the largest capacity ({largest}) × {MAX_SPREAD:e}, got {}", describe(&o["demand"]));
+                return Err(ctx.err(f("demand"), what));
+            }
             commodities.push(Commodity { src, dst, demand });
         }
         let id = obj.get("id").cloned();
@@ -260,6 +289,37 @@ mod tests {
         assert!(err_of(&OK.replace(r#""src":0,"dst":2,"demand""#, r#""src":2,"dst":0,"demand""#))
             .starts_with("line 1: commodities[0].dst cannot be reached"));
         assert_eq!(err_of(&OK.replace(r#""nodes":3,"#, "")), "line 1: nodes is missing");
+    }
+
+    #[test]
+    fn capacities_and_demands_are_at_most_max_volume() {
+        assert_eq!(
+            err_of(&OK.replace(r#""capacity":5"#, r#""capacity":1e308"#)),
+            "line 1: edges[1].capacity must be at most 1e15, got 1e+308"
+        );
+        assert_eq!(
+            err_of(&OK.replace(r#""demand":4"#, r#""demand":1e300"#)),
+            "line 1: commodities[0].demand must be at most 1e15, got 1e+300"
+        );
+        let at_max = OK
+            .replace(r#""capacity":5"#, r#""capacity":1e15"#)
+            .replace(r#""capacity":10"#, r#""capacity":1e10"#)
+            .replace(r#""demand":4"#, r#""demand":1e15"#);
+        assert_eq!(Instance::parse_jsonl(&at_max, 1).unwrap()[0].commodities[0].demand, MAX_VOLUME);
+    }
+
+    #[test]
+    fn capacities_and_demands_stay_within_max_spread_of_the_largest_capacity() {
+        assert_eq!(
+            err_of(&OK.replace(r#""capacity":5"#, r#""capacity":1e-300"#)),
+            "line 1: edges[1].capacity must be at least the largest capacity (10) / 1e6, got 1e-300"
+        );
+        assert_eq!(
+            err_of(&OK.replace(r#""demand":4"#, r#""demand":20000000000"#)),
+            "line 1: commodities[0].demand must be at most the largest capacity (10) × 1e6, got 20000000000"
+        );
+        let edge = OK.replace(r#""capacity":5"#, r#""capacity":1e-5"#).replace(r#""demand":4"#, r#""demand":1e7"#);
+        assert!(Instance::parse_jsonl(&edge, 1).is_ok());
     }
 
     #[test]

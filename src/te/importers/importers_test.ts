@@ -99,3 +99,16 @@ Deno.test("traffic matrices: labelled and unlabelled lines, ranges, bad values n
   );
   assert.throws(() => readTrafficMatrices("0 1 0\n", "tm.txt", 2), /expected 4 values/);
 });
+
+Deno.test("traffic matrices: a file without matrices, or a range past its end, is an error", () => {
+  const text = "# comment\nt0 0 1 2 0\n0 3 4 0\n";
+  assert.throws(() => readTrafficMatrices("# only\n\n", "tm.txt", 2), /tm\.txt: no traffic matrix/);
+  assert.throws(
+    () => readTrafficMatrices(text, "tm.txt", 2, 10, 20),
+    /tm\.txt holds matrices 0\.\.1; the range 10:20 selects none/,
+  );
+  assert.throws(
+    () => readTrafficMatrices(text, "tm.txt", 2, 1, 1),
+    /the matrix range 1:1 of tm\.txt is empty/,
+  );
+});

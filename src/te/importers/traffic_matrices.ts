@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InputError } from "../../errors.ts";
+import { InputError, UsageError } from "../../errors.ts";
 
 /** One traffic matrix. */
 export interface TrafficMatrix {
@@ -15,7 +15,10 @@ export interface TrafficMatrix {
   values: Float64Array;
 }
 
-/** Reads the matrices of `text` with indices in `[from, to)` (all when omitted). */
+/**
+ * Reads the matrices of `text` with indices in `[from, to)` (all when omitted).
+ * @throws {InputError} when the file holds no matrix, {@link UsageError} when the range selects none
+ */
 export function readTrafficMatrices(
   text: string,
   file: string,
@@ -23,6 +26,7 @@ export function readTrafficMatrices(
   from = 0,
   to = Infinity,
 ): TrafficMatrix[] {
+  if (to <= from) throw new UsageError(`the matrix range ${from}:${to} of ${file} is empty`);
   const out: TrafficMatrix[] = [];
   let index = 0;
   const lines = text.split(/\r?\n/);
@@ -54,6 +58,10 @@ export function readTrafficMatrices(
       return v;
     }));
     out.push({ label, values });
+  }
+  if (index === 0) throw new InputError(`${file}: no traffic matrix (only blank and # lines)`, 0, "matrix");
+  if (out.length === 0) {
+    throw new UsageError(`${file} holds matrices 0..${index - 1}; the range ${from}:${to} selects none`);
   }
   return out;
 }
