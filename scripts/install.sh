@@ -2,6 +2,7 @@
 # Installs everything keiro needs on a fresh Debian machine of this kind and builds the native
 # library: cmake + libclang-dev (HiGHS is built from source by the highs crate), Deno from npm
 # (package.json pins it), then the Rust core in the profile given as $1 (debug|release|both), or
+# the Node.js addon (bindings/node/keiro.node, same profile), or
 # with `cuda` the CUDA build (release, cargo feature cuda, into <target>/cuda; docs/gpu.md): NVIDIA's
 # nvcc 13.0 from PyPI (scripts/cuda_toolchain.sh) compiles the kernels to PTX; no GPU is needed.
 set -euo pipefail
@@ -31,6 +32,9 @@ fi
 build() {
   echo "install: cargo build ($1) of core-rs (the first build compiles HiGHS: several minutes)" >&2
   if [ "$1" = release ]; then cargo build --release -p keiro-core >&2; else cargo build -p keiro-core >&2; fi
+  echo "install: cargo build ($1) of the Node.js addon (bindings/node/keiro.node)" >&2
+  if [ "$1" = release ]; then cargo build --release -p keiro-node >&2; else cargo build -p keiro-node >&2; fi
+  cp "${CARGO_TARGET_DIR:-$PWD/target}/$1/libkeiro_node.so" bindings/node/keiro.node
 }
 cuda() {
   # shellcheck source=cuda_toolchain.sh

@@ -30,7 +30,7 @@ use crate::te::dataset::Dataset;
 /// A `keiro_fusion_new` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum FusionNew {
+pub enum FusionNew {
     /// A freshly initialised model on the crystals packed in the data.
     New {
         /// The model config (every key optional).
@@ -58,7 +58,7 @@ pub(crate) enum FusionNew {
 /// A `keiro_fusion_call` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum FusionCall {
+pub enum FusionCall {
     /// Train one epoch.
     Step {
         /// Epoch number.

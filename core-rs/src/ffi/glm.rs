@@ -23,7 +23,7 @@ use crate::te::dataset::Dataset;
 /// A `keiro_glm_new` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum GlmNew {
+pub enum GlmNew {
     /// A freshly initialised model on the nodes packed in the data.
     New {
         /// The user's config keys (the core fills the defaults).
@@ -45,7 +45,7 @@ pub(crate) enum GlmNew {
 /// A `keiro_glm_call` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum GlmCall {
+pub enum GlmCall {
     /// Train one epoch and evaluate.
     Step {
         /// Epoch number, from 1.

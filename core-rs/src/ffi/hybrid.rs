@@ -28,7 +28,7 @@ use crate::te::dataset::Dataset;
 /// A `keiro_hybrid_new` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum HybridNew {
+pub enum HybridNew {
     /// A freshly initialised model.
     New {
         /// The model config (docs/hybrid.md).
@@ -57,7 +57,7 @@ pub(crate) enum HybridNew {
 /// A `keiro_hybrid_call` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum HybridCall {
+pub enum HybridCall {
     /// Save the weights (and the optimiser state).
     Save {
         /// The weights file.

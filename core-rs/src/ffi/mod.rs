@@ -20,6 +20,10 @@
 //! Besides, `keiro_abi_version()` returns [`ABI_VERSION`] and `keiro_buffer_free(buf)` frees a
 //! result buffer.
 //!
+//! Other bindings (the Node.js addon, `bindings/node`) serve the same requests through the safe
+//! entry [`new_object`] / [`call_object`] (errors and caught panics as [`Error`], their payload by
+//! [`error_payload`]); the C functions wrap it.
+//!
 //! # Result buffers
 //!
 //! Every `_new` and `_call` returns a heap buffer `[status u32][reserved u32][len u64][handle u64]
@@ -33,8 +37,7 @@
 //! queue, calls that only read a `Sync` object (TE solves and evaluations) run side by side. A
 //! null handle given to a request that needs one is the usage error "`<name>` handle is closed".
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Once, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -43,10 +46,13 @@ use serde_json::{json, Value};
 use crate::error::{Error, Result};
 use crate::te::dataset::Dataset;
 
+mod entry;
 mod fusion;
 mod glm;
 mod hybrid;
 mod te;
+
+pub use entry::{call_object, guarded, new_object};
 
 pub use fusion::{keiro_fusion_call, keiro_fusion_free, keiro_fusion_new};
 pub use glm::{keiro_glm_call, keiro_glm_free, keiro_glm_new};
@@ -58,7 +64,7 @@ pub const ABI_VERSION: u32 = 6;
 const HEADER: usize = 24;
 
 /// A domain of the C ABI: the object its handle holds, its requests, and how it serves them.
-pub(crate) trait Domain: Sized + Send + 'static {
+pub trait Domain: Sized + Send + 'static {
     /// The handle's name in the "handle is closed" error.
     const NAME: &'static str;
     /// The `_new` request (a `kind`-tagged enum).
@@ -76,7 +82,7 @@ pub(crate) trait Domain: Sized + Send + 'static {
 /// The `device` field of a `_new` request: `cpu` (the default), `cuda` or `cuda:N`.
 #[derive(serde::Deserialize)]
 #[serde(transparent)]
-pub(crate) struct DeviceField(String);
+pub struct DeviceField(String);
 
 impl Default for DeviceField {
     fn default() -> Self {
@@ -92,7 +98,7 @@ impl DeviceField {
 }
 
 /// A possibly null handle, opened on demand.
-pub(crate) struct Slot<'a, T>(Option<&'a RwLock<T>>);
+pub struct Slot<'a, T>(Option<&'a RwLock<T>>);
 
 impl<'a, T: Domain> Slot<'a, T> {
     fn _open(&self) -> Result<&'a RwLock<T>> {
@@ -128,7 +134,9 @@ fn _buffer(status: u32, handle: u64, payload: &[u8]) -> *mut u8 {
     Box::into_raw(v.into_boxed_slice()) as *mut u8
 }
 
-fn _error_payload(e: &Error) -> (u32, Vec<u8>) {
+/// The status and JSON payload `{"kind", "message", "line"?, "field"?}` of an error: 1 input,
+/// 2 usage, 3 solver (and tensor), 4 panic.
+pub fn error_payload(e: &Error) -> (u32, Vec<u8>) {
     let (status, extra) = match e {
         Error::Input { line, field, .. } => (1, json!({"kind": "input", "line": line, "field": field})),
         Error::Usage(_) => (2, json!({"kind": "usage"})),
@@ -143,16 +151,10 @@ fn _error_payload(e: &Error) -> (u32, Vec<u8>) {
 
 /// Runs `f`, catching errors and panics, and packages the outcome.
 fn _guard(f: impl FnOnce() -> Result<(u64, Vec<u8>)>) -> *mut u8 {
-    static QUIET: Once = Once::new();
-    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
-        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned());
-        Err(Error::Panic(msg.unwrap_or_else(|| "unknown panic".into())))
-    });
-    match outcome {
+    match guarded(f) {
         Ok((handle, payload)) => _buffer(0, handle, &payload),
         Err(e) => {
-            let (status, payload) = _error_payload(&e);
+            let (status, payload) = error_payload(&e);
             _buffer(status, 0, &payload)
         }
     }
@@ -173,18 +175,14 @@ pub(crate) fn text(data: &[u8]) -> Result<&str> {
     std::str::from_utf8(data).map_err(|e| Error::input(0, "input", format!("is not UTF-8: {e}")))
 }
 
-unsafe fn _request<T: DeserializeOwned>(ptr: *const u8, len: usize) -> Result<T> {
-    serde_json::from_str(text(_bytes(ptr, len)?)?).map_err(|e| Error::Usage(format!("invalid request: {e}")))
-}
-
 /// `keiro_<d>_new` of domain `D`.
 ///
 /// # Safety
 /// `req` and `data` must point to `req_len` and `data_len` readable bytes.
 pub(crate) unsafe fn new_handle<D: Domain>(req: *const u8, req_len: usize, data: *const u8, data_len: usize) -> *mut u8 {
     _guard(|| {
-        let (object, payload) = D::create(_request(req, req_len)?, _bytes(data, data_len)?)?;
-        Ok((Box::into_raw(Box::new(RwLock::new(object))) as u64, payload))
+        let object = new_object::<D>(_bytes(req, req_len)?, _bytes(data, data_len)?)?;
+        Ok((Box::into_raw(Box::new(object.0)) as u64, object.1))
     })
 }
 
@@ -201,7 +199,7 @@ pub(crate) unsafe fn call_handle<D: Domain>(
     data: *const u8,
     data_len: usize,
 ) -> *mut u8 {
-    _guard(|| Ok((0, D::call(Slot(h.as_ref()), Slot(with.as_ref()), _request(req, req_len)?, _bytes(data, data_len)?)?)))
+    _guard(|| Ok((0, call_object(h.as_ref(), with.as_ref(), _bytes(req, req_len)?, _bytes(data, data_len)?)?)))
 }
 
 /// `keiro_<d>_free` of domain `D`.

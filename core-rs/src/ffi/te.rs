@@ -23,7 +23,7 @@ use crate::te::solve::{solve_batch, SolveOptions};
 /// A `keiro_te_new` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum TeNew {
+pub enum TeNew {
     /// Parse and validate JSONL instances (the data); line numbers count from `first_line`.
     Parse {
         /// The line number of the data's first line.
@@ -34,7 +34,7 @@ pub(crate) enum TeNew {
 /// A `keiro_te_call` request.
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum TeCall {
+pub enum TeCall {
     /// Solve instances `[start, end)`.
     Solve {
         /// First instance.
