@@ -245,7 +245,7 @@ Deno.test("--help describes every flag with its default and an example", async (
   for (const [args, flag, value] of defaults) {
     const lines = (await keiro([...args, "--help"])).stdout.split("\n");
     const at = lines.findIndex((l) => l.includes(`  ${flag}`));
-    const end = lines.findIndex((l, i) => i > at && (/^  -/.test(l) || l.trim() === ""));
+    const end = lines.findIndex((l, i) => i > at && (/^ {2}-/.test(l) || l.trim() === ""));
     const text = lines.slice(at, end).join(" ").replace(/\s+/g, " ");
     assert.ok(text.includes(`(default: ${value})`), `${args.join(" ")}: ${text}`);
   }
