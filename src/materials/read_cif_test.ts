@@ -270,7 +270,7 @@ Deno.test("readCif: an atom-site loop without rows or with a short row is an err
       "a row of the atom-site loop has 5 values, expected 6",
     ],
     ["Fe1 Fe 0 0 0 1 O1\nO 0.5 0.5 0.5 1", 19, "a row of the atom-site loop has 7 values, expected 6"],
-    ["Fe1 Fe 1e999 0 0 1", 19, "_atom_site_fract_x of site Fe1 is not a finite number: '1e999'"],
+    ["Fe1 Fe 1e999 0 0 1", 19, "_atom_site_fract_x of site Fe1 is out of range: '1e999'"],
   ];
   for (const [sites, line, message] of cases) {
     throwsInput(
@@ -358,17 +358,7 @@ data("readCif reads a Castelli perovskite CIF (P1, 5 atoms, negative coordinates
   close(last.frac[0][0], 1 - 0.22578457, 1e-12);
 });
 
-Deno.test("readCif: an atom site loop without rows, or a number out of range, is an input error", () => {
-  throwsInput(
-    () => readCif(cif(4, ["x,y,z"], ""), "empty.cif"),
-    (e) => e.field === "_atom_site_fract_x" && e.message === "empty.cif: the atom site loop has no rows",
-  );
-  throwsInput(
-    () => readCif(cif(4, ["x,y,z"], "Fe1 Fe 1e999 0 0 1"), "big.cif"),
-    (e) =>
-      e.field === "_atom_site_fract_x" &&
-      /big\.cif:\d+: _atom_site_fract_x of site Fe1 is out of range: '1e999'/.test(e.message),
-  );
+Deno.test("readCif: a cell length out of range is an input error naming the field", () => {
   throwsInput(
     () =>
       readCif(
