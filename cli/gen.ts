@@ -3,12 +3,10 @@
  * @module
  */
 
-import { basename, extname } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { generate, type GenOptions } from "../src/te/generate.ts";
-import { fillCapacities } from "../src/te/fill_capacities.ts";
-import { readTopology } from "../src/te/read_topology.ts";
+import { topologyGraph } from "../src/te/topology_graph.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { choiceArg, intArg, positiveArg, positiveIntArg, rangeArg, rejectUnused } from "./_parse.ts";
 
@@ -72,7 +70,15 @@ export function genCommand(): SubCommand {
       rejectUnused(cmd, "defaultCapacity", !redraw, "does nothing with --capacity, which redraws every link");
       rejectUnused(cmd, "load", o.traffic === "gravity", "applies to --traffic gravity only");
       rejectUnused(cmd, "demand", o.traffic === "pairs", "applies to --traffic pairs only");
+      const graph: GenOptions = builtIn
+        ? { topology: o.topology as GenOptions["topology"] }
+        : await topologyGraph(o.topology, {
+          redraw,
+          defaultCapacity: o.defaultCapacity,
+          remedy: "pass --default-capacity C or --capacity lo:hi",
+        });
       const opts: GenOptions = {
+        ...graph,
         nodes: o.nodes,
         commodities: o.commodities,
         count: o.count,
@@ -82,20 +88,6 @@ export function genCommand(): SubCommand {
         traffic: o.traffic,
         load: o.load,
       };
-      if (builtIn) {
-        opts.topology = o.topology as GenOptions["topology"];
-      } else {
-        const t = await readTopology(o.topology);
-        opts.topology = "given";
-        opts.name = basename(o.topology, extname(o.topology));
-        opts.graph = {
-          nodes: t.nodes,
-          edges: redraw
-            ? t.edges.map((e) => [e.src, e.dst, null])
-            : fillCapacities(t, o.topology, o.defaultCapacity, "--capacity lo:hi").edges
-              .map((e) => [e.src, e.dst, e.capacity]),
-        };
-      }
       await writeOutput(o.output, await generate(opts));
     });
   return gen;

@@ -448,6 +448,71 @@ Deno.test("train: the default model trains on a set that mixes sizes", async () 
   assert.ok(rows.every((x) => Number.isFinite(x.loss)), JSON.stringify(rows));
 });
 
+Deno.test("train: data_mix draws each part's share from its own distribution, a topology file's too", async () => {
+  // a 5-node ring (both directions), capacities from the file
+  const ring = {
+    directed: true,
+    nodes: [0, 1, 2, 3, 4].map((id) => ({ id })),
+    links: [0, 1, 2, 3, 4].flatMap((u) => [
+      { source: u, target: (u + 1) % 5, capacity: 700 },
+      { source: (u + 1) % 5, target: u, capacity: 700 },
+    ]),
+  };
+  await Deno.writeTextFile(join(dir, "ring5.json"), JSON.stringify(ring));
+  const config = {
+    ...TINY,
+    num_train_data: 7,
+    data_mix: [
+      { _what: "the config's own NSFNET, 3 commodities" },
+      { graph_model: "grid", num_nodes: 9, num_commodities: 2, weight: 2 },
+      { topology: "ring5.json", num_commodities: 4, traffic: "gravity", load: 0.8, weight: 0.5 },
+    ],
+  };
+  const path = join(dir, "mix.json");
+  await Deno.writeTextFile(path, JSON.stringify(config));
+  const out = join(dir, "mix-run");
+  const r = await keiro(["train", "--config", path, "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  assert.equal(saved.data_mix[2].topology, join(dir, "ring5.json"), "found beside the config, kept absolute");
+  type Labelled = {
+    id: string;
+    nodes: unknown[] | number;
+    commodities: unknown[];
+    milp: { source: string; gap: number; optimal: boolean };
+  };
+  const train = jsonl<Labelled>(await Deno.readTextFile(join(out, "data", "train.jsonl")));
+  // 7 instances by weights 1 : 2 : 0.5 → 2, 4, 1 (largest remainder)
+  assert.deepEqual(train.map((i) => i.id.replace(/-\d+-\d+$/, "")), [
+    "nsfnet",
+    "nsfnet",
+    "grid",
+    "grid",
+    "grid",
+    "grid",
+    "ring5",
+  ]);
+  assert.deepEqual(train.map((i) => i.commodities.length), [3, 3, 2, 2, 2, 2, 4]);
+  // part 0 draws what the config alone draws: the same first instances as without data_mix
+  const alone = jsonl<Labelled>(
+    (await keiro(["gen", "te", "--count", "2", "--commodities", "3", "--seed", String(TINY.seed * 3 + 1)]))
+      .stdout,
+  );
+  assert.deepEqual(train.slice(0, 2).map((i) => i.id), alone.map((i) => i.id));
+  for (const i of train) {
+    assert.equal(i.milp.source, i.milp.optimal ? "milp" : "milp_time_limit", i.id);
+    assert.ok(i.milp.gap >= 0 && i.milp.gap <= 1e-5, `${i.id}: gap ${i.milp.gap}`);
+  }
+  // a missing topology file is a usage error naming the file, the part and the places looked at
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ ...config, data_mix: [{ topology: "nowhere.json" }] }),
+  );
+  const bad = await keiro(["train", "--config", path, "--out", join(dir, "mix-bad")]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /mix\.json: data_mix\[0\]: topology nowhere\.json not found \(looked for /);
+});
+
 Deno.test("train: config errors exit 2 naming the key and the file", async () => {
   const bad = join(dir, "bad.json");
   await Deno.writeTextFile(bad, JSON.stringify({ ...TINY, hiden_dim: 8 }));

@@ -11,6 +11,7 @@
  */
 
 import { dirname, resolve } from "node:path";
+import { UsageError } from "../errors.ts";
 import { readConfigText } from "../read_text.ts";
 import { resolveNativeConfig } from "../resolve_native_config.ts";
 
@@ -25,11 +26,25 @@ export interface ModelConfig {
   action_type: "node" | "edge";
   policy_head_mlp_layers: number;
   value_head_mlp_layers: number;
-  value_type: "global" | "mean_pool";
+  value_type: "global" | "mean_pool" | "pool";
   gnn_update_frequency: "never" | "per_commodity" | "per_step";
   max_path_length: number | null;
   graph_learning: "physical" | "learned" | "both";
   normalization: "batch" | "episode";
+}
+
+/** One distribution of a mixed generated set (`data_mix`): core-rs/src/hybrid/config.rs's
+ * `DataPart`, which documents each key; absent keys are the config's. */
+export interface DataPart {
+  weight: number;
+  topology?: string;
+  graph_model?: HybridConfig["graph_model"];
+  num_nodes?: number;
+  num_commodities?: number;
+  traffic?: HybridConfig["traffic"];
+  load?: number;
+  capacity_range?: [number, number];
+  demand_range?: [number, number];
 }
 
 /** A resolved training config: the JSON of core-rs/src/hybrid/config.rs's `HybridConfig`, which
@@ -62,6 +77,7 @@ export interface HybridConfig extends ModelConfig {
   demand_range: [number, number];
   traffic: "pairs" | "gravity";
   load: number;
+  data_mix: DataPart[];
   seed: number;
   rl_use_smooth_penalty: boolean;
   rl_penalty_lambda: number;
@@ -169,11 +185,22 @@ export function applySupervisedConfig(cfg: HybridConfig, raw: unknown, source: s
   return warnings;
 }
 
+/** The first of `rel` beside the config file `path` and `rel` from the working directory that is a
+ * file, and the places looked at. */
+async function _findBeside(path: string, rel: string): Promise<{ found?: string; looked: string[] }> {
+  const looked = [...new Set([resolve(dirname(path), rel), resolve(rel)])];
+  for (const c of looked) {
+    if (await Deno.stat(c).then((s) => s.isFile, () => false)) return { found: c, looked };
+  }
+  return { looked };
+}
+
 /**
  * Reads and resolves the config file `path`, then its `supervised_config` (relative to the config
  * file, else to the working directory; a missing one is a warning; skipped with `resolved`, for a
  * run's own config.json, where it was applied already), then `overrides` (already typed values,
- * e.g. from flags).
+ * e.g. from flags). The `topology` files of `data_mix` are found the same way (a missing one is a
+ * `UsageError`) and recorded as absolute paths, so the run's config.json finds them too.
  */
 export async function loadConfig(
   path: string,
@@ -182,22 +209,28 @@ export async function loadConfig(
 ): Promise<ResolvedConfig> {
   let { config, warnings } = _resolve("hybrid", await readConfigText(path), path);
   if (config.supervised_config !== null && !opts.resolved) {
-    const candidates = [resolve(dirname(path), config.supervised_config), resolve(config.supervised_config)];
-    let sup: string | undefined;
-    for (const c of candidates) {
-      if (sup === undefined && await Deno.stat(c).then((s) => s.isFile, () => false)) sup = c;
-    }
-    if (sup !== undefined) {
-      const r = _resolve("hybrid_supervised", await readConfigText(sup), sup, config);
+    const { found, looked } = await _findBeside(path, config.supervised_config);
+    if (found !== undefined) {
+      const r = _resolve("hybrid_supervised", await readConfigText(found), found, config);
       config = r.config;
       warnings = [...warnings, ...r.warnings];
     } else {
       warnings.push(
         `${path}: supervised_config ${config.supervised_config} not found (looked for ${
-          [...new Set(candidates)].join(" and ")
+          looked.join(" and ")
         }); phase 1 uses the supervised_* keys of this config`,
       );
     }
+  }
+  for (const [i, part] of config.data_mix.entries()) {
+    if (part.topology === undefined) continue;
+    const { found, looked } = await _findBeside(path, part.topology);
+    if (found === undefined) {
+      throw new UsageError(
+        `${path}: data_mix[${i}]: topology ${part.topology} not found (looked for ${looked.join(" and ")})`,
+      );
+    }
+    part.topology = found;
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { config: _resolve("hybrid", JSON.stringify(defined), "command line", config).config, warnings };

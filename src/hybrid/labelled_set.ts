@@ -3,7 +3,8 @@
  * JSONL files, checked against the model's shape, and labelled with the MILP (its paths are the
  * phase-1 labels and its MLU the reference of the approximation ratio). The labelled sets are
  * written to `<out>/data/<split>.jsonl`, each instance with a `"milp": {"mlu", "optimal", "paths",
- * "time_ms"}` key; instances that already carry one (e.g. those files) are not solved again.
+ * "time_ms", "source", "gap"}` key ({@link MilpLabel}); instances that already carry one (e.g. those
+ * files) are not solved again.
  *
  * Labelling is resumable: while it runs, the labelled instances are appended, in order and whole
  * lines at a time, to `<out>/data/<split>.partial.jsonl`, which is renamed to `<split>.jsonl` when the
@@ -14,19 +15,15 @@
 
 import { join } from "node:path";
 import { Dataset } from "../te/dataset.ts";
-import { generate, type GenOptions } from "../te/generate.ts";
+import { generate } from "../te/generate.ts";
 import { UsageError } from "../errors.ts";
 import { Progress } from "../progress.ts";
 import { readTextFile } from "../read_text.ts";
 import { solveEach } from "../te/solve_each.ts";
 import { checkShapes } from "./check_shapes.ts";
 import { type HybridConfig, modelShape } from "./config.ts";
-
-/** The splits, in the order they are prepared. */
-export const SPLITS = ["train", "val", "test"] as const;
-
-/** A split's name. */
-export type Split = typeof SPLITS[number];
+import { splitGenOptions } from "./split_gen_options.ts";
+import type { Split } from "./splits.ts";
 
 /** The MILP label of one instance. */
 export interface MilpLabel {
@@ -34,6 +31,12 @@ export interface MilpLabel {
   optimal: boolean;
   paths: number[][];
   time_ms: number;
+  /** Where the paths come from: `milp`, proven optimal; `milp_time_limit`, the MILP's best at
+   * `milp_time_limit`, which started from the greedy routing improved by local search, so never
+   * worse than either (absent in labels written before this field). */
+  source?: "milp" | "milp_time_limit";
+  /** Relative gap of `mlu` to the MILP's lower bound (0 when optimal). */
+  gap?: number;
 }
 
 /** A labelled dataset held by the native core. */
@@ -48,21 +51,6 @@ export interface LabelledSet {
 function _isLabel(x: unknown): x is MilpLabel {
   const l = x as MilpLabel;
   return typeof l === "object" && l !== null && typeof l.mlu === "number" && Array.isArray(l.paths);
-}
-
-/** The generator options of `split` under `cfg` (train, val and test draw from seed·3 + 1, 2, 3). */
-export function splitGenOptions(cfg: HybridConfig, split: Split): GenOptions {
-  return {
-    topology: cfg.graph_model,
-    nodes: cfg.num_nodes,
-    commodities: cfg.num_commodities,
-    count: split === "train" ? cfg.num_train_data : split === "val" ? cfg.num_val_data : cfg.num_test_data,
-    seed: cfg.seed * 3 + 1 + SPLITS.indexOf(split),
-    capacity: cfg.capacity_range,
-    demand: cfg.demand_range,
-    traffic: cfg.traffic,
-    load: cfg.load,
-  };
 }
 
 /** Options of {@link prepareSplit}. */
@@ -147,13 +135,8 @@ export async function prepareSplit(
     text = await readTextFile(opts.file);
   }
   if (text === undefined) {
-    if (cfg.graph_model === "nsfnet" && cfg.num_nodes !== 14) {
-      throw new UsageError(
-        `num_nodes must be 14 to generate graph_model "nsfnet" instances, got ${cfg.num_nodes}`,
-      );
-    }
     source = `generated ${split} set`;
-    text = await generate(splitGenOptions(cfg, split));
+    text = (await Promise.all((await splitGenOptions(cfg, split)).map(generate))).join("");
   }
   {
     using check = await Dataset.parse(text);
@@ -194,6 +177,7 @@ export async function prepareSplit(
       using sub = await Dataset.parse(todo.map((i) => JSON.stringify(insts[i])).join("\n") + "\n");
       const bar = new Progress(`label ${split}`, todo.length);
       let k = 0;
+      let limited = 0;
       try {
         for await (
           const s of solveEach(
@@ -207,11 +191,20 @@ export async function prepareSplit(
             optimal: s.optimal === true,
             paths: s.paths,
             time_ms: s.time_ms ?? NaN,
+            source: s.optimal === true ? "milp" : "milp_time_limit",
+            gap: s.gap ?? NaN,
           };
+          limited += s.optimal === true ? 0 : 1;
           await flush();
         }
       } finally {
         bar.stop();
+      }
+      if (limited) {
+        opts.log?.(
+          `${split}: ${limited} of ${todo.length} labels stopped at the time limit (the MILP's best, ` +
+            `started from greedy + local search; their gap is in the labels)`,
+        );
       }
     }
   } finally {

@@ -10,13 +10,13 @@ import type { CapacitatedTopology, Topology } from "./topology.ts";
 /**
  * `topology` with every edge's capacity set: an edge that `file` gives no capacity gets
  * `defaultCapacity`. Without a default, such an edge is a usage error naming the file and the first
- * such edge, and saying to pass `--default-capacity` (or `alternative`, another flag that fixes it).
+ * such edge, and offering `remedy` (default: to pass `--default-capacity C`).
  */
 export function fillCapacities(
   topology: Topology,
   file: string,
   defaultCapacity?: number,
-  alternative?: string,
+  remedy = "pass --default-capacity C",
 ): CapacitatedTopology {
   const edges = topology.edges.map((e, i) => {
     const capacity = e.capacity ?? defaultCapacity;
@@ -25,7 +25,7 @@ export function fillCapacities(
       throw new UsageError(
         `${file}: edge ${i} (${topology.nodes[e.src]}→${topology.nodes[e.dst]}) has no capacity` +
           (missing > 1 ? ` (nor do ${missing - 1} other edges)` : "") +
-          `; pass --default-capacity C${alternative ? ` or ${alternative}` : ""}`,
+          `; ${remedy}`,
       );
     }
     return { src: e.src, dst: e.dst, capacity };

@@ -10,6 +10,7 @@ export * from "./generate.ts";
 export * from "./import_te.ts";
 export * from "./fill_capacities.ts";
 export * from "./read_topology.ts";
+export * from "./topology_graph.ts";
 export * from "./solve_all.ts";
 export * from "./solve_each.ts";
 export * from "./summarize.ts";

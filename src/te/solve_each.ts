@@ -14,6 +14,8 @@ export interface SolvedInstance {
   paths: number[][];
   /** MILP: proven optimal. */
   optimal?: boolean;
+  /** MILP: relative gap to its lower bound. */
+  gap?: number;
   time_ms?: number;
 }
 

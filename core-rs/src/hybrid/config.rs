@@ -238,6 +238,11 @@ hybrid_keys! {
     traffic: String = "pairs".into(), Check::OneOf(&["pairs", "gravity"]);
     /// Gravity traffic: demands scaled so that shortest-path routing has this MLU.
     load: f64 = 1.0, Check::POSITIVE;
+    /// Generated sets mixed from several distributions: a list of [`DataPart`]s, each the data keys
+    /// above that differ from this config's (`graph_model`, `num_nodes`, `num_commodities`,
+    /// `traffic`, `load`, `capacity_range`, `demand_range`), or a `topology` file, and a `weight`
+    /// (its share of every split). `[]` (default): one distribution, the keys above.
+    data_mix: Vec<DataPart> = Vec::new(), Check::Custom(_object_list, "a list of objects");
     /// Hop cap of a path; `null` = V − 1.
     model max_path_length: Option<usize> = None, Check::Nullable(&Check::Int(1));
     /// Encoder message graph: `physical` links, a per-instance `learned` graph (graph learning
@@ -339,6 +344,84 @@ fn _increasing_pair(v: &Value) -> bool {
 
 fn _ordered_pair(v: &Value) -> bool {
     _int_pair(v).is_some_and(|(lo, hi)| hi >= lo)
+}
+
+fn _object_list(v: &Value) -> bool {
+    v.as_array().is_some_and(|a| a.iter().all(Value::is_object))
+}
+
+/// One distribution of a mixed generated set (`data_mix`): the data keys it sets (the rest are the
+/// config's), and its share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataPart {
+    /// Relative share of every split (parts get `count · weight / Σ weight` instances, rounded by
+    /// largest remainder).
+    #[serde(default = "_one")]
+    pub weight: f64,
+    /// A topology file (any `keiro gen te --topology` file, relative to the working directory)
+    /// instead of `graph_model`; its capacities are kept unless the part sets `capacity_range`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<String>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_model: Option<String>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_nodes: Option<usize>,
+    /// As the config's key (`0` with a `topology` file and gravity traffic: every pair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_commodities: Option<usize>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<String>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<f64>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_range: Option<[u64; 2]>,
+    /// As the config's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_range: Option<[u64; 2]>,
+}
+
+fn _one() -> f64 {
+    1.0
+}
+
+impl DataPart {
+    /// The check of a part's `key`: the config's own check for the data keys.
+    fn check(key: &str) -> Option<Check> {
+        match key {
+            "weight" => Some(Check::POSITIVE),
+            "topology" => Some(Check::Str),
+            "num_commodities" => Some(Check::IntIn(0, MAX_ITEMS)),
+            k if serde_names::<DataPart>().contains(&k) => HybridConfig::check(k),
+            _ => None,
+        }
+    }
+
+    /// Checks the parts of `data_mix` (a list of objects) key by key, each error naming
+    /// `<source>: data_mix[i]`, and returns them with integral numbers as integers.
+    fn check_all(parts: &Value, source: &str) -> Result<Value> {
+        let parts = parts.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut out = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let obj = part.as_object().cloned().unwrap_or_default();
+            let obj = obj.into_iter().filter(|(k, _)| !k.starts_with('_')).collect();
+            out.push(Value::Object(check_keys(obj, serde_names::<DataPart>(), Self::check, &format!("{source}: data_mix[{i}]"))?));
+        }
+        Ok(Value::Array(out))
+    }
+
+    /// The part's (nodes, commodities) over the config's, when it generates its own graph (NSFNET
+    /// has 14 nodes whatever `num_nodes` says).
+    fn shape(&self, c: &HybridConfig) -> Option<(usize, usize)> {
+        let nsfnet = self.graph_model.as_deref().unwrap_or(&c.graph_model) == "nsfnet";
+        let nodes = if nsfnet { 14 } else { self.num_nodes.unwrap_or(c.num_nodes) };
+        self.topology.is_none().then(|| (nodes, self.num_commodities.unwrap_or(c.num_commodities)))
+    }
 }
 
 /// The most candidates per instance: of `keiro route --samples`, `eval_samples` and
@@ -446,6 +529,10 @@ impl HybridConfig {
             merged.extend(checked(b.clone())?);
         }
         merged.extend(checked(obj)?);
+        if let Some(parts) = merged.get("data_mix") {
+            let parts = DataPart::check_all(parts, source)?;
+            merged.insert("data_mix".into(), parts);
+        }
         let config: HybridConfig = serde_json::from_value(Value::Object(merged)).map_err(|e| Error::Usage(format!("{source}: {e}")))?;
         config._cross_check(source)?;
         let model = config.model();
@@ -457,6 +544,23 @@ impl HybridConfig {
         let (v, c) = (self.num_nodes, self.num_commodities);
         if c > v * (v - 1) {
             return fail(format!("num_commodities must be ≤ {} (distinct pairs of {v} nodes), got {c}", v * (v - 1)));
+        }
+        for (i, part) in self.data_mix.iter().enumerate() {
+            let shape = part.shape(self);
+            if let Some((pv, pc)) = shape.filter(|&(pv, pc)| pc == 0 || pc > pv * (pv - 1)) {
+                return fail(format!(
+                    "data_mix[{i}]: num_commodities must be in [1, {}] (distinct pairs of {pv} nodes), got {pc}",
+                    pv * (pv - 1)
+                ));
+            }
+            if part.graph_model.as_deref() == Some("nsfnet") && part.num_nodes.is_some_and(|n| n != 14) {
+                return fail(format!("data_mix[{i}]: num_nodes must be 14 (or absent) with graph_model \"nsfnet\""));
+            }
+            if let Some((v, c)) = self.model().fixed_shape().filter(|&fixed| shape != Some(fixed)) {
+                return fail(format!(
+                    "data_mix[{i}]: this model routes only instances of {v} nodes and {c} commodities (its action_type, value_type or graph_learning); mixed sizes need action_type \"edge\", value_type \"pool\" and graph_learning \"physical\""
+                ));
+            }
         }
         if let Some(l) = self.max_path_length.filter(|&l| l > v - 1) {
             return fail(format!("max_path_length must be ≤ num_nodes − 1 = {} (simple paths), got {l}", v - 1));
@@ -562,6 +666,52 @@ mod tests {
             (
                 json!({"two_phase_training": false, "max_epochs": 0}),
                 "max_epochs must be ≥ 1 without two_phase_training (nothing would be trained)",
+            ),
+        ];
+        for (v, want) in cases {
+            assert_eq!(err(v.clone()), format!("c.json: {want}"), "{v}");
+        }
+    }
+
+    #[test]
+    fn data_mix_parts_are_checked_key_by_key_with_the_configs_own_checks() {
+        let mix = json!({"num_nodes": 30, "data_mix": [
+            {"_c": "NSFNET", "graph_model": "nsfnet", "num_nodes": 14, "num_commodities": 20.0},
+            {"graph_model": "nws", "weight": 2, "traffic": "gravity", "load": 0.9},
+            {"topology": "B4.json", "num_commodities": 0}
+        ]});
+        let r = resolve(mix).unwrap();
+        let parts = &r.config.data_mix;
+        assert_eq!((parts.len(), parts[0].num_commodities, parts[0].weight, parts[1].weight), (3, Some(20), 1.0, 2.0));
+        assert_eq!((parts[1].num_nodes, parts[2].topology.as_deref()), (None, Some("B4.json")));
+        let echoed = serde_json::to_value(&r.config).unwrap();
+        assert_eq!(echoed["data_mix"][1], json!({"weight": 2.0, "graph_model": "nws", "traffic": "gravity", "load": 0.9}));
+        let cases = [
+            (json!({"data_mix": {"graph_model": "nws"}}), "data_mix must be a list of objects, got {\"graph_model\":\"nws\"}"),
+            (
+                json!({"data_mix": [{"graph_model": "ring"}]}),
+                r#"data_mix[0]: graph_model must be one of "nsfnet", "nws", "grid", "waxman", got "ring""#,
+            ),
+            (json!({"data_mix": [{}, {"weight": 0}]}), "data_mix[1]: weight must be a number in (0, ∞), got 0"),
+            (
+                json!({"data_mix": [{"num_node": 5}]}),
+                r#"data_mix[0]: unknown config key "num_node" (keys starting with _ are comments); did you mean "num_nodes"?"#,
+            ),
+            (
+                json!({"data_mix": [{"graph_model": "nws", "num_nodes": 4, "num_commodities": 13}]}),
+                "data_mix[0]: num_commodities must be in [1, 12] (distinct pairs of 4 nodes), got 13",
+            ),
+            (
+                json!({"data_mix": [{"graph_model": "nsfnet", "num_nodes": 30}]}),
+                r#"data_mix[0]: num_nodes must be 14 (or absent) with graph_model "nsfnet""#,
+            ),
+            (
+                json!({"value_type": "global", "data_mix": [{}, {"num_commodities": 20}]}),
+                r#"data_mix[1]: this model routes only instances of 14 nodes and 5 commodities (its action_type, value_type or graph_learning); mixed sizes need action_type "edge", value_type "pool" and graph_learning "physical""#,
+            ),
+            (
+                json!({"data_mix": [{"num_commodities": 0}]}),
+                "data_mix[0]: num_commodities must be in [1, 182] (distinct pairs of 14 nodes), got 0",
             ),
         ];
         for (v, want) in cases {
