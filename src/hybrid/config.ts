@@ -11,6 +11,7 @@
  */
 
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readConfigText } from "../read_text.ts";
 import { resolveNativeConfig } from "../resolve_native_config.ts";
 
@@ -99,6 +100,15 @@ export interface HybridConfig extends ModelConfig {
  * the default model and `resolveConfig(DEFAULT_CONFIG, …)` the default config.
  */
 export const DEFAULT_CONFIG: Readonly<Partial<HybridConfig>> = Object.freeze({});
+
+/**
+ * The config `keiro train` uses without `--config`: configs/te_general.json, the general model. Its
+ * model routes instances of any size in any batch, so the sizes it trained on do not limit what a
+ * user routes with it (README, "Which config").
+ */
+export const RECOMMENDED_CONFIG: string = fileURLToPath(
+  new URL("../../configs/te_general.json", import.meta.url),
+);
 
 /** A resolved config and the warnings met while resolving it. */
 export interface ResolvedConfig {
