@@ -6,7 +6,12 @@
 import { join } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { type HybridConfig, loadConfig, RECOMMENDED_CONFIG } from "../src/hybrid/config.ts";
+import {
+  type HybridConfig,
+  loadConfig,
+  RECOMMENDED_CONFIG,
+  RECOMMENDED_CONFIG_PATH,
+} from "../src/hybrid/config.ts";
 import { train } from "../src/hybrid/train.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { intArg } from "./_parse.ts";
@@ -21,7 +26,7 @@ export function trainCommand(): SubCommand {
     )
     .option(
       "-c, --config <file>",
-      "training config (JSON; keys of the seed's configs/seed/hybrid_base.json accepted as they are); default: configs/te_general.json, the general model, whose model routes instances of any size (with --resume: <out>/config.json)",
+      `training config (JSON; keys of the seed's configs/seed/hybrid_base.json accepted as they are); default: ${RECOMMENDED_CONFIG}, the general model, which routes instances of any size (with --resume: <out>/config.json)`,
     )
     .requiredOption(
       "--out <dir>",
@@ -45,7 +50,7 @@ export function trainCommand(): SubCommand {
       "\nExamples:\n  keiro train --out runs/general\n  keiro train --config configs/te_nsfnet_c5.json --out runs/demo\n  keiro train --out runs/demo --resume --epochs 40\n\nCtrl-C finishes the current step, saves <out>/last and exits; --resume continues it.",
     )
     .action(async (o) => {
-      const file = o.config ?? (o.resume ? join(o.out, "config.json") : RECOMMENDED_CONFIG);
+      const file = o.config ?? (o.resume ? join(o.out, "config.json") : RECOMMENDED_CONFIG_PATH);
       const device = await chooseDevice(o.device, file);
       const overrides: Partial<HybridConfig> = {
         seed: o.seed,

@@ -102,12 +102,14 @@ export interface HybridConfig extends ModelConfig {
 export const DEFAULT_CONFIG: Readonly<Partial<HybridConfig>> = Object.freeze({});
 
 /**
- * The config `keiro train` uses without `--config`: configs/te_general.json, the general model. Its
- * model routes instances of any size in any batch, so the sizes it trained on do not limit what a
- * user routes with it (README, "Which config").
+ * The config `keiro train` uses without `--config` (relative to the repository): the general model.
+ * Its model routes instances of any size in any batch, so the sizes it trained on do not limit what
+ * a user routes with it (README, "Which config").
  */
-export const RECOMMENDED_CONFIG: string = fileURLToPath(
-  new URL("../../configs/te_general.json", import.meta.url),
+export const RECOMMENDED_CONFIG = "configs/te_general.json";
+/** {@link RECOMMENDED_CONFIG}'s path. */
+export const RECOMMENDED_CONFIG_PATH: string = fileURLToPath(
+  new URL(`../../${RECOMMENDED_CONFIG}`, import.meta.url),
 );
 
 /** A resolved config and the warnings met while resolving it. */
