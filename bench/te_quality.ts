@@ -5,7 +5,11 @@
  * best-of-32 and the reference (MILP optimum, or the LP bound where the MILP is too slow).
  * Reports mean ± std over seeds and checks the issue's targets.
  *
- *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation,c5_episode_norm] [--seeds 3]
+ * Each scenario trains a file of configs/ as it is (configs/te_<scenario>.json; the ablations
+ * te_nsfnet_c5.json and configs/ablation/*.json) but for the run's seed, the --budget and a run
+ * name, written with it to the run's bench_config.json.
+ *
+ *   deno task bench:te_quality [--scenarios c5,c20,c100,nws200,ablation] [--seeds 3]
  *                              [--budget S] [--rescore]
  *
  * `--rescore` trains nothing: it scores the runs a previous invocation left in --runs again, with
@@ -18,7 +22,7 @@
  * in the run's config.json when rescored); the results list the choices.
  *
  * Writes bench/results/te_quality_<scenarios>.{json,md} (e.g. te_quality_c5.json) with command,
- * commit, machine, seeds and every run's config overrides; each run's directory (metrics,
+ * commit, machine, seeds and every scenario's config file; each run's directory (metrics,
  * checkpoints) goes to --runs.
  * @module
  */
@@ -48,141 +52,55 @@ const ROOT = new URL("..", import.meta.url).pathname;
 /** A trained configuration evaluated against a reference. */
 interface Scenario {
   name: string;
+  /** The config file (relative to the repository), trained as it is but for {@link _runKeys}. */
   config: string;
-  overrides: Record<string, unknown>;
   reference: "milp" | "lp";
   /** Target on keiro-best32's mean ratio (milp reference) or on MLU/LP vs greedy (lp reference). */
   target?: { best32?: number; greedy_decode?: number; better_than_greedy_pct?: number };
 }
 
-/** configs/demo.json is the NSFNET c5 model; the other scenarios override it. */
-const _C5 = {};
-/** Best-of-N sampling of the scenarios with 100 or more commodities (the first candidate of the
- * tuning on validation, `eval_sampling_grid`, of the runs trained with it). Chosen by hand before
- * that tuning existed, on c100 training seed 2's
- * first 8 validation instances: best-of-32's MLU was 4.7 % below the greedy decode's at 0.5 / 0.9,
- * 4.3 % at 1.0 / 0.9 and 0 % at demo.json's 2.0 / 1.0 (hot samples of 100 sequential decisions are
- * all worse than the greedy decode). */
-const _LARGE_EVAL = { eval_temperature: 0.5, eval_top_p: 0.9 };
-/** Best-of-N sampling of c20 (the first candidate of the tuning of the runs trained with it). Chosen
- * by hand on the first 64 validation instances of each training seed's
- * run (`keiro route --samples 32 --seed 1`, ratio vs MILP of seeds 1, 2, 3): 1.0 / 0.9 gave 0.9752,
- * 0.9705, 0.9711; demo.json's 2.0 / 1.0 gave 0.9434, 0.9346, 0.9531; 1.0 / 1.0 0.9657, 0.9697,
- * 0.9706. Seeds 2, 3 only: 0.75 / 0.9 0.9713, 0.9687; 1.5 / 0.9 0.9665, 0.9688; 1.0 / 0.8 0.9661,
- * 0.9676. Seed 1 only: 0.5 / 0.9 0.9661; 0.5 / 1.0 0.9712. */
-const _C20_EVAL = { eval_temperature: 1.0, eval_top_p: 0.9 };
+/** The ablations: configs/te_nsfnet_c5.json with one decision changed, a file each. */
+const _ABLATIONS = [...Deno.readDirSync(join(ROOT, "configs/ablation"))]
+  .map((e) => e.name.replace(/\.json$/, "")).sort();
 const SCENARIOS: Record<string, Scenario[]> = {
   c5: [{
     name: "nsfnet-c5",
-    config: "configs/demo.json",
-    overrides: _C5,
+    config: "configs/te_nsfnet_c5.json",
     reference: "milp",
     target: { best32: 0.995, greedy_decode: 0.98 },
   }],
   c20: [{
     name: "nsfnet-c20",
-    config: "configs/demo.json",
-    overrides: { num_commodities: 20, ..._C20_EVAL },
+    config: "configs/te_nsfnet_c20.json",
     reference: "milp",
     target: { best32: 0.97 },
   }],
   c100: [{
     name: "nsfnet-c100",
-    config: "configs/demo.json",
-    overrides: {
-      num_commodities: 100,
-      hidden_dim: 32,
-      num_layers: 3,
-      action_type: "edge",
-      batch_size: 4,
-      value_type: "mean_pool",
-      num_train_data: 128,
-      num_val_data: 32,
-      milp_time_limit: 2,
-      ..._LARGE_EVAL,
-    },
+    config: "configs/te_nsfnet_c100.json",
     reference: "lp",
     target: { better_than_greedy_pct: 5 },
   }],
   nws200: [{
     name: "nws30-c200",
-    config: "configs/demo.json",
-    overrides: {
-      graph_model: "nws",
-      num_nodes: 30,
-      num_commodities: 200,
-      hidden_dim: 32,
-      num_layers: 3,
-      action_type: "edge",
-      batch_size: 2,
-      value_type: "mean_pool",
-      num_train_data: 64,
-      num_val_data: 32,
-      num_test_data: 32,
-      milp_time_limit: 2,
-      ..._LARGE_EVAL,
-      // Half the budget for RL: in the c100 runs (seeds 1, 2), one A2C epoch after the supervised
-      // phase raised the validation greedy ratio from 0.886 to 0.919 and from 0.921 to 0.966.
-      supervised_epochs: 10,
-      max_epochs: 10,
-    },
+    config: "configs/te_nws30_c200.json",
     reference: "lp",
     target: { better_than_greedy_pct: 5 },
   }],
-  /** c5 with batch-norm statistics per episode (routing independent of the batch). */
-  c5_episode_norm: [{
-    name: "nsfnet-c5-episode-norm",
-    config: "configs/demo.json",
-    overrides: { ..._C5, normalization: "episode" },
-    reference: "milp",
-    target: { best32: 0.995, greedy_decode: 0.98 },
-  }],
   ablation: [
-    { name: "ablation:hybrid", config: "configs/demo.json", overrides: _C5, reference: "milp" },
-    {
-      name: "ablation:gcn-only",
-      config: "configs/demo.json",
-      overrides: { ..._C5, gnn_update_frequency: "never", rl_algorithm: "reinforce_baseline" },
+    { name: "ablation:hybrid", config: "configs/te_nsfnet_c5.json", reference: "milp" },
+    ..._ABLATIONS.map((a): Scenario => ({
+      name: `ablation:${a.replaceAll("_", "-")}`,
+      config: `configs/ablation/${a}.json`,
       reference: "milp",
-    },
-    {
-      name: "ablation:per-step",
-      config: "configs/demo.json",
-      overrides: { ..._C5, gnn_update_frequency: "per_step" },
-      reference: "milp",
-    },
-    {
-      name: "ablation:node-action",
-      config: "configs/demo.json",
-      overrides: { ..._C5, action_type: "node" },
-      reference: "milp",
-    },
-    {
-      name: "ablation:graph-learning-both",
-      config: "configs/demo.json",
-      overrides: { ..._C5, graph_learning: "both" },
-      reference: "milp",
-    },
-    {
-      name: "ablation:graph-learning-learned",
-      config: "configs/demo.json",
-      overrides: { ..._C5, graph_learning: "learned" },
-      reference: "milp",
-    },
-    {
-      name: "ablation:episode-norm",
-      config: "configs/demo.json",
-      overrides: { ..._C5, normalization: "episode" },
-      reference: "milp",
-    },
-    {
-      name: "ablation:no-pretrain",
-      config: "configs/demo.json",
-      overrides: { ..._C5, two_phase_training: false },
-      reference: "milp",
-    },
+    })),
   ],
 };
+
+/** What a run sets over its scenario's config: the run's seed, the bench's --budget and a name. */
+function _runKeys(s: Scenario, seed: number): Record<string, unknown> {
+  return { seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
+}
 
 interface Summary {
   method: string;
@@ -207,8 +125,7 @@ async function _keiro(argv: string[]): Promise<string> {
  * test set; returns the methods' summaries and the sampling chosen on validation. */
 async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sampling: EvalSampling }> {
   const dir = join(args.runs!, s.name.replace(":", "_"), `seed${seed}`);
-  const base = JSON.parse(await Deno.readTextFile(join(ROOT, s.config)));
-  const cfg = { ...base, ...s.overrides, seed, time_budget_s: BUDGET, expt_name: `${s.name}-seed${seed}` };
+  const cfg = { ...JSON.parse(await Deno.readTextFile(join(ROOT, s.config))), ..._runKeys(s, seed) };
   if (args.rescore) {
     await Deno.stat(join(dir, "run", "test.json")).catch(() => {
       throw new Error(`--rescore: ${dir} holds no finished run (no run/test.json)`);
@@ -319,7 +236,6 @@ for (const key of args.scenarios!.split(",")) {
     results.push({
       scenario: s.name,
       config: s.config,
-      overrides: s.overrides,
       reference: s.reference,
       seeds: SEEDS,
       per_seed: perSeed,

@@ -6,8 +6,12 @@
 import { join } from "node:path";
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { UsageError } from "../src/errors.ts";
-import { type HybridConfig, loadConfig } from "../src/hybrid/config.ts";
+import {
+  type HybridConfig,
+  loadConfig,
+  RECOMMENDED_CONFIG,
+  RECOMMENDED_CONFIG_PATH,
+} from "../src/hybrid/config.ts";
 import { train } from "../src/hybrid/train.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { intArg } from "./_parse.ts";
@@ -22,7 +26,7 @@ export function trainCommand(): SubCommand {
     )
     .option(
       "-c, --config <file>",
-      "training config (JSON; keys of the seed's hybrid_base.json accepted as they are); required but with --resume",
+      `training config (JSON; keys of the seed's configs/seed/hybrid_base.json accepted as they are); default: ${RECOMMENDED_CONFIG}, the general model, which routes instances of any size (with --resume: <out>/config.json)`,
     )
     .requiredOption(
       "--out <dir>",
@@ -43,11 +47,10 @@ export function trainCommand(): SubCommand {
   return withDeviceOption(cmd, "the config's use_gpu / gpu_id, else cpu")
     .addHelpText(
       "after",
-      "\nExamples:\n  keiro train --config configs/demo.json --out runs/demo\n  keiro train --out runs/demo --resume --epochs 40\n\nCtrl-C finishes the current step, saves <out>/last and exits; --resume continues it.",
+      "\nExamples:\n  keiro train --out runs/general\n  keiro train --config configs/te_nsfnet_c5.json --out runs/demo\n  keiro train --out runs/demo --resume --epochs 40\n\nCtrl-C finishes the current step, saves <out>/last and exits; --resume continues it.",
     )
     .action(async (o) => {
-      if (!o.config && !o.resume) throw new UsageError("--config <file> is required (except with --resume)");
-      const file = o.config ?? join(o.out, "config.json");
+      const file = o.config ?? (o.resume ? join(o.out, "config.json") : RECOMMENDED_CONFIG_PATH);
       const device = await chooseDevice(o.device, file);
       const overrides: Partial<HybridConfig> = {
         seed: o.seed,
@@ -56,7 +59,7 @@ export function trainCommand(): SubCommand {
         ...deviceKeys(device),
       };
       const { config, warnings } = await loadConfig(file, overrides, {
-        resolved: !o.config,
+        resolved: o.resume && !o.config,
       });
       for (const w of warnings) console.error(`warning: ${w}`);
       const log = o.quiet ? undefined : (line: string) => console.error(line);

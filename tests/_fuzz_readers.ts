@@ -259,10 +259,9 @@ export async function fuzzReaders(): Promise<FuzzReader[]> {
     text: Deno.readTextFileSync(join(ROOT, "configs", "tiny.json")),
     file: "tiny.json",
   }).config;
-  const configs = (re: RegExp) =>
-    [...Deno.readDirSync(join(ROOT, "configs"))].filter((e) => re.test(e.name)).sort((a, b) =>
-      a.name.localeCompare(b.name)
-    ).map((e) => ({ name: e.name, text: Deno.readTextFileSync(join(ROOT, "configs", e.name)) }));
+  const configs = (re: RegExp, dir = join(ROOT, "configs")) =>
+    [...Deno.readDirSync(dir)].filter((e) => re.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ name: e.name, text: Deno.readTextFileSync(join(dir, e.name)) }));
   const glmData = _glmDataset();
   const glmFile = await Deno.makeTempFile({ prefix: "keiro-fuzz-glm-", suffix: ".json" });
 
@@ -296,7 +295,7 @@ export async function fuzzReaders(): Promise<FuzzReader[]> {
     },
     {
       name: "hybrid config",
-      seeds: configs(/^(tiny|demo|hybrid_.*|ablation_.*)\.json$/),
+      seeds: [...configs(/^(tiny|te_.*)\.json$/), ...configs(/\.json$/, join(ROOT, "configs", "seed"))],
       read: (text) => resolveNativeConfig({ domain: "hybrid", text, file: "fuzz.json" }),
     },
     {

@@ -36,7 +36,7 @@ Deno.test("--device cuda without the CUDA build names the build and the command 
 Deno.test("a config with use_gpu: true asks for the GPU, and --device cpu overrides it", async () => {
   const line = _usageLine(
     await keiro(
-      ["train", "--config", "configs/hybrid_base.json", "--out", "/nonexistent/run"],
+      ["train", "--config", "configs/seed/hybrid_base.json", "--out", "/nonexistent/run"],
       "",
       NO_BUILDS,
     ),
@@ -45,7 +45,15 @@ Deno.test("a config with use_gpu: true asks for the GPU, and --device cpu overri
   assert.match(line, /--device cpu/, line);
   // --device cpu overrides it, and the run's resolved config says so.
   const out = Deno.makeTempDirSync({ prefix: "keiro-device-" });
-  const args = ["train", "--config", "configs/hybrid_base.json", "--device", "cpu", "--out", `${out}/run`];
+  const args = [
+    "train",
+    "--config",
+    "configs/seed/hybrid_base.json",
+    "--device",
+    "cpu",
+    "--out",
+    `${out}/run`,
+  ];
   const r = await keiro([...args, "--train", `${out}/missing.jsonl`, "-q"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /no such file: .*missing\.jsonl/);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jsonl, keiro, ROOT } from "./_cli.ts";
-import { resolveConfig } from "../src/hybrid/config.ts";
+import { loadConfig, resolveConfig } from "../src/hybrid/config.ts";
 
 const TINY = {
   _comment: "tiny: a few seconds with the debug build",
@@ -547,9 +547,6 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
   ]);
   assert.equal(epochs.code, 2, epochs.stderr);
   assert.match(epochs.stderr, /max_epochs must be an integer in \[0, 100000\], got 1000000/);
-  const n = await keiro(["train", "--out", join(dir, "bad-run")]);
-  assert.equal(n.code, 2);
-  assert.match(n.stderr, /--config <file> is required/);
   const five = join(dir, "five.jsonl");
   await Deno.writeTextFile(five, (await keiro(["gen", "te", "--count", "2", "--commodities", "5"])).stdout);
   const tiedConfig = join(dir, "tied-train.json");
@@ -560,6 +557,17 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
     mism.stderr,
     /five\.jsonl: line 1: commodities: the model routes instances with 3 commodities, got 5/,
   );
+});
+
+Deno.test("train: without --config, the run's config is configs/te_general.json's", async () => {
+  const out = join(dir, "default-run");
+  // The missing training file stops the run once its resolved config is written.
+  const r = await keiro(["train", "--out", out, "--train", join(dir, "missing.jsonl"), "-q"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no such file: .*missing\.jsonl/);
+  const saved = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  assert.deepEqual(saved, (await loadConfig(join(ROOT, "configs", "te_general.json"))).config);
+  assert.equal(saved.expt_name, "te_general");
 });
 
 Deno.test("train: Ctrl-C saves last/ and exits 130; --resume finishes the run", async () => {

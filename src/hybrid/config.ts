@@ -11,6 +11,7 @@
  */
 
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.ts";
 import { readConfigText } from "../read_text.ts";
 import { resolveNativeConfig } from "../resolve_native_config.ts";
@@ -115,6 +116,17 @@ export interface HybridConfig extends ModelConfig {
  * the default model and `resolveConfig(DEFAULT_CONFIG, …)` the default config.
  */
 export const DEFAULT_CONFIG: Readonly<Partial<HybridConfig>> = Object.freeze({});
+
+/**
+ * The config `keiro train` uses without `--config` (relative to the repository): the general model.
+ * Its model routes instances of any size in any batch, so the sizes it trained on do not limit what
+ * a user routes with it (README, "Which config").
+ */
+export const RECOMMENDED_CONFIG = "configs/te_general.json";
+/** {@link RECOMMENDED_CONFIG}'s path. */
+export const RECOMMENDED_CONFIG_PATH: string = fileURLToPath(
+  new URL(`../../${RECOMMENDED_CONFIG}`, import.meta.url),
+);
 
 /** A resolved config and the warnings met while resolving it. */
 export interface ResolvedConfig {

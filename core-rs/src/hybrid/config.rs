@@ -619,7 +619,7 @@ mod tests {
 
     #[test]
     fn the_seed_config_resolves_to_its_own_values_in_key_order() {
-        let text = include_str!("../../../configs/hybrid_base.json");
+        let text = include_str!("../../../configs/seed/hybrid_base.json");
         let r = HybridConfig::resolve(text, "hybrid_base.json", None).unwrap();
         let resolved = serde_json::to_value(&r.config).unwrap();
         let seed: Map<String, Value> = serde_json::from_str(text).unwrap();
