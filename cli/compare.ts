@@ -14,7 +14,7 @@ import { openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
 import { intArg, rejectUnused } from "./_parse.ts";
-import { METHODS, solveWithProgress, timeLimitOf, timeLimitOption } from "./solve.ts";
+import { METHODS, solveWithProgress, TIMED_METHODS, timeLimitOf, timeLimitOption } from "./solve.ts";
 
 /** The `compare` command. */
 export function compareCommand(): SubCommand {
@@ -48,8 +48,8 @@ export function compareCommand(): SubCommand {
       rejectUnused(
         cmd,
         "timeLimit",
-        methods.includes("milp"),
-        "applies to milp only, which --methods leaves out",
+        methods.some((m) => TIMED_METHODS.includes(m)),
+        "applies to milp and lp only, which --methods leaves out",
       );
       using ds = await readDataset(o.input);
       // chosen before solving (a bad --reference fails fast) unless it may name a model's method

@@ -9,21 +9,25 @@ import type { Dataset, SolveOptions } from "../src/te/dataset.ts";
 import { Progress } from "../src/progress.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
+import type { SolvedInstance } from "../src/te/solve_each.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
 import { choiceArg, intArg, nonNegativeArg, rejectUnused } from "./_parse.ts";
 
 /** The solver methods. */
 export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
 
-/** Seconds per instance the MILP gets unless `--time-limit` says otherwise. */
-export const MILP_TIME_LIMIT_S = 60;
+/** Seconds per instance the MILP and the LP get unless `--time-limit` says otherwise. */
+export const TIME_LIMIT_S = 60;
 
-/** The `--time-limit` option of `solve` and `compare` (default {@link MILP_TIME_LIMIT_S}). */
+/** The methods that `--time-limit` applies to. */
+export const TIMED_METHODS: readonly string[] = ["milp", "lp"];
+
+/** The `--time-limit` option of `solve` and `compare` (default {@link TIME_LIMIT_S}). */
 export function timeLimitOption() {
   return new Option(
     "--time-limit <s>",
-    "milp: seconds per instance (0 = none); at the limit, the best paths found with optimal false and the gap",
-  ).argParser(nonNegativeArg).default(MILP_TIME_LIMIT_S);
+    "milp, lp: seconds per instance (0 = none); at the limit, the best routing found with optimal false, the bound and the gap",
+  ).argParser(nonNegativeArg).default(TIME_LIMIT_S);
 }
 
 /** The solve options' `time_limit` for a `--time-limit` value (0 = none). */
@@ -33,7 +37,8 @@ export function timeLimitOf(seconds: number): number | undefined {
 
 /**
  * Solves `ds` with `opts`, streaming JSONL into `out` when given; returns all of it. Warns on stderr
- * (one line) when the MILP stopped at its time limit before proving an instance optimal.
+ * (one line, with the largest gap) when the MILP or the LP stopped at its time limit before proving an
+ * instance optimal.
  */
 export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: OutputSink): Promise<string> {
   const bar = new Progress(`solve ${opts.method}`, ds.length);
@@ -50,12 +55,15 @@ export async function solveWithProgress(ds: Dataset, opts: SolveOptions, out?: O
   } finally {
     bar.stop();
   }
-  if (opts.method === "milp") {
-    const stopped = all.split("\n").filter((l) => l !== "" && JSON.parse(l).optimal === false).length;
-    if (stopped > 0) {
+  if (TIMED_METHODS.includes(opts.method)) {
+    const stopped = all.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as SolvedInstance)
+      .filter((s) => s.optimal === false);
+    if (stopped.length > 0) {
+      const gap = Math.max(...stopped.map((s) => s.gap ?? NaN));
       console.error(
-        `warning: milp reached its time limit (${opts.time_limit} s) on ${stopped} of ${ds.length} instances ` +
-          "before proving them optimal: their records have optimal false, the best paths found and the gap",
+        `warning: ${opts.method} reached its time limit (${opts.time_limit} s) on ${stopped.length} of ${ds.length} ` +
+          `instances before proving them optimal (largest gap ${gap.toPrecision(3)}): their records have ` +
+          "optimal false, the best routing found, the bound and the gap",
       );
     }
   }
@@ -68,7 +76,7 @@ export function solveCommand(): SubCommand {
     .description("route TE instances (JSONL) with an exact or classical method")
     .requiredOption(
       "-m, --method <method>",
-      "milp: unsplittable optimum; lp: splittable bound; sp: hop shortest path; greedy: sequential minimax",
+      "milp: unsplittable optimum; lp: splittable optimum, the bound (column generation); sp: hop shortest path; greedy: sequential minimax",
       choiceArg(METHODS),
     )
     .option("-i, --input <file>", "instances (JSONL); default stdin")
@@ -88,9 +96,13 @@ export function solveCommand(): SubCommand {
         o.method === "lp",
         "applies to --method lp only (the splittable LP's flows)",
       );
-      for (const name of ["timeLimit", "gap"]) {
-        rejectUnused(cmd, name, o.method === "milp", "applies to --method milp only");
-      }
+      rejectUnused(
+        cmd,
+        "timeLimit",
+        TIMED_METHODS.includes(o.method),
+        "applies to --method milp and lp only",
+      );
+      rejectUnused(cmd, "gap", o.method === "milp", "applies to --method milp only");
       using ds = await readDataset(o.input);
       const opts = {
         method: o.method,

@@ -252,23 +252,40 @@ Deno.test("--help describes every flag with its default and an example", async (
   assert.ok(ROOT.length > 0);
 });
 
-Deno.test("solve -m milp at its time limit: records say optimal false with the gap, one warning line", async () => {
-  const inst = (await keiro(["gen", "te", "--count", "2", "--commodities", "100", "--seed", "5"])).stdout;
-  const res = await keiro(["solve", "-m", "milp", "--time-limit", "0.01"], inst);
-  assert.equal(res.code, 0, res.stderr);
-  const sols = jsonl<{ optimal: boolean; gap: number; bound: number; mlu: number; complete: boolean }>(
-    res.stdout,
-  );
-  assert.equal(sols.length, 2);
-  for (const s of sols) {
-    assert.ok(!s.optimal && s.complete, JSON.stringify(s));
-    assert.ok(s.gap >= 0 && s.gap <= 1 && s.bound <= s.mlu);
+Deno.test("solve -m milp|lp at the time limit: records say optimal false with the gap, one warning line", async () => {
+  const cases: [string, string[]][] = [
+    ["milp", ["gen", "te", "--count", "2", "--commodities", "100", "--seed", "5"]],
+    // every pair of a 30-node grid at load 1.5: the first master prices out columns, so the LP
+    // stops after one round
+    [
+      "lp",
+      ["gen", "te", "--topology", "grid", "--nodes", "30", "--traffic", "gravity", "--commodities", "0"]
+        .concat(["--load", "1.5", "--count", "2", "--seed", "5"]),
+    ],
+  ];
+  for (const [method, gen] of cases) {
+    const inst = (await keiro(gen)).stdout;
+    const res = await keiro(["solve", "-m", method, "--time-limit", "0.001"], inst);
+    assert.equal(res.code, 0, res.stderr);
+    const sols = jsonl<{ optimal: boolean; gap: number; bound: number; mlu: number; complete: boolean }>(
+      res.stdout,
+    );
+    assert.equal(sols.length, 2);
+    for (const s of sols) {
+      assert.ok(!s.optimal && s.complete, JSON.stringify(s));
+      assert.ok(s.gap > 0 && s.gap <= 1 && s.bound <= s.mlu, JSON.stringify(s));
+    }
+    const gap = Math.max(...sols.map((s) => s.gap)).toPrecision(3);
+    assert.equal(
+      res.stderr,
+      `warning: ${method} reached its time limit (0.001 s) on 2 of 2 instances before proving them optimal ` +
+        `(largest gap ${gap}): their records have optimal false, the best routing found, the bound and the gap\n`,
+    );
   }
-  assert.equal(
-    res.stderr,
-    "warning: milp reached its time limit (0.01 s) on 2 of 2 instances before proving them optimal: " +
-      "their records have optimal false, the best paths found and the gap\n",
+  const exact = jsonl<{ optimal: boolean; gap: number; iterations: number; columns: number }>(
+    (await keiro(["solve", "-m", "lp"], (await keiro(cases[1][1])).stdout)).stdout,
   );
+  assert.ok(exact.every((s) => s.optimal && s.gap === 0 && s.iterations > 1 && s.columns > 0));
 });
 
 Deno.test("parallel solving keeps the input order and the results of one thread", async () => {
@@ -468,9 +485,13 @@ Deno.test("flags that would be ignored are usage errors naming the flag", async 
   await Deno.writeTextFile(tmp, inst);
   const cases: [string[], string, RegExp][] = [
     [["solve", "-m", "greedy", "--flows"], inst, /--flows applies to --method lp only/],
-    [["solve", "-m", "sp", "--time-limit", "3"], inst, /--time-limit applies to --method milp only/],
+    [["solve", "-m", "sp", "--time-limit", "3"], inst, /--time-limit applies to --method milp and lp only/],
     [["solve", "-m", "lp", "--gap", "0.1"], inst, /--gap applies to --method milp only/],
-    [["compare", "--methods", "sp,lp", "--time-limit", "3"], inst, /--time-limit applies to milp only/],
+    [
+      ["compare", "--methods", "sp,greedy", "--time-limit", "3"],
+      inst,
+      /--time-limit applies to milp and lp only/,
+    ],
     [
       ["gen", "te", "--topology", "nsfnet", "--nodes", "30"],
       "",

@@ -10,7 +10,7 @@ import { NativeHandle } from "../native_handle.ts";
 /** Options of a solve call (see core-rs `solve::SolveOptions`). */
 export interface SolveOptions {
   method: "milp" | "lp" | "sp" | "greedy";
-  /** MILP wall-clock limit per instance, seconds. */
+  /** MILP and LP wall-clock limit per instance, seconds. */
   time_limit?: number;
   /** MILP relative gap. */
   mip_gap?: number;

@@ -12,9 +12,9 @@ export interface SolvedInstance {
   id?: unknown;
   mlu: number;
   paths: number[][];
-  /** MILP: proven optimal. */
+  /** MILP and LP: proven optimal (false when the time limit stopped the solver first). */
   optimal?: boolean;
-  /** MILP: relative gap to its lower bound. */
+  /** MILP and LP: (mlu − bound) / mlu. */
   gap?: number;
   time_ms?: number;
 }

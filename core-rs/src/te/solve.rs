@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::te::evaluate::{evaluate, Routing};
 use crate::te::greedy::{greedy_paths, improve_paths};
 use crate::te::instance::Instance;
-use crate::te::lp::solve_lp;
+use crate::te::lp::{solve_lp, LpOptions};
 use crate::te::milp::{solve_milp, MilpOptions};
 use crate::te::shortest_path::shortest_paths;
 
@@ -21,7 +21,7 @@ use crate::te::shortest_path::shortest_paths;
 pub enum Method {
     /// Exact unsplittable optimum (HiGHS MILP).
     Milp,
-    /// Splittable optimum, the lower bound (HiGHS LP).
+    /// Splittable optimum, the lower bound (path LP by column generation over HiGHS).
     Lp,
     /// Hop shortest path.
     Sp,
@@ -47,7 +47,7 @@ impl Method {
 pub struct SolveOptions {
     /// Which method.
     pub method: Method,
-    /// MILP time limit in seconds.
+    /// MILP and LP time limit in seconds per instance.
     #[serde(default)]
     pub time_limit: Option<f64>,
     /// MILP relative gap.
@@ -81,9 +81,12 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Value> {
             Routing::Paths(s.paths.into_iter().map(Some).collect())
         }
         Method::Lp => {
-            let s = solve_lp(inst, &graph, opts.flows)?;
-            extra.insert("optimal".into(), true.into());
-            extra.insert("bound".into(), s.mlu.into());
+            let s = solve_lp(inst, &graph, &LpOptions { time_limit: opts.time_limit, flows: opts.flows })?;
+            extra.insert("optimal".into(), s.optimal.into());
+            extra.insert("bound".into(), s.bound.into());
+            extra.insert("gap".into(), s.gap.into());
+            extra.insert("iterations".into(), s.iterations.into());
+            extra.insert("columns".into(), s.columns.into());
             match s.flows {
                 Some(f) => Routing::Flows(f),
                 None => {
