@@ -12,8 +12,9 @@
  * Each set is built once into `<runs>/sets/<set>.jsonl` with its reference MLU attached to every
  * instance as `ref_mlu` (computed by `keiro solve`, or the data's oracle), then every seed's model
  * is scored with `keiro compare --reference ref_mlu --model <run>`. A seed whose run finished with
- * the same config is not trained again, a set whose file exists is not rebuilt, so an interrupted
- * bench resumes. Sets that need ../shared/data are skipped with a message when it is absent.
+ * the same config is not trained again, a set whose file exists is not rebuilt and a score already
+ * kept beside a run (with the commit that computed it, listed in the results) is not recomputed,
+ * so an interrupted bench resumes; remove `--runs` for a fresh one. Sets that need ../shared/data are skipped with a message when it is absent.
  *
  * Writes bench/results/te_general.{json,md}: command, commit, machine, seeds, the config, training
  * time per seed, per set and method the MLU over the reference (mean ± std over seeds), the ratio
@@ -307,6 +308,40 @@ async function _train(seed: number): Promise<{ run: string; train_s: number }> {
   return { run, train_s };
 }
 
+/** Scores the model of `run` on the set `name` at `path` (once: the score is kept beside the run,
+ * with the commit that computed it, so a resumed bench scores only what is missing). */
+async function _score(
+  name: string,
+  s: TestSet,
+  path: string,
+  run: string,
+): Promise<{ methods: Summary[]; commit: string }> {
+  const file = join(run, "..", `score_${name}.json`);
+  try {
+    return JSON.parse(await Deno.readTextFile(file));
+  } catch {
+    // not scored yet
+  }
+  const text = await _keiro([
+    "compare",
+    "--input",
+    path,
+    "--methods",
+    "sp,greedy",
+    "--reference",
+    "ref_mlu",
+    "--model",
+    run,
+    "--model-samples",
+    String(s.samples),
+    "--json",
+  ]);
+  const score = { methods: (JSON.parse(text) as { methods: Summary[] }).methods, commit: env.commit };
+  await Deno.writeTextFile(file, JSON.stringify(score));
+  console.error(`${name}: scored ${run}`);
+  return score;
+}
+
 function _ms(xs: number[]): { mean: number; std: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
@@ -334,23 +369,11 @@ for (const name of args.sets!.split(",")) {
   }
   const { path, ref_ms } = await _buildSet(name, s);
   const perSeed: Summary[][] = [];
+  const scoredAt: string[] = [];
   for (const { run } of runs) {
-    const text = await _keiro([
-      "compare",
-      "--input",
-      path,
-      "--methods",
-      "sp,greedy",
-      "--reference",
-      "ref_mlu",
-      "--model",
-      run,
-      "--model-samples",
-      String(s.samples),
-      "--json",
-    ]);
-    perSeed.push((JSON.parse(text) as { methods: Summary[] }).methods);
-    console.error(`${name}: scored ${run}`);
+    const { methods, commit } = await _score(name, s, path, run);
+    perSeed.push(methods);
+    scoredAt.push(commit);
   }
   const agg: Record<string, Record<string, { mean: number; std: number }>> = {};
   for (const m of perSeed[0].map((x) => x.method)) {
@@ -401,6 +424,7 @@ const table = formatTable(
   ["set", "method", "MLU / reference", "ratio (ref / MLU)", "complete", "ms/inst"],
   rows,
 );
+const scoredCommits = [...new Set(results.flatMap((r) => r.scored_at_commit as string[]))];
 const training = runs.map((r) => `seed ${r.seed}: ${r.train_s.toFixed(0)} s`).join(", ");
 console.log(table);
 console.log([...verdicts, `training wall time (labelling included): ${training}`].join("\n"));
@@ -425,5 +449,7 @@ await Deno.writeTextFile(
   }; training budget ${BUDGET} s per seed ` +
     `(labelling not counted in it).\n\n\`\`\`\n${table}\n\`\`\`\n\n${
       verdicts.map((v) => `- ${v}`).join("\n")
-    }\n- training wall time (labelling included): ${training}\n`,
+    }\n- training wall time (labelling included): ${training}\n- scores computed at commit${
+      scoredCommits.length > 1 ? "s" : ""
+    } ${scoredCommits.join(", ")}\n`,
 );
