@@ -359,8 +359,9 @@ pub struct DataPart {
     /// largest remainder).
     #[serde(default = "_one")]
     pub weight: f64,
-    /// A topology file (any `keiro gen te --topology` file, relative to the working directory)
-    /// instead of `graph_model`; its capacities are kept unless the part sets `capacity_range`.
+    /// A topology file (any `keiro gen te --topology` file; `keiro train` looks for it beside the
+    /// config file, then from the working directory, and records the path it found) instead of
+    /// `graph_model`; its capacities are kept unless the part sets `capacity_range`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<String>,
     /// As the config's key.
