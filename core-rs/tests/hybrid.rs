@@ -264,8 +264,8 @@ fn a_default_model_routes_any_shape_each_instance_as_it_would_alone() {
         assert!(ev.complete && s.complete && (ev.mlu - s.mlu).abs() < 1e-9, "{:?}: {:?}", s.id, ev.problems);
     }
     let same = |a: &RouteRecord, b: &RouteRecord| a.paths == b.paths && a.mlu == b.mlu;
-    for i in 0..data.len() {
-        assert!(same(&request(Some(vec![i]), 64)[0], &all[i]), "instance {i} alone");
+    for (i, whole) in all.iter().enumerate() {
+        assert!(same(&request(Some(vec![i]), 64)[0], whole), "instance {i} alone");
     }
     for (a, b) in request(None, 2).iter().zip(&all) {
         assert!(same(a, b), "{:?} in batches of 2", a.id);
