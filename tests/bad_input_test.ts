@@ -244,7 +244,7 @@ const CASES: Case[] = [
   c("gen: --load 0", ["gen", "te", "--traffic", "gravity", "--load", "0"], "--load"),
   c("gen: --load Infinity", ["gen", "te", "--traffic", "gravity", "--load", "Infinity"], "--load"),
   c("gen: --traffic unknown", ["gen", "te", "--traffic", "uniform"], "--traffic"),
-  c("gen: --topology missing file", ["gen", "te", "--topology", MISSING], MISSING),
+  c("gen: --topology missing file", ["gen", "te", "--topology", join(dir, "no_such.json")], "no_such.json"),
   c("gen: topology not JSON", ["gen", "te", "--topology", NL_BAD_JSON], "net_bad.json"),
   c("gen: topology link without capacity", ["gen", "te", "--topology", NL_NO_CAP], [
     "net_nocap.json",
