@@ -143,3 +143,24 @@ impl Domain for Trainer {
 }
 
 exports!(Trainer, keiro_hybrid_new, keiro_hybrid_call, keiro_hybrid_free);
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::read;
+    use super::*;
+
+    #[test]
+    fn limits_are_the_constants_without_a_handle() {
+        let req = r#"{"kind":"limits"}"#;
+        let (this, with) = (std::ptr::null(), std::ptr::null());
+        // SAFETY: null handles; the slices outlive the call.
+        let (status, _, text) = read(unsafe { keiro_hybrid_call(this, with, req.as_ptr(), req.len(), req.as_ptr(), 0) });
+        assert_eq!(status, 0, "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["max_threads"], MAX_THREADS);
+        assert_eq!(v["max_runs"], MAX_RUNS);
+        assert_eq!(v["max_samples"], MAX_SAMPLES);
+        assert_eq!(v["min_temperature"], MIN_TEMPERATURE);
+        assert_eq!(v.as_object().unwrap().len(), 7);
+    }
+}
