@@ -10,7 +10,7 @@ import type { SubCommand } from "./_sub_command.ts";
 import { UsageError } from "../src/errors.ts";
 import { formatTable } from "../src/format_table.ts";
 import { checkOutputDir, checkOutputFile, openOutput, writeOutput } from "../src/write_output.ts";
-import { GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
+import { type GlmOverrides, GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
 import { resolveGlmConfig } from "../src/glm/resolve_glm_config.ts";
 import type { GraphDataset } from "../src/glm/datasets/graph_dataset.ts";
 import { loadCsvDataset } from "../src/glm/datasets/load_csv_dataset.ts";
@@ -210,17 +210,24 @@ Examples:
         };
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
+      const overrides: GlmOverrides = {
+        graph: o.graph as GraphMode | undefined,
+        layer: o.layer,
+        hidden: o.hidden,
+        dropout: o.dropout,
+        lr: o.lr,
+        k: o.k,
+        sparsify: o.sparsify,
+        knnK: o.knnK,
+      };
+      // each flag checked alone first, so that a bad value is an error naming the flag, not the file
+      for (const [flag, value] of Object.entries(overrides)) {
+        if (value !== undefined) {
+          resolveGlmConfig(await loadGlmConfig(undefined, { [flag]: value }), `--${_kebab(flag)}`);
+        }
+      }
       const config = resolveGlmConfig(
-        await loadGlmConfig(o.config, {
-          graph: o.graph as GraphMode | undefined,
-          layer: o.layer,
-          hidden: o.hidden,
-          dropout: o.dropout,
-          lr: o.lr,
-          k: o.k,
-          sparsify: o.sparsify,
-          knnK: o.knnK,
-        }),
+        await loadGlmConfig(o.config, overrides),
         o.config ?? "the flags' config",
       );
       const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
