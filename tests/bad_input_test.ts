@@ -671,6 +671,12 @@ const CASES: Case[] = [
     "line 2",
   ]),
   c("train: --val missing", ["train", "-c", H_GOOD, "--out", `${O}/run`, "--val", MISSING], MISSING),
+  c("train: --out under a file", ["train", "-c", H_GOOD, "--out", join(INST, "run")], ["--out", INST]),
+  c("train: --test with a missing field", ["train", "-c", H_GOOD, "--out", `${O}/run`, "--test", NO_EDGES], [
+    "no_edges.jsonl",
+    "line 2",
+    "edges",
+  ]),
   c("train: --resume without a run", ["train", "--resume", "--out", `${O}/run`], "config.json"),
 
   // route
