@@ -5,7 +5,7 @@
 
 import type { Command, OptionValues } from "commander";
 import type { ModelSourceOptions } from "../src/hybrid/model_sources.ts";
-import { intArg, positiveArg, topPArg } from "./_parse.ts";
+import { boundedIntArg, temperatureArg, topPArg } from "./_parse.ts";
 
 /** Adds `--model` (help text `modelHelp`), `--model-samples`, `--model-temperature` and `--model-top-p`. */
 export function withModelOptions<A extends unknown[], O extends OptionValues>(
@@ -14,11 +14,16 @@ export function withModelOptions<A extends unknown[], O extends OptionValues>(
 ) {
   return cmd
     .option("--model <dir>", modelHelp, (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--model-samples <n>", "N of the models' best-of-N method (1 = greedy only)", intArg, 32)
+    .option(
+      "--model-samples <n>",
+      "N of the models' best-of-N method (1 = greedy only)",
+      boundedIntArg(1, "max_samples"),
+      32,
+    )
     .option(
       "--model-temperature <t>",
       "best-of-N sampling temperature (default: each checkpoint's tuned one (keiro tune), else its run's eval_temperature, else its sampling_temperature)",
-      positiveArg,
+      temperatureArg,
     )
     .option(
       "--model-top-p <p>",

@@ -6,6 +6,7 @@
 
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "../src/errors.ts";
+import { type Limits, limits } from "../src/limits.ts";
 
 /** A non-negative integer. */
 export function intArg(v: string): number {
@@ -20,6 +21,32 @@ export function intArg(v: string): number {
 export function positiveIntArg(v: string): number {
   const n = intArg(v);
   if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * An integer from `min` to the native core's bound `bound` (docs/limits.md), so that a slip such
+ * as `1e12` for `1e2` is refused before any work.
+ */
+export function boundedIntArg(
+  min: 0 | 1,
+  bound: keyof Omit<Limits, "min_temperature">,
+): (v: string) => number {
+  return (v) => {
+    const n = intArg(v), max = limits()[bound];
+    if (n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    }
+    return n;
+  };
+}
+
+/** A sampling temperature: a number ≥ the native core's smallest (`MIN_TEMPERATURE`). */
+export function temperatureArg(v: string): number {
+  const n = Number(v), min = limits().min_temperature;
+  if (!(n >= min && Number.isFinite(n)) || v.trim() === "") {
+    throw new InvalidArgumentError(`expected a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 

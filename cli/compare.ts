@@ -10,10 +10,10 @@ import { compareMethods, evaluateSolutions, type SolutionSource } from "../src/t
 import { chooseReference } from "../src/te/choose_reference.ts";
 import { UsageError } from "../src/errors.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
-import { openOutput, writeOutput } from "../src/write_output.ts";
+import { checkOutputDir, openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
-import { intArg, rejectUnused } from "./_parse.ts";
+import { boundedIntArg, rejectUnused } from "./_parse.ts";
 import { METHODS, solveWithProgress, TIMED_METHODS, timeLimitOf, timeLimitOption } from "./solve.ts";
 
 /** The `compare` command. */
@@ -28,7 +28,12 @@ export function compareCommand(): SubCommand {
         "reference method, or an instance key holding reference MLUs such as opt_mlu (default: milp, else lp, else the instances' milp labels, else their opt_mlu)",
       )
       .addOption(timeLimitOption())
-      .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0),
+      .option(
+        "--threads <n>",
+        "instances solved in parallel (0 = all cores)",
+        boundedIntArg(0, "max_threads"),
+        0,
+      ),
     "also route with a trained keiro model (repeatable): rows keiro (greedy) and keiro-best<N>",
   )
     .option("--save <dir>", "also write each method's solutions to <dir>/<method>.jsonl")
@@ -51,6 +56,7 @@ export function compareCommand(): SubCommand {
         methods.some((m) => TIMED_METHODS.includes(m)),
         "applies to milp and lp only, which --methods leaves out",
       );
+      if (o.save) await checkOutputDir(o.save, "--save");
       using ds = await readDataset(o.input);
       // chosen before solving (a bad --reference fails fast) unless it may name a model's method
       const modelReference = o.model.length > 0 && o.reference !== undefined &&

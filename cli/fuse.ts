@@ -13,7 +13,7 @@ import { writeOutput } from "../src/write_output.ts";
 import { formatFusionTable } from "../src/fusion/format_fusion_table.ts";
 import { runFusion, type RunFusionOptions } from "../src/fusion/run_fusion.ts";
 import { FUSION_MODES, type FusionMode } from "../src/fusion/train_fusion.ts";
-import { choiceArg, intArg, positiveArg, positiveIntArg } from "./_parse.ts";
+import { boundedIntArg, choiceArg, intArg, positiveArg, positiveIntArg } from "./_parse.ts";
 
 /** The flags of both subcommands (commander's camelCase names). */
 type _Flags = Omit<RunFusionOptions, "kind" | "modes" | "targets" | "seeds" | "command" | "log"> & {
@@ -80,7 +80,7 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option("--elements <dir>", "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention")
     .option("--atom-init <path>", "CGCNN atom_init.json (default: built from the element tables)")
     .option("--cutoff <angstrom>", "neighbour cutoff of the crystal graphs, Å", positiveArg, 8)
-    .option("--max-neighbours <n>", "neighbours kept per atom", positiveIntArg, 12)
+    .option("--max-neighbours <n>", "neighbours kept per atom", boundedIntArg(1, "max_width"), 12)
     .option(
       "-c, --config <file>",
       "model config (JSON: native model keys, epochs, patience, schedule, forest) (default: every key's default, docs/fusion.md)",
@@ -92,7 +92,7 @@ function _withCommonOptions(c: SubCommand): SubCommand {
       positiveIntArg,
     )
     .option("--val-limit <n>", "use only the first n validation crystals (default: all)", positiveIntArg)
-    .option("--seeds <n>", "number of seeds: seed .. seed+n-1 (default: 1)", positiveIntArg)
+    .option("--seeds <n>", "number of seeds: seed .. seed+n-1 (default: 1)", boundedIntArg(1, "max_runs"))
     .option("--seed <n>", "first seed", intArg, 0)
     .option(
       "--out <dir>",
@@ -126,7 +126,11 @@ export function fuseCommand(): SubCommand {
         "multitask task weighting: equal, fixed:T=W,…, inverse:latest|average:FILE, kendall, dwa[:T]",
       ).argParser(_collect).default([] as string[], "equal"),
     )
-    .option("--repeat <n>", "runs with seeds seed .. seed+n-1 (same as --seeds) (default: 1)", positiveIntArg)
+    .option(
+      "--repeat <n>",
+      "runs with seeds seed .. seed+n-1 (same as --seeds) (default: 1)",
+      boundedIntArg(1, "max_runs"),
+    )
     .option("--history <file>", "append each run's best validation loss (z-scored) to this loss history")
     .addHelpText(
       "after",

@@ -9,8 +9,8 @@ import { Command, InvalidArgumentError } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { UsageError } from "../src/errors.ts";
 import { formatTable } from "../src/format_table.ts";
-import { openOutput, writeOutput } from "../src/write_output.ts";
-import { GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
+import { checkOutputDir, checkOutputFile, openOutput, writeOutput } from "../src/write_output.ts";
+import { type GlmOverrides, GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
 import { resolveGlmConfig } from "../src/glm/resolve_glm_config.ts";
 import type { GraphDataset } from "../src/glm/datasets/graph_dataset.ts";
 import { loadCsvDataset } from "../src/glm/datasets/load_csv_dataset.ts";
@@ -18,7 +18,7 @@ import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
 import { parseSplit } from "../src/glm/datasets/parse_split.ts";
 import type { GlmModel } from "../src/glm/glm_model.ts";
 import { type GlmSummary, trainGlm } from "../src/glm/train_glm.ts";
-import { choiceArg, intArg, nonNegativeArg, positiveArg, positiveIntArg } from "./_parse.ts";
+import { boundedIntArg, choiceArg, intArg, nonNegativeArg, positiveArg, positiveIntArg } from "./_parse.ts";
 import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
 
@@ -145,13 +145,18 @@ export function glmCommand(): SubCommand {
       "config knn_k: neighbours of the kNN graph (default: the config's)",
       positiveIntArg,
     )
-    .option("--seeds <n>", "number of seeds (runs); seeds are seed-base .. seed-base+n-1", positiveIntArg, 1)
+    .option(
+      "--seeds <n>",
+      "number of seeds (runs); seeds are seed-base .. seed-base+n-1",
+      boundedIntArg(1, "max_runs"),
+      1,
+    )
     .option("--seed-base <n>", "first seed", intArg, 0)
-    .option("--epochs <n>", "maximum epochs per seed", positiveIntArg, 500)
+    .option("--epochs <n>", "maximum epochs per seed", boundedIntArg(1, "max_epochs"), 500)
     .option(
       "--patience <n>",
       "early stopping: epochs without a better validation accuracy",
-      positiveIntArg,
+      boundedIntArg(1, "max_epochs"),
       100,
     )
     .option("--json", "also print the summary as JSON on the last stdout line (accuracies in %)", false)
@@ -172,6 +177,8 @@ Examples:
     )
     .action(async (source: string, o) => {
       const device = await chooseDevice(o.device);
+      if (o.out) await checkOutputDir(o.out, "--out");
+      if (o.exportGraph) await checkOutputFile(o.exportGraph);
       const m = /^(planetoid|csv):(.+)$/.exec(source);
       if (!m) {
         throw new UsageError(`source must be planetoid:<dir> or csv:<file>, got ${JSON.stringify(source)}`);
@@ -203,28 +210,30 @@ Examples:
         };
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
+      const overrides: GlmOverrides = {
+        graph: o.graph as GraphMode | undefined,
+        layer: o.layer,
+        hidden: o.hidden,
+        dropout: o.dropout,
+        lr: o.lr,
+        k: o.k,
+        sparsify: o.sparsify,
+        knnK: o.knnK,
+      };
+      // each flag checked alone first, so that a bad value is an error naming the flag, not the file
+      for (const [flag, value] of Object.entries(overrides)) {
+        if (value !== undefined) {
+          resolveGlmConfig(await loadGlmConfig(undefined, { [flag]: value }), `--${_kebab(flag)}`);
+        }
+      }
       const config = resolveGlmConfig(
-        await loadGlmConfig(o.config, {
-          graph: o.graph as GraphMode | undefined,
-          layer: o.layer,
-          hidden: o.hidden,
-          dropout: o.dropout,
-          lr: o.lr,
-          k: o.k,
-          sparsify: o.sparsify,
-          knnK: o.knnK,
-        }),
+        await loadGlmConfig(o.config, overrides),
         o.config ?? "the flags' config",
       );
       const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
-      let notesShown = false;
       const summary = await trainGlm({
-        dataset: async (seed) => {
-          const ds = await dataset(seed);
-          if (!notesShown) { for (const n of ds.notes) console.error(`note: ${n}`); }
-          notesShown = true;
-          return ds;
-        },
+        dataset,
+        onStart: (ds) => ds.notes.forEach((n) => console.error(`note: ${n}`)),
         config,
         seeds,
         epochs: o.epochs,

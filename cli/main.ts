@@ -25,7 +25,6 @@ export function program(): Command {
   const p = new Command("keiro")
     .description("keiro — graph learning research toolkit: learned and exact traffic engineering")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", "\nExample:\n  keiro gen te --count 20 --commodities 20 | keiro compare");
   for (
     const c of [
@@ -44,8 +43,11 @@ export function program(): Command {
   ) {
     p.addCommand(c);
   }
+  // commander's messages (a suggestion included) on the one line every error gets, with the hint
+  const outputError = (message: string, write: (s: string) => void) =>
+    write(`${message.trim().replace(/\s*\n\s*/g, " ")} (run with --help for usage)\n`);
   const strict = (c: Command) => {
-    c.exitOverride().showHelpAfterError("(run with --help for usage)");
+    c.exitOverride().configureOutput({ outputError });
     c.commands.forEach((s) => strict(s as Command));
   };
   strict(p);

@@ -6,7 +6,7 @@
 
 import { Command } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
-import { Dataset } from "../src/te/dataset.ts";
+import { parseDataset } from "../src/te/read_dataset.ts";
 import { plotRouting } from "../src/te/plot_routing.ts";
 import { readInput, readTextFile } from "../src/read_text.ts";
 import { writeOutput } from "../src/write_output.ts";
@@ -38,7 +38,7 @@ export function plotCommand(): SubCommand {
     )
     .action(async (file: string | undefined, o) => {
       const text = await readTextFile(o.instances);
-      using ds = await Dataset.parse(text);
+      using ds = await parseDataset(text, o.instances);
       const solutions = file === undefined ? undefined : {
         name: file === "-" ? "stdin" : file,
         text: file === "-" ? await readInput() : await readTextFile(file),

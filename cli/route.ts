@@ -11,7 +11,7 @@ import { chooseDevice } from "../src/device.ts";
 import { openModel, routeWithModel } from "../src/hybrid/route_with_model.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { writeOutput } from "../src/write_output.ts";
-import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
+import { boundedIntArg, intArg, temperatureArg, topPArg } from "./_parse.ts";
 
 /** The `route` command. */
 export function routeCommand(): SubCommand {
@@ -25,13 +25,13 @@ export function routeCommand(): SubCommand {
     .option(
       "--samples <n>",
       "best of the greedy decode and n − 1 samples (method keiro-best<n>) (default: 1, the greedy decode)",
-      positiveIntArg,
+      boundedIntArg(1, "max_samples"),
     )
     .option("--greedy", "greedy decode only (method keiro; the default)", false)
     .option(
       "--temperature <t>",
       "sampling temperature (default: the checkpoint's tuned one (keiro tune), else the run's eval_temperature, else its sampling_temperature)",
-      positiveArg,
+      temperatureArg,
     )
     .option(
       "--top-p <p>",

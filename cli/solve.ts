@@ -11,7 +11,7 @@ import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
 import type { SolvedInstance } from "../src/te/solve_each.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
-import { choiceArg, intArg, nonNegativeArg, rejectUnused } from "./_parse.ts";
+import { boundedIntArg, choiceArg, nonNegativeArg, rejectUnused } from "./_parse.ts";
 
 /** The solver methods. */
 export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
@@ -84,7 +84,12 @@ export function solveCommand(): SubCommand {
     .addOption(timeLimitOption())
     .option("--gap <g>", "milp: relative optimality gap", nonNegativeArg, 1e-6)
     .option("--flows", "lp: report per-commodity flows per edge", false)
-    .option("--threads <n>", "instances solved in parallel (0 = all cores)", intArg, 0)
+    .option(
+      "--threads <n>",
+      "instances solved in parallel (0 = all cores)",
+      boundedIntArg(0, "max_threads"),
+      0,
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  keiro gen te --count 20 | keiro solve --method milp --time-limit 10 > milp.jsonl\n  keiro solve -m lp --flows -i instances.jsonl -o lp.jsonl",

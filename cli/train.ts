@@ -60,6 +60,7 @@ export function trainCommand(): SubCommand {
       };
       const { config, warnings } = await loadConfig(file, overrides, {
         resolved: o.resume && !o.config,
+        flags: { seed: "--seed", threads: "--threads", max_epochs: "--epochs" },
       });
       for (const w of warnings) console.error(`warning: ${w}`);
       const log = o.quiet ? undefined : (line: string) => console.error(line);

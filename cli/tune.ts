@@ -16,7 +16,7 @@ import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
 import { openModel } from "../src/hybrid/route_with_model.ts";
 import { SAMPLING_FILE, tuneSampling } from "../src/hybrid/tune_sampling.ts";
-import { intArg, positiveArg, positiveIntArg, topPArg } from "./_parse.ts";
+import { boundedIntArg, intArg, temperatureArg, topPArg } from "./_parse.ts";
 
 function _grid(v: string): EvalSampling[] {
   return v.split(",").map((pair) => {
@@ -26,7 +26,7 @@ function _grid(v: string): EvalSampling[] {
         `expected temperature/top-p pairs like 1/0.9,0.5/0.9, got ${JSON.stringify(v)}`,
       );
     }
-    return { temperature: positiveArg(t.trim()), top_p: topPArg(p.trim()) };
+    return { temperature: temperatureArg(t.trim()), top_p: topPArg(p.trim()) };
   });
 }
 
@@ -45,7 +45,7 @@ export function tuneCommand(): SubCommand {
     .option(
       "--instances <n>",
       "validation instances routed per setting (default: the run's eval_tune_instances)",
-      positiveIntArg,
+      boundedIntArg(1, "max_items"),
     )
     .option("--seed <n>", "sampling seed (default: the run's seed + 2, as keiro train uses)", intArg)
     .addHelpText(

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { UsageError } from "./errors.ts";
 
@@ -41,6 +41,40 @@ async function _modeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/** What is at `path`, or undefined when nothing is. */
+async function _statOf(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Checks that output file `path` can be written (its folder is there and it is not a folder): a
+ * usage error naming it otherwise. Nothing is created.
+ */
+export async function checkOutputFile(path: string): Promise<void> {
+  const dir = await _statOf(dirname(path));
+  if (dir === undefined) throw new UsageError(`cannot write ${path}: no such directory ${dirname(path)}`);
+  if (!dir.isDirectory) throw new UsageError(`cannot write ${path}: ${dirname(path)} is not a directory`);
+  if ((await _statOf(path))?.isDirectory) throw new UsageError(`cannot write ${path}: it is a directory`);
+}
+
+/**
+ * Checks, before any work, that output folder `dir` is a folder or can be made one (`flag` names
+ * it): a usage error otherwise. Nothing is created.
+ */
+export async function checkOutputDir(dir: string, flag: string): Promise<void> {
+  for (let d = resolve(dir);; d = dirname(d)) {
+    const info = await _statOf(d);
+    if (info === undefined && d !== dirname(d)) continue;
+    if (!info?.isDirectory) throw new UsageError(`${flag} ${dir}: ${d} is not a directory`);
+    return;
+  }
+}
+
 /** Whether process `pid` runs (or may run: without the permission to ask, it counts as running). */
 function _running(pid: number): boolean {
   try {
@@ -62,7 +96,7 @@ async function _removeStale(path: string): Promise<void> {
       if (m && !_running(Number(m[1]))) await Deno.remove(join(dir, e.name)).catch(() => {});
     }
   } catch {
-    // an unreadable or missing folder: nothing to clean (a missing one is reported below)
+    // an unreadable folder: nothing to clean
   }
 }
 
@@ -71,20 +105,13 @@ async function _removeStale(path: string): Promise<void> {
  * (0666 less the umask), then given the mode of the file it will replace, if any.
  */
 async function _createTemp(path: string): Promise<[string, Deno.FsFile]> {
+  await checkOutputFile(path);
   await _removeStale(path);
   const tmp = join(
     dirname(path),
     `.keiro-${basename(path)}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`,
   );
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o666 });
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(`cannot write ${path}: no such directory ${dirname(path)}`);
-    }
-    throw e;
-  }
+  const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o666 });
   const mode = await _modeOf(path);
   if (mode !== undefined) await Deno.chmod(tmp, mode);
   return [tmp, file];

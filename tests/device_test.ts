@@ -43,7 +43,7 @@ Deno.test("a config with use_gpu: true asks for the GPU, and --device cpu overri
   );
   assert.match(line, /hybrid_base\.json sets use_gpu: true \(device cuda:0\)/, line);
   assert.match(line, /--device cpu/, line);
-  // --device cpu overrides it, and the run's resolved config says so.
+  // --device cpu overrides it, and the run's resolved config (written before the data is made) says so.
   const out = Deno.makeTempDirSync({ prefix: "keiro-device-" });
   const args = [
     "train",
@@ -58,7 +58,20 @@ Deno.test("a config with use_gpu: true asks for the GPU, and --device cpu overri
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /no such file: .*missing\.jsonl/);
   assert.doesNotMatch(r.stderr, /CUDA|use_gpu/);
-  const saved = JSON.parse(Deno.readTextFileSync(`${out}/run/config.json`));
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli/main.ts", ...args, "-q"],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const config = `${out}/run/config.json`;
+  let saved: { use_gpu: boolean; gpu_id: string } | undefined;
+  for (let t = 0; t < 300 && saved === undefined; t++) {
+    saved = await Deno.readTextFile(config).then((s) => JSON.parse(s), () => undefined);
+    if (saved === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+  p.kill("SIGKILL");
+  const end = await p.output();
+  assert.ok(saved, new TextDecoder().decode(end.stderr));
   assert.deepEqual([saved.use_gpu, saved.gpu_id], [false, "0"]);
   Deno.removeSync(out, { recursive: true });
 });

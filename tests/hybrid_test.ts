@@ -230,7 +230,10 @@ Deno.test("route: a temperature below 1e-3 is a usage error naming it, not an in
   const instPath = join(run, "data", "test.jsonl");
   const r = await keiro(["route", "--model", run, "--samples", "4", "--temperature", "1e-300", instPath]);
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, "error: temperature must be a number in [0.001, ∞), got 1e-300\n");
+  assert.match(
+    r.stderr,
+    /^error: option '--temperature <t>' argument '1e-300' is invalid\. expected a number ≥ 0\.001/,
+  );
   const ok = await keiro(["route", "--model", run, "--samples", "4", "--temperature", "0.001", instPath]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(jsonl<{ complete: boolean }>(ok.stdout).every((s) => s.complete));

@@ -144,6 +144,8 @@ pub const MAX_WIDTH: u64 = 8_192;
 pub const MAX_LAYERS: u64 = 1_024;
 /// The most worker threads.
 pub const MAX_THREADS: u64 = 1_024;
+/// The most runs of one command (`keiro glm train --seeds`, `keiro fuse --seeds`, `--repeat`).
+pub const MAX_RUNS: u64 = 1_000;
 
 /// What the value of a config key must be.
 #[derive(Clone, Copy, Debug)]

@@ -11,7 +11,7 @@ import { parseTaskWeighting, type TaskWeighting } from "../losses/task_weighting
 import { type AtomFeatures, atomFeaturesFromTables, loadAtomInit } from "../materials/atom_features.ts";
 import { type ElementTables, loadElementTables } from "../materials/element_tables.ts";
 import { Progress } from "../progress.ts";
-import { openOutput, type OutputSink } from "../write_output.ts";
+import { checkOutputDir, openOutput, type OutputSink } from "../write_output.ts";
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { fusionInputs } from "./fusion_inputs.ts";
 import { loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
@@ -83,6 +83,7 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
       `--history needs a single-task neural mode (${_HISTORY_MODES.join(", ")}), got ${modes.join(",")}`,
     );
   }
+  if (o.out !== undefined) await checkOutputDir(o.out, "--out");
   const file = await loadFusionConfig(o.config);
   // the flags are checked as the config keys they override (the native core owns their bounds)
   if (o.epochs !== undefined) parseFusionConfig(JSON.stringify({ epochs: o.epochs }), "--epochs");

@@ -30,6 +30,9 @@ export interface TrainGlmOptions {
   progress?: boolean;
   /** Receives one line per finished seed; default: dropped. */
   log?: (line: string) => void;
+  /** Called with the first seed's dataset once its model is made (the config and the dataset
+   * accepted), before any epoch, e.g. to show the dataset's notes. */
+  onStart?: (ds: GraphDataset) => void;
   /** Called with the first seed's model and the epoch of its best snapshot after that snapshot is
    * evaluated (before the model is closed), e.g. to export the learned graph. */
   onFirstModel?: (model: GlmModel, bestEpoch: number) => Promise<void>;
@@ -120,6 +123,7 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
       const ds = await opts.dataset(seed);
       using model = await GlmModel.create(ds, opts.config, seed, opts.device);
       if (i === 0) {
+        opts.onStart?.(ds);
         first = { ds, parameters: model.parameters };
         resolved = model.config;
         const progress = opts.progress ?? true;

@@ -211,13 +211,14 @@ async function _findBeside(path: string, rel: string): Promise<{ found?: string;
  * Reads and resolves the config file `path`, then its `supervised_config` (relative to the config
  * file, else to the working directory; a missing one is a warning; skipped with `resolved`, for a
  * run's own config.json, where it was applied already), then `overrides` (already typed values,
- * e.g. from flags). The `topology` files of `data_mix` are found the same way (a missing one is a
+ * e.g. from flags; one that `opts.flags` names the flag of is checked alone first, so that its
+ * error names the flag). The `topology` files of `data_mix` are found the same way (a missing one is a
  * `UsageError`) and recorded as absolute paths, so the run's config.json finds them too.
  */
 export async function loadConfig(
   path: string,
   overrides: Partial<HybridConfig> = {},
-  opts: { resolved?: boolean } = {},
+  opts: { resolved?: boolean; flags?: Partial<Record<keyof HybridConfig, string>> } = {},
 ): Promise<ResolvedConfig> {
   let { config, warnings } = _resolve("hybrid", await readConfigText(path), path);
   if (config.supervised_config !== null && !opts.resolved) {
@@ -245,5 +246,8 @@ export async function loadConfig(
     part.topology = found;
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  for (const [key, flag] of Object.entries(opts.flags ?? {})) {
+    if (key in defined) _resolve("hybrid", JSON.stringify({ [key]: defined[key] }), flag, config);
+  }
   return { config: _resolve("hybrid", JSON.stringify(defined), "command line", config).config, warnings };
 }

@@ -18,6 +18,7 @@ import { Dataset } from "../te/dataset.ts";
 import { generate } from "../te/generate.ts";
 import { UsageError } from "../errors.ts";
 import { Progress } from "../progress.ts";
+import { parseDataset } from "../te/read_dataset.ts";
 import { readTextFile } from "../read_text.ts";
 import { solveEach } from "../te/solve_each.ts";
 import { checkShapes } from "./check_shapes.ts";
@@ -53,12 +54,34 @@ function _isLabel(x: unknown): x is MilpLabel {
   return typeof l === "object" && l !== null && typeof l.mlu === "number" && Array.isArray(l.paths);
 }
 
+/** The instances of a split's file, as {@link readSplitFile} read them. */
+export interface SplitFile {
+  path: string;
+  text: string;
+}
+
+/**
+ * Reads and checks the instances file of a split (valid instances, at least one, of the model's
+ * shape), so that a bad file is an error naming it before any run directory is made or labelled.
+ */
+export async function readSplitFile(cfg: HybridConfig, path: string): Promise<SplitFile> {
+  const text = await readTextFile(path);
+  await _check(cfg, text, path);
+  return { path, text };
+}
+
+/** Checks the instances of `text` (from `source`) as {@link readSplitFile} says. */
+async function _check(cfg: HybridConfig, text: string, source: string): Promise<void> {
+  using ds = await parseDataset(text, source);
+  await checkShapes(ds, modelShape(cfg), source);
+}
+
 /** Options of {@link prepareSplit}. */
 export interface PrepareOptions {
   /** Run directory; the labelled set goes to `<out>/data/<split>.jsonl`. */
   out: string;
-  /** Instances file (JSONL) instead of generating. */
-  file?: string;
+  /** Instances of a file (read by {@link readSplitFile}) instead of generating. */
+  given?: SplitFile;
   /** Reuse `<out>/data/<split>.jsonl` when it exists, else the labels of `<split>.partial.jsonl`
    * (resume). */
   reuse?: boolean;
@@ -130,19 +153,15 @@ export async function prepareSplit(
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
   }
-  if (text === undefined && opts.file) {
-    source = opts.file;
-    text = await readTextFile(opts.file);
+  if (text === undefined && opts.given) {
+    source = opts.given.path;
+    text = opts.given.text;
   }
   if (text === undefined) {
     source = `generated ${split} set`;
     text = (await Promise.all((await splitGenOptions(cfg, split)).map(generate))).join("");
   }
-  {
-    using check = await Dataset.parse(text);
-    if (check.length === 0) throw new UsageError(`${source}: no instances`);
-    await checkShapes(check, modelShape(cfg), source);
-  }
+  if (source !== opts.given?.path) await _check(cfg, text, source);
   const insts = text.split("\n").filter((l) => l.trim() !== "").map((l) =>
     JSON.parse(l) as Record<string, unknown>
   );

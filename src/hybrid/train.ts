@@ -17,11 +17,12 @@ import type { MethodSummary } from "../te/summarize.ts";
 import { Progress } from "../progress.ts";
 import { comparisonTable } from "../te/comparison_table.ts";
 import { summarize } from "../te/summarize.ts";
-import { writeOutput } from "../write_output.ts";
+import { checkOutputDir, writeOutput } from "../write_output.ts";
 import { findCheckpoint, readState, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { type HybridConfig, modelConfig } from "./config.ts";
 import { configDifferences } from "./config_differences.ts";
-import { type LabelledSet, prepareSplit } from "./labelled_set.ts";
+import { type LabelledSet, prepareSplit, readSplitFile, type SplitFile } from "./labelled_set.ts";
+import { type Split, SPLITS } from "./splits.ts";
 import { MetricsLog, type MetricsRow } from "./metrics_log.ts";
 import {
   HybridModel,
@@ -208,6 +209,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (cfg.threads > 0 && Deno.env.get("RAYON_NUM_THREADS") === undefined) {
     Deno.env.set("RAYON_NUM_THREADS", String(cfg.threads));
   }
+  await checkOutputDir(out, "--out");
+  const given: Partial<Record<Split, SplitFile>> = {};
+  for (const split of SPLITS) {
+    const file = opts.files?.[split];
+    if (file !== undefined) given[split] = await readSplitFile(cfg, file);
+  }
   await Deno.mkdir(out, { recursive: true });
   const lastDir = await findCheckpoint(out, "last");
   if (opts.resume && !lastDir) {
@@ -225,11 +232,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   await writeOutput(join(out, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
 
-  const files = opts.files ?? {};
   const sets: LabelledSet[] = [];
   try {
-    for (const split of ["train", "val", "test"] as const) {
-      sets.push(await prepareSplit(cfg, split, { out, file: files[split], reuse: opts.resume, log }));
+    for (const split of SPLITS) {
+      sets.push(await prepareSplit(cfg, split, { out, given: given[split], reuse: opts.resume, log }));
     }
     return await _run(cfg, out, sets[0], sets[1], sets[2], lastDir, log, opts.progress ?? true);
   } finally {

@@ -6,6 +6,12 @@
 import { InputError, UsageError } from "../errors.ts";
 import type { Structure } from "./structure.ts";
 
+/**
+ * The largest neighbour search radius, Å: twelve times CGCNN's 8 Å. The images searched grow as
+ * the cube of the radius, so a slip (`1e30` for `10`) would search for ever instead of failing.
+ */
+export const MAX_CUTOFF = 100;
+
 /** Options of {@link crystalGraph}. */
 export interface CrystalGraphOptions {
   /** Neighbour search radius in Å (default 8, CGCNN's `radius`). */
@@ -49,7 +55,9 @@ export interface CrystalGraph {
 export function crystalGraph(s: Structure, opts: CrystalGraphOptions = {}): CrystalGraph {
   const cutoff = opts.cutoff ?? 8;
   const m = opts.maxNeighbours ?? 12;
-  if (!(cutoff > 0) || !Number.isFinite(cutoff)) throw new UsageError(`cutoff must be > 0 Å, got ${cutoff}`);
+  if (!(cutoff > 0 && cutoff <= MAX_CUTOFF)) {
+    throw new UsageError(`cutoff must be in (0, ${MAX_CUTOFF}] Å, got ${cutoff}`);
+  }
   if (!Number.isInteger(m) || m < 1) throw new UsageError(`maxNeighbours must be an integer >= 1, got ${m}`);
   const n = s.species.length;
   if (s.frac.length !== n) {

@@ -8,23 +8,27 @@ import { InputError, UsageError } from "../errors.ts";
 import { readInput } from "../read_text.ts";
 
 /**
- * The instances of `path` (stdin when undefined or "-").
+ * The instances of `text`, read from `source` (a file name, or undefined for stdin).
  * @throws {InputError} naming the line and the field of an invalid instance, and the file when
  *   there is one (`<path>: line 3: …`)
  * @throws {UsageError} `no instances in <source>` when there are none (an empty or blank input)
  */
-export async function readDataset(path?: string): Promise<Dataset> {
-  const file = path && path !== "-" ? path : undefined;
+export async function parseDataset(text: string, source?: string): Promise<Dataset> {
   let ds: Dataset;
   try {
-    ds = await Dataset.parse(await readInput(path));
+    ds = await Dataset.parse(text);
   } catch (e) {
-    if (e instanceof InputError && file) throw new InputError(`${file}: ${e.message}`, e.line, e.field);
+    if (e instanceof InputError && source) throw new InputError(`${source}: ${e.message}`, e.line, e.field);
     throw e;
   }
   if (ds.length === 0) {
     ds.close();
-    throw new UsageError(`no instances in ${file ?? "stdin"}`);
+    throw new UsageError(`no instances in ${source ?? "stdin"}`);
   }
   return ds;
+}
+
+/** The instances of `path` (stdin when undefined or "-"), as {@link parseDataset} checks them. */
+export async function readDataset(path?: string): Promise<Dataset> {
+  return await parseDataset(await readInput(path), path && path !== "-" ? path : undefined);
 }

@@ -13,6 +13,9 @@
 //!   or `{"kind": "resolve_supervised_config", "text", "file", "base"}` (a `supervised_config` file
 //!   over the resolved config `base`), stateless (null handles); payload `{"config", "model",
 //!   "warnings"}` or the resolved overrides ([`HybridConfig`]).
+//! - `_call` `{"kind": "limits"}`, stateless: payload = the bounds of the command-line flags that
+//!   set no config key (`{"max_items", "max_epochs", "max_width", "max_threads", "max_runs",
+//!   "max_samples", "min_temperature"}`; docs/limits.md).
 
 use std::path::PathBuf;
 
@@ -20,8 +23,9 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::{exports, json_payload, DeviceField, Domain, Slot};
+use crate::config_json::{MAX_EPOCHS, MAX_ITEMS, MAX_RUNS, MAX_THREADS, MAX_WIDTH};
 use crate::error::Result;
-use crate::hybrid::config::HybridConfig;
+use crate::hybrid::config::{HybridConfig, MAX_SAMPLES, MIN_TEMPERATURE};
 use crate::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
 use crate::te::dataset::Dataset;
 
@@ -91,6 +95,8 @@ pub enum HybridCall {
         /// The resolved config the file overrides.
         base: Map<String, Value>,
     },
+    /// The bounds of the command-line flags that set no config key (stateless).
+    Limits,
 }
 
 impl Domain for Trainer {
@@ -123,8 +129,38 @@ impl Domain for Trainer {
             HybridCall::ResolveSupervisedConfig { text, file, base } => {
                 json_payload(&HybridConfig::resolve_supervised(&text, &file, &base)?)
             }
+            HybridCall::Limits => json_payload(&json!({
+                "max_items": MAX_ITEMS,
+                "max_epochs": MAX_EPOCHS,
+                "max_width": MAX_WIDTH,
+                "max_threads": MAX_THREADS,
+                "max_runs": MAX_RUNS,
+                "max_samples": MAX_SAMPLES,
+                "min_temperature": MIN_TEMPERATURE,
+            })),
         }
     }
 }
 
 exports!(Trainer, keiro_hybrid_new, keiro_hybrid_call, keiro_hybrid_free);
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::read;
+    use super::*;
+
+    #[test]
+    fn limits_are_the_constants_without_a_handle() {
+        let req = r#"{"kind":"limits"}"#;
+        let (this, with) = (std::ptr::null(), std::ptr::null());
+        // SAFETY: null handles; the slices outlive the call.
+        let (status, _, text) = read(unsafe { keiro_hybrid_call(this, with, req.as_ptr(), req.len(), req.as_ptr(), 0) });
+        assert_eq!(status, 0, "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["max_threads"], MAX_THREADS);
+        assert_eq!(v["max_runs"], MAX_RUNS);
+        assert_eq!(v["max_samples"], MAX_SAMPLES);
+        assert_eq!(v["min_temperature"], MIN_TEMPERATURE);
+        assert_eq!(v.as_object().unwrap().len(), 7);
+    }
+}

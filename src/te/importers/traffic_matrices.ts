@@ -18,6 +18,7 @@ export interface TrafficMatrix {
 /**
  * Reads the matrices of `text` with indices in `[from, to)` (all when omitted).
  * @throws {InputError} when the file holds no matrix, {@link UsageError} when the range selects none
+ *   or reaches past the last matrix
  */
 export function readTrafficMatrices(
   text: string,
@@ -62,6 +63,9 @@ export function readTrafficMatrices(
   if (index === 0) throw new InputError(`${file}: no traffic matrix (only blank and # lines)`, 0, "matrix");
   if (out.length === 0) {
     throw new UsageError(`${file} holds matrices 0..${index - 1}; the range ${from}:${to} selects none`);
+  }
+  if (index < to && to !== Infinity) {
+    throw new UsageError(`${file} holds matrices 0..${index - 1}; the range ${from}:${to} reaches past them`);
   }
   return out;
 }
