@@ -7,7 +7,10 @@ import type { Command, OptionValues } from "commander";
 import type { ModelSourceOptions } from "../src/hybrid/model_sources.ts";
 import { boundedIntArg, temperatureArg, topPArg } from "./_parse.ts";
 
-/** Adds `--model` (help text `modelHelp`), `--model-samples`, `--model-temperature` and `--model-top-p`. */
+/**
+ * Adds `--model` (help text `modelHelp`), `--model-samples`, `--model-temperature`, `--model-top-p`
+ * and `--model-local-search`.
+ */
 export function withModelOptions<A extends unknown[], O extends OptionValues>(
   cmd: Command<A, O>,
   modelHelp: string,
@@ -29,12 +32,23 @@ export function withModelOptions<A extends unknown[], O extends OptionValues>(
       "--model-top-p <p>",
       "best-of-N nucleus threshold (default: each checkpoint's tuned one, else its run's eval_top_p)",
       topPArg,
+    )
+    .option(
+      "--model-local-search <n>",
+      "also report each model's decodes followed by local search of up to n moves per commodity (methods keiro+ls, keiro-best<N>+ls); 0 = none",
+      boundedIntArg(0, "max_local_search"),
+      0,
     );
 }
 
 /** The decoding options parsed by {@link withModelOptions}. */
 export function modelSourceOptions(
-  o: { modelSamples: number; modelTemperature?: number; modelTopP?: number },
+  o: { modelSamples: number; modelTemperature?: number; modelTopP?: number; modelLocalSearch: number },
 ): ModelSourceOptions {
-  return { samples: o.modelSamples, temperature: o.modelTemperature, top_p: o.modelTopP };
+  return {
+    samples: o.modelSamples,
+    temperature: o.modelTemperature,
+    top_p: o.modelTopP,
+    local_search: o.modelLocalSearch,
+  };
 }

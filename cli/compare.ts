@@ -9,12 +9,13 @@ import { formatComparison } from "../src/te/comparison_table.ts";
 import { compareMethods, evaluateSolutions, type SolutionSource } from "../src/te/evaluate_solutions.ts";
 import { chooseReference } from "../src/te/choose_reference.ts";
 import { UsageError } from "../src/errors.ts";
+import { SOLVE_METHODS, type SolveMethod } from "../src/te/solve_method.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { checkOutputDir, openOutput, writeOutput } from "../src/write_output.ts";
 import { modelSources } from "../src/hybrid/model_sources.ts";
 import { modelSourceOptions, withModelOptions } from "./_model_options.ts";
 import { boundedIntArg, rejectUnused } from "./_parse.ts";
-import { METHODS, solveWithProgress, TIMED_METHODS, timeLimitOf, timeLimitOption } from "./solve.ts";
+import { solveWithProgress, TIMED_METHODS, timeLimitOf, timeLimitOption } from "./solve.ts";
 
 /** The `compare` command. */
 export function compareCommand(): SubCommand {
@@ -22,7 +23,11 @@ export function compareCommand(): SubCommand {
     new Command("compare")
       .description("solve instances with several methods and print the comparison table")
       .option("-i, --input <file>", "instances (JSONL); default stdin")
-      .option("--methods <list>", `comma-separated methods among ${METHODS.join(",")}`, METHODS.join(","))
+      .option(
+        "--methods <list>",
+        `comma-separated methods among ${SOLVE_METHODS.join(",")}`,
+        SOLVE_METHODS.join(","),
+      )
       .option(
         "--reference <name>",
         "reference method, or an instance key holding reference MLUs such as opt_mlu (default: milp, else lp, else the instances' milp labels, else their opt_mlu)",
@@ -44,10 +49,10 @@ export function compareCommand(): SubCommand {
     )
     .action(async (o, cmd) => {
       const methods = o.methods.split(",").map((m) => m.trim()).filter((m) => m !== "");
-      const bad = methods.filter((m) => !(METHODS as readonly string[]).includes(m));
+      const bad = methods.filter((m) => !(SOLVE_METHODS as readonly string[]).includes(m));
       if (bad.length || methods.length === 0) {
         throw new UsageError(
-          `--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${METHODS.join(", ")}`,
+          `--methods: unknown method ${bad.join(", ") || "(none)"}; choose from ${SOLVE_METHODS.join(", ")}`,
         );
       }
       rejectUnused(
@@ -64,7 +69,7 @@ export function compareCommand(): SubCommand {
       const early = modelReference ? undefined : await chooseReference(ds, methods, o.reference, o.input);
       if (o.save) await Deno.mkdir(o.save, { recursive: true });
       const sources: SolutionSource[] = [];
-      for (const m of methods as (typeof METHODS[number])[]) {
+      for (const m of methods as SolveMethod[]) {
         const sink = o.save ? await openOutput(`${o.save}/${m}.jsonl`) : undefined;
         const text = await solveWithProgress(
           ds,

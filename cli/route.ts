@@ -39,6 +39,12 @@ export function routeCommand(): SubCommand {
       topPArg,
     )
     .option("--seed <n>", "sampling seed (default: 0)", intArg)
+    .option(
+      "--local-search <n>",
+      'then improve each routing by local search, up to n moves per commodity (method name + "+ls"; the greedy_ls method uses 10)',
+      boundedIntArg(0, "max_local_search"),
+      0,
+    )
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(
       "after",
@@ -57,6 +63,7 @@ export function routeCommand(): SubCommand {
           temperature: o.temperature,
           top_p: o.topP,
           seed: o.seed,
+          local_search: o.localSearch,
         });
         await writeOutput(o.output, out);
       } finally {

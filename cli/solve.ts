@@ -10,11 +10,9 @@ import { Progress } from "../src/progress.ts";
 import { readDataset } from "../src/te/read_dataset.ts";
 import { solveAll } from "../src/te/solve_all.ts";
 import type { SolvedInstance } from "../src/te/solve_each.ts";
+import { SOLVE_METHODS } from "../src/te/solve_method.ts";
 import { openOutput, type OutputSink } from "../src/write_output.ts";
 import { boundedIntArg, choiceArg, nonNegativeArg, rejectUnused } from "./_parse.ts";
-
-/** The solver methods. */
-export const METHODS = ["milp", "lp", "sp", "greedy"] as const;
 
 /** Seconds per instance the MILP and the LP get unless `--time-limit` says otherwise. */
 export const TIME_LIMIT_S = 60;
@@ -76,8 +74,8 @@ export function solveCommand(): SubCommand {
     .description("route TE instances (JSONL) with an exact or classical method")
     .requiredOption(
       "-m, --method <method>",
-      "milp: unsplittable optimum; lp: splittable optimum, the bound (column generation); sp: hop shortest path; greedy: sequential minimax",
-      choiceArg(METHODS),
+      "milp: unsplittable optimum; lp: splittable optimum, the bound (column generation); sp: hop shortest path; greedy: sequential minimax; greedy_ls: greedy, then local search (up to 10 moves per commodity)",
+      choiceArg(SOLVE_METHODS),
     )
     .option("-i, --input <file>", "instances (JSONL); default stdin")
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")

@@ -21,6 +21,8 @@ export interface Limits {
   max_runs: number;
   /** The most candidates per instance of a best-of-N routing. */
   max_samples: number;
+  /** The most local-search rounds per commodity of a routing. */
+  max_local_search: number;
   /** The smallest sampling temperature. */
   min_temperature: number;
 }

@@ -657,7 +657,6 @@ const CASES: Case[] = [
   c("train: config not JSON", ["train", "-c", H_NOT_JSON, "--out", `${O}/run`], "h_not.json"),
   c("train: config an array", ["train", "-c", H_ARRAY, "--out", `${O}/run`], "h_array.json"),
   c("train: missing config", ["train", "-c", MISSING, "--out", `${O}/run`], MISSING),
-  c("train: no config", ["train", "--out", `${O}/run`], "--config"),
   c("train: --epochs huge", ["train", "-c", H_GOOD, "--out", `${O}/run`, "--epochs", "1000000000"], [
     "--epochs",
   ]),

@@ -122,9 +122,10 @@ Deno.test("compare prints a row per method", async () => {
   const res = await keiro(["compare", "--json"], inst);
   assert.equal(res.code, 0, res.stderr);
   const rows = (JSON.parse(res.stdout) as { methods: { method: string; mean_ratio: number }[] }).methods;
-  assert.deepEqual(rows.map((r) => r.method), ["milp", "lp", "sp", "greedy"]);
+  assert.deepEqual(rows.map((r) => r.method), ["milp", "lp", "sp", "greedy", "greedy_ls"]);
   assert.equal(rows[0].mean_ratio, 1);
   assert.ok(rows[1].mean_ratio >= 1 - 1e-9, "the LP bound is never above the optimum");
+  assert.ok(rows[4].mean_ratio >= rows[3].mean_ratio - 1e-12, "local search never worsens greedy");
 });
 
 const badLine = (patch: (o: typeof GOOD & Record<string, unknown>) => void) => {

@@ -264,6 +264,29 @@ Deno.test("route: complete paths whose MLU the evaluator confirms; best-of-N nev
   });
 });
 
+Deno.test("route --local-search: never worse than the decode it starts from; the greedy_ls method likewise", async () => {
+  const instPath = join(run, "data", "test.jsonl");
+  type Sol = { method: string; mlu: number; complete: boolean; paths: number[][] };
+  const plain = jsonl<Sol>((await keiro(["route", "--model", run, "--samples", "3", instPath])).stdout);
+  const ls = await keiro(["route", "--model", run, "--samples", "3", "--local-search", "10", instPath]);
+  assert.equal(ls.code, 0, ls.stderr);
+  const improved = jsonl<Sol>(ls.stdout);
+  assert.equal(improved.length, plain.length);
+  assert.ok(improved.every((s, i) => s.method === "keiro-best3+ls" && s.mlu <= plain[i].mlu + 1e-12));
+  const ev = await keiro(["eval", "--instances", instPath, "--per-instance"], ls.stdout);
+  assert.equal(ev.code, 0, ev.stderr);
+  jsonl<{ mlu: number; complete: boolean }>(ev.stdout).forEach((e, i) => {
+    assert.ok(e.complete && Math.abs(e.mlu - improved[i].mlu) <= 1e-9 * Math.max(1, e.mlu), `instance ${i}`);
+  });
+  const solve = async (method: string) =>
+    jsonl<Sol>((await keiro(["solve", "--method", method, instPath])).stdout);
+  const [greedy, greedyLs] = [await solve("greedy"), await solve("greedy_ls")];
+  assert.ok(greedyLs.every((s, i) => s.method === "greedy_ls" && s.mlu <= greedy[i].mlu + 1e-12));
+  const huge = await keiro(["route", "--model", run, "--local-search", "1001", instPath]);
+  assert.equal(huge.code, 2);
+  assert.match(huge.stderr, /--local-search/);
+});
+
 /** `keiro compare` of the test split with shortest path, the MILP and the tiny model, plus `extra`. */
 const compareModel = (...extra: string[]) =>
   keiro([
@@ -279,10 +302,18 @@ const compareModel = (...extra: string[]) =>
 
 Deno.test("compare --model adds keiro and keiro-best<N> rows before the MILP; eval --model scores them", async () => {
   const instPath = join(run, "data", "test.jsonl");
-  const r = await compareModel("--model-samples", "3", "--json");
+  const r = await compareModel("--model-samples", "3", "--model-local-search", "5", "--json");
   assert.equal(r.code, 0, r.stderr);
-  const rows = JSON.parse(r.stdout).methods as { method: string; complete_pct: number }[];
-  assert.deepEqual(rows.map((m) => m.method), ["sp", "keiro", "keiro-best3", "milp"]);
+  const rows = JSON.parse(r.stdout).methods as { method: string; complete_pct: number; mean_ratio: number }[];
+  assert.deepEqual(rows.map((m) => m.method), [
+    "sp",
+    "keiro",
+    "keiro-best3",
+    "keiro+ls",
+    "keiro-best3+ls",
+    "milp",
+  ]);
+  assert.ok(rows[3].mean_ratio >= rows[1].mean_ratio - 1e-12, "local search never lowers the ratio");
   const ev = await keiro([
     "eval",
     "--instances",
@@ -564,11 +595,23 @@ Deno.test("train: config errors exit 2 naming the key and the file", async () =>
 
 Deno.test("train: without --config, the run's config is configs/te_general.json's", async () => {
   const out = join(dir, "default-run");
-  // The missing training file stops the run once its resolved config is written.
-  const r = await keiro(["train", "--out", out, "--train", join(dir, "missing.jsonl"), "-q"]);
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /no such file: .*missing\.jsonl/);
-  const saved = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  // The run writes its resolved config before labelling its data; it is stopped there.
+  const p = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "cli", "main.ts"), "train", "--out", out, "--quiet"],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let exited = false;
+  p.status.then(() => (exited = true));
+  let text = "";
+  for (let i = 0; i < 2400 && !exited && text === ""; i++) {
+    text = await Deno.readTextFile(join(out, "config.json")).catch(() => "");
+    if (text === "") await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!exited) p.kill("SIGKILL");
+  const res = await p.output();
+  assert.ok(text !== "", `no config.json before the run stopped: ${new TextDecoder().decode(res.stderr)}`);
+  const saved = JSON.parse(text);
   assert.deepEqual(saved, (await loadConfig(join(ROOT, "configs", "te_general.json"))).config);
   assert.equal(saved.expt_name, "te_general");
 });

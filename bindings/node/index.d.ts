@@ -55,7 +55,7 @@ export interface GenerateOptions {
 
 /** Options of {@link solve}, as `keiro solve`'s flags. */
 export interface SolveOptions {
-  method: "milp" | "lp" | "sp" | "greedy";
+  method: "milp" | "lp" | "sp" | "greedy" | "greedy_ls";
   /** MILP: seconds per instance. */
   timeLimit?: number;
   /** MILP: relative optimality gap (default 1e-6). */

@@ -270,6 +270,21 @@ fn a_default_model_routes_any_shape_each_instance_as_it_would_alone() {
     for (a, b) in request(None, 2).iter().zip(&all) {
         assert!(same(a, b), "{:?} in batches of 2", a.id);
     }
+    // Local search only lowers a complete routing's MLU, keeps it valid, and is bounded.
+    let ls = |rounds: usize| -> Vec<RouteRecord> {
+        let r: RouteRequest = serde_json::from_value(json!({"samples": 4, "seed": 4, "local_search": rounds})).unwrap();
+        t.route(&data, &r).unwrap()
+    };
+    let improved = ls(10);
+    assert!(improved.iter().zip(&all).all(|(a, b)| a.mlu <= b.mlu + 1e-12), "local search raised an MLU");
+    assert!(improved.iter().zip(&all).any(|(a, b)| a.mlu < b.mlu - 1e-9), "local search changed nothing on an untrained model");
+    for (s, inst) in improved.iter().zip(&data) {
+        let ev = evaluate(inst, &inst.graph(), &Routing::Paths(s.paths.iter().cloned().map(Some).collect()));
+        assert!(ev.complete && (ev.mlu - s.mlu).abs() < 1e-9, "{:?}: {:?}", s.id, ev.problems);
+    }
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 1, "local_search": 1001})).unwrap();
+    let e = t.route(&data, &r).err().unwrap().to_string();
+    assert!(e.contains("local_search must be ≤ 1000"), "{e}");
     // A model tied to a shape still refuses the others.
     let tied = Trainer::new(&config(json!({})), 2, &Device::Cpu).unwrap();
     let r: RouteRequest = serde_json::from_value(json!({"indices": [1], "samples": 1})).unwrap();

@@ -81,6 +81,9 @@ export interface RouteRequest {
   batch?: number;
   /** Method name written into the records. */
   method?: string;
+  /** Local search on each instance's best complete candidate, in moves per commodity (0 = none;
+   * the greedy heuristic's improvement step, as `solve --method greedy_ls` runs it); counted in `time_ms`. */
+  local_search?: number;
 }
 
 /** The model's routing of one instance: a solution record, as `keiro route` prints it. */

@@ -1,6 +1,7 @@
 /**
  * Trained models as solution sources of `keiro compare --model` and `keiro eval --model`: each
- * model routes the instances twice, greedy (`keiro`) and best-of-N (`keiro-best<N>`).
+ * model routes the instances twice, greedy (`keiro`) and best-of-N (`keiro-best<N>`), and twice
+ * more with local search after the decode (`keiro+ls`, `keiro-best<N>+ls`) when asked.
  * @module
  */
 
@@ -12,6 +13,8 @@ import { modelMethod, openModel, routeWithModel } from "./route_with_model.ts";
 /** How the models decode: N of best-of-N, and its sampling (default: each run's eval settings). */
 export interface ModelSourceOptions {
   samples: number;
+  /** Moves per commodity of the local search after each decode; > 0 adds `+ls` rows. */
+  local_search?: number;
   temperature?: number;
   top_p?: number;
 }
@@ -29,17 +32,26 @@ export async function modelSources(
   opts: ModelSourceOptions,
 ): Promise<SolutionSource[]> {
   const { samples, temperature, top_p } = opts;
+  const searches = opts.local_search ? [0, opts.local_search] : [0];
   const out: SolutionSource[] = [];
   for (const dir of dirs) {
     const tag = dirs.length > 1 ? `[${basename(resolve(dir))}]` : "";
     const opened = await openModel(dir);
     try {
-      for (const n of samples > 1 ? [1, samples] : [1]) {
-        const method = modelMethod(n) + tag;
-        out.push({
-          name: method,
-          text: await routeWithModel(opened, ds, source, { samples: n, method, temperature, top_p }),
-        });
+      for (const local_search of searches) {
+        for (const n of samples > 1 ? [1, samples] : [1]) {
+          const method = modelMethod(n, local_search) + tag;
+          out.push({
+            name: method,
+            text: await routeWithModel(opened, ds, source, {
+              samples: n,
+              method,
+              temperature,
+              top_p,
+              local_search,
+            }),
+          });
+        }
       }
     } finally {
       opened.model.close();

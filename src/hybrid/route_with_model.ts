@@ -22,6 +22,8 @@ export interface ModelRouteOptions {
   top_p?: number;
   /** Sampling seed (native default 0). */
   seed?: number;
+  /** Local search after decoding, in moves per commodity (default 0: none). */
+  local_search?: number;
   /** Method name written in the records (default {@link modelMethod}). */
   method?: string;
 }
@@ -69,9 +71,12 @@ export async function openModel(dir: string, device = "cpu"): Promise<OpenedMode
   );
 }
 
-/** The method name of a decode with `samples`. */
-export function modelMethod(samples: number): string {
-  return samples > 1 ? `keiro-best${samples}` : "keiro";
+/**
+ * The method name of a decode with `samples`: `keiro` (greedy decode) or `keiro-best<N>`, with
+ * `+ls` when local search follows (`localSearch` moves per commodity > 0).
+ */
+export function modelMethod(samples: number, localSearch = 0): string {
+  return (samples > 1 ? `keiro-best${samples}` : "keiro") + (localSearch > 0 ? "+ls" : "");
 }
 
 /**
@@ -92,7 +97,8 @@ export async function routeWithModel(
     temperature: opts.temperature ?? sampling.temperature,
     top_p: opts.top_p ?? sampling.top_p,
     seed: opts.seed,
-    method: opts.method ?? modelMethod(opts.samples),
+    local_search: opts.local_search,
+    method: opts.method ?? modelMethod(opts.samples, opts.local_search),
   });
   return records.map((r) => JSON.stringify(r) + "\n").join("");
 }

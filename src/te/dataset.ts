@@ -6,10 +6,11 @@
 
 import { bytes } from "../native.ts";
 import { NativeHandle } from "../native_handle.ts";
+import type { SolveMethod } from "./solve_method.ts";
 
 /** Options of a solve call (see core-rs `solve::SolveOptions`). */
 export interface SolveOptions {
-  method: "milp" | "lp" | "sp" | "greedy";
+  method: SolveMethod;
   /** MILP and LP wall-clock limit per instance, seconds. */
   time_limit?: number;
   /** MILP relative gap. */

@@ -23,7 +23,7 @@ async function generate(options = {}) {
 /**
  * Solves every instance; one solution per instance, in order (as `keiro solve`).
  * @param {object[] | string} instances instance objects or JSONL text
- * @param {{method: "milp" | "lp" | "sp" | "greedy", timeLimit?: number, gap?: number, flows?: boolean, threads?: number}} options
+ * @param {{method: "milp" | "lp" | "sp" | "greedy" | "greedy_ls", timeLimit?: number, gap?: number, flows?: boolean, threads?: number}} options
  * @returns {Promise<object[]>}
  */
 function solve(instances, options) {

@@ -15,7 +15,7 @@
 //!   "warnings"}` or the resolved overrides ([`HybridConfig`]).
 //! - `_call` `{"kind": "limits"}`, stateless: payload = the bounds of the command-line flags that
 //!   set no config key (`{"max_items", "max_epochs", "max_width", "max_threads", "max_runs",
-//!   "max_samples", "min_temperature"}`; docs/limits.md).
+//!   "max_samples", "max_local_search", "min_temperature"}`; docs/limits.md).
 
 use std::path::PathBuf;
 
@@ -25,7 +25,7 @@ use serde_json::{json, Map, Value};
 use super::{exports, json_payload, DeviceField, Domain, Slot};
 use crate::config_json::{MAX_EPOCHS, MAX_ITEMS, MAX_RUNS, MAX_THREADS, MAX_WIDTH};
 use crate::error::Result;
-use crate::hybrid::config::{HybridConfig, MAX_SAMPLES, MIN_TEMPERATURE};
+use crate::hybrid::config::{HybridConfig, MAX_LOCAL_SEARCH, MAX_SAMPLES, MIN_TEMPERATURE};
 use crate::hybrid::trainer::{RlRequest, RouteRequest, SupervisedRequest, Trainer};
 use crate::te::dataset::Dataset;
 
@@ -136,6 +136,7 @@ impl Domain for Trainer {
                 "max_threads": MAX_THREADS,
                 "max_runs": MAX_RUNS,
                 "max_samples": MAX_SAMPLES,
+                "max_local_search": MAX_LOCAL_SEARCH,
                 "min_temperature": MIN_TEMPERATURE,
             })),
         }
@@ -160,7 +161,8 @@ mod tests {
         assert_eq!(v["max_threads"], MAX_THREADS);
         assert_eq!(v["max_runs"], MAX_RUNS);
         assert_eq!(v["max_samples"], MAX_SAMPLES);
+        assert_eq!(v["max_local_search"], MAX_LOCAL_SEARCH);
         assert_eq!(v["min_temperature"], MIN_TEMPERATURE);
-        assert_eq!(v.as_object().unwrap().len(), 7);
+        assert_eq!(v.as_object().unwrap().len(), 8);
     }
 }

@@ -429,6 +429,9 @@ impl DataPart {
 /// `rl_samples_per_instance`.
 pub const MAX_SAMPLES: usize = 1 << 20;
 
+/// The most local-search rounds per commodity of a routing (`keiro route --local-search`).
+pub const MAX_LOCAL_SEARCH: usize = 1000;
+
 /// The smallest sampling temperature, 10⁻³. The policy's f32 logits are divided by the
 /// temperature before the softmax, and much smaller temperatures overflow them to infinity; at
 /// 10⁻³ a logit gap of 0.01 already weighs e⁻¹⁰, so sampling is the greedy decode there anyway.

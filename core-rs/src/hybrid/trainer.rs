@@ -5,11 +5,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use candle_core::Device;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::hybrid::config::{check_sampling, ModelConfig, MAX_SAMPLES};
+use crate::hybrid::config::{check_sampling, ModelConfig, MAX_LOCAL_SEARCH, MAX_SAMPLES};
 use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
 use crate::hybrid::reward::{reward, RewardOptions};
@@ -18,7 +19,9 @@ use crate::hybrid::value_head::CRITIC;
 use crate::nn::adam::Adam;
 use crate::on_pool::on_pool;
 use crate::rng::{mix, Rng};
+use crate::te::evaluate::{evaluate, Routing};
 use crate::te::graph::Graph;
+use crate::te::greedy::improve_paths;
 use crate::te::instance::Instance;
 
 /// A model and its optimiser state.
@@ -166,6 +169,11 @@ pub struct RouteRequest {
     /// Method name written into the records (none when absent).
     #[serde(default)]
     pub method: Option<String>,
+    /// Local search on each instance's best complete candidate, in rounds per commodity
+    /// ([`improve_paths`]: move a commodity off the most utilised links to its minimax path while
+    /// that lowers the MLU; `greedy_ls` runs 10); 0 = none. Counted in `time_ms`.
+    #[serde(default)]
+    pub local_search: usize,
 }
 
 /// One routed instance: a solution record of the data contract, as `keiro route` prints it.
@@ -423,6 +431,9 @@ impl Trainer {
         if r.samples > MAX_SAMPLES {
             return Err(Error::Usage(format!("samples must be ≤ {MAX_SAMPLES}, got {}", r.samples)));
         }
+        if r.local_search > MAX_LOCAL_SEARCH {
+            return Err(Error::Usage(format!("local_search must be ≤ {MAX_LOCAL_SEARCH} rounds per commodity, got {}", r.local_search)));
+        }
         check_sampling(r.temperature, r.top_p)?;
         let indices: Vec<usize> = r.indices.clone().unwrap_or_else(|| (0..data.len()).collect());
         let sampled = r.samples - 1;
@@ -463,6 +474,13 @@ impl Trainer {
                         best[i] = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
                     }
                 }
+            }
+            if r.local_search > 0 {
+                best.par_iter_mut().zip(&graphs).zip(chunk).filter(|((b, _), _)| b.0 == 0).for_each(|((b, g), &idx)| {
+                    let inst = &data[idx];
+                    b.2 = improve_paths(inst, g, std::mem::take(&mut b.2), r.local_search * inst.commodities.len());
+                    b.1 = evaluate(inst, g, &Routing::Paths(b.2.iter().cloned().map(Some).collect())).mlu;
+                });
             }
             let time_ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
             for ((&idx, &at), (incomplete, mlu, paths)) in chunk.iter().zip(&positions).zip(best) {

@@ -76,9 +76,19 @@ pub fn greedy_paths(inst: &Instance, graph: &Graph) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// Rounds of local search per commodity in [`greedy_ls_paths`] (each round moves one commodity).
+pub const LOCAL_SEARCH_ROUNDS_PER_COMMODITY: usize = 10;
+
+/// The greedy routing improved by [`improve_paths`] for up to 10 rounds per commodity: the
+/// `greedy_ls` method and the MILP's starting incumbent.
+pub fn greedy_ls_paths(inst: &Instance, graph: &Graph) -> Vec<Vec<usize>> {
+    improve_paths(inst, graph, greedy_paths(inst, graph), LOCAL_SEARCH_ROUNDS_PER_COMMODITY * inst.commodities.len())
+}
+
 /// Local search on a path set: while some commodity that crosses a most-utilised link can be
 /// moved to its minimax path (given all other commodities) and that lowers the
-/// (MLU, number of links at the MLU) pair, move it. Used to warm-start the MILP.
+/// (MLU, number of links at the MLU) pair, move it, at most `max_rounds` times. Used by
+/// `greedy_ls` (the MILP's start) and by `keiro route --local-search` on a model's routing.
 pub fn improve_paths(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>, max_rounds: usize) -> Vec<Vec<usize>> {
     let mut load = vec![0.0; graph.links.len()];
     for (c, p) in inst.commodities.iter().zip(&paths) {

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 use crate::te::evaluate::{evaluate, Routing};
-use crate::te::greedy::{greedy_paths, improve_paths};
+use crate::te::greedy::{greedy_ls_paths, greedy_paths};
 use crate::te::instance::Instance;
 use crate::te::lp::{solve_lp, LpOptions};
 use crate::te::milp::{solve_milp, MilpOptions};
@@ -27,6 +27,9 @@ pub enum Method {
     Sp,
     /// Sequential greedy minimax routing.
     Greedy,
+    /// The greedy routing improved by local search ([`greedy_ls_paths`]; the MILP's start).
+    #[serde(rename = "greedy_ls")]
+    GreedyLs,
 }
 
 impl Method {
@@ -37,6 +40,7 @@ impl Method {
             Method::Lp => "lp",
             Method::Sp => "sp",
             Method::Greedy => "greedy",
+            Method::GreedyLs => "greedy_ls",
         }
     }
 }
@@ -73,8 +77,9 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<Value> {
     let routing = match opts.method {
         Method::Sp => Routing::Paths(shortest_paths(inst, &graph).into_iter().map(Some).collect()),
         Method::Greedy => Routing::Paths(greedy_paths(inst, &graph).into_iter().map(Some).collect()),
+        Method::GreedyLs => Routing::Paths(greedy_ls_paths(inst, &graph).into_iter().map(Some).collect()),
         Method::Milp => {
-            let start = improve_paths(inst, &graph, greedy_paths(inst, &graph), 10 * inst.commodities.len());
+            let start = greedy_ls_paths(inst, &graph);
             let s = solve_milp(inst, &graph, &start, &MilpOptions { time_limit: opts.time_limit, mip_gap: opts.mip_gap })?;
             extra.insert("optimal".into(), s.optimal.into());
             extra.insert("bound".into(), s.bound.into());
@@ -151,7 +156,7 @@ mod tests {
     fn every_method_reports_the_evaluated_mlu() {
         let insts = Instance::parse_jsonl(crate::testing::TRAP, 1).unwrap();
         let g = insts[0].graph();
-        for m in ["sp", "greedy", "milp", "lp"] {
+        for m in ["sp", "greedy", "greedy_ls", "milp", "lp"] {
             let opts: SolveOptions = serde_json::from_value(json!({"method": m, "flows": true, "threads": 2})).unwrap();
             let out = solve_batch(&insts, &opts).unwrap().remove(0);
             assert_eq!(out["id"], 7);
