@@ -120,7 +120,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fuse compare: every mode on 40 Castelli perovskites, report files, α, attention, Δp",
+  name: "fuse compare: every mode on 40 Castelli perovskites, report files, α, attention, stacking, Δp",
   ignore: !HAVE_DATA,
   fn: async () => {
     const csv = await _castelli40();
@@ -139,7 +139,7 @@ Deno.test({
       "--target",
       "dir_gap",
       "--modes",
-      "rf,gnn,late,early,attention,multitask",
+      "rf,gnn,late,early,attention,stack,multitask",
       "--weighting",
       "equal",
       "--weighting",
@@ -158,7 +158,7 @@ Deno.test({
     ]);
     const j = _jsonLine(r);
     assert.equal(j.target, "heat_all");
-    const modes = ["rf", "gnn", "late", "early", "attention", "multitask:equal", "multitask:dwa"];
+    const modes = ["rf", "gnn", "late", "early", "attention", "stack", "multitask:equal", "multitask:dwa"];
     assert.deepEqual(j.results.map((s) => s.mode).sort(), [...modes].sort());
     for (const m of modes) assert.match(r.stdout, new RegExp(`^${m} `, "m"), `table row ${m}`);
     const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
@@ -166,6 +166,10 @@ Deno.test({
     for (const a of by.late.alpha) assert.ok(a >= 0 && a <= 1, `α ${a}`);
     const [wd, wg] = by.attention.attention;
     assert.ok(Math.abs(wd + wg - 1) < 1e-5 && wd > 0 && wg > 0, `attention ${wd} + ${wg}`);
+    const [st] = by.stack.stack;
+    for (const k of ["rf", "gnn", "intercept", "lambda"]) assert.ok(Number.isFinite(st[k]), `stack ${k}`);
+    assert.match(r.stderr, /^stack seed 0: test MAE [\d.]+.*stack [-\d.]+·rf \+ [-\d.]+·gnn/m);
+    assert.match(r.stdout, /^stack .*stack [-\d.]+·rf/m);
     for (const m of ["early", "attention"]) {
       assert.ok(Number.isFinite(by[m].importance.descriptors_zeroed), m);
       assert.ok(Number.isFinite(by[m].importance.embeddings_permuted), m);

@@ -18,11 +18,12 @@ import { loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { FUSION_MODES, type FusionMode, type ModeResult } from "./train_fusion.ts";
 import { writeFusionReport } from "./write_fusion_report.ts";
+import { _stackNote } from "./_fusion_notes.ts";
 
 /** Modes that need the Magpie descriptors. */
-const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention"];
+const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention", "stack"];
 /** Modes that learn from the crystal graphs. */
-const _GRAPH_MODES: readonly FusionMode[] = ["gnn", "early", "late", "attention", "multitask"];
+const _GRAPH_MODES: readonly FusionMode[] = ["gnn", "early", "late", "attention", "stack", "multitask"];
 /** Modes whose runs have a best validation loss to append to a history. */
 const _HISTORY_MODES: readonly FusionMode[] = ["gnn", "early", "attention"];
 
@@ -237,6 +238,7 @@ function _runLine(label: string, seed: number, r: ModeResult): string {
   const extra = [
     r.best_epoch !== undefined ? `best epoch ${r.best_epoch}` : "",
     r.alpha !== undefined ? `α ${r.alpha}` : "",
+    r.stack ? _stackNote(r.stack) : "",
     r.attention ? `attention ${r.attention.map(_fmt).join("/")}` : "",
     `${_fmt(r.train_s)} s`,
   ].filter((s) => s !== "");
