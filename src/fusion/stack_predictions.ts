@@ -6,8 +6,8 @@
  */
 
 import { l1Loss } from "../losses/l1_loss.ts";
-import { Rng } from "../rng.ts";
 import { fitRidge, predictRidge, type RidgeModel } from "./fit_ridge.ts";
+import { kFolds } from "./k_folds.ts";
 
 /** Folds of the cross-fitting. */
 export const STACK_FOLDS = 5;
@@ -39,18 +39,6 @@ export interface Stacked {
 }
 
 /**
- * Fold ids 0..k−1 for `n` items: a seeded shuffle (mulberry32, Fisher–Yates) dealt round-robin, so
- * fold sizes differ by at most one and the same seed gives the same folds.
- */
-export function crossFitFolds(n: number, k: number, seed: number): number[] {
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`crossFitFolds: ${k} folds of ${n} items`);
-  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
-  const fold = new Array<number>(n);
-  order.forEach((item, pos) => fold[item] = pos % k);
-  return fold;
-}
-
-/**
  * Stacks the base predictions `bases` (each over every row) into one prediction per row with a
  * ridge meta-model fit to `y` on `fitRows` (rows with a finite `y` the base models did not train on).
  * For each penalty, every fit row is predicted by a ridge fit on the other folds; the penalty with
@@ -67,7 +55,7 @@ export function stackPredictions(
   const n = fitRows.length;
   if (n < 2) throw new RangeError(`stacking needs at least 2 rows to cross-fit, got ${n}`);
   const k = Math.min(o.folds ?? STACK_FOLDS, n);
-  const folds = crossFitFolds(n, k, o.seed);
+  const folds = kFolds(n, k, o.seed);
   const lambdas = o.lambdas ?? STACK_LAMBDAS;
   const truth = Float64Array.from(fitRows, (r) => y[r]);
   let best = { lambda: lambdas[0], oof: new Float64Array(n), mae: Infinity };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../rng.ts";
-import { crossFitFolds, stackPredictions } from "./stack_predictions.ts";
+import { stackPredictions } from "./stack_predictions.ts";
 
 /** Two base models' predictions over 200 rows and a target 0.25·a + 0.75·b + 0.05 (+ noise). */
 function _bases(noise: number, seed: number) {
@@ -11,15 +11,6 @@ function _bases(noise: number, seed: number) {
   const y = a.map((v, i) => 0.05 + 0.25 * v + 0.75 * b[i] + noise * (u() - 0.5));
   return { a, b, y, fit: Array.from({ length: 60 }, (_, i) => 100 + i) };
 }
-
-Deno.test("crossFitFolds: balanced, seeded, every fold used", () => {
-  const f = crossFitFolds(23, 5, 7);
-  const sizes = [0, 1, 2, 3, 4].map((k) => f.filter((x) => x === k).length);
-  assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1 && sizes.every((s) => s >= 4), `${sizes}`);
-  assert.deepEqual(crossFitFolds(23, 5, 7), f);
-  assert.notDeepEqual(crossFitFolds(23, 5, 8), f);
-  assert.throws(() => crossFitFolds(3, 4, 0), RangeError);
-});
 
 Deno.test("stackPredictions: recovers the known weights of synthetic base predictions", () => {
   const { a, b, y, fit } = _bases(0, 1);
