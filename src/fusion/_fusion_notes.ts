@@ -1,5 +1,5 @@
 /**
- * Shared formatting of the fusion table and report (private to src/fusion).
+ * Shared formatting of the fusion table, report and run lines (private to src/fusion).
  * @module
  */
 
@@ -42,4 +42,17 @@ export function _fusionNotes(s: ModeSummary): string {
     if (neg.length > 0) notes.push(`negative transfer: ${neg.join(",")}`);
   }
   return notes.join("; ");
+}
+
+/** One line per finished run (stderr). */
+export function _runLine(label: string, seed: number, r: ModeResult): string {
+  const mae = r.targets.map((t) => (r.targets.length > 1 ? `${t} ` : "") + _num(r.test_mae[t])).join(", ");
+  const extra = [
+    r.best_epoch !== undefined ? `best epoch ${r.best_epoch}` : "",
+    r.alpha !== undefined ? `α ${r.alpha}` : "",
+    r.stack ? _stackNote(r.stack) : "",
+    r.attention ? `attention ${r.attention.map((a) => _num(a)).join("/")}` : "",
+    `${_num(r.train_s)} s`,
+  ].filter((s) => s !== "");
+  return `${label} seed ${seed}: test MAE ${mae}, R² ${_num(r.test_r2[r.targets[0]])} (${extra.join(", ")})`;
 }
