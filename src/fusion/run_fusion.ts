@@ -12,7 +12,7 @@ import { checkOutputDir, openOutput, type OutputSink } from "../write_output.ts"
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
-import { FUSION_MODES, type FusionMode, type ModeResult } from "./train_fusion.ts";
+import { FUSION_MODES, type FusionMode } from "./train_fusion.ts";
 import { writeFusionReport } from "./write_fusion_report.ts";
 import { _runLine } from "./_fusion_notes.ts";
 
