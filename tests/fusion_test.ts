@@ -307,6 +307,15 @@ Deno.test({
         /^error: --epochs: epochs must be an integer in \[1, 100000\], got 1000000$/m,
       ],
     ];
+    const cv = ["fuse", "cv", ...data, "--target", "gap", "--modes", "gnn", "--out", join(tmp, "cv_bad")];
+    cases.push(
+      [["fuse", "cv", "--atom-init", ATOM_INIT, "--target", "gap", "--out", tmp], /--data <path>/],
+      [[...cv, "--folds", "1"], /--folds.*integer in \[2,/],
+      [[...cv, "--val-fraction", "1"], /--val-fraction.*fraction in \(0, 1\)/],
+      [[...cv, "--data", JARVIS], /id \S+ is also in alignn-jarvis-sample; the union needs unique ids/],
+      [[...cv, "--folds", "1000"], /--folds 1000 needs at least as many crystals/],
+      [["fuse", "cv", ...data, "--target", "gap"], /--out/],
+    );
     const bad = join(tmp, "bad.json");
     await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
     cases.push([
