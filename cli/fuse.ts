@@ -232,10 +232,9 @@ validate, the rest train. Every mode and seed sees the same folds. A killed run 
 in --out is refused.
 
 Example (the Castelli perovskites, the union of three files; Matbench's perovskites task):
-  D=../shared/data/materials/perov5-castelli
-  keiro fuse cv --data $D/train_subset1024.csv --data $D/val.csv --data $D/test.csv \
-    --structure-column cif --target heat_all --elements ../shared/data/materials/magpie \
-    --atom-init ../shared/data/materials/cgcnn-sample/atom_init.json --folds 5 --fold-seed 0 \
+  D=<folder of the Castelli CSVs>; M=<folder of matminer's Magpie tables>
+  keiro fuse cv --data $D/train_subset1024.csv --data $D/val.csv --data $D/test.csv \\
+    --structure-column cif --target heat_all --elements $M --folds 5 --fold-seed 0 \\
     --modes rf,gnn,early,late,attention,stack --out runs/perov_cv`,
     )
     .action(async function (this: SubCommand) {
