@@ -13,9 +13,10 @@ import { UsageError } from "../errors.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
 import { loadCrystalDataset } from "../materials/load_crystal_dataset.ts";
 import { subsetCrystalDataset } from "../materials/subset_crystal_dataset.ts";
+import { Progress } from "../progress.ts";
 import { Rng } from "../rng.ts";
 import { checkOutputDir, writeOutput } from "../write_output.ts";
-import { compareFusion, type ModeSummary, weightingLabel } from "./compare_fusion.ts";
+import { compareFusion, type Comparison, type ModeSummary, weightingLabel } from "./compare_fusion.ts";
 import { SPLIT } from "./fusion_inputs.ts";
 import { kFolds } from "./k_folds.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
@@ -319,24 +320,35 @@ export async function runFusionCv(o: RunFusionCvOptions): Promise<CvSummary> {
     };
     const t0 = performance.now();
     const runs: CvRun[] = [];
-    let epochs = 0;
-    const c = await compareFusion({ ...p.inp, split }, {
-      ...p.compare(modes, o.seeds),
-      onEpoch: () => epochs++,
-      onRun: (label, seed, r) => {
-        o.log(`fold ${k}/${o.folds}: ${_runLine(label, seed, r)}`);
-        runs.push({
-          label,
-          seed,
-          test_mae: r.test_mae[targets[0]],
-          val_mae: r.val_mae[targets[0]],
-          epochs,
-          best_epoch: r.best_epoch ?? null,
-          train_s: r.train_s,
-        });
-        epochs = 0;
-      },
-    });
+    let epochs = 0, bar: Progress | undefined;
+    let c: Comparison;
+    try {
+      c = await compareFusion({ ...p.inp, split }, {
+        ...p.compare(modes, o.seeds),
+        onEpoch: (mode, m) => {
+          bar ??= new Progress(`fold ${k} ${mode}`, p.epochs);
+          bar.update(m.epoch);
+          epochs++;
+        },
+        onRun: (label, seed, r) => {
+          bar?.stop();
+          bar = undefined;
+          o.log(`fold ${k}/${o.folds}: ${_runLine(label, seed, r)}`);
+          runs.push({
+            label,
+            seed,
+            test_mae: r.test_mae[targets[0]],
+            val_mae: r.val_mae[targets[0]],
+            epochs,
+            best_epoch: r.best_epoch ?? null,
+            train_s: r.train_s,
+          });
+          epochs = 0;
+        },
+      });
+    } finally {
+      bar?.stop();
+    }
     const fold: CvFold = {
       fold: k,
       sizes,
