@@ -8,9 +8,10 @@
  * Rows: Cora and Citeseer {none, input, knn, learned, input+learned} (Planetoid standard split),
  * wine 10:20 and digits 50:100 per class {none, knn, learned} (a stratified split per seed), and
  * Pubmed {learned} (fewer seeds and epochs: the memory check). Each row is one subprocess
- * (`cli/main.ts glm train … --json`), so its peak RSS is its own; it uses
- * `configs/glm_<dataset>_<graph>.json`, else `configs/glm_<dataset>.json`, when one exists. Writes bench/results/glm.{json,md} (glm_<only>.{json,md} with --only) with
- * the command line, commit, machine and seeds.
+ * (`cli/main.ts glm train … --json`), so its peak RSS is its own; without `--config` the command
+ * itself picks keiro's config for the dataset and graph mode (src/glm/shipped_glm_config.ts), and
+ * each row records the one it used. Writes bench/results/glm.{json,md} (glm_<only>.{json,md} with
+ * --only) with the command line, commit, machine and seeds.
  * @module
  */
 
@@ -122,6 +123,8 @@ interface Summary {
   nodes: number;
   per_seed: unknown[];
   config: Record<string, unknown>;
+  /** The config file the run used (null: the built-in defaults). */
+  config_file: string | null;
 }
 
 /** One row of the matrix: its command and its summary (or the error). */
@@ -134,18 +137,7 @@ interface Row {
   error?: string;
 }
 
-async function _exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then((s) => s.isFile, () => false);
-}
-
 async function _run(b: Bench, graph: string): Promise<Row> {
-  // The most specific config that exists: per dataset and graph mode, then per dataset.
-  const candidates = [
-    join("configs", `glm_${b.dataset}_${graph}.json`),
-    join("configs", `glm_${b.dataset}.json`),
-  ];
-  const found = await Promise.all(candidates.map((c) => _exists(join(ROOT, c))));
-  const config = candidates[found.indexOf(true)];
   const argv = [
     "glm",
     "train",
@@ -157,7 +149,6 @@ async function _run(b: Bench, graph: string): Promise<Row> {
     "--epochs",
     String(b.epochs),
     ...b.extra,
-    ...(config ? ["--config", config] : []),
     "--json",
   ];
   const t0 = performance.now();
@@ -296,6 +287,7 @@ await Deno.writeTextFile(
     "Test accuracy in %, mean ± sample std over seeds (best validation epoch of each seed); ms/epoch = native " +
     "training step and evaluation; peak MB = VmHWM of the run's process.\n\n" +
     `\`\`\`\n${table}\n\`\`\`\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\nCommands:\n\n${
-      rows.map((r) => `- \`${r.argv.join(" ")}\``).join("\n")
+      rows.map((r) => `- \`${r.argv.join(" ")}\` (config ${r.summary?.config_file ?? "built-in defaults"})`)
+        .join("\n")
     }\n`,
 );

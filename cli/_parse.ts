@@ -29,7 +29,7 @@ export function positiveIntArg(v: string): number {
  * as `1e12` for `1e2` is refused before any work.
  */
 export function boundedIntArg(
-  min: 0 | 1,
+  min: number,
   bound: keyof Omit<Limits, "min_temperature">,
 ): (v: string) => number {
   return (v) => {
@@ -66,6 +66,15 @@ export function topPArg(v: string): number {
     throw new InvalidArgumentError(`expected a number in (0, 1], got ${JSON.stringify(v)}`);
   }
   return n;
+}
+
+/** A fraction in (0, 1). */
+export function fractionArg(v: string): number {
+  const f = Number(v);
+  if (v.trim() === "" || !(f > 0 && f < 1)) {
+    throw new InvalidArgumentError(`expected a fraction in (0, 1), got ${JSON.stringify(v)}`);
+  }
+  return f;
 }
 
 /** A non-negative finite number. */

@@ -12,8 +12,10 @@ import { UsageError } from "../src/errors.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { formatFusionTable } from "../src/fusion/format_fusion_table.ts";
 import { runFusion, type RunFusionOptions } from "../src/fusion/run_fusion.ts";
+import { runFusionCv } from "../src/fusion/run_fusion_cv.ts";
+import { formatFusionCvTable } from "../src/fusion/format_fusion_cv_table.ts";
 import { FUSION_MODES, type FusionMode } from "../src/fusion/train_fusion.ts";
-import { boundedIntArg, choiceArg, intArg, positiveArg, positiveIntArg } from "./_parse.ts";
+import { boundedIntArg, choiceArg, fractionArg, intArg, positiveArg, positiveIntArg } from "./_parse.ts";
 
 /** The flags of both subcommands (commander's camelCase names). */
 type _Flags = Omit<RunFusionOptions, "kind" | "modes" | "targets" | "seeds" | "command" | "log"> & {
@@ -54,15 +56,21 @@ function _collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
-/** The options shared by `fuse train` and `fuse compare`. */
-function _withCommonOptions(c: SubCommand): SubCommand {
-  return withDeviceOption(c, "cpu; the random forest always runs on the CPU")
+/** The data options of `fuse train` and `fuse compare`: three sets, or one split at random. */
+function _withSetOptions(c: SubCommand): SubCommand {
+  return c
     .option("--train <path>", "training set (CSV, directory with id_prop.csv, or JSONL)")
-    .option("--val <path>", "validation set (early stopping, late-fusion α)")
+    .option("--val <path>", "validation set (early stopping, late-fusion α, stacking)")
     .option("--test <path>", "test set (the reported metrics)")
     .option("--data <path>", "one dataset split at random by --split (instead of --train/--val/--test)")
     .option("--split <fractions>", "with --data: TRAIN,VAL,TEST fractions (default 0.6,0.2,0.2)", _splitArg)
     .option("--split-seed <n>", "with --data: seed of the random split", intArg, 0)
+    .option("--val-limit <n>", "use only the first n validation crystals (default: all)", positiveIntArg);
+}
+
+/** The options every `fuse` subcommand shares (after its data options). */
+function _withCommonOptions(c: SubCommand): SubCommand {
+  return c
     .option("--format <form>", "dataset form (default: by path)", choiceArg(["csv", "dir", "jsonl"] as const))
     .option(
       "--structure-column <col>",
@@ -76,8 +84,10 @@ function _withCommonOptions(c: SubCommand): SubCommand {
       new Option("--target <name>", "target column (repeatable; the first is the primary target)")
         .argParser(_collect).default([] as string[], "none"),
     )
-    .addOption(new Option("--unit <text>", "unit of the primary target, for the plots").default("", "none"))
-    .option("--elements <dir>", "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention")
+    .option(
+      "--elements <dir>",
+      "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention/stack",
+    )
     .option("--atom-init <path>", "CGCNN atom_init.json (default: built from the element tables)")
     .option("--cutoff <angstrom>", "neighbour cutoff of the crystal graphs, Å", positiveArg, 8)
     .option("--max-neighbours <n>", "neighbours kept per atom", boundedIntArg(1, "max_width"), 12)
@@ -91,9 +101,16 @@ function _withCommonOptions(c: SubCommand): SubCommand {
       "stop after n epochs without a better validation MAE (default: the config's patience)",
       positiveIntArg,
     )
-    .option("--val-limit <n>", "use only the first n validation crystals (default: all)", positiveIntArg)
     .option("--seeds <n>", "number of seeds: seed .. seed+n-1 (default: 1)", boundedIntArg(1, "max_runs"))
-    .option("--seed <n>", "first seed", intArg, 0)
+    .option("--seed <n>", "first seed", intArg, 0);
+}
+
+/** `fuse train` and `fuse compare`: the device, three sets or one split, the common options, --out. */
+function _withRunOptions(c: SubCommand): SubCommand {
+  return _withCommonOptions(
+    _withSetOptions(withDeviceOption(c, "cpu; the random forest always runs on the CPU")),
+  )
+    .addOption(new Option("--unit <text>", "unit of the primary target, for the plots").default("", "none"))
     .option(
       "--out <dir>",
       "write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl",
@@ -115,7 +132,7 @@ export function fuseCommand(): SubCommand {
   const fuse = new Command("fuse").description(
     "crystal property regression: Magpie descriptors + CGCNN, fused (docs/fusion.md)",
   );
-  _withCommonOptions(
+  _withRunOptions(
     fuse.command("train")
       .description("train one fusion mode over one or more seeds and report test MAE and R²")
       .requiredOption("--mode <mode>", FUSION_MODES.join("|"), choiceArg(FUSION_MODES)),
@@ -146,7 +163,7 @@ ${_EXAMPLE_DATA}
       const o = this.opts() as _Flags;
       await _run(o, [o.mode!], "train", this);
     });
-  _withCommonOptions(
+  _withRunOptions(
     fuse.command("compare")
       .description("run several fusion modes on the same splits and seeds and compare them")
       .option(
@@ -173,6 +190,82 @@ ${_EXAMPLE_DATA}
     .action(async function (this: SubCommand) {
       const o = this.opts() as _Flags;
       await _run(o, o.modes, "compare", this);
+    });
+  _withCommonOptions(
+    withDeviceOption(fuse.command("cv"), "cpu; the random forest always runs on the CPU")
+      .description(
+        "k-fold cross-validation of several modes on the same folds (Matbench-style): mean ± std of the per-fold test MAE, resumable per fold",
+      )
+      .addOption(
+        new Option("--data <path>", "the dataset (repeatable: the union of the files; ids must be unique)")
+          .argParser(_collect).default([] as string[], "none"),
+      )
+      .option("--folds <k>", "number of folds", boundedIntArg(2, "max_runs"), 5)
+      .option("--fold-seed <n>", "seed of the folds and of each fold's validation draw", intArg, 0)
+      .option(
+        "--val-fraction <f>",
+        "fraction of each fold's training crystals held out for validation (early stopping, α, stacking)",
+        fractionArg,
+        0.1,
+      )
+      .option(
+        "--modes <list>",
+        `comma-separated modes (default: all of ${FUSION_MODES.join(",")}; multitask needs 2+ targets)`,
+        _modesArg,
+      ),
+  )
+    .addOption(
+      new Option("--weighting <spec>", "multitask task weighting (repeatable)").argParser(_collect)
+        .default([] as string[], "equal"),
+    )
+    .requiredOption(
+      "--out <dir>",
+      "protocol.json (fold ids), folds/fold_<k>.json, results.json, report.md, config.json; a rerun resumes there",
+    )
+    .option("--json", "print {target, folds, results:[{mode, test_mae, test_mae_std, fold_mae}]} last", false)
+    .addHelpText(
+      "after",
+      `
+Each fold is the test set once; --val-fraction of the other folds' crystals (drawn with the fold seed)
+validate, the rest train. Every mode and seed sees the same folds. A killed run given the same command
+(same --out) reads back the finished folds and resumes at the first unfinished one; a different protocol
+in --out is refused.
+
+Example (the Castelli perovskites, the union of three files; Matbench's perovskites task):
+  D=<folder of the Castelli CSVs>; M=<folder of matminer's Magpie tables>
+  keiro fuse cv --data $D/train_subset1024.csv --data $D/val.csv --data $D/test.csv \\
+    --structure-column cif --target heat_all --elements $M --folds 5 --fold-seed 0 \\
+    --modes rf,gnn,early,late,attention,stack --out runs/perov_cv`,
+    )
+    .action(async function (this: SubCommand) {
+      const o = this.opts() as _Flags & {
+        data: string[];
+        folds: number;
+        foldSeed: number;
+        valFraction: number;
+      };
+      if (o.data.length === 0) throw new UsageError("give the dataset: --data <path> (repeatable)");
+      const device = await chooseDevice(o.device);
+      const s = await runFusionCv({
+        ...o,
+        device,
+        targets: o.target,
+        seeds: Array.from({ length: o.seeds ?? 1 }, (_, i) => o.seed + i),
+        out: o.out!,
+        command: _commandLine(this),
+        log: (line) => console.error(line),
+      });
+      let text = formatFusionCvTable(s);
+      if (o.json) {
+        const results = s.results.map((m) => ({
+          mode: m.mode,
+          test_mae: m.test_mae,
+          test_mae_std: m.test_mae_std,
+          fold_mae: m.fold_mae,
+        }));
+        text += JSON.stringify({ target: s.target, folds: s.folds, results }) + "\n";
+      }
+      await writeOutput(undefined, text);
     });
   return fuse;
 }

@@ -12,6 +12,7 @@ import { formatTable } from "../src/format_table.ts";
 import { checkOutputDir, checkOutputFile, openOutput, writeOutput } from "../src/write_output.ts";
 import { type GlmOverrides, GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
 import { resolveGlmConfig } from "../src/glm/resolve_glm_config.ts";
+import { listShippedGlmConfigs, shippedGlmConfig } from "../src/glm/shipped_glm_config.ts";
 import type { GraphDataset } from "../src/glm/datasets/graph_dataset.ts";
 import { loadCsvDataset } from "../src/glm/datasets/load_csv_dataset.ts";
 import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
@@ -65,6 +66,34 @@ function _pct(x: number): string {
 
 function _pm(x: { mean: number; std: number }): string {
   return Number.isFinite(x.mean) ? `${_pct(x.mean)} ± ${_pct(x.std)}` : "n/a";
+}
+
+/** What `glm train` reports: the training summary and the config file it used. */
+interface GlmRunSummary extends GlmSummary {
+  /** `--config` as given, or the shipped `configs/glm_….json` used without it; null: the built-in
+   * defaults. */
+  config_file: string | null;
+}
+
+/** The config file of a run: `--config` as given (`none`: no file), else the shipped config for
+ * `dataset` and the graph mode the flags give (the native default without `--graph`). */
+async function _configFile(
+  flag: string | undefined,
+  dataset: string,
+  overrides: GlmOverrides,
+): Promise<{ path: string; name: string; shipped: boolean; graph?: string } | undefined> {
+  if (flag === "none") return undefined;
+  if (flag !== undefined) return { path: flag, name: flag, shipped: false };
+  const flags = resolveGlmConfig(await loadGlmConfig(undefined, overrides), "the flags' config");
+  const graph = String(flags.graph);
+  const shipped = shippedGlmConfig(dataset, graph);
+  return shipped && { ...shipped, shipped: true, graph };
+}
+
+/** The help's list of shipped configs. */
+function _shippedList(): string {
+  const names = listShippedGlmConfigs();
+  return names.length === 0 ? "keiro ships no GLM config here." : `Shipped: ${names.join(", ")}.`;
 }
 
 /** The per-seed table with a mean ± std row. */
@@ -133,7 +162,11 @@ export function glmCommand(): SubCommand {
       `${GRAPH_MODES.join("|")} (none = MLP; default: the config's, else input)`,
       choiceArg(GRAPH_MODES),
     )
-    .option("-c, --config <file>", "GLM config (JSON; keys starting with _ are comments; docs/glm.md)")
+    .option(
+      "-c, --config <file>",
+      "GLM config (JSON; keys starting with _ are comments; docs/glm.md); none: the built-in defaults " +
+        "(default: keiro's config for the dataset and graph mode when it ships one, see below)",
+    )
     .option("--layer <type>", "config layer: gcn|gat (default: the config's)")
     .option("--hidden <n>", "config hidden: hidden width (default: the config's)", positiveIntArg)
     .option("--dropout <p>", "config dropout (default: the config's)", nonNegativeArg)
@@ -165,7 +198,13 @@ export function glmCommand(): SubCommand {
     .option("-v, --verbose", "one line per seed on stderr", false)
     .addHelpText(
       "after",
-      `
+      () => `
+Without --config a run uses keiro's settings for its dataset (--name, or the csv file's name) and graph
+mode, configs/glm_<name>_<graph>.json, else configs/glm_<name>.json, when one exists, and says so on
+stderr; the flags override its keys. Otherwise the built-in defaults apply (also with --config none).
+Either way the summary's config_file names the file used and --out saves the resolved config.
+${_shippedList()}
+
 Accuracies are percentages (81.5 = 81.5%); std is the sample standard deviation over seeds (n − 1).
 Planetoid uses the standard split for every seed; csv data draw a stratified split per seed, and
 their features are standardised. The table has one row per seed and the mean ± std.
@@ -185,6 +224,7 @@ Examples:
       }
       const [, kind, path] = m;
       let dataset: (seed: number) => Promise<GraphDataset>;
+      let name: string;
       if (kind === "planetoid") {
         if (!(PLANETOID as readonly string[]).includes(o.name ?? "")) {
           throw new UsageError(
@@ -194,8 +234,9 @@ Examples:
         for (const f of ["labelColumn", "dropColumns", "split"] as const) {
           if (o[f] !== undefined) throw new UsageError(`--${_kebab(f)} applies to csv sources only`);
         }
+        name = o.name!;
         let loaded: Promise<GraphDataset> | undefined; // loaded once, on first use: same split every seed
-        dataset = () => loaded ??= loadPlanetoid(path, o.name as typeof PLANETOID[number]);
+        dataset = () => loaded ??= loadPlanetoid(path, name as typeof PLANETOID[number]);
       } else {
         if (o.labelColumn === undefined) throw new UsageError("csv: --label-column is required");
         if (o.split === undefined) {
@@ -208,6 +249,7 @@ Examples:
           split: o.split,
           name: o.name ?? basename(path).replace(/\.[^.]*$/, ""),
         };
+        name = opts.name;
         dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
       }
       const overrides: GlmOverrides = {
@@ -226,12 +268,18 @@ Examples:
           resolveGlmConfig(await loadGlmConfig(undefined, { [flag]: value }), `--${_kebab(flag)}`);
         }
       }
+      const file = await _configFile(o.config, name, overrides);
+      if (file?.shipped) {
+        console.error(
+          `note: config ${file.name} (keiro's settings for ${name}, graph ${file.graph}; --config none: the built-in defaults)`,
+        );
+      }
       const config = resolveGlmConfig(
-        await loadGlmConfig(o.config, overrides),
-        o.config ?? "the flags' config",
+        await loadGlmConfig(file?.path, overrides),
+        file?.path ?? "the flags' config",
       );
       const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
-      const summary = await trainGlm({
+      const trained = await trainGlm({
         dataset,
         onStart: (ds) => ds.notes.forEach((n) => console.error(`note: ${n}`)),
         config,
@@ -244,6 +292,7 @@ Examples:
           ? (model, epoch) => _exportGraph(model, epoch, o.exportGraph!)
           : undefined,
       });
+      const summary: GlmRunSummary = { ...trained, config_file: file?.name ?? null };
       if (o.out) {
         await Deno.mkdir(o.out, { recursive: true });
         await writeOutput(`${o.out}/config.json`, JSON.stringify(summary.config, null, 2) + "\n");
@@ -251,11 +300,11 @@ Examples:
       }
       const std = summary.seeds > 1 ? ` ± ${_pct(summary.test_accuracy.std)}` : "";
       let text = _table(summary) +
-        `\n${summary.dataset} (${summary.nodes} nodes, ${summary.features} features, ${summary.classes} classes), graph ${summary.graph}: test ${
-          _pct(summary.test_accuracy.mean)
-        }${std} % over ${summary.seeds} seed${summary.seeds > 1 ? "s" : ""}, ${
-          summary.epoch_ms.toFixed(2)
-        } ms/epoch, peak memory ${summary.peak_rss_mb.toFixed(0)} MB\n`;
+        `\n${summary.dataset} (${summary.nodes} nodes, ${summary.features} features, ${summary.classes} classes), graph ${summary.graph}, config ${
+          summary.config_file ?? "built-in defaults"
+        }: test ${_pct(summary.test_accuracy.mean)}${std} % over ${summary.seeds} seed${
+          summary.seeds > 1 ? "s" : ""
+        }, ${summary.epoch_ms.toFixed(2)} ms/epoch, peak memory ${summary.peak_rss_mb.toFixed(0)} MB\n`;
       if (o.json) text += JSON.stringify(summary) + "\n";
       await writeOutput(undefined, text);
     });

@@ -61,14 +61,20 @@ function _jsonLine(r: CliResult): JsonLine {
   return j;
 }
 
-/** 40 Castelli perovskites (heat_all, dir_gap, …) as a CSV, quoted CIFs kept. */
-async function _castelli40(): Promise<string> {
-  const path = join(tmp, "castelli40.csv");
+/** Rows [from, to) of Castelli's train subset as a CSV (quoted CIFs kept). */
+async function _castelliRows(name: string, from: number, to: number): Promise<string> {
+  const path = join(tmp, name);
   const text = await Deno.readTextFile(join(DATA, "perov5-castelli", "train_subset1024.csv"));
   const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const rows = parseCsv(text, "train_subset1024.csv").slice(0, 41);
-  await Deno.writeTextFile(path, rows.map((r) => r.fields.map(q).join(",")).join("\n") + "\n");
+  const rows = parseCsv(text, "train_subset1024.csv");
+  const keep = [rows[0], ...rows.slice(1 + from, 1 + to)];
+  await Deno.writeTextFile(path, keep.map((r) => r.fields.map(q).join(",")).join("\n") + "\n");
   return path;
+}
+
+/** 40 Castelli perovskites (heat_all, dir_gap, …) as a CSV, quoted CIFs kept. */
+function _castelli40(): Promise<string> {
+  return _castelliRows("castelli40.csv", 0, 40);
 }
 
 const GNN_JARVIS = [
@@ -120,7 +126,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fuse compare: every mode on 40 Castelli perovskites, report files, α, attention, Δp",
+  name: "fuse compare: every mode on 40 Castelli perovskites, report files, α, attention, stacking, Δp",
   ignore: !HAVE_DATA,
   fn: async () => {
     const csv = await _castelli40();
@@ -139,7 +145,7 @@ Deno.test({
       "--target",
       "dir_gap",
       "--modes",
-      "rf,gnn,late,early,attention,multitask",
+      "rf,gnn,late,early,attention,stack,multitask",
       "--weighting",
       "equal",
       "--weighting",
@@ -158,7 +164,7 @@ Deno.test({
     ]);
     const j = _jsonLine(r);
     assert.equal(j.target, "heat_all");
-    const modes = ["rf", "gnn", "late", "early", "attention", "multitask:equal", "multitask:dwa"];
+    const modes = ["rf", "gnn", "late", "early", "attention", "stack", "multitask:equal", "multitask:dwa"];
     assert.deepEqual(j.results.map((s) => s.mode).sort(), [...modes].sort());
     for (const m of modes) assert.match(r.stdout, new RegExp(`^${m} `, "m"), `table row ${m}`);
     const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
@@ -166,6 +172,10 @@ Deno.test({
     for (const a of by.late.alpha) assert.ok(a >= 0 && a <= 1, `α ${a}`);
     const [wd, wg] = by.attention.attention;
     assert.ok(Math.abs(wd + wg - 1) < 1e-5 && wd > 0 && wg > 0, `attention ${wd} + ${wg}`);
+    const [st] = by.stack.stack;
+    for (const k of ["rf", "gnn", "intercept", "lambda"]) assert.ok(Number.isFinite(st[k]), `stack ${k}`);
+    assert.match(r.stderr, /^stack seed 0: test MAE [\d.]+.*stack [-\d.]+·rf \+ [-\d.]+·gnn/m);
+    assert.match(r.stdout, /^stack .*stack [-\d.]+·rf/m);
     for (const m of ["early", "attention"]) {
       assert.ok(Number.isFinite(by[m].importance.descriptors_zeroed), m);
       assert.ok(Number.isFinite(by[m].importance.embeddings_permuted), m);
@@ -297,6 +307,15 @@ Deno.test({
         /^error: --epochs: epochs must be an integer in \[1, 100000\], got 1000000$/m,
       ],
     ];
+    const cv = ["fuse", "cv", ...data, "--target", "gap", "--modes", "gnn", "--out", join(tmp, "cv_bad")];
+    cases.push(
+      [["fuse", "cv", "--atom-init", ATOM_INIT, "--target", "gap", "--out", tmp], /--data <path>/],
+      [[...cv, "--folds", "1"], /--folds.*integer in \[2,/],
+      [[...cv, "--val-fraction", "1"], /--val-fraction.*fraction in \(0, 1\)/],
+      [[...cv, "--data", JARVIS], /id \S+ is also in alignn-jarvis-sample; the union needs unique ids/],
+      [[...cv, "--folds", "1000"], /--folds 1000 needs at least as many crystals/],
+      [["fuse", "cv", ...data, "--target", "gap"], /--out/],
+    );
     const bad = join(tmp, "bad.json");
     await Deno.writeTextFile(bad, JSON.stringify({ hidden: 8, hiden: 4 }));
     cases.push([
@@ -413,6 +432,87 @@ Deno.test({
     const all = await run("9");
     assert.equal(all.code, 0, all.stderr);
     assert.doesNotMatch(all.stderr, /warning/);
+  },
+});
+
+Deno.test({
+  name:
+    "fuse cv: the union of two files in 4 folds, fold ids, mean ± std over folds, resumes at the first unfinished fold",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const a = await _castelliRows("cv_a.csv", 0, 24), b = await _castelliRows("cv_b.csv", 24, 48);
+    const out = join(tmp, "cv");
+    const args = (seed: string) => [
+      "fuse",
+      "cv",
+      "--data",
+      a,
+      "--data",
+      b,
+      "--structure-column",
+      "cif",
+      "--target",
+      "heat_all",
+      "--elements",
+      MAGPIE,
+      "--folds",
+      "4",
+      "--fold-seed",
+      seed,
+      "--val-fraction",
+      "0.25",
+      "--modes",
+      "rf,gnn,stack",
+      "--epochs",
+      "2",
+      "--config",
+      CONFIG,
+      "--out",
+      out,
+      "--json",
+    ];
+    const r = await _keiro(args("3"));
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout.trimEnd().split("\n").pop()!);
+    assert.deepEqual(j.results.map((m: { mode: string }) => m.mode), ["rf", "gnn", "stack"]);
+    const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+    for (const m of j.results) {
+      assert.equal(m.fold_mae.length, 4);
+      assert.ok(Math.abs(m.test_mae - mean(m.fold_mae)) < 1e-12, m.mode);
+      const sd = Math.sqrt(m.fold_mae.reduce((x: number, v: number) => x + (v - m.test_mae) ** 2, 0) / 3);
+      assert.ok(Math.abs(m.test_mae_std - sd) < 1e-12, m.mode);
+    }
+    const protocol = JSON.parse(await Deno.readTextFile(join(out, "protocol.json")));
+    assert.deepEqual([protocol.folds, protocol.fold_seed, protocol.crystals], [4, 3, 48]);
+    const tests = protocol.fold_ids.map((f: { test: string[] }) => f.test);
+    assert.deepEqual(tests.map((t: string[]) => t.length), [12, 12, 12, 12]);
+    assert.equal(new Set(tests.flat()).size, 48, "every crystal is tested exactly once");
+    for (const f of protocol.fold_ids) {
+      assert.equal(f.val.length, 9, "a quarter of the 36 other crystals validate");
+      assert.ok(f.val.every((id: string) => !f.test.includes(id)), `fold ${f.fold}: validation ∩ test`);
+    }
+    const fold1 = JSON.parse(await Deno.readTextFile(join(out, "folds", "fold_1.json")));
+    assert.deepEqual(fold1.sizes, { train: 27, val: 9, test: 12 });
+    assert.ok(fold1.runs.find((x: { label: string }) => x.label === "gnn").epochs === 2);
+    assert.match(await Deno.readTextFile(join(out, "report.md")), /\| stack \| [\d.]+ \|/);
+
+    // a run killed after fold 1: folds 0 and 1 are read back, 2 and 3 run again, to the same numbers
+    for (const f of ["fold_2.json", "fold_3.json"]) await Deno.remove(join(out, "folds", f));
+    await Deno.remove(join(out, "results.json"));
+    const again = await _keiro(args("3"));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^fold 0: read back/m);
+    assert.match(again.stderr, /^fold 1: read back/m);
+    assert.doesNotMatch(again.stderr, /^fold [01]\/4: /m, "finished folds are not rerun");
+    assert.match(again.stderr, /^fold 2\/4: rf seed 0/m);
+    const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+    assert.deepEqual(res.resumed, [0, 1]);
+    assert.deepEqual(JSON.parse(again.stdout.trimEnd().split("\n").pop()!).results, j.results);
+
+    // another protocol in the same --out is refused
+    const other = await _keiro(args("4"));
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr, /protocol\.json: an earlier run with a different fold_seed/);
   },
 });
 

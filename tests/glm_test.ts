@@ -127,6 +127,37 @@ Deno.test("glm train: the same seed gives the same accuracies; --out writes conf
   assert.deepEqual(res.test_accuracy, sa.test_accuracy);
 });
 
+Deno.test("glm train: without --config a run takes keiro's config for its dataset and graph mode and says so", async () => {
+  const out = join(dir, "shipped");
+  const base = [...BASE, "--name", "wine", "--graph", "learned", "--epochs", "3"];
+  const a = await keiro([...base, "--out", out]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stderr, /note: config configs\/glm_wine_learned\.json \(keiro's settings for wine/);
+  const sa = _summary(a.stdout) as Summary & { config_file: string | null };
+  assert.equal(sa.config_file, "configs/glm_wine_learned.json");
+  assert.match(a.stdout, /config configs\/glm_wine_learned\.json: test/);
+  const glm = (c: Record<string, unknown>) => c.glm as Record<string, unknown>;
+  assert.deepEqual([glm(sa.config).projection, glm(sa.config).k], ["diagonal", 10]);
+  const saved = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  assert.equal(glm(saved).projection, "diagonal", "--out saves the resolved config of the shipped file");
+  assert.equal(JSON.parse(await Deno.readTextFile(join(out, "results.json"))).config_file, sa.config_file);
+
+  // a flag overrides the shipped file's key; --config none is the built-in defaults
+  const k = _summary((await keiro([...base, "--k", "4"])).stdout);
+  assert.deepEqual([glm(k.config).projection, glm(k.config).k], ["diagonal", 4]);
+  const none = await keiro([...base, "--config", "none"]);
+  assert.equal(none.code, 0, none.stderr);
+  assert.doesNotMatch(none.stderr, /note: config/);
+  const sn = _summary(none.stdout) as Summary & { config_file: string | null };
+  assert.equal(sn.config_file, null);
+  assert.equal(glm(sn.config).projection, "linear");
+  // a dataset keiro has no config for: the built-in defaults, without a note
+  const other = await keiro([...BASE, "--graph", "learned", "--epochs", "3"]);
+  assert.equal(_summary(other.stdout).config.graph, "learned");
+  assert.equal((_summary(other.stdout) as Summary & { config_file: unknown }).config_file, null);
+  assert.doesNotMatch(other.stderr, /note: config/);
+});
+
 Deno.test("glm train: without validation nodes every epoch runs and the last one is kept", async () => {
   const args = BASE.map((a) => (a === "5:5" ? "5:0" : a));
   const r = await keiro([...args, "--graph", "knn", "--epochs", "20"]);

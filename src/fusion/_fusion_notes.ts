@@ -1,18 +1,24 @@
 /**
- * Shared formatting of the fusion table and report (private to src/fusion).
+ * Shared formatting of the fusion table, report and run lines (private to src/fusion).
  * @module
  */
 
 import type { ModeSummary } from "./compare_fusion.ts";
+import type { ModeResult } from "./train_fusion.ts";
 
 /** A number with 4 significant digits, `n/a` when not finite. */
 export function _num(v: number | undefined, digits = 4): string {
   return v === undefined || !Number.isFinite(v) ? "n/a" : Number(v.toPrecision(digits)).toString();
 }
 
+/** A stacking meta-model as `stack 0.31·rf + 0.72·gnn + 0.01 (λ 0.1)`. */
+export function _stackNote(s: NonNullable<ModeResult["stack"]>): string {
+  return `stack ${_num(s.rf, 3)}·rf + ${_num(s.gnn, 3)}·gnn + ${_num(s.intercept, 3)} (λ ${s.lambda})`;
+}
+
 /**
  * The notes column of a row: the other targets' test MAE, attention weights, importance probes, α,
- * Δp and negative transfer.
+ * the stacking weights, Δp and negative transfer.
  */
 export function _fusionNotes(s: ModeSummary): string {
   const notes: string[] = [];
@@ -29,10 +35,24 @@ export function _fusionNotes(s: ModeSummary): string {
     );
   }
   if (s.alpha) notes.push(`α ${s.alpha.map((a) => _num(a, 3)).join(",")}`);
+  if (s.stack) notes.push(s.stack.map(_stackNote).join(", "));
   if (s.delta_p) {
     notes.push(`Δp ${_num(s.delta_p.deltaP, 3)}%`);
     const neg = s.delta_p.perTask.filter((t) => t.negativeTransfer).map((t) => t.task);
     if (neg.length > 0) notes.push(`negative transfer: ${neg.join(",")}`);
   }
   return notes.join("; ");
+}
+
+/** One line per finished run (stderr). */
+export function _runLine(label: string, seed: number, r: ModeResult): string {
+  const mae = r.targets.map((t) => (r.targets.length > 1 ? `${t} ` : "") + _num(r.test_mae[t])).join(", ");
+  const extra = [
+    r.best_epoch !== undefined ? `best epoch ${r.best_epoch}` : "",
+    r.alpha !== undefined ? `α ${r.alpha}` : "",
+    r.stack ? _stackNote(r.stack) : "",
+    r.attention ? `attention ${r.attention.map((a) => _num(a)).join("/")}` : "",
+    `${_num(r.train_s)} s`,
+  ].filter((s) => s !== "");
+  return `${label} seed ${seed}: test MAE ${mae}, R² ${_num(r.test_r2[r.targets[0]])} (${extra.join(", ")})`;
 }

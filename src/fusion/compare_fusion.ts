@@ -43,6 +43,8 @@ export interface ModeSummary {
   importance?: { descriptors_zeroed: number; embeddings_permuted: number };
   /** Late-fusion α per seed. */
   alpha?: number[];
+  /** Stacking meta-model per seed. */
+  stack?: NonNullable<ModeResult["stack"]>[];
   /** Δp of a multitask row against the single-task runs (per-target means). */
   delta_p?: DeltaP;
 }
@@ -97,6 +99,7 @@ function _summary(label: string, rs: ModeResult[], first: string): ModeSummary {
     };
   }
   if (rs[0].alpha !== undefined) s.alpha = rs.map((r) => r.alpha!);
+  if (rs[0].stack !== undefined) s.stack = rs.map((r) => r.stack!);
   return s;
 }
 

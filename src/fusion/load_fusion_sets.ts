@@ -7,6 +7,7 @@
 import { UsageError } from "../errors.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
 import { loadCrystalDataset, type LoadCrystalDatasetOptions } from "../materials/load_crystal_dataset.ts";
+import { subsetCrystalDataset } from "../materials/subset_crystal_dataset.ts";
 import { type DatasetSplit, splitDataset } from "./split_dataset.ts";
 
 /** The split of `data` when none is given: train, validation, test fractions. */
@@ -75,14 +76,7 @@ export async function loadFusionSets(o: FusionSetsOptions, targets: string[]): P
     };
   }
   if (o.valLimit !== undefined && o.valLimit < sets.val.ids.length) {
-    const n = o.valLimit, v = sets.val;
-    sets.val = {
-      name: v.name,
-      ids: v.ids.slice(0, n),
-      structures: v.structures.slice(0, n),
-      compositions: v.compositions.slice(0, n),
-      targets: Object.fromEntries(Object.entries(v.targets).map(([t, x]) => [t, x.slice(0, n)])),
-    };
+    sets.val = subsetCrystalDataset(sets.val, Array.from({ length: o.valLimit }, (_, i) => i), sets.val.name);
   }
   return sets;
 }

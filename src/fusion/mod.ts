@@ -1,7 +1,8 @@
 /**
  * Fusion pipelines for crystal property regression: inputs (crystal graphs, Magpie descriptors,
- * targets, splits), the native fusion model and random forest, one mode's training, comparisons of
- * several modes over seeds, their report, and a whole `keiro fuse` run. Re-exports only; docs/fusion.md.
+ * targets, splits), the native fusion model and random forest, one mode's training, stacking,
+ * comparisons of several modes over seeds, their report, a whole `keiro fuse` run and the k-fold
+ * protocol of `keiro fuse cv`. Re-exports only; docs/fusion.md.
  * @module
  */
 
@@ -34,4 +35,23 @@ export {
 } from "./compare_fusion.ts";
 export { formatFusionTable } from "./format_fusion_table.ts";
 export { runFusion, type RunFusionOptions } from "./run_fusion.ts";
+export { type FusionSetupOptions, type PreparedFusion, prepareFusion } from "./prepare_fusion.ts";
+export { fitRidge, predictRidge, type RidgeModel } from "./fit_ridge.ts";
+export { kFolds } from "./k_folds.ts";
+export {
+  STACK_FOLDS,
+  STACK_LAMBDAS,
+  type Stacked,
+  type StackOptions,
+  stackPredictions,
+} from "./stack_predictions.ts";
+export {
+  type CvFold,
+  type CvModeSummary,
+  type CvRun,
+  type CvSummary,
+  runFusionCv,
+  type RunFusionCvOptions,
+} from "./run_fusion_cv.ts";
+export { formatFusionCvTable } from "./format_fusion_cv_table.ts";
 export { type FusionReportMeta, type FusionReportTruth, writeFusionReport } from "./write_fusion_report.ts";

@@ -6,6 +6,7 @@
 import { UsageError } from "../errors.ts";
 import { Rng } from "../rng.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
+import { subsetCrystalDataset } from "../materials/subset_crystal_dataset.ts";
 
 /** Train, validation and test parts of a dataset. */
 export interface DatasetSplit {
@@ -16,15 +17,7 @@ export interface DatasetSplit {
 
 /** The entries `rows` of `ds`, named `<name>:<part>`. */
 function _subset(ds: CrystalDataset, rows: number[], part: string): CrystalDataset {
-  return {
-    name: `${ds.name}:${part}`,
-    ids: rows.map((i) => ds.ids[i]),
-    structures: rows.map((i) => ds.structures[i]),
-    compositions: rows.map((i) => ds.compositions[i]),
-    targets: Object.fromEntries(
-      Object.entries(ds.targets).map(([t, v]) => [t, Float64Array.from(rows, (i) => v[i])]),
-    ),
-  };
+  return subsetCrystalDataset(ds, rows, `${ds.name}:${part}`);
 }
 
 /**

@@ -8,6 +8,7 @@
  * | `early` | `[descriptors ‖ CGCNN embedding]` → MLP |
  * | `late` | `α·RF + (1 − α)·CGCNN`, α grid-searched on validation MAE |
  * | `attention` | softmax-weighted sum of projected descriptors and embedding → MLP |
+ * | `stack` | ridge meta-model over the RF and CGCNN predictions, cross-fitted on the validation rows |
  * | `multitask` | shared CGCNN, one head per target, task weights from {@link TaskWeighting} |
  *
  * Neural modes train on z-scored targets (and z-scored descriptors), keep the parameters of the
@@ -24,11 +25,12 @@ import type { TaskWeighting } from "../losses/task_weighting.ts";
 import { TaskWeighter } from "../losses/task_weighter.ts";
 import { ZScore } from "../losses/z_score.ts";
 import { fitForest, type ForestConfig } from "./fit_forest.ts";
+import { stackPredictions } from "./stack_predictions.ts";
 import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig, type FusionStepMetrics } from "./fusion_model.ts";
 
 /** The fusion modes. */
-export const FUSION_MODES = ["rf", "gnn", "early", "late", "attention", "multitask"] as const;
+export const FUSION_MODES = ["rf", "gnn", "early", "late", "attention", "stack", "multitask"] as const;
 /** One fusion mode. */
 export type FusionMode = typeof FUSION_MODES[number];
 
@@ -73,6 +75,8 @@ export interface ModeResult {
   importance?: { descriptors_zeroed: number; embeddings_permuted: number };
   /** Chosen α of a late fusion. */
   alpha?: number;
+  /** The stacking meta-model (stack): `intercept + rf·RF + gnn·CGCNN` and its ridge penalty. */
+  stack?: { rf: number; gnn: number; intercept: number; lambda: number };
   /** Learned Kendall log σ² per target (multitask with kendall). */
   log_vars?: number[];
   /** Impurity importances of the 10 strongest descriptors (rf). */
@@ -242,8 +246,38 @@ function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeRe
 }
 
 /**
+ * `intercept + w_rf·RF + w_gnn·CGCNN` per target, a ridge fit on the validation rows and cross-fitted
+ * there ({@link stackPredictions}, folds drawn from `seed`): the base models never trained on those
+ * rows, and no row's prediction comes from a meta-model fit on that row.
+ */
+function _stack(
+  inp: FusionInputs,
+  targets: string[],
+  rf: ModeResult,
+  gnn: ModeResult,
+  seed: number,
+): ModeResult {
+  const predictions: Record<string, Float64Array> = {};
+  let stack: ModeResult["stack"];
+  for (const t of targets) {
+    const y = inp.targets[t];
+    const fit = _rows(inp.split, SPLIT.val).filter((r) => Number.isFinite(y[r]));
+    if (fit.length < 2) {
+      throw new UsageError(`mode stack needs at least 2 validation crystals with ${t}, got ${fit.length}`);
+    }
+    const s = stackPredictions([rf.predictions[t], gnn.predictions[t]], y, fit, { seed });
+    predictions[t] = s.predictions;
+    if (t === targets[0]) {
+      const [wRf, wGnn] = s.model.weights;
+      stack = { rf: wRf, gnn: wGnn, intercept: s.model.intercept, lambda: s.lambda };
+    }
+  }
+  return { ..._scored(inp, "stack", targets, predictions, rf.train_s + gnn.train_s), stack };
+}
+
+/**
  * Trains `mode` on `targets` with `seed`. Every mode but multitask uses the first target only.
- * A late fusion reuses `parts` (the same seed's rf and gnn results) when given.
+ * A late fusion or a stack reuses `parts` (the same seed's rf and gnn results) when given.
  */
 export async function trainFusion(
   inp: FusionInputs,
@@ -262,12 +296,11 @@ export async function trainFusion(
     case "rf":
       return await _forest(inp, single, o, seed);
     case "late":
-      return _late(
-        inp,
-        single,
-        parts.rf ?? await _forest(inp, single, o, seed),
-        parts.gnn ?? await _neural(inp, "gnn", single, o, seed),
-      );
+    case "stack": {
+      const rf = parts.rf ?? await _forest(inp, single, o, seed);
+      const gnn = parts.gnn ?? await _neural(inp, "gnn", single, o, seed);
+      return mode === "late" ? _late(inp, single, rf, gnn) : _stack(inp, single, rf, gnn, seed);
+    }
     default:
       return await _neural(inp, mode, single, o, seed);
   }

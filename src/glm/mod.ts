@@ -8,3 +8,4 @@ export * from "./datasets/mod.ts";
 export * from "./config.ts";
 export * from "./glm_model.ts";
 export * from "./train_glm.ts";
+export * from "./shipped_glm_config.ts";

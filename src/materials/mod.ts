@@ -25,3 +25,4 @@ export { magpieMatrix } from "./magpie_matrix.ts";
 export { type AtomFeatures, atomFeaturesFromTables, loadAtomInit } from "./atom_features.ts";
 export { type CrystalGraph, crystalGraph, type CrystalGraphOptions } from "./crystal_graph.ts";
 export { packCrystalGraphs, type PackedCrystalGraphs } from "./pack_crystal_graphs.ts";
+export { subsetCrystalDataset } from "./subset_crystal_dataset.ts";
