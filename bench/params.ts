@@ -7,7 +7,7 @@
  * the images; does inverse weighting beat equal weighting on the worst target? Writes
  * bench/results/params.md and params.json with the command line, commit, machine and seeds.
  *
- * `deno task bench:params [--seeds 3] [--train 1500] [--test 300] [--epochs 15]`
+ * `deno task bench:params [--seeds 3] [--train 1500] [--test 300] [--epochs 12] [--size 48] [--channels 8,16,32]`
  * @module
  */
 
@@ -32,7 +32,9 @@ const { values: a } = parseArgs({
     seeds: { type: "string", default: "3" },
     train: { type: "string", default: "1500" },
     test: { type: "string", default: "300" },
-    epochs: { type: "string", default: "15" },
+    epochs: { type: "string", default: "12" },
+    size: { type: "string", default: "48" },
+    channels: { type: "string", default: "8,16,32" },
     out: { type: "string", default: "bench/results" },
   },
 });
@@ -40,7 +42,13 @@ const { values: a } = parseArgs({
 const env = benchEnv();
 const seeds = Array.from({ length: Number(a.seeds) }, (_, i) => i);
 const targets = parseParamTargets("circles,dips,hue");
-const config = { native: {}, epochs: Number(a.epochs), patience: 5, val_fraction: 0.2 };
+const ranges = { ...DEFAULT_RANGES, size: Number(a.size) };
+const config = {
+  native: { channels: a.channels.split(",").map(Number) },
+  epochs: Number(a.epochs),
+  patience: 5,
+  val_fraction: 0.2,
+};
 const tmp = await Deno.makeTempDir({ prefix: "keiro-bench-params-" });
 const t0 = performance.now();
 
@@ -48,12 +56,12 @@ function _set(
   count: number,
   seed: number,
 ): { set: ParamsSet; records: ReturnType<typeof drawParamsRecords> } {
-  const records = drawParamsRecords(count, seed, DEFAULT_RANGES);
+  const records = drawParamsRecords(count, seed, ranges);
   return {
     records,
     set: {
       ids: records.map((r) => r.id),
-      images: records.map((r) => drawParamsImage(r, DEFAULT_RANGES.size)),
+      images: records.map((r) => drawParamsImage(r, ranges.size)),
       records: records.map((r): Record<string, unknown> => ({ ...r })),
     },
   };
@@ -99,7 +107,7 @@ for (const seed of seeds) {
     drawParamsImage({
       ...r,
       ...Object.fromEntries(codec.targets.map((t) => [t.name, predictions[t.name][i]])),
-    }, DEFAULT_RANGES.size)
+    }, ranges.size)
   );
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const loop = {
@@ -163,7 +171,8 @@ const md = `# Params benchmark (issue 22)
   env.dirty ? " (dirty)" : ""
 }, ${env.machine.cpu} (${env.machine.cores} cores), ${env.date}.
 Seeds ${seeds.join(", ")}; per seed ${a.train} training images (seed 100 + s, 20 % of them for validation) and
-${a.test} held-out test images (seed 200 + s), 64 px, default ranges; at most ${a.epochs} epochs, patience 5.
+${a.test} held-out test images (seed 200 + s), ${a.size} px, the default ranges otherwise; CNN channels
+${a.channels}; at most ${a.epochs} epochs, patience 5.
 Errors on the test images. Counts: exact-match rate / MAE; hue: mean circular error.
 
 \`\`\`
