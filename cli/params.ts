@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { withDeviceOption } from "./_device_option.ts";
 import type { SubCommand } from "./_sub_command.ts";
+import { commandLine } from "./_command_line.ts";
 import { chooseDevice } from "../src/device.ts";
 import { parseTaskWeighting, type TaskWeighting } from "../src/losses/task_weighting.ts";
 import { readConfigText } from "../src/read_text.ts";
@@ -32,14 +33,6 @@ async function _ranges(path?: string): Promise<ParamsRanges> {
 function _weighting(spec: string, history: string, targets: string[]): TaskWeighting {
   const m = /^inverse-(latest|average)$/.exec(spec);
   return parseTaskWeighting(m ? `inverse:${m[1]}:${history}` : spec, targets);
-}
-
-/** The command line as typed (from the root command's raw arguments). */
-function _commandLine(cmd: SubCommand): string {
-  let root: SubCommand = cmd;
-  while (root.parent) root = root.parent;
-  const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? Deno.args;
-  return ["keiro", ...raw].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
 /** The `params` command group. */
@@ -120,7 +113,7 @@ Examples:
         test,
         baseline: o.baseline,
         device,
-        command: _commandLine(this),
+        command: commandLine(this),
         log: (line) => console.error(line),
       });
       await writeOutput(undefined, formatParamsResults(r));

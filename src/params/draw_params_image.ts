@@ -34,11 +34,6 @@ const _DIP_DEPTH = 0.35;
 /** Tries at placing a disc clear of the others before it is placed overlapping. */
 const _TRIES = 64;
 
-/** A uniform number in [0, 1). */
-export function _unit(rng: Rng): number {
-  return rng.u32() / 0x100000000;
-}
-
 /** RGB in [0, 1] of hue `h` degrees at saturation 0.9 and value 0.95. */
 function _hueRgb(h: number): [number, number, number] {
   const s = 0.9, v = 0.95, hh = (((h % 360) + 360) % 360) / 60;
@@ -56,7 +51,7 @@ function _discs(rng: Rng, p: ImageParams, size: number): [number, number][] {
   for (let i = 0; i < p.circles; i++) {
     let c: [number, number] = [0, 0];
     for (let t = 0; t < _TRIES; t++) {
-      c = [p.radius + 1 + _unit(rng) * span, p.radius + 1 + _unit(rng) * span];
+      c = [p.radius + 1 + rng.unit() * span, p.radius + 1 + rng.unit() * span];
       if (out.every(([x, y]) => Math.hypot(x - c[0], y - c[1]) >= 2 * p.radius + 2)) break;
     }
     out.push(c);
@@ -71,7 +66,7 @@ function _discs(rng: Rng, p: ImageParams, size: number): [number, number][] {
  */
 export function drawParamsImage(p: ImageParams, size: number): RgbImage {
   const rng = new Rng(p.layout);
-  const phase = _unit(rng) * 2 * Math.PI;
+  const phase = rng.unit() * 2 * Math.PI;
   const discs = _discs(rng, p, size);
   const noise = new Rng(p.layout ^ 0x5bd1e995);
   const colour = _hueRgb(p.hue);
@@ -89,7 +84,7 @@ export function drawParamsImage(p: ImageParams, size: number): RgbImage {
           Math.min(1, Math.max(0, p.radius + 0.5 - Math.hypot(x + 0.5 - cx, y + 0.5 - cy))),
         );
       }
-      const grain = p.noise * (2 * _unit(noise) - 1);
+      const grain = p.noise * (2 * noise.unit() - 1);
       for (let c = 0; c < 3; c++) {
         const v = (_BG * (1 - curve) + colour[c] * curve) * (1 - disc) + disc + grain;
         data[(y * size + x) * 3 + c] = Math.round(255 * Math.min(1, Math.max(0, v)));

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { Rng } from "../rng.ts";
 import { writeOutput } from "../write_output.ts";
-import { _unit, drawParamsImage, type ImageParams } from "./draw_params_image.ts";
+import { drawParamsImage, type ImageParams } from "./draw_params_image.ts";
 import { encodePng } from "./encode_png.ts";
 import type { ParamsRanges } from "./params_ranges.ts";
 
@@ -15,7 +15,7 @@ export type ParamsRecord = { id: string } & ImageParams;
 
 /** A real drawn uniformly from `[lo, hi]`, rounded to 3 decimals (what the file holds is what is drawn). */
 function _real(rng: Rng, [lo, hi]: [number, number]): number {
-  return Math.round((lo + _unit(rng) * (hi - lo)) * 1000) / 1000;
+  return Math.round((lo + rng.unit() * (hi - lo)) * 1000) / 1000;
 }
 
 /** An integer drawn uniformly from `[lo, hi]`. */
