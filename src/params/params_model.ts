@@ -41,7 +41,7 @@ export interface ParamsStepMetrics {
   lr: number;
   /** Wall time of the native epoch, ms. */
   ms: number;
-  /** Training images per second of the epoch. */
+  /** Training images over the epoch's wall time (validation pass included). */
   images_per_s: number;
 }
 
