@@ -145,6 +145,25 @@ Deno.test("params train: usage errors", async () => {
   ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no loss history file/);
+  const baseline = join(tmp, "baseline.json");
+  await Deno.writeTextFile(
+    baseline,
+    JSON.stringify({ summary: [{ target: "circles", kind: "count", error: 1 }] }),
+  );
+  r = await keiro([
+    "params",
+    "train",
+    DATA,
+    "--targets",
+    "circles,dips",
+    "--baseline",
+    baseline,
+    "--out",
+    join(tmp, "r4"),
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /baseline\.json has no target 'dips'; train it with --single first/);
+  assert.throws(() => Deno.statSync(join(tmp, "r4", "multi")), Deno.errors.NotFound, "nothing trained");
   r = await keiro(["params", "predict", DATA, "--model", tmp]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no saved model in/);

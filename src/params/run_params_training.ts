@@ -74,6 +74,11 @@ function _mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+/** The true values of `targets` in `records` (of a `params.jsonl`). */
+function _truth(records: readonly Record<string, unknown>[], targets: readonly ParamTarget[]) {
+  return Object.fromEntries(targets.map((t) => [t.name, targetValues(records, t.name, "params.jsonl")]));
+}
+
 /** Per target, the mean over runs of its errors. */
 function _summary(targets: readonly ParamTarget[], runs: readonly ParamsRunResult[]): TargetError[] {
   return targets.map((t) => {
@@ -84,7 +89,8 @@ function _summary(targets: readonly ParamTarget[], runs: readonly ParamsRunResul
   });
 }
 
-async function _baseline(path: string): Promise<Record<string, number>> {
+/** The single-task error of each of `targets` in the `results.json` at `path`. */
+async function _baseline(path: string, targets: readonly ParamTarget[]): Promise<Record<string, number>> {
   let r: ParamsResults;
   try {
     r = JSON.parse(await Deno.readTextFile(path));
@@ -95,11 +101,23 @@ async function _baseline(path: string): Promise<Record<string, number>> {
   if (!Array.isArray(r.summary)) {
     throw new InputError(`${path}: no summary (not a results.json of keiro params train)`);
   }
-  return Object.fromEntries(r.summary.map((s) => [s.target, s.error]));
+  return Object.fromEntries(targets.map((t) => {
+    const s = r.summary.find((x) => x.target === t.name);
+    if (!s) {
+      throw new UsageError(`the baseline ${path} has no target '${t.name}'; train it with --single first`);
+    }
+    return [t.name, s.error];
+  }));
 }
 
 /** Trains, saves and scores every model of the run; writes `results.json` and returns it. */
 export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Promise<ParamsResults> {
+  // Everything that can be wrong with the inputs is checked before the first model trains.
+  if (o.test && !o.test.records) {
+    throw new UsageError("the --test folder needs its params.jsonl (the true parameters)");
+  }
+  const testTruth = o.test ? _truth(o.test.records!, o.targets) : undefined;
+  const single = o.baseline ? await _baseline(o.baseline, o.targets) : undefined;
   const groups = o.single ? o.targets.map((t) => [t]) : [o.targets];
   const runs: ParamsRunResult[] = [];
   for (const targets of groups) {
@@ -125,20 +143,9 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
       using model = t.model;
       await saveParamsModel(dir, model, t.codec, set.images[0], seed);
       await writeOutput(join(dir, "metrics.csv"), epochsCsv(targets, t.epochs));
-      const evalSet = o.test ??
-        {
-          ...set,
-          ids: t.valRows.map((r) => set.ids[r]),
-          images: t.valRows.map((r) => set.images[r]),
-          records: t.valRows.map((r) => set.records![r]),
-        };
-      if (!evalSet.records) {
-        throw new UsageError("the test folder needs its params.jsonl (the true parameters)");
-      }
-      const truth = Object.fromEntries(
-        targets.map((x) => [x.name, targetValues(evalSet.records!, x.name, "params.jsonl")]),
-      );
-      const pred = t.codec.decode(await model.predict(evalSet.images, true));
+      const evalImages = o.test ? o.test.images : t.valRows.map((r) => set.images[r]);
+      const truth = testTruth ?? _truth(t.valRows.map((r) => set.records![r]), targets);
+      const pred = t.codec.decode(await model.predict(evalImages, true));
       const val_loss = Object.fromEntries(targets.map((x, k) => [x.name, t.valLoss[k]]));
       if (o.single) await appendLossHistory(o.history, group, t.valLoss[0]);
       runs.push({
@@ -153,9 +160,7 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
     }
   }
   const summary = _summary(o.targets, runs);
-  const delta_p = o.baseline
-    ? deltaP(await _baseline(o.baseline), Object.fromEntries(summary.map((s) => [s.target, s.error])))
-    : null;
+  const delta_p = single ? deltaP(single, Object.fromEntries(summary.map((s) => [s.target, s.error]))) : null;
   const results: ParamsResults = {
     command: o.command,
     mode: o.single ? "single" : "multi",
