@@ -8,6 +8,7 @@ import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
+import { commandLine } from "./_command_line.ts";
 import { UsageError } from "../src/errors.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { formatFusionTable } from "../src/fusion/format_fusion_table.ts";
@@ -270,14 +271,6 @@ Example (the Castelli perovskites, the union of three files; Matbench's perovski
   return fuse;
 }
 
-/** The command line as typed (from the root command's raw arguments). */
-function _commandLine(cmd: SubCommand): string {
-  let root: SubCommand = cmd;
-  while (root.parent) root = root.parent;
-  const raw = (root as unknown as { rawArgs?: string[] }).rawArgs ?? Deno.args;
-  return ["keiro", ...raw].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-}
-
 /** Runs the subcommand and prints the table (and with --json the summary line). */
 async function _run(o: _Flags, modes: FusionMode[] | undefined, kind: "train" | "compare", cmd: Command) {
   if (o.seeds !== undefined && o.repeat !== undefined) {
@@ -291,7 +284,7 @@ async function _run(o: _Flags, modes: FusionMode[] | undefined, kind: "train" | 
     modes,
     targets: o.target,
     seeds: Array.from({ length: o.seeds ?? o.repeat ?? 1 }, (_, i) => o.seed + i),
-    command: _commandLine(cmd),
+    command: commandLine(cmd),
     log: (line) => console.error(line),
   });
   let text = formatFusionTable(c);

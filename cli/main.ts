@@ -14,6 +14,7 @@ import { fuseCommand } from "./fuse.ts";
 import { genCommand } from "./gen.ts";
 import { glmCommand } from "./glm.ts";
 import { importCommand } from "./import.ts";
+import { paramsCommand } from "./params.ts";
 import { plotCommand } from "./plot.ts";
 import { routeCommand } from "./route.ts";
 import { solveCommand } from "./solve.ts";
@@ -39,6 +40,7 @@ export function program(): Command {
       tuneCommand(),
       glmCommand(),
       fuseCommand(),
+      paramsCommand(),
     ]
   ) {
     p.addCommand(c);

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { InputError, NativeError, UsageError } from "./errors.ts";
 
 /** The ABI version this front end speaks (core-rs `ffi::ABI_VERSION`). */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 /** `keiro_<domain>_new(req, req_len, data, data_len)`. */
 const _NEW = {
@@ -48,9 +48,13 @@ const SYMBOLS = {
   keiro_fusion_new: _NEW,
   keiro_fusion_call: _CALL,
   keiro_fusion_free: _FREE,
+  keiro_params_new: _NEW,
+  keiro_params_call: _CALL,
+  keiro_params_free: _FREE,
   keiro_hybrid_call_sync: _callSync("keiro_hybrid_call"),
   keiro_fusion_call_sync: _callSync("keiro_fusion_call"),
   keiro_glm_call_sync: _callSync("keiro_glm_call"),
+  keiro_params_call_sync: _callSync("keiro_params_call"),
 } as const;
 
 /** The opened library's symbols. */

@@ -1,5 +1,5 @@
 /**
- * The lifecycle of every native object (a TE dataset, a hybrid, GLM or fusion model) and the one
+ * The lifecycle of every native object (a TE dataset, a hybrid, GLM, fusion or params model) and the one
  * way to call the C ABI: `keiro_<domain>_new(req, data)`, `keiro_<domain>_call(handle, with, req,
  * data)` and `keiro_<domain>_free(handle)`, with `req` a `kind`-tagged JSON request and `data` its
  * bytes (core-rs `ffi` documents the contract and each domain's requests).
@@ -10,7 +10,7 @@ import { NativeError } from "./errors.ts";
 import { bytes, native, unpack } from "./native.ts";
 
 /** The domains of the C ABI. */
-export type NativeDomain = "te" | "hybrid" | "glm" | "fusion";
+export type NativeDomain = "te" | "hybrid" | "glm" | "fusion" | "params";
 
 /** A request of the C ABI: tagged JSON. */
 export type NativeRequest = { kind: string } & Record<string, unknown>;
@@ -72,7 +72,7 @@ export abstract class NativeHandle {
   }
 
   /** A cheap stateless request answered synchronously (config resolution); returns the payload text. */
-  static requestSync(domain: "hybrid" | "glm" | "fusion", request: NativeRequest): string {
+  static requestSync(domain: "hybrid" | "glm" | "fusion" | "params", request: NativeRequest): string {
     const r = bytes(JSON.stringify(request));
     return unpack(native()[`keiro_${domain}_call_sync`](null, null, r, BigInt(r.length), _EMPTY, 0n)).text;
   }

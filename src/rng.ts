@@ -23,6 +23,11 @@ export class Rng {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
+  /** A uniform number in [0, 1). */
+  unit(): number {
+    return this.u32() / 0x100000000;
+  }
+
   /** A uniform integer in [0, n). */
   below(n: number): number {
     return Math.floor((this.u32() / 0x100000000) * n);

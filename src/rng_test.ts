@@ -19,3 +19,11 @@ Deno.test("rng: same seed same stream, a saved state continues it, shuffles are 
   for (let i = 0; i < 4000; i++) counts[r.below(4)]++;
   assert.ok(counts.every((n) => n > 900 && n < 1100), String(counts));
 });
+
+Deno.test("Rng.unit: the next u32 scaled into [0, 1)", () => {
+  const a = new Rng(5), b = new Rng(5);
+  const xs = Array.from({ length: 1000 }, () => a.unit());
+  assert.equal(xs[0], b.u32() / 2 ** 32);
+  assert.ok(xs.every((x) => x >= 0 && x < 1));
+  assert.ok(Math.abs(xs.reduce((s, x) => s + x, 0) / 1000 - 0.5) < 0.05);
+});

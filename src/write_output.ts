@@ -16,8 +16,8 @@ import { UsageError } from "./errors.ts";
 
 /** A sink for streamed text output. */
 export interface OutputSink {
-  /** Appends text. */
-  write(text: string): Promise<void>;
+  /** Appends text (UTF-8) or bytes. */
+  write(data: string | Uint8Array): Promise<void>;
   /** Finishes the output (renames the temporary file into place). */
   commit(): Promise<void>;
   /** Drops the output (removes the temporary file). */
@@ -26,8 +26,11 @@ export interface OutputSink {
 
 const _enc = new TextEncoder();
 
-async function _writeAll(w: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
-  const data = _enc.encode(text);
+async function _writeAll(
+  w: { write(p: Uint8Array): Promise<number> },
+  content: string | Uint8Array,
+): Promise<void> {
+  const data = typeof content === "string" ? _enc.encode(content) : content;
   for (let off = 0; off < data.length;) off += await w.write(data.subarray(off));
 }
 
@@ -141,11 +144,11 @@ export async function openOutput(path?: string): Promise<OutputSink> {
   };
 }
 
-/** Writes `text` to `path` (atomic) or stdout. */
-export async function writeOutput(path: string | undefined, text: string): Promise<void> {
+/** Writes `content` (text as UTF-8, or bytes) to `path` (atomic) or stdout. */
+export async function writeOutput(path: string | undefined, content: string | Uint8Array): Promise<void> {
   const out = await openOutput(path);
   try {
-    await out.write(text);
+    await out.write(content);
     await out.commit();
   } catch (e) {
     await out.abort();

@@ -2,7 +2,7 @@
 //!
 //! - [`te`]: TE instances, generators, exact and heuristic solvers, the evaluator.
 //! - [`ops`]: custom ops (CPU kernels behind one dispatch seam), [`nn`]: layers and training parts.
-//! - [`hybrid`], [`glm`], [`fusion`]: the three learned models, each with its config and trainer.
+//! - [`hybrid`], [`glm`], [`fusion`], [`params`]: the learned models, each with its config and trainer.
 //! - [`ffi`]: the thin C ABI the Deno front end calls.
 //! - [`device`]: the `cpu` / `cuda:N` device a model runs on (CUDA only in the `cuda` build).
 //!
@@ -19,6 +19,7 @@ pub mod hybrid;
 pub mod nn;
 pub mod on_pool;
 pub mod ops;
+pub mod params;
 pub mod rng;
 pub mod te;
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! # The contract
 //!
-//! Each domain `<d>` (`te`, `hybrid`, `glm`, `fusion`) exports three functions:
+//! Each domain `<d>` (`te`, `hybrid`, `glm`, `fusion`, `params`) exports three functions:
 //!
 //! - `keiro_<d>_new(req, req_len, data, data_len) -> *mut u8` builds a native object; the result
 //!   buffer's handle field is its handle.
@@ -50,6 +50,7 @@ mod entry;
 mod fusion;
 mod glm;
 mod hybrid;
+mod params;
 mod te;
 
 pub use entry::{call_object, guarded, new_object};
@@ -57,10 +58,11 @@ pub use entry::{call_object, guarded, new_object};
 pub use fusion::{keiro_fusion_call, keiro_fusion_free, keiro_fusion_new};
 pub use glm::{keiro_glm_call, keiro_glm_free, keiro_glm_new};
 pub use hybrid::{keiro_hybrid_call, keiro_hybrid_free, keiro_hybrid_new};
+pub use params::{keiro_params_call, keiro_params_free, keiro_params_new};
 pub use te::{keiro_te_call, keiro_te_free, keiro_te_new};
 
 /// Bumped whenever an exported signature, a request or the buffer layout changes.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 const HEADER: usize = 24;
 
 /// A domain of the C ABI: the object its handle holds, its requests, and how it serves them.

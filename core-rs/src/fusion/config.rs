@@ -13,6 +13,7 @@ use crate::config_json::{
 };
 use crate::error::{Error, Result};
 use crate::fusion::random_forest::ForestConfig;
+pub use crate::nn::task_loss::LossKind;
 
 /// How descriptors and the GNN embedding are combined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -26,16 +27,6 @@ pub enum FusionMode {
     Attention,
     /// One shared CGCNN, one MLP head per target.
     Multitask,
-}
-
-/// The regression loss of each target (on z-scored targets).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LossKind {
-    /// Mean squared error.
-    Mse,
-    /// Mean absolute error.
-    L1,
 }
 
 /// Gaussian expansion of neighbour distances: centres `dmin, dmin + step, …, dmax`, `exp(−(d − μ)²/width²)`.

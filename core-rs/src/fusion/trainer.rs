@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::fusion::config::{FusionConfig, LossKind};
+use crate::fusion::config::FusionConfig;
 use crate::fusion::crystal_set::{CrystalSet, Expanded};
 use crate::fusion::model::FusionModel;
 use crate::nn::adam::Adam;
@@ -163,10 +163,7 @@ impl FusionTrainer {
     /// Per-target losses `[T]` of predictions against targets, missing ones masked.
     fn _losses(&self, pred: &Tensor, y: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let diff = ((pred - y)? * mask)?;
-        let e = match self.model.cfg.loss {
-            LossKind::L1 => diff.abs()?,
-            LossKind::Mse => diff.sqr()?,
-        };
+        let e = self.model.cfg.loss.of(&diff)?;
         let count = mask.sum(0)?.clamp(1.0, f64::INFINITY)?; // [T]
         Ok((e.sum(0)? / count)?)
     }
@@ -251,10 +248,7 @@ impl FusionTrainer {
         let diff = ((pred - y)? * &mask)?;
         let count = mask.sum(0)?.clamp(1.0, f64::INFINITY)?;
         let mae = (diff.abs()?.sum(0)? / &count)?.to_vec1::<f32>()?;
-        let loss = match self.model.cfg.loss {
-            LossKind::L1 => mae.clone(),
-            LossKind::Mse => (diff.sqr()?.sum(0)? / &count)?.to_vec1::<f32>()?,
-        };
+        let loss = (self.model.cfg.loss.of(&diff)?.sum(0)? / &count)?.to_vec1::<f32>()?;
         Ok((json!(loss), json!(mae)))
     }
 

@@ -128,7 +128,13 @@ impl ParamStore {
 
     /// Writes every parameter to a safetensors file (from the host: the file is device-independent).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let mut host = HashMap::new();
+        self.save_with(path, Vec::new())
+    }
+
+    /// As [`ParamStore::save`], with the tensors `extra` (state that is not a parameter, such as
+    /// running statistics) in the same file; [`ParamStore::load`] skips them.
+    pub fn save_with(&self, path: &Path, extra: Vec<(String, Tensor)>) -> Result<()> {
+        let mut host: HashMap<String, Tensor> = extra.into_iter().collect();
         for (name, v) in self.names.iter().zip(&self.vars) {
             host.insert(name.clone(), v.as_tensor().to_device(&Device::Cpu)?);
         }
