@@ -253,7 +253,7 @@ Example (the Castelli perovskites, the union of three files; Matbench's perovski
         targets: o.target,
         seeds: Array.from({ length: o.seeds ?? 1 }, (_, i) => o.seed + i),
         out: o.out!,
-        command: _commandLine(this),
+        command: commandLine(this),
         log: (line) => console.error(line),
       });
       let text = formatFusionCvTable(s);
