@@ -201,6 +201,33 @@ const fuse = (kind: "train" | "compare", ...more: string[]) => [
   ...more,
 ];
 const fuseData = (kind: "train" | "compare", ...more: string[]) => fuse(kind, "--data", F_DATA, ...more);
+// params: four generated images, and copies with a bad params.jsonl
+const IMAGES = join(dir, "images");
+{
+  const r = await keiro(["params", "gen", "--count", "4", "--seed", "1", "--out", IMAGES]);
+  assert.equal(r.code, 0, r.stderr);
+}
+/** A copy of IMAGES whose params.jsonl is `list`. */
+async function imagesWith(
+  name: string,
+  list: (records: Record<string, unknown>[]) => string,
+): Promise<string> {
+  const to = join(dir, name);
+  await Deno.mkdir(to);
+  for (const e of Deno.readDirSync(IMAGES)) await Deno.copyFile(join(IMAGES, e.name), join(to, e.name));
+  const records = (await Deno.readTextFile(join(IMAGES, "params.jsonl"))).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  await Deno.writeTextFile(join(to, "params.jsonl"), list(records));
+  return to;
+}
+const P_BAD_JSON = await imagesWith("p_bad_json", (r) => lines(...r.slice(0, 2)) + "{oops\n");
+const P_NO_FIELD = await imagesWith("p_no_field", (r) => lines(r[0], { ...r[1], circles: undefined }));
+const P_NO_IMAGE = await imagesWith("p_no_image", (r) => lines(r[0], { ...r[1], id: "nowhere" }));
+const P_UNKNOWN = await config("p_unknown.json", { sise: 32 });
+const P_SIZE = await config("p_size.json", { size: 1e9 });
+const params = (...more: string[]) => ["params", "train", IMAGES, "--epochs", "1", ...more];
+
 const fuseSets = (file: string, ...more: string[]) =>
   fuse("train", "--train", file, "--val", F_DATA, "--test", F_DATA, ...more);
 
@@ -809,6 +836,72 @@ const CASES: Case[] = [
     "--target",
   ),
   c("fuse: --out under a file", fuseData("train", "--out", join(INST, "sub")), INST),
+  // params gen, train, predict, loop
+  c("params gen: --count 0", ["params", "gen", "--count", "0", "--out", `${O}/img`], "--count"),
+  c("params gen: unknown config key", ["params", "gen", "-c", P_UNKNOWN, "--out", `${O}/img`], [
+    "p_unknown.json",
+    "sise",
+  ]),
+  c("params gen: size past its bound", ["params", "gen", "-c", P_SIZE, "--out", `${O}/img`], [
+    "p_size.json",
+    "size",
+  ]),
+  c("params gen: --out under a file", ["params", "gen", "--out", join(INST, "sub")], INST),
+  c("params train: missing folder", ["params", "train", MISSING, "--out", `${O}/run`], MISSING),
+  c("params train: malformed params.jsonl", ["params", "train", P_BAD_JSON, "--out", `${O}/run`], [
+    "params.jsonl:3",
+  ]),
+  c("params train: a record without a target", ["params", "train", P_NO_FIELD, "--out", `${O}/run`], [
+    "params.jsonl:2",
+    "circles",
+  ]),
+  c("params train: a record without its image", ["params", "train", P_NO_IMAGE, "--out", `${O}/run`], [
+    "params.jsonl:2",
+    "nowhere",
+  ]),
+  c(
+    "params train: unknown target kind",
+    params("--targets", "circles:colour", "--out", `${O}/run`),
+    "colour",
+  ),
+  c("params train: unknown weighting", params("--weighting", "loud", "--out", `${O}/run`), "loud"),
+  c("params train: --epochs 0", params("--epochs", "0", "--out", `${O}/run`), "--epochs"),
+  c("params train: unknown config key", params("-c", P_UNKNOWN, "--out", `${O}/run`), [
+    "p_unknown.json",
+    "sise",
+  ]),
+  c("params predict: no model", ["params", "predict", IMAGES, "--model", MISSING], MISSING),
+  c("params loop: no model", ["params", "loop", "--model", MISSING, "--out", `${O}/loop`], MISSING),
+  // fuse cv
+  c("fuse cv: --folds 1", [
+    "fuse",
+    "cv",
+    "--data",
+    F_DATA,
+    "--target",
+    "y",
+    "--folds",
+    "1",
+    "--out",
+    `${O}/cv`,
+  ], [
+    "--folds",
+  ]),
+  c("fuse cv: more folds than crystals", [
+    "fuse",
+    "cv",
+    "--data",
+    F_DATA,
+    "--target",
+    "y",
+    "--atom-init",
+    ATOM_INIT,
+    "--folds",
+    "7",
+    "--out",
+    `${O}/cv`,
+  ], "fold"),
+  c("fuse cv: missing data", ["fuse", "cv", "--data", MISSING, "--target", "y", "--out", `${O}/cv`], MISSING),
 ];
 
 /** Why a run of `cs` broke the contract, if it did. */
