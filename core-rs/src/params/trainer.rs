@@ -155,7 +155,8 @@ impl ParamsTrainer {
     /// One epoch over the training images in shuffled mini-batches with task weights `weights`
     /// (None = all 1; ignored with `kendall`) and learning rate `lr` (None = the config's), then a
     /// validation pass. Returns the epoch's metrics: the weighted loss, per-task mean training
-    /// and validation losses, the Kendall log variances, the learning rate and the wall time.
+    /// and validation losses, the Kendall log variances, the learning rate, the wall time and the
+    /// training images per second of it (validation pass included).
     pub fn step(&mut self, epoch: usize, weights: Option<Vec<f64>>, lr: Option<f64>) -> Result<Value> {
         on_pool(|| self._step(epoch, weights, lr))
     }
