@@ -108,7 +108,7 @@ impl FusionTrainer {
     pub fn new(config: &str, data: FusionData, seed: u64, device: &Device) -> Result<FusionTrainer> {
         let cfg = FusionConfig::parse(config)?;
         _check(&data)?;
-        if (cfg.mode == FusionMode::Alignn) != !data.crystals.cosines.is_empty() {
+        if (cfg.mode == FusionMode::Alignn) == data.crystals.cosines.is_empty() {
             return Err(Error::Usage("fusion: the bond-angle cosines go with mode alignn, and only with it".into()));
         }
         let model = FusionModel::new(cfg, data.crystals.feature_dim, data.descriptor_dim, data.tasks, seed, device)?;
