@@ -87,7 +87,7 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     )
     .option(
       "--elements <dir>",
-      "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention/stack",
+      "Magpie element tables (default: $KEIRO_ELEMENTS); rf/early/late/attention/stack/alignn",
     )
     .option("--atom-init <path>", "CGCNN atom_init.json (default: built from the element tables)")
     .option("--cutoff <angstrom>", "neighbour cutoff of the crystal graphs, Å", positiveArg, 8)

@@ -145,7 +145,7 @@ Deno.test({
       "--target",
       "dir_gap",
       "--modes",
-      "rf,gnn,late,early,attention,stack,multitask",
+      "rf,gnn,late,early,attention,stack,alignn,multitask",
       "--weighting",
       "equal",
       "--weighting",
@@ -164,7 +164,17 @@ Deno.test({
     ]);
     const j = _jsonLine(r);
     assert.equal(j.target, "heat_all");
-    const modes = ["rf", "gnn", "late", "early", "attention", "stack", "multitask:equal", "multitask:dwa"];
+    const modes = [
+      "rf",
+      "gnn",
+      "late",
+      "early",
+      "attention",
+      "stack",
+      "alignn",
+      "multitask:equal",
+      "multitask:dwa",
+    ];
     assert.deepEqual(j.results.map((s) => s.mode).sort(), [...modes].sort());
     for (const m of modes) assert.match(r.stdout, new RegExp(`^${m} `, "m"), `table row ${m}`);
     const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
@@ -176,7 +186,7 @@ Deno.test({
     for (const k of ["rf", "gnn", "intercept", "lambda"]) assert.ok(Number.isFinite(st[k]), `stack ${k}`);
     assert.match(r.stderr, /^stack seed 0: test MAE [\d.]+.*stack [-\d.]+·rf \+ [-\d.]+·gnn/m);
     assert.match(r.stdout, /^stack .*stack [-\d.]+·rf/m);
-    for (const m of ["early", "attention"]) {
+    for (const m of ["early", "attention", "alignn"]) {
       assert.ok(Number.isFinite(by[m].importance.descriptors_zeroed), m);
       assert.ok(Number.isFinite(by[m].importance.embeddings_permuted), m);
     }
@@ -201,6 +211,7 @@ Deno.test({
       (await Deno.readTextFile(join(out, "epochs.jsonl"))).trim().split("\n").map((l) => JSON.parse(l).run),
     );
     assert.deepEqual([...runs].sort(), [
+      "alignn",
       "attention",
       "early",
       "gnn",

@@ -19,7 +19,15 @@ fn main() {
     let nbr: Vec<u32> = (0..n * atoms * m).map(|k| ((k / (atoms * m)) * atoms + rng.below(atoms as u64) as usize) as u32).collect();
     let dist: Vec<f32> = (0..n * atoms * m).map(|_| 2.0 + 4.0 * rng.unit() as f32).collect();
     let data = FusionData {
-        crystals: CrystalSet { atom_features: feats, feature_dim: f, offsets, neighbours: nbr, distances: dist, slots: m },
+        crystals: CrystalSet {
+            atom_features: feats,
+            feature_dim: f,
+            offsets,
+            neighbours: nbr,
+            distances: dist,
+            slots: m,
+            cosines: Vec::new(),
+        },
         descriptors: vec![],
         descriptor_dim: 0,
         targets: (0..n).map(|_| rng.unit() as f32).collect(),

@@ -44,7 +44,15 @@ fn _data(n: usize, seed: u64) -> FusionData {
         });
     }
     FusionData {
-        crystals: CrystalSet { atom_features: feats, feature_dim: 3, offsets, neighbours: nbr, distances: dist, slots: 4 },
+        crystals: CrystalSet {
+            atom_features: feats,
+            feature_dim: 3,
+            offsets,
+            neighbours: nbr,
+            distances: dist,
+            slots: 4,
+            cosines: Vec::new(),
+        },
         descriptors: desc,
         descriptor_dim: 3,
         targets,
@@ -77,6 +85,61 @@ fn every_mode_learns_the_synthetic_targets() {
             assert!((a[0] + a[1] - 1.0).abs() < 1e-5 && a.iter().all(|&w| w > 0.0), "{a:?}");
         }
     }
+}
+
+/// `_data` with bond-angle cosines (random, symmetric per atom, 1 on the diagonal) and target 0
+/// shifted by each crystal's mean cosine between the first two bonds of its atoms.
+fn _with_angles(mut d: FusionData, seed: u64) -> FusionData {
+    let mut rng = Rng::new(seed);
+    let m = d.crystals.slots;
+    let atoms = d.crystals.neighbours.len() / m;
+    let mut cos = vec![0f32; atoms * m * m];
+    for i in 0..atoms {
+        for p in 0..m {
+            cos[(i * m + p) * m + p] = 1.0;
+            for q in p + 1..m {
+                let c = 2.0 * rng.unit() as f32 - 1.0;
+                cos[(i * m + p) * m + q] = c;
+                cos[(i * m + q) * m + p] = c;
+            }
+        }
+    }
+    for s in 0..d.crystals.len() {
+        let (lo, hi) = (d.crystals.offsets[s] as usize, d.crystals.offsets[s + 1] as usize);
+        let mean: f32 = (lo..hi).map(|i| cos[i * m * m + 1]).sum::<f32>() / (hi - lo) as f32;
+        d.targets[s * d.tasks] += mean;
+    }
+    d.crystals.cosines = cos;
+    d
+}
+
+#[test]
+fn alignn_learns_with_the_bond_angles_and_needs_them() {
+    let cfg = SMALL.replace('{', r#"{"mode": "alignn", "#);
+    let train = |d: FusionData| {
+        let mut t = FusionTrainer::new(&cfg, d, 3, &Device::Cpu).unwrap();
+        let first = _val_mae(&t.step(1, None, None).unwrap());
+        let last = (2..=40).map(|e| _val_mae(&t.step(e, None, None).unwrap())).last().unwrap();
+        (first, last, t)
+    };
+    let (first, last, mut t) = train(_with_angles(_data(300, 1), 7));
+    assert!(last < 0.6 * first, "alignn: validation MAE {first} → {last}");
+    // the same crystals and targets with other angles: the model had read the true ones
+    let mut other = _with_angles(_data(300, 1), 7);
+    other.crystals.cosines = _with_angles(_data(300, 1), 8).crystals.cosines;
+    let (_, last_other, _) = train(other);
+    assert!(last < last_other, "true angles {last} vs unrelated angles {last_other}");
+    t.keep_best().unwrap();
+    let p = t.predict(PredictOptions { best: true, split: Some(3), ..Default::default() }).unwrap();
+    assert_eq!(p["ids"].as_array().unwrap().len(), 60);
+    let e = FusionTrainer::new(&cfg, _data(20, 1), 0, &Device::Cpu).err().unwrap().to_string();
+    assert!(e.contains("bond-angle cosines go with mode alignn"), "{e}");
+    let gnn = SMALL.replace('{', r#"{"mode": "gnn", "#);
+    assert!(FusionTrainer::new(&gnn, _with_angles(_data(20, 1), 7), 0, &Device::Cpu).is_err());
+    let mut bad = _with_angles(_data(20, 1), 7);
+    bad.crystals.cosines[5] = 1.5;
+    let e = FusionTrainer::new(&cfg, bad, 0, &Device::Cpu).err().unwrap().to_string();
+    assert!(e.contains("cosines[5]"), "{e}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 /**
- * A fusion model held by the native core: a CGCNN encoder with a gnn, early, attention or
- * multitask head, trained in mini-batches on z-scored targets. A {@link NativeHandle}: close it, or
+ * A fusion model held by the native core: a CGCNN encoder (with the bond-angle line graph for
+ * alignn) with a gnn, early, attention, multitask or alignn head, trained in mini-batches on z-scored targets. A {@link NativeHandle}: close it, or
  * let `using` do it. See docs/fusion.md.
  * @module
  */
@@ -12,7 +12,7 @@ import { packBuffers } from "../pack_buffers.ts";
 
 /** The native model config (every key optional; docs/fusion.md documents them). */
 export interface FusionNativeConfig {
-  mode?: "gnn" | "early" | "attention" | "multitask";
+  mode?: "gnn" | "early" | "attention" | "multitask" | "alignn";
   hidden?: number;
   conv_layers?: number;
   fc_hidden?: number;
@@ -112,6 +112,7 @@ export class FusionModel extends NativeHandle {
       slots: g.maxNeighbours,
       descriptor_dim: data.descriptors ? data.descriptorDim : 0,
       tasks: data.tasks,
+      angles: config.mode === "alignn",
       device,
     };
     const blob = packBuffers([
@@ -122,6 +123,7 @@ export class FusionModel extends NativeHandle {
       data.descriptors ?? new Float32Array(0),
       data.targets,
       data.split,
+      ...(config.mode === "alignn" ? [g.bondCosines] : []),
     ]);
     const { text, handle } = await NativeHandle.open("fusion", request, blob);
     const p = JSON.parse(text) as { parameters: number; config: Required<FusionNativeConfig> };

@@ -16,9 +16,17 @@ import type { DatasetSplit } from "./split_dataset.ts";
 import type { FusionMode } from "./train_fusion.ts";
 
 /** Modes that need the Magpie descriptors. */
-const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention", "stack"];
+const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention", "stack", "alignn"];
 /** Modes that learn from the crystal graphs. */
-const _GRAPH_MODES: readonly FusionMode[] = ["gnn", "early", "late", "attention", "stack", "multitask"];
+const _GRAPH_MODES: readonly FusionMode[] = [
+  "gnn",
+  "early",
+  "late",
+  "attention",
+  "stack",
+  "alignn",
+  "multitask",
+];
 
 /** The flags {@link prepareFusion} reads. */
 export interface FusionSetupOptions {

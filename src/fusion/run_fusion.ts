@@ -17,7 +17,7 @@ import { writeFusionReport } from "./write_fusion_report.ts";
 import { _runLine } from "./_fusion_notes.ts";
 
 /** Modes whose runs have a best validation loss to append to a history. */
-const _HISTORY_MODES: readonly FusionMode[] = ["gnn", "early", "attention"];
+const _HISTORY_MODES: readonly FusionMode[] = ["gnn", "early", "attention", "alignn"];
 
 /** Options of {@link runFusion}: the flags of `keiro fuse train|compare`. */
 export interface RunFusionOptions extends FusionSetsOptions, FusionSetupOptions {

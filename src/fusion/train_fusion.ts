@@ -9,6 +9,7 @@
  * | `late` | `α·RF + (1 − α)·CGCNN`, α grid-searched on validation MAE |
  * | `attention` | softmax-weighted sum of projected descriptors and embedding → MLP |
  * | `stack` | ridge meta-model over the RF and CGCNN predictions, cross-fitted on the validation rows |
+ * | `alignn` | ALIGNN-style: convolutions alternate between the bond-angle line graph and the atom graph; `[descriptors ‖ embedding]` → MLP |
  * | `multitask` | shared CGCNN, one head per target, task weights from {@link TaskWeighting} |
  *
  * Neural modes train on z-scored targets (and z-scored descriptors), keep the parameters of the
@@ -30,7 +31,16 @@ import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig, type FusionStepMetrics } from "./fusion_model.ts";
 
 /** The fusion modes. */
-export const FUSION_MODES = ["rf", "gnn", "early", "late", "attention", "stack", "multitask"] as const;
+export const FUSION_MODES = [
+  "rf",
+  "gnn",
+  "early",
+  "late",
+  "attention",
+  "stack",
+  "alignn",
+  "multitask",
+] as const;
 /** One fusion mode. */
 export type FusionMode = typeof FUSION_MODES[number];
 
@@ -155,7 +165,7 @@ async function _forest(
 
 async function _neural(
   inp: FusionInputs,
-  mode: "gnn" | "early" | "attention" | "multitask",
+  mode: "gnn" | "early" | "attention" | "multitask" | "alignn",
   targets: string[],
   o: FusionOptions,
   seed: number,
@@ -166,7 +176,7 @@ async function _neural(
   const scales = targets.map((t) => ZScore.fit(_pick(inp.targets[t], train)));
   const y = new Float32Array(s * tasks);
   targets.forEach((t, k) => inp.targets[t].forEach((v, i) => y[i * tasks + k] = scales[k].transform(v)));
-  const useDesc = mode === "early" || mode === "attention";
+  const useDesc = mode === "early" || mode === "attention" || mode === "alignn";
   if (useDesc && !inp.descriptors) {
     throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
   }

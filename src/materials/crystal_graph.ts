@@ -30,6 +30,9 @@ export interface CrystalGraph {
   nbrIndex: Uint32Array;
   /** `[numAtoms * M]`: distance in Å of the same neighbour; padding slots hold `cutoff + 1`. */
   nbrDist: Float32Array;
+  /** `[numAtoms * M * 3]`: Cartesian vector in Å from atom i to that neighbour's image; padding
+   * slots hold zeros. */
+  nbrVec: Float32Array;
 }
 
 /**
@@ -103,8 +106,9 @@ export function crystalGraph(s: Structure, opts: CrystalGraphOptions = {}): Crys
   }
   const nbrIndex = new Uint32Array(n * m);
   const nbrDist = new Float32Array(n * m).fill(cutoff + 1);
-  _search(n, m, cutoff, lat, widths, f, x, nbrIndex, nbrDist);
-  return { numAtoms: n, species: s.species.slice(), nbrIndex, nbrDist };
+  const nbrVec = new Float32Array(n * m * 3);
+  _search(n, m, cutoff, lat, widths, f, x, nbrIndex, nbrDist, nbrVec);
+  return { numAtoms: n, species: s.species.slice(), nbrIndex, nbrDist, nbrVec };
 }
 
 /** The neighbour search proper (typed arrays only, so that V8 optimises it well). */
@@ -118,6 +122,7 @@ function _search(
   x: Float64Array,
   nbrIndex: Uint32Array,
   nbrDist: Float32Array,
+  nbrVec: Float32Array,
 ): void {
   const a0 = lat[0], a1 = lat[1], a2 = lat[2];
   const b0 = lat[3], b1 = lat[4], b2 = lat[5];
@@ -133,6 +138,7 @@ function _search(
   // top-M buffer per atom, kept sorted ascending by squared distance
   const topD = new Float64Array(m);
   const topJ = new Uint32Array(m);
+  const topV = new Float64Array(3 * m);
   for (let i = 0; i < n; i++) {
     let count = 0;
     let worst = cut2; // a candidate must be <= worst (strictly < once the buffer is full)
@@ -168,10 +174,14 @@ function _search(
             while (k > 0 && topD[k - 1] > d2) {
               topD[k] = topD[k - 1];
               topJ[k] = topJ[k - 1];
+              topV.copyWithin(3 * k, 3 * (k - 1), 3 * k);
               k--;
             }
             topD[k] = d2;
             topJ[k] = j;
+            topV[3 * k] = v0;
+            topV[3 * k + 1] = v1;
+            topV[3 * k + 2] = v2;
             count++;
             if (count === m) worst = topD[m - 1];
           }
@@ -181,6 +191,7 @@ function _search(
     for (let k = 0; k < count; k++) {
       nbrIndex[i * m + k] = topJ[k];
       nbrDist[i * m + k] = Math.sqrt(topD[k]);
+      for (let d = 0; d < 3; d++) nbrVec[3 * (i * m + k) + d] = topV[3 * k + d];
     }
   }
 }

@@ -17,6 +17,9 @@ export interface PackedCrystalGraphs {
   nbrIndex: Uint32Array;
   /** `[A * M]`: neighbour distances in Å (padding: cutoff + 1, pointing at the structure's first atom). */
   nbrDist: Float32Array;
+  /** `[A * M * M]`: cosine of the angle between bonds m and m' of each atom at `(i·M + m)·M + m'`
+   * (0 where either slot is padding): the line graph of the ALIGNN-style mode. */
+  bondCosines: Float32Array;
   /** F, the atom feature length. */
   featureDim: number;
   /** M, neighbour slots per atom (0 when there are no graphs). */
@@ -49,6 +52,7 @@ export function packCrystalGraphs(
     atomOffsets: new Uint32Array(graphs.length + 1),
     nbrIndex: new Uint32Array(atoms * m),
     nbrDist: new Float32Array(atoms * m),
+    bondCosines: new Float32Array(atoms * m * m),
     featureDim: f,
     maxNeighbours: m,
   };
@@ -68,8 +72,26 @@ export function packCrystalGraphs(
     const base = at * m;
     for (let k = 0; k < g.numAtoms * m; k++) out.nbrIndex[base + k] = g.nbrIndex[k] + at;
     out.nbrDist.set(g.nbrDist, base);
+    _bondCosines(g.nbrVec, g.numAtoms, m, out.bondCosines.subarray(at * m * m));
     at += g.numAtoms;
   });
   out.atomOffsets[graphs.length] = at;
   return out;
+}
+
+/** The cosines of the angles between every two bonds of each of `n` atoms (`m` bonds each, vectors
+ * `vec` `[n·m·3]`) into `out` `[n·m·m]`; 0 where a bond is a zero vector (padding). */
+function _bondCosines(vec: Float32Array, n: number, m: number, out: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < m; p++) {
+      const a = 3 * (i * m + p);
+      const na = Math.hypot(vec[a], vec[a + 1], vec[a + 2]);
+      for (let q = 0; q < m; q++) {
+        const b = 3 * (i * m + q);
+        const nb = Math.hypot(vec[b], vec[b + 1], vec[b + 2]);
+        const dot = vec[a] * vec[b] + vec[a + 1] * vec[b + 1] + vec[a + 2] * vec[b + 2];
+        out[(i * m + p) * m + q] = na > 0 && nb > 0 ? Math.max(-1, Math.min(1, dot / (na * nb))) : 0;
+      }
+    }
+  }
 }

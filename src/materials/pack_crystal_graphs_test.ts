@@ -58,3 +58,27 @@ Deno.test("packCrystalGraphs: empty input, mixed M and missing vectors", () => {
   );
   assert.throws(() => packCrystalGraphs([crystalGraph({ ...s, species: ["Fe"] })], FEATURES), InputError);
 });
+
+Deno.test("packCrystalGraphs: bond cosines of each atom's neighbour vectors, 0 for padding", () => {
+  // simple cubic Po, a = 3: six neighbours at ±x, ±y, ±z (3 Å); 8 slots leave 2 for the next
+  // shell (√2·3 Å), and with cutoff 3.5 those two are padding
+  const g = crystalGraph({ lattice: cubic(3), species: ["Po"], frac: [[0, 0, 0]] }, {
+    cutoff: 3.5,
+    maxNeighbours: 8,
+  });
+  for (let k = 0; k < 8; k++) {
+    const v = g.nbrVec.subarray(3 * k, 3 * k + 3);
+    assert.ok(Math.abs(Math.hypot(...v) - (k < 6 ? g.nbrDist[k] : 0)) < 1e-6, `slot ${k}: |v| = distance`);
+  }
+  const p = packCrystalGraphs([g, g], FEATURES);
+  assert.equal(p.bondCosines.length, 2 * 8 * 8);
+  const cos = (i: number, a: number, b: number) => p.bondCosines[(i * 8 + a) * 8 + b];
+  for (let a = 0; a < 6; a++) {
+    assert.ok(Math.abs(cos(0, a, a) - 1) < 1e-6);
+    const opposite = [...Array(6).keys()].filter((b) => Math.abs(cos(0, a, b) + 1) < 1e-6);
+    const square = [...Array(6).keys()].filter((b) => Math.abs(cos(0, a, b)) < 1e-6);
+    assert.deepEqual([opposite.length, square.length], [1, 4], `bond ${a}: one opposite, four at 90°`);
+    assert.deepEqual([cos(0, a, 6), cos(0, 7, a)], [0, 0], "padding slots");
+  }
+  assert.deepEqual(p.bondCosines.subarray(64), p.bondCosines.subarray(0, 64), "the second crystal the same");
+});

@@ -2,10 +2,11 @@
 //! forest is a stateless request of the same domain.
 //!
 //! - `_new` `{"kind": "new", "config", "seed", "crystals": S, "atoms": A, "feature_dim": F,
-//!   "slots": M, "descriptor_dim": D, "tasks": T, "device"?}` (`device`: `cpu` by default, `cuda`,
-//!   `cuda:N`); data packs atom features `f32[A·F]`, atom
+//!   "slots": M, "descriptor_dim": D, "tasks": T, "angles"?, "device"?}` (`device`: `cpu` by default,
+//!   `cuda`, `cuda:N`); data packs atom features `f32[A·F]`, atom
 //!   offsets `u32[S+1]`, neighbours `u32[A·M]`, distances `f32[A·M]`, descriptors `f32[S·D]`,
-//!   targets `f32[S·T]` (NaN = missing), split `u8[S]`. Payload `{"parameters", "config", "device"}`.
+//!   targets `f32[S·T]` (NaN = missing), split `u8[S]`, and with `"angles": true` the bond-angle
+//!   cosines `f32[A·M·M]` (the `alignn` mode's line graph). Payload `{"parameters", "config", "device"}`.
 //! - `_call` `{"kind": "step", "epoch", "weights"?, "lr"?}`, `{"kind": "keep_best"}` or
 //!   `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`;
 //!   payload = JSON result.
@@ -49,6 +50,9 @@ pub enum FusionNew {
         descriptor_dim: usize,
         /// Task count `T`.
         tasks: usize,
+        /// Whether the data ends with the bond-angle cosines `f32[A·M·M]`.
+        #[serde(default)]
+        angles: bool,
         /// The device.
         #[serde(default)]
         device: DeviceField,
@@ -102,26 +106,26 @@ impl Domain for FusionTrainer {
     type Call = FusionCall;
 
     fn create(
-        FusionNew::New { config, seed, crystals: s, atoms, feature_dim, slots, descriptor_dim, tasks, device }: FusionNew,
+        FusionNew::New { config, seed, crystals: s, atoms, feature_dim, slots, descriptor_dim, tasks, angles, device }: FusionNew,
         data: &[u8],
     ) -> Result<(FusionTrainer, Vec<u8>)> {
         let mut b = Blob::new(data);
-        let crystals = CrystalSet {
+        let mut crystals = CrystalSet {
             atom_features: b.f32s(atoms * feature_dim, "atom features")?,
             feature_dim,
             offsets: b.u32s(s + 1, "offsets")?,
             neighbours: b.u32s(atoms * slots, "neighbours")?,
             distances: b.f32s(atoms * slots, "distances")?,
             slots,
+            cosines: Vec::new(),
         };
-        let fd = FusionData {
-            crystals,
-            descriptors: b.f32s(s * descriptor_dim, "descriptors")?,
-            descriptor_dim,
-            targets: b.f32s(s * tasks, "targets")?,
-            tasks,
-            split: b.u8s(s, "split")?,
-        };
+        let descriptors = b.f32s(s * descriptor_dim, "descriptors")?;
+        let targets = b.f32s(s * tasks, "targets")?;
+        let split = b.u8s(s, "split")?;
+        if angles {
+            crystals.cosines = b.f32s(atoms * slots * slots, "cosines")?;
+        }
+        let fd = FusionData { crystals, descriptors, descriptor_dim, targets, tasks, split };
         b.done()?;
         let t = FusionTrainer::new(&config.to_string(), fd, seed, &device.open()?)?;
         let payload = json_payload(&json!({"parameters": t.num_parameters(), "config": t.config(), "device": t.device()}))?;

@@ -7,17 +7,20 @@
 //! ```
 //! `W [vᵢ ‖ v_j ‖ u]` is computed as `W_self vᵢ + W_nbr v_j + W_edge u` (no `[A·M, 2H+G]` concat),
 //! summed per neighbour slot by [`link_sum`].
-//! Shapes: `x` `[A, H]`; links: a [`LinkIndex`](crate::ops::link_index::LinkIndex) of `A·M` (atom, neighbour)
-//! pairs; edges `[A·M, G]`.
+//! Shapes: `x` `[A, H]`; links: a [`LinkIndex`] of `A·M` (atom, neighbour)
+//! pairs; edges `[A·M, G]`. The same layer serves the line graph of the `alignn` mode: there the
+//! nodes are bonds, their links the other bonds of the same atom, and the edges the bond angles.
+
+use std::sync::Arc;
 
 use candle_core::Tensor;
 
 use crate::error::Result;
-use crate::fusion::crystal_set::CrystalBatch;
 use crate::nn::mlp::Linear;
 use crate::nn::param_store::{ParamStore, Weights};
 use crate::nn::running_batch_norm::RunningBatchNorm;
 use crate::ops::cgcnn_gate::cgcnn_gate;
+use crate::ops::link_index::LinkIndex;
 use crate::ops::link_sum::link_sum;
 use crate::ops::softplus::softplus;
 
@@ -47,14 +50,14 @@ impl CgcnnConv {
         })
     }
 
-    /// `x` `[A, H]` → `[A, H]`.
-    pub fn forward(&self, w: &Weights, x: &Tensor, b: &CrystalBatch, train: bool) -> Result<Tensor> {
+    /// `x` `[A, H]` → `[A, H]`, over `links` (`M` per node, node-major) with `edges` `[A·M, G]`.
+    pub fn forward(&self, w: &Weights, x: &Tensor, links: &Arc<LinkIndex>, edges: &Tensor, train: bool) -> Result<Tensor> {
         let (a, h) = x.dims2()?;
-        let m = b.slots;
+        let m = edges.dim(0)? / a.max(1);
         let own = self.own.forward(w, x)?; // [A, 2H]
         let nbr = x.matmul(&w.get(self.nbr).t()?)?; // [A, 2H]
-        let edge = b.edges.matmul(&w.get(self.edge).t()?)?; // [A·M, 2H]
-        let z = link_sum(&edge, &own, &nbr, &b.links)?; // [A·M, 2H]
+        let edge = edges.matmul(&w.get(self.edge).t()?)?; // [A·M, 2H]
+        let z = link_sum(&edge, &own, &nbr, links)?; // [A·M, 2H]
         let z = self.bn[0].forward(w, &z, train)?.reshape((a, m, 2 * h))?; // [A, M, 2H]
         let s = self.bn[1].forward(w, &cgcnn_gate(&z)?, train)?; // [A, H]
         Ok(softplus(&(x + s)?)?)

@@ -27,6 +27,10 @@ pub enum FusionMode {
     Attention,
     /// One shared CGCNN, one MLP head per target.
     Multitask,
+    /// ALIGNN-style: convolutions alternate between the line graph (bonds as nodes, bond angles on
+    /// its edges) and the atom graph (the updated bonds on its edges); `[descriptors ‖ embedding]`
+    /// → MLP → targets.
+    Alignn,
 }
 
 /// Gaussian expansion of neighbour distances: centres `dmin, dmin + step, …, dmax`, `exp(−(d − μ)²/width²)`.

@@ -8,6 +8,10 @@
 //! early     ŷ = MLP_[D+H, fc, fc/2, T]([d ‖ e])                   d: descriptors [B, D]
 //! attention c = W_c d;  (w_c, w_e) = softmax(s_c·c, s_e·e);  ŷ = MLP_[H, fc/2, T](w_c c + w_e e)
 //! multitask ŷ_t = MLP_t,[H, fc, 1](e) for every target t
+//! alignn    b⁰ = W_b u                          bonds: distance Gaussians u [A·M, G] → [A·M, H]
+//!           bᵏ = CGCNNConv_line(bᵏ⁻¹)           line graph: the bonds of an atom, angle Gaussians
+//!           vᵏ = CGCNNConv_atom(vᵏ⁻¹; bᵏ)        the updated bonds as the atom graph's edges
+//!           ŷ = MLP_[D+H, fc, fc/2, T]([d ‖ e])  descriptors joined at the pooled hidden layer
 //! ```
 //! Hidden activations are softplus (CGCNN), with optional dropout in the heads. With `kendall`,
 //! the model also holds one learned log σ²_t per target (see [`crate::fusion::trainer`]).
@@ -17,7 +21,7 @@ use candle_core::{DType, Device, Tensor};
 use crate::error::{Error, Result};
 use crate::fusion::cgcnn_conv::CgcnnConv;
 use crate::fusion::config::{FusionConfig, FusionMode};
-use crate::fusion::crystal_set::CrystalBatch;
+use crate::fusion::crystal_set::{CrystalBatch, ANGLE_CENTRES};
 use crate::nn::mlp::{Activation, Linear, Mlp};
 use crate::nn::param_store::{ParamStore, Weights};
 use crate::ops::masked_log_softmax::masked_log_softmax;
@@ -46,6 +50,8 @@ pub struct FusionModel {
     pub params: ParamStore,
     embed: Linear,
     convs: Vec<CgcnnConv>,
+    /// `alignn`: the bond embedding and one line-graph convolution per atom convolution.
+    line: Option<(Linear, Vec<CgcnnConv>)>,
     head: _Head,
     /// Kendall log σ² `[T]` parameter id.
     pub log_vars: Option<usize>,
@@ -60,19 +66,32 @@ impl FusionModel {
         if t == 0 {
             return Err(Error::Usage("fusion: at least one target is needed".into()));
         }
-        if matches!(cfg.mode, FusionMode::Early | FusionMode::Attention) && d == 0 {
+        if matches!(cfg.mode, FusionMode::Early | FusionMode::Attention | FusionMode::Alignn) && d == 0 {
             let name = serde_json::to_value(cfg.mode).unwrap_or_default();
             return Err(Error::Usage(format!("fusion mode {name} needs composition descriptors; none were given")));
         }
         let mut ps = ParamStore::new(seed, device);
         let (h, fc, g) = (cfg.hidden, cfg.fc_hidden, cfg.gaussian.centres().len());
         let embed = Linear::new(&mut ps, "embed", f, h)?;
-        let convs =
-            (0..cfg.conv_layers).map(|k| CgcnnConv::new(&mut ps, &format!("conv{k}"), h, g, cfg.bn_momentum)).collect::<Result<_>>()?;
+        let alignn = cfg.mode == FusionMode::Alignn;
+        // alignn: the atom convolutions read the H-wide bond states instead of the G Gaussians
+        let edge_width = if alignn { h } else { g };
+        let convs = (0..cfg.conv_layers)
+            .map(|k| CgcnnConv::new(&mut ps, &format!("conv{k}"), h, edge_width, cfg.bn_momentum))
+            .collect::<Result<_>>()?;
+        let line = if alignn {
+            let bond = Linear::new(&mut ps, "bond_embed", g, h)?;
+            let convs = (0..cfg.conv_layers)
+                .map(|k| CgcnnConv::new(&mut ps, &format!("line{k}"), h, ANGLE_CENTRES, cfg.bn_momentum))
+                .collect::<Result<_>>()?;
+            Some((bond, convs))
+        } else {
+            None
+        };
         let sp = Activation::Softplus;
         let head = match cfg.mode {
             FusionMode::Gnn => _Head::Gnn(Mlp::from_dims(&mut ps, "head", &[h, fc, t], sp)?),
-            FusionMode::Early => _Head::Early(Mlp::from_dims(&mut ps, "head", &[d + h, fc, fc / 2, t], sp)?),
+            FusionMode::Early | FusionMode::Alignn => _Head::Early(Mlp::from_dims(&mut ps, "head", &[d + h, fc, fc / 2, t], sp)?),
             FusionMode::Attention => _Head::Attention {
                 comp: Linear::new(&mut ps, "attention.comp", d, h)?,
                 score_comp: Linear::new(&mut ps, "attention.score_comp", h, 1)?,
@@ -84,14 +103,26 @@ impl FusionModel {
             }
         };
         let log_vars = if cfg.kendall { Some(ps.constant("kendall.log_var", Tensor::zeros(t, DType::F32, &Device::Cpu)?)?) } else { None };
-        Ok(FusionModel { cfg, params: ps, embed, convs, head, log_vars, tasks: t })
+        Ok(FusionModel { cfg, params: ps, embed, convs, line, head, log_vars, tasks: t })
     }
 
     /// The pooled crystal embeddings `[B, H]` of a batch.
     pub fn embed(&self, w: &Weights, b: &CrystalBatch, train: bool) -> Result<Tensor> {
         let mut v = self.embed.forward(w, &b.atoms)?; // [A, H]
-        for c in &self.convs {
-            v = c.forward(w, &v, b, train)?;
+        match &self.line {
+            None => {
+                for c in &self.convs {
+                    v = c.forward(w, &v, &b.links, &b.edges, train)?;
+                }
+            }
+            Some((bond, line_convs)) => {
+                let l = b.line.as_ref().ok_or_else(|| Error::Usage("fusion mode alignn needs the bond angles".into()))?;
+                let mut e = bond.forward(w, &b.edges)?; // [A·M, H]
+                for (lc, c) in line_convs.iter().zip(&self.convs) {
+                    e = lc.forward(w, &e, &l.links, &l.edges, train)?;
+                    v = c.forward(w, &v, &b.links, &e, train)?;
+                }
+            }
         }
         Ok(b.pool.matmul(&v)?) // [B, H]
     }
@@ -121,11 +152,16 @@ impl FusionModel {
 
     /// Running batch-norm statistics of every layer (for snapshots).
     pub fn bn_states(&self) -> Vec<(Vec<f32>, Vec<f32>)> {
-        self.convs.iter().flat_map(|c| c.bn.iter().map(|b| b.state())).collect()
+        self._all_convs().flat_map(|c| c.bn.iter().map(|b| b.state())).collect()
+    }
+
+    /// The atom convolutions, then the line-graph ones (alignn).
+    fn _all_convs(&self) -> impl Iterator<Item = &CgcnnConv> {
+        self.convs.iter().chain(self.line.iter().flat_map(|(_, c)| c.iter()))
     }
 
     /// Restores statistics saved by [`FusionModel::bn_states`].
     pub fn set_bn_states(&self, s: &[(Vec<f32>, Vec<f32>)]) {
-        self.convs.iter().flat_map(|c| c.bn.iter()).zip(s).for_each(|(b, v)| b.set_state(v.clone()));
+        self._all_convs().flat_map(|c| c.bn.iter()).zip(s).for_each(|(b, v)| b.set_state(v.clone()));
     }
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::fusion::config::FusionConfig;
+use crate::fusion::config::{FusionConfig, FusionMode};
 use crate::fusion::crystal_set::{CrystalSet, Expanded};
 use crate::fusion::model::FusionModel;
 use crate::nn::adam::Adam;
@@ -108,6 +108,9 @@ impl FusionTrainer {
     pub fn new(config: &str, data: FusionData, seed: u64, device: &Device) -> Result<FusionTrainer> {
         let cfg = FusionConfig::parse(config)?;
         _check(&data)?;
+        if (cfg.mode == FusionMode::Alignn) == data.crystals.cosines.is_empty() {
+            return Err(Error::Usage("fusion: the bond-angle cosines go with mode alignn, and only with it".into()));
+        }
         let model = FusionModel::new(cfg, data.crystals.feature_dim, data.descriptor_dim, data.tasks, seed, device)?;
         let adam = Adam::new(model.params.vars())?;
         let edges = data.crystals.expand(&model.cfg.gaussian);
