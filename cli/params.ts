@@ -99,8 +99,6 @@ Examples:
       const device = await chooseDevice(o.device);
       const set = await readParamsSet(dir);
       const test = o.test === undefined ? undefined : await readParamsSet(o.test);
-      await Deno.mkdir(o.out, { recursive: true });
-      await writeOutput(join(o.out, "config.json"), JSON.stringify(config, null, 2) + "\n");
       const r = await runParamsTraining(set, {
         targets,
         single: o.single,

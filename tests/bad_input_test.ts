@@ -890,6 +890,8 @@ const CASES: Case[] = [
   c("fuse cv: more folds than crystals", [
     "fuse",
     "cv",
+    "--modes",
+    "gnn",
     "--data",
     F_DATA,
     "--target",
@@ -901,7 +903,20 @@ const CASES: Case[] = [
     "--out",
     `${O}/cv`,
   ], "fold"),
-  c("fuse cv: missing data", ["fuse", "cv", "--data", MISSING, "--target", "y", "--out", `${O}/cv`], MISSING),
+  c("fuse cv: missing data", [
+    "fuse",
+    "cv",
+    "--modes",
+    "gnn",
+    "--data",
+    MISSING,
+    "--target",
+    "y",
+    "--atom-init",
+    ATOM_INIT,
+    "--out",
+    `${O}/cv`,
+  ], MISSING),
 ];
 
 /** Why a run of `cs` broke the contract, if it did. */

@@ -16,6 +16,8 @@ export interface ParamsSet {
   images: RgbImage[];
   /** The `params.jsonl` records in the order of `ids`, or null without the file. */
   records: Record<string, unknown>[] | null;
+  /** The path of the folder's `params.jsonl` (named in errors about its records). */
+  source: string;
 }
 
 async function _readOrUndefined(path: string): Promise<string | undefined> {
@@ -103,5 +105,5 @@ export async function readParamsSet(dir: string): Promise<ParamsSet> {
     }
     images.push(im);
   }
-  return { ids, images, records };
+  return { ids, images, records, source: listFile };
 }

@@ -74,9 +74,13 @@ function _mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** The true values of `targets` in `records` (of a `params.jsonl`). */
-function _truth(records: readonly Record<string, unknown>[], targets: readonly ParamTarget[]) {
-  return Object.fromEntries(targets.map((t) => [t.name, targetValues(records, t.name, "params.jsonl")]));
+/** The true values of `targets` in `records` (of the `params.jsonl` at `source`). */
+function _truth(
+  records: readonly Record<string, unknown>[],
+  targets: readonly ParamTarget[],
+  source: string,
+) {
+  return Object.fromEntries(targets.map((t) => [t.name, targetValues(records, t.name, source)]));
 }
 
 /** Per target, the mean over runs of its errors. */
@@ -116,8 +120,12 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
   if (o.test && !o.test.records) {
     throw new UsageError("the --test folder needs its params.jsonl (the true parameters)");
   }
-  const testTruth = o.test ? _truth(o.test.records!, o.targets) : undefined;
+  const testTruth = o.test ? _truth(o.test.records!, o.targets, o.test.source) : undefined;
+  if (!set.records) throw new UsageError("training needs the folder's params.jsonl (the true parameters)");
+  _truth(set.records, o.targets, set.source);
   const single = o.baseline ? await _baseline(o.baseline, o.targets) : undefined;
+  await Deno.mkdir(o.out, { recursive: true });
+  await writeOutput(join(o.out, "config.json"), JSON.stringify(o.config, null, 2) + "\n");
   const groups = o.single ? o.targets.map((t) => [t]) : [o.targets];
   const runs: ParamsRunResult[] = [];
   for (const targets of groups) {
@@ -144,7 +152,7 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
       await saveParamsModel(dir, model, t.codec, set.images[0], seed);
       await writeOutput(join(dir, "metrics.csv"), epochsCsv(targets, t.epochs));
       const evalImages = o.test ? o.test.images : t.valRows.map((r) => set.images[r]);
-      const truth = testTruth ?? _truth(t.valRows.map((r) => set.records![r]), targets);
+      const truth = testTruth ?? _truth(t.valRows.map((r) => set.records![r]), targets, set.source);
       const pred = t.codec.decode(await model.predict(evalImages, true));
       const val_loss = Object.fromEntries(targets.map((x, k) => [x.name, t.valLoss[k]]));
       if (o.single) await appendLossHistory(o.history, group, t.valLoss[0]);

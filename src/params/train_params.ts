@@ -61,8 +61,9 @@ export interface TrainedParams {
 /** Trains a model on `set` (which must have its `params.jsonl`). */
 export async function trainParams(set: ParamsSet, o: TrainParamsOptions): Promise<TrainedParams> {
   if (!set.records) throw new UsageError("training needs the folder's params.jsonl (the true parameters)");
-  const file = "params.jsonl";
-  const values = Object.fromEntries(o.targets.map((t) => [t.name, targetValues(set.records!, t.name, file)]));
+  const values = Object.fromEntries(
+    o.targets.map((t) => [t.name, targetValues(set.records!, t.name, set.source)]),
+  );
   const order = new Rng(o.seed).shuffle(set.ids.map((_, i) => i));
   const nVal = Math.max(1, Math.round(o.valFraction * order.length));
   if (order.length - nVal < 2) throw new UsageError(`${order.length} images: too few to train and validate`);
