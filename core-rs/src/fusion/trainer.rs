@@ -21,6 +21,7 @@ use crate::fusion::crystal_set::{CrystalSet, Expanded};
 use crate::fusion::model::FusionModel;
 use crate::nn::adam::Adam;
 use crate::nn::param_store::Weights;
+use crate::nn::task_loss::combine_task_losses;
 use crate::on_pool::on_pool;
 use crate::rng::Rng;
 
@@ -209,13 +210,7 @@ impl FusionTrainer {
             let out = self.model.head(&w, &e, d.as_ref(), Some(&mut self.rng))?;
             let (y, mask) = self._targets(chunk)?;
             let per = self._losses(&out.pred, &y, &mask)?; // [T]
-            let loss = match self.model.log_vars {
-                Some(id) => {
-                    let s = w.get(id);
-                    ((s.neg()?.exp()? * &per)? + s)?.sum_all()?
-                }
-                None => (&per * &lambda_t)?.sum_all()?,
-            };
+            let loss = combine_task_losses(&per, self.model.log_vars.map(|id| w.get(id)), &lambda_t)?;
             let grads = loss.backward()?;
             self.adam.step(self.model.params.vars(), &grads, lr, self.model.cfg.weight_decay, 0.0)?;
             per.to_vec1::<f32>()?.iter().zip(sums.iter_mut()).for_each(|(v, s)| *s += *v as f64);

@@ -25,3 +25,13 @@ impl LossKind {
         })
     }
 }
+
+/// The scalar multi-task loss of the per-task losses `per` `[T]`: Kendall's uncertainty weighting
+/// `Σ exp(−s_t)·L_t + s_t` when the model learns log-variances `log_vars` `[T]`, else the fixed
+/// weighted sum `Σ λ_t·L_t` with `lambda` `[T]`.
+pub fn combine_task_losses(per: &Tensor, log_vars: Option<&Tensor>, lambda: &Tensor) -> Result<Tensor> {
+    Ok(match log_vars {
+        Some(s) => ((s.neg()?.exp()? * per)? + s)?.sum_all()?,
+        None => (per * lambda)?.sum_all()?,
+    })
+}

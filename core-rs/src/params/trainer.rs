@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::nn::adam::Adam;
+use crate::nn::task_loss::combine_task_losses;
 use crate::on_pool::on_pool;
 use crate::params::config::ParamsConfig;
 use crate::params::image_cnn::ImageCnn;
@@ -191,13 +192,7 @@ impl ParamsTrainer {
             let w = self.model.params.weights(true);
             let pred = self.model.forward(&w, &x, true)?; // [B, K]
             let per = self._losses(&pred, &self._targets(chunk)?)?; // [T]
-            let loss = match self.model.log_vars {
-                Some(id) => {
-                    let s = w.get(id);
-                    ((s.neg()?.exp()? * &per)? + s)?.sum_all()?
-                }
-                None => (&per * &lambda_t)?.sum_all()?,
-            };
+            let loss = combine_task_losses(&per, self.model.log_vars.map(|id| w.get(id)), &lambda_t)?;
             let grads = loss.backward()?;
             self.adam.step(self.model.params.vars(), &grads, lr, self.model.cfg.weight_decay, 0.0)?;
             per.to_vec1::<f32>()?.iter().zip(sums.iter_mut()).for_each(|(v, s)| *s += *v as f64);
