@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatTable } from "../src/format_table.ts";
 import { benchEnv } from "./_env.ts";
+import { kdlGenArgv } from "./_kdl_gen_argv.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DATA = join(ROOT, "..", "shared", "data", "te");
@@ -184,20 +185,7 @@ function _sets(): Record<string, TestSet> {
       target: _notWorseThanGreedy,
     },
     kdl: {
-      build: gen(
-        "--topology",
-        join(DATA, "large/Kdl.json"),
-        "--traffic",
-        "gravity",
-        "--commodities",
-        "2000",
-        "--load",
-        "0.9",
-        "--count",
-        "20",
-        "--seed",
-        "9006",
-      ),
+      build: kdlGenArgv(join(DATA, "large/Kdl.json"), 20, 9006),
       reference: "lp",
       samples: 1,
       shared: true,

@@ -17,6 +17,7 @@ import { Dataset } from "../src/te/dataset.ts";
 import { formatTable } from "../src/format_table.ts";
 import { type SolvedInstance, solveEach } from "../src/te/solve_each.ts";
 import { benchEnv } from "./_env.ts";
+import { kdlGenArgv } from "./_kdl_gen_argv.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -50,22 +51,7 @@ interface Row {
   iterations_mean: number | null;
 }
 
-const gen = [
-  "gen",
-  "te",
-  "--topology",
-  KDL,
-  "--traffic",
-  "gravity",
-  "--commodities",
-  "2000",
-  "--load",
-  "0.9",
-  "--count",
-  String(TMS),
-  "--seed",
-  String(SEED),
-];
+const gen = kdlGenArgv(KDL, TMS, SEED);
 const out = await new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", new URL("../cli/main.ts", import.meta.url).pathname, ...gen],
   stdout: "piped",
