@@ -456,7 +456,7 @@ await Deno.writeTextFile(
   }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; training seeds ${
     SEEDS.join(", ")
   }; training budget ${BUDGET} s per seed ` +
-    `(labelling not counted in it); keiro's target row: best-of-N, then local search of up to ${LOCAL_SEARCH} moves per commodity.\n\n\`\`\`\n${table}\n\`\`\`\n\n${
+    `(labelling not counted in it); keiro's target row: best-of-N, then local search, ${LOCAL_SEARCH} rounds per commodity.\n\n\`\`\`\n${table}\n\`\`\`\n\n${
       verdicts.map((v) => `- ${v}`).join("\n")
     }\n- training wall time (labelling included): ${training}\n- scores computed at commit${
       scoredCommits.length > 1 ? "s" : ""

@@ -74,7 +74,7 @@ export function solveCommand(): SubCommand {
     .description("route TE instances (JSONL) with an exact or classical method")
     .requiredOption(
       "-m, --method <method>",
-      "milp: unsplittable optimum; lp: splittable optimum, the bound (column generation); sp: hop shortest path; greedy: sequential minimax; greedy_ls: greedy, then local search (up to 10 moves per commodity)",
+      "milp: unsplittable optimum; lp: splittable optimum, the bound (column generation); sp: hop shortest path; greedy: sequential minimax; greedy_ls: greedy, then local search (10 rounds per commodity)",
       choiceArg(SOLVE_METHODS),
     )
     .option("-i, --input <file>", "instances (JSONL); default stdin")

@@ -81,7 +81,7 @@ export interface RouteRequest {
   batch?: number;
   /** Method name written into the records. */
   method?: string;
-  /** Local search on each instance's best complete candidate, in moves per commodity (0 = none;
+  /** Local search on each instance's best complete candidate, in rounds per commodity (0 = none;
    * the greedy heuristic's improvement step, as `solve --method greedy_ls` runs it); counted in `time_ms`. */
   local_search?: number;
 }

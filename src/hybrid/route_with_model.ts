@@ -22,7 +22,7 @@ export interface ModelRouteOptions {
   top_p?: number;
   /** Sampling seed (native default 0). */
   seed?: number;
-  /** Local search after decoding, in moves per commodity (default 0: none). */
+  /** Local search after decoding, in rounds per commodity (default 0: none). */
   local_search?: number;
   /** Method name written in the records (default {@link modelMethod}). */
   method?: string;
@@ -73,7 +73,7 @@ export async function openModel(dir: string, device = "cpu"): Promise<OpenedMode
 
 /**
  * The method name of a decode with `samples`: `keiro` (greedy decode) or `keiro-best<N>`, with
- * `+ls` when local search follows (`localSearch` moves per commodity > 0).
+ * `+ls` when local search follows (`localSearch` rounds per commodity > 0).
  */
 export function modelMethod(samples: number, localSearch = 0): string {
   return (samples > 1 ? `keiro-best${samples}` : "keiro") + (localSearch > 0 ? "+ls" : "");

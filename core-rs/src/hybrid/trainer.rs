@@ -170,8 +170,9 @@ pub struct RouteRequest {
     #[serde(default)]
     pub method: Option<String>,
     /// Local search on each instance's best complete candidate, in rounds per commodity
-    /// ([`improve_paths`]: move a commodity off the most utilised links to its minimax path while
-    /// that lowers the MLU; `greedy_ls` runs 10); 0 = none. Counted in `time_ms`.
+    /// ([`improve_paths`]: smoothing passes, then moves of a commodity off the most utilised links
+    /// to its minimax path while that lowers the MLU; `greedy_ls` runs 10); 0 = none. Counted in
+    /// `time_ms`.
     #[serde(default)]
     pub local_search: usize,
 }
@@ -478,7 +479,7 @@ impl Trainer {
             if r.local_search > 0 {
                 best.par_iter_mut().zip(&graphs).zip(chunk).filter(|((b, _), _)| b.0 == 0).for_each(|((b, g), &idx)| {
                     let inst = &data[idx];
-                    b.2 = improve_paths(inst, g, std::mem::take(&mut b.2), r.local_search * inst.commodities.len());
+                    b.2 = improve_paths(inst, g, std::mem::take(&mut b.2), r.local_search);
                     b.1 = evaluate(inst, g, &Routing::Paths(b.2.iter().cloned().map(Some).collect())).mlu;
                 });
             }

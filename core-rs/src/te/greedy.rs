@@ -7,33 +7,16 @@ use std::collections::BinaryHeap;
 
 use crate::te::graph::Graph;
 use crate::te::instance::Instance;
-
-/// A float ordered by `total_cmp`, for the heap.
-struct _Key(f64);
-impl PartialEq for _Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-impl Eq for _Key {}
-impl PartialOrd for _Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for _Key {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
+use crate::te::ordered_f64::OrderedF64;
+use crate::te::smooth_paths::smooth_paths;
 
 /// For every node, the smallest achievable bottleneck of `weight` over paths from it to `t`
 /// (Dijkstra on max, backwards from `t`; infinity when `t` is unreachable).
 pub fn bottleneck_to(graph: &Graph, t: usize, weight: impl Fn(usize) -> f64) -> Vec<f64> {
     let mut best = vec![f64::INFINITY; graph.num_nodes];
     best[t] = 0.0;
-    let mut heap = BinaryHeap::from([Reverse((_Key(0.0), t))]);
-    while let Some(Reverse((_Key(b), x))) = heap.pop() {
+    let mut heap = BinaryHeap::from([Reverse((OrderedF64(0.0), t))]);
+    while let Some(Reverse((OrderedF64(b), x))) = heap.pop() {
         if b > best[x] {
             continue;
         }
@@ -42,7 +25,7 @@ pub fn bottleneck_to(graph: &Graph, t: usize, weight: impl Fn(usize) -> f64) -> 
             let nb = b.max(weight(l));
             if nb < best[u] {
                 best[u] = nb;
-                heap.push(Reverse((_Key(nb), u)));
+                heap.push(Reverse((OrderedF64(nb), u)));
             }
         }
     }
@@ -76,22 +59,27 @@ pub fn greedy_paths(inst: &Instance, graph: &Graph) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Rounds of local search per commodity in [`greedy_ls_paths`] (each round moves one commodity).
+/// Rounds of local search per commodity in [`greedy_ls_paths`].
 pub const LOCAL_SEARCH_ROUNDS_PER_COMMODITY: usize = 10;
 
-/// The greedy routing improved by [`improve_paths`] for up to 10 rounds per commodity: the
-/// `greedy_ls` method and the MILP's starting incumbent.
+/// The greedy routing improved by [`improve_paths`] with 10 rounds per commodity: the `greedy_ls`
+/// method and the MILP's starting incumbent.
 pub fn greedy_ls_paths(inst: &Instance, graph: &Graph) -> Vec<Vec<usize>> {
-    improve_paths(inst, graph, greedy_paths(inst, graph), LOCAL_SEARCH_ROUNDS_PER_COMMODITY * inst.commodities.len())
+    improve_paths(inst, graph, greedy_paths(inst, graph), LOCAL_SEARCH_ROUNDS_PER_COMMODITY)
 }
 
-/// Local search on a path set: while some commodity that crosses a most-utilised link can be
-/// moved to its minimax path (given all other commodities) and that lowers the
-/// (MLU, number of links at the MLU) pair, move it, at most `max_rounds` times. Used by
-/// `greedy_ls` (the MILP's start) and by `keiro route --local-search` on a model's routing.
-pub fn improve_paths(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>, max_rounds: usize) -> Vec<Vec<usize>> {
+/// Local search on a path set, `rounds` per commodity, in two phases:
+/// 1. up to `rounds` smoothing passes ([`smooth_paths`]): each commodity moves to its cheapest path
+///    under the marginal cost of a smooth stand-in for the MLU;
+/// 2. up to `rounds × C` hot-link moves: while some commodity that crosses a most-utilised link
+///    can be moved to its minimax path (given all other commodities) and that lowers the
+///    (MLU, number of links at the MLU) pair, move it.
+///
+/// Returns the better (by that pair) of the input and the result, so it never raises the MLU. Used
+/// by `greedy_ls` (the MILP's start) and by `keiro route --local-search` on a model's routing.
+pub fn improve_paths(inst: &Instance, graph: &Graph, start: Vec<Vec<usize>>, rounds: usize) -> Vec<Vec<usize>> {
     let mut load = vec![0.0; graph.links.len()];
-    for (c, p) in inst.commodities.iter().zip(&paths) {
+    for (c, p) in inst.commodities.iter().zip(&start) {
         _add(graph, &mut load, p, c.demand);
     }
     // (MLU, which links are at the MLU)
@@ -104,7 +92,10 @@ pub fn improve_paths(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>,
         let (m, hot) = hot_links(load);
         (m, hot.iter().filter(|&&h| h).count())
     };
-    for _ in 0..max_rounds {
+    let start_score = score(&load);
+    let mut paths = start.clone();
+    smooth_paths(inst, graph, &mut paths, &mut load, rounds);
+    for _ in 0..rounds * inst.commodities.len() {
         let (mlu, hot) = hot_links(&load);
         let ties = hot.iter().filter(|&&h| h).count();
         let mut moved = false;
@@ -129,7 +120,12 @@ pub fn improve_paths(inst: &Instance, graph: &Graph, mut paths: Vec<Vec<usize>>,
             break;
         }
     }
-    paths
+    let (m, t) = score(&load);
+    if m < start_score.0 * (1.0 - 1e-12) || (m <= start_score.0 && t <= start_score.1) {
+        paths
+    } else {
+        start
+    }
 }
 
 #[cfg(test)]
@@ -153,11 +149,14 @@ mod tests {
     }
 
     #[test]
-    fn local_search_never_worsens_the_greedy_trap() {
+    fn local_search_solves_the_greedy_trap() {
         let (i, g) = instance(TRAP);
         let gr = greedy_paths(&i, &g);
         assert!((mlu_of(&i, &g, &gr) - 1.0).abs() < 1e-12);
-        // no single move helps here (the optimum swaps two commodities): the routing must stay
-        assert_eq!(improve_paths(&i, &g, gr.clone(), 10), gr);
+        // no single hot-link move helps here (the optimum swaps the two commodities); the smoothing
+        // passes do swap them
+        let ls = improve_paths(&i, &g, gr, 10);
+        assert_eq!(ls, vec![vec![0, 1, 2], vec![0, 2]]);
+        assert!((mlu_of(&i, &g, &ls) - 5.0 / 6.0).abs() < 1e-12);
     }
 }
