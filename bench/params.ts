@@ -63,6 +63,7 @@ function _set(
       ids: records.map((r) => r.id),
       images: records.map((r) => drawParamsImage(r, ranges.size)),
       records: records.map((r): Record<string, unknown> => ({ ...r })),
+      source: `generated set (seed ${seed})`,
     },
   };
 }

@@ -114,7 +114,7 @@ function _withRunOptions(c: SubCommand): SubCommand {
     .addOption(new Option("--unit <text>", "unit of the primary target, for the plots").default("", "none"))
     .option(
       "--out <dir>",
-      "write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl",
+      "write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl, metrics.csv",
     )
     .option(
       "--json",

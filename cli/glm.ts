@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { UsageError } from "../src/errors.ts";
 import { formatTable } from "../src/format_table.ts";
+import { metricsCsv } from "../src/metrics_csv.ts";
 import { checkOutputDir, checkOutputFile, openOutput, writeOutput } from "../src/write_output.ts";
 import { type GlmOverrides, GRAPH_MODES, type GraphMode, loadGlmConfig } from "../src/glm/config.ts";
 import { resolveGlmConfig } from "../src/glm/resolve_glm_config.ts";
@@ -194,7 +195,10 @@ export function glmCommand(): SubCommand {
     )
     .option("--json", "also print the summary as JSON on the last stdout line (accuracies in %)", false)
     .option("--export-graph <file>", "write the first seed's best graph as JSONL {src,dst,weight} edges")
-    .option("--out <dir>", "write the resolved config.json and results.json there")
+    .option(
+      "--out <dir>",
+      "write the resolved config.json, results.json and metrics.csv (one row per seed and epoch) there",
+    )
     .option("-v, --verbose", "one line per seed on stderr", false)
     .addHelpText(
       "after",
@@ -279,6 +283,7 @@ Examples:
         file?.path ?? "the flags' config",
       );
       const seeds = Array.from({ length: o.seeds }, (_, i) => o.seedBase + i);
+      const epochRows: Record<string, unknown>[] = [];
       const trained = await trainGlm({
         dataset,
         onStart: (ds) => ds.notes.forEach((n) => console.error(`note: ${n}`)),
@@ -288,6 +293,7 @@ Examples:
         device,
         patience: o.patience,
         log: o.verbose ? (line) => console.error(line) : undefined,
+        onEpoch: (seed, m) => epochRows.push({ seed, epoch: m.epoch, ...m }),
         onFirstModel: o.exportGraph
           ? (model, epoch) => _exportGraph(model, epoch, o.exportGraph!)
           : undefined,
@@ -297,6 +303,7 @@ Examples:
         await Deno.mkdir(o.out, { recursive: true });
         await writeOutput(`${o.out}/config.json`, JSON.stringify(summary.config, null, 2) + "\n");
         await writeOutput(`${o.out}/results.json`, JSON.stringify(summary, null, 2) + "\n");
+        await writeOutput(`${o.out}/metrics.csv`, metricsCsv(epochRows));
       }
       const std = summary.seeds > 1 ? ` ± ${_pct(summary.test_accuracy.std)}` : "";
       let text = _table(summary) +

@@ -207,9 +207,18 @@ Deno.test({
     checkSvg(await Deno.readTextFile(join(out, "comparison.svg")));
     const md = await Deno.readTextFile(join(out, "report.md"));
     assert.match(md, /\| single-task CGCNN \|/);
-    const runs = new Set(
-      (await Deno.readTextFile(join(out, "epochs.jsonl"))).trim().split("\n").map((l) => JSON.parse(l).run),
-    );
+    const epochLines = (await Deno.readTextFile(join(out, "epochs.jsonl"))).trim().split("\n");
+    const runs = new Set(epochLines.map((l) => JSON.parse(l).run));
+    // metrics.csv: the same rows, per-target arrays spread over one column per target.
+    const metricsCsv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
+    assert.equal(metricsCsv.length, epochLines.length + 1);
+    const head = metricsCsv[0].split(",");
+    for (const c of ["run", "epoch", "val_mae_heat_all", "val_mae_dir_gap", "train_loss_dir_gap"]) {
+      assert.ok(head.includes(c), c);
+    }
+    const i = epochLines.findIndex((l) => JSON.parse(l).val_mae?.length === 2); // a multi-task epoch
+    const cells = metricsCsv[i + 1].split(",");
+    assert.equal(Number(cells[head.indexOf("val_mae_dir_gap")]), JSON.parse(epochLines[i]).val_mae[1]);
     assert.deepEqual([...runs].sort(), [
       "alignn",
       "attention",

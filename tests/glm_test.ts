@@ -103,7 +103,7 @@ for (const graph of ["knn", "learned"]) {
   });
 }
 
-Deno.test("glm train: the same seed gives the same accuracies; --out writes config.json and results.json", async () => {
+Deno.test("glm train: the same seed gives the same accuracies; --out writes config.json, results.json and metrics.csv", async () => {
   const out = join(dir, "run");
   const a = await keiro([...BASE, "--graph", "learned", "--seed-base", "3", "--out", out]);
   const b = await keiro([...BASE, "--graph", "learned", "--seed-base", "3"]);
@@ -125,6 +125,16 @@ Deno.test("glm train: the same seed gives the same accuracies; --out writes conf
   assert.equal(cfg.graph, "learned");
   const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
   assert.deepEqual(res.test_accuracy, sa.test_accuracy);
+  // metrics.csv: one row per seed and epoch run.
+  const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n").map((l) => l.split(","));
+  const epochs = sa.per_seed.reduce((n, r) => n + r.epochs, 0);
+  assert.equal(csv.length, epochs + 1);
+  assert.deepEqual(csv[0].slice(0, 2), ["seed", "epoch"]);
+  for (const c of ["loss", "val_acc", "val_loss", "edges"]) assert.ok(csv[0].includes(c), c);
+  assert.deepEqual(
+    csv.slice(1).map((r) => Number(r[1])),
+    sa.per_seed.flatMap((r) => Array.from({ length: r.epochs }, (_, i) => i + 1)),
+  );
 });
 
 Deno.test("glm train: without --config a run takes keiro's config for its dataset and graph mode and says so", async () => {

@@ -88,8 +88,8 @@ Deno.test("params train: single-task runs append to val_losses.json; inverse-lat
   assert.equal(rows.length, 3);
   const [c, h] = [history.circles.at(-1)!, history.hue.at(-1)!];
   const min = Math.min(c, h);
-  assert.ok(Math.abs(Number(rows[0][head.indexOf("weight_circles")]) - min / c) < 1e-9);
-  assert.ok(Math.abs(Number(rows[2][head.indexOf("weight_hue")]) - min / h) < 1e-9);
+  assert.ok(Math.abs(Number(rows[0][head.indexOf("weights_circles")]) - min / c) < 1e-9);
+  assert.ok(Math.abs(Number(rows[2][head.indexOf("weights_hue")]) - min / h) < 1e-9);
   const results = JSON.parse(await Deno.readTextFile(join(runs, "multi", "results.json")));
   assert.equal(results.summary[0].target, "circles");
   assert.ok(results.summary[0].exact >= 0 && results.summary[0].exact <= 1);

@@ -8,7 +8,8 @@
 import { UsageError } from "../errors.ts";
 import { appendLossHistory } from "../losses/inverse_loss_weights.ts";
 import { Progress } from "../progress.ts";
-import { checkOutputDir, openOutput, type OutputSink } from "../write_output.ts";
+import { metricsCsv } from "../metrics_csv.ts";
+import { checkOutputDir, openOutput, type OutputSink, writeOutput } from "../write_output.ts";
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
@@ -31,7 +32,7 @@ export interface RunFusionOptions extends FusionSetsOptions, FusionSetupOptions 
   seeds: number[];
   /** Append each run's best validation loss to this loss history (a single-task neural mode). */
   history?: string;
-  /** Write report.md, results.json, parity.svg, comparison.svg, config.json and epochs.jsonl there. */
+  /** Write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl and metrics.csv there. */
   out?: string;
   /** The command line, for the report. */
   command: string;
@@ -73,6 +74,7 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
   }
   let writes = Promise.resolve();
   let pending: Record<string, unknown>[] = [];
+  const logged: Record<string, unknown>[] = [];
   let bar: Progress | undefined, started = 0;
   try {
     const c = await compareFusion(inp, {
@@ -87,7 +89,9 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
         bar = undefined;
         o.log(_runLine(label, seed, r));
         if (sink) {
-          const text = pending.map((m) => JSON.stringify({ run: label, seed, ...m }) + "\n").join("");
+          const rows = pending.map((m) => ({ run: label, seed, ...m }));
+          logged.push(...rows);
+          const text = rows.map((r) => JSON.stringify(r) + "\n").join("");
           writes = writes.then(() => sink!.write(text));
         }
         pending = [];
@@ -104,6 +108,7 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
     await writes;
     if (sink && o.out !== undefined) {
       await sink.commit();
+      await writeOutput(`${o.out}/metrics.csv`, metricsCsv(logged, targets));
       const config = {
         kind: o.kind,
         modes,
@@ -134,7 +139,9 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
         sizes: { train: sets.train.ids.length, val: sets.val.ids.length, test: sets.test.ids.length },
         descriptors: inp.descriptorNames.length,
       }, { split: inp.split, actual: inp.targets[targets[0]], unit: o.unit });
-      o.log(`wrote ${o.out}/{report.md,results.json,parity.svg,comparison.svg,config.json,epochs.jsonl}`);
+      o.log(
+        `wrote ${o.out}/{report.md,results.json,parity.svg,comparison.svg,config.json,epochs.jsonl,metrics.csv}`,
+      );
     }
     return c;
   } catch (e) {

@@ -8,7 +8,7 @@
 import { Progress } from "../progress.ts";
 import type { GlmConfig } from "./config.ts";
 import type { GraphDataset } from "./datasets/graph_dataset.ts";
-import { GlmModel } from "./glm_model.ts";
+import { GlmModel, type GlmStepMetrics } from "./glm_model.ts";
 import { peakRssMb } from "./peak_rss_mb.ts";
 
 /** Options of {@link trainGlm}. */
@@ -28,6 +28,8 @@ export interface TrainGlmOptions {
   patience: number;
   /** Show a progress bar on stderr (on a terminal, after a second). Default true. */
   progress?: boolean;
+  /** Called after every epoch of every seed (e.g. for a metrics log). */
+  onEpoch?: (seed: number, metrics: GlmStepMetrics) => void;
   /** Receives one line per finished seed; default: dropped. */
   log?: (line: string) => void;
   /** Called with the first seed's dataset once its model is made (the config and the dataset
@@ -133,6 +135,7 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
       let stale = 0, epochs = 0, ms = 0;
       for (let epoch = 1; epoch <= opts.epochs; epoch++) {
         const m = await model.step(epoch);
+        opts.onEpoch?.(seed, m);
         epochs = epoch;
         ms += m.ms;
         // Without validation nodes (accuracy null) every epoch is the best so far: no early stop.

@@ -23,7 +23,7 @@ import { type HybridConfig, modelConfig } from "./config.ts";
 import { configDifferences } from "./config_differences.ts";
 import { type LabelledSet, prepareSplit, readSplitFile, type SplitFile } from "./labelled_set.ts";
 import { type Split, SPLITS } from "./splits.ts";
-import { MetricsLog, type MetricsRow } from "./metrics_log.ts";
+import { MetricsLog, type MetricsRow } from "../metrics_log.ts";
 import {
   HybridModel,
   type RouteRecord,

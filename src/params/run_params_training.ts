@@ -12,13 +12,14 @@ import { formatTable } from "../format_table.ts";
 import { type DeltaP, deltaP } from "../losses/delta_p.ts";
 import { appendLossHistory } from "../losses/inverse_loss_weights.ts";
 import type { TaskWeighting } from "../losses/task_weighting.ts";
+import { metricsCsv } from "../metrics_csv.ts";
 import { writeOutput } from "../write_output.ts";
 import type { ParamsConfigFile } from "./load_params_config.ts";
 import { paramErrors, type TargetError } from "./param_errors.ts";
 import { type ParamTarget, targetValues } from "./param_targets.ts";
 import type { ParamsSet } from "./read_params_set.ts";
 import { saveParamsModel } from "./saved_params_model.ts";
-import { epochsCsv, trainParams } from "./train_params.ts";
+import { trainParams } from "./train_params.ts";
 
 /** Options of {@link runParamsTraining}. */
 export interface RunParamsOptions {
@@ -150,7 +151,7 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
       });
       using model = t.model;
       await saveParamsModel(dir, model, t.codec, set.images[0], seed);
-      await writeOutput(join(dir, "metrics.csv"), epochsCsv(targets, t.epochs));
+      await writeOutput(join(dir, "metrics.csv"), metricsCsv(t.epochs, targets.map((x) => x.name)));
       const evalImages = o.test ? o.test.images : t.valRows.map((r) => set.images[r]);
       const truth = testTruth ?? _truth(t.valRows.map((r) => set.records![r]), targets, set.source);
       const pred = t.codec.decode(await model.predict(evalImages, true));

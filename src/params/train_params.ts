@@ -122,21 +122,3 @@ export async function trainParams(set: ParamsSet, o: TrainParamsOptions): Promis
     throw e;
   }
 }
-
-/** The metrics CSV of `epochs`: epoch, loss, then per target its train and val loss and weight, lr, images/s. */
-export function epochsCsv(targets: readonly ParamTarget[], epochs: readonly EpochRow[]): string {
-  const cols = (p: string) => targets.map((t) => `${p}_${t.name}`);
-  const head = [
-    "epoch",
-    "loss",
-    ...cols("train_loss"),
-    ...cols("val_loss"),
-    ...cols("weight"),
-    "lr",
-    "images_per_s",
-  ];
-  const rows = epochs.map((e) =>
-    [e.epoch, e.loss, ...e.train_loss, ...e.val_loss, ...e.weights, e.lr, e.images_per_s].join(",")
-  );
-  return [head.join(","), ...rows].join("\n") + "\n";
-}

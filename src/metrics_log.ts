@@ -5,16 +5,11 @@
  */
 
 import { join } from "node:path";
-import { writeOutput } from "../write_output.ts";
+import { metricsCsv } from "./metrics_csv.ts";
+import { writeOutput } from "./write_output.ts";
 
 /** One epoch's row: numbers (NaN is written as null), strings, booleans or null. */
 export type MetricsRow = Record<string, number | string | boolean | null>;
-
-function _csvCell(v: unknown): string {
-  if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) return "";
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /** The metrics files of one run directory. */
 export class MetricsLog {
@@ -64,9 +59,6 @@ export class MetricsLog {
   }
 
   async #writeCsv(): Promise<void> {
-    const cols: string[] = [];
-    for (const r of this.#rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-    const lines = [cols.join(","), ...this.#rows.map((r) => cols.map((c) => _csvCell(r[c])).join(","))];
-    await writeOutput(join(this.#dir, "metrics.csv"), lines.join("\n") + "\n");
+    await writeOutput(join(this.#dir, "metrics.csv"), metricsCsv(this.#rows));
   }
 }
