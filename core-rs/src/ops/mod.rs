@@ -37,6 +37,7 @@ mod cuda_links;
 pub mod edge_scores;
 pub mod fast_math;
 pub mod gated_aggregate;
+pub mod im2col3x3;
 mod kernel;
 pub mod linear;
 pub mod link_index;

@@ -2,19 +2,21 @@
 //!
 //! ```text
 //! blocks  x⁰ = image / 255                                     [B, 3, H, W]
-//!         xᵏ = maxpool₂(ReLU(BN(conv3×3(xᵏ⁻¹))))               [B, Cₖ, H/2ᵏ, W/2ᵏ]
-//! shared  h  = ReLU(W_h flatten(x^L) + b_h)                    [B, F]
+//!         xᵏ = maxpool₂(ReLU(BN(conv3×3(xᵏ⁻¹))))               [B, H/2ᵏ, W/2ᵏ, Cₖ]
+//! shared  h  = ReLU(W_h flatten_chw(x^L) + b_h)                [B, F]
 //! heads   ŷ_t = MLP_t,[F, head_hidden, k_t](h)                 [B, k_t], k_t = 1 (count, real) or 2 (angle)
 //!         ŷ  = [ŷ_1 ‖ … ‖ ŷ_T]                                 [B, K]
 //! ```
-//! The convolutions are candle's and the pooling two of its max reductions (its autograd
-//! differentiates both); batch norm is
-//! [`RunningBatchNorm`] over the `[B·H·W, C]` rows of each block. With `kendall`, the model also
-//! holds one learned log σ²_t per target.
+//! The blocks run channels-last (`[B, H, W, C]`): the convolution is [`conv3x3_rows`] (im2col and
+//! one GEMM), whose `[B·H·W, C]` rows are what [`RunningBatchNorm`] normalises, and the pooling two
+//! of candle's max reductions (its autograd differentiates both). The last block's output goes back
+//! to `[B, C, H, W]` before the flatten. With `kendall`, the model also holds one learned log σ²_t
+//! per target.
 
 use candle_core::{DType, Device, Tensor};
 
 use crate::error::{Error, Result};
+use crate::nn::conv3x3::conv3x3_rows;
 use crate::nn::mlp::{Activation, Linear, Mlp};
 use crate::nn::param_store::{ParamStore, Weights};
 use crate::nn::running_batch_norm::RunningBatchNorm;
@@ -28,24 +30,22 @@ struct _Block {
 }
 
 impl _Block {
-    /// `[B, Cᵢ, H, W]` → `[B, Cₒ, H/2, W/2]`.
+    /// `[B, H, W, Cᵢ]` → `[B, H/2, W/2, Cₒ]`.
     fn forward(&self, w: &Weights, x: &Tensor, train: bool) -> Result<Tensor> {
-        let k = w.get(self.kernel);
-        let c = k.dim(0)?;
-        let z = x.conv2d(k, 1, 1, 1, 1)?.broadcast_add(&w.get(self.bias).reshape((1, c, 1, 1))?)?; // [B, C, H, W]
-        let (b, _, h, wd) = z.dims4()?;
-        let rows = z.permute((0, 2, 3, 1))?.reshape((b * h * wd, c))?; // [B·H·W, C]
-        let z = self.bn.forward(w, &rows, train)?.reshape((b, h, wd, c))?.permute((0, 3, 1, 2))?; // [B, C, H, W]
-        _max_pool2(&z.relu()?)
+        let (b, h, wd, _) = x.dims4()?;
+        let rows = conv3x3_rows(x, w.get(self.kernel), w.get(self.bias))?; // [B·H·W, Cₒ]
+        let c = rows.dim(1)?;
+        let z = self.bn.forward(w, &rows, train)?.relu()?.reshape((b, h, wd, c))?; // [B, H, W, Cₒ]
+        _max_pool2(&z)
     }
 }
 
-/// 2×2 max pooling with stride 2, `[B, C, H, W]` → `[B, C, H/2, W/2]`, as two max reductions. Not
+/// 2×2 max pooling with stride 2, `[B, H, W, C]` → `[B, H/2, W/2, C]`, as two max reductions. Not
 /// candle's `max_pool2d`: its backward (candle-core 0.9.2) divides the gradient by the window size
 /// (4 here), which the finite-difference test below caught; the reductions' backward is exact.
 fn _max_pool2(x: &Tensor) -> Result<Tensor> {
-    let (b, c, h, w) = x.dims4()?;
-    Ok(x.reshape((b, c, h / 2, 2, w / 2, 2))?.max(5)?.max(3)?)
+    let (b, h, w, c) = x.dims4()?;
+    Ok(x.reshape((b, h / 2, 2, w / 2, 2, c))?.max(4)?.max(2)?)
 }
 
 /// The blocks, the shared layer, the heads and their parameters.
@@ -110,11 +110,12 @@ impl ImageCnn {
 
     /// Predictions `[B, K]` of images `x` `[B, 3, H, W]` (values in [0, 1]).
     pub fn forward(&self, w: &Weights, x: &Tensor, train: bool) -> Result<Tensor> {
-        let mut h = x.clone();
+        let mut h = x.permute((0, 2, 3, 1))?.contiguous()?; // [B, H, W, 3]
         for b in &self.blocks {
             h = b.forward(w, &h, train)?;
         }
-        let h = self.shared.forward(w, &h.flatten_from(1)?)?.relu()?; // [B, F]
+        let h = h.permute((0, 3, 1, 2))?.flatten_from(1)?; // [B, C·H'·W'] in (c, y, x) order
+        let h = self.shared.forward(w, &h)?.relu()?; // [B, F]
         let cols = self.heads.iter().map(|m| m.forward(w, &h)).collect::<Result<Vec<_>>>()?;
         Ok(Tensor::cat(&cols, 1)?)
     }
@@ -137,14 +138,15 @@ mod tests {
 
     #[test]
     fn conv_relu_pool_backward_matches_finite_differences() {
-        // The path of one block (without batch norm, which has its own tests): candle's conv2d
-        // and the pooling's max reductions, differentiated by its autograd.
-        let x = seeded_tensor(1, &[2, 2, 4, 4]);
+        // The path of one block (without batch norm, which has its own tests): the convolution
+        // and the pooling's max reductions, channels-last, differentiated by candle's autograd.
+        let x = seeded_tensor(1, &[2, 4, 4, 2]);
         let k = seeded_tensor(2, &[3, 2, 3, 3]);
-        let r = seeded_tensor(3, &[2, 3, 2, 2]);
-        finite_difference_check(&[x, k], |a| {
-            let pooled = _max_pool2(&a[0].conv2d(&a[1], 1, 1, 1, 1)?.relu()?).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-            (pooled * &r)?.sum_all()
+        let bias = seeded_tensor(4, &[3]);
+        let r = seeded_tensor(3, &[2, 2, 2, 3]);
+        finite_difference_check(&[x, k, bias], |a| {
+            let f = || -> Result<Tensor> { _max_pool2(&conv3x3_rows(&a[0], &a[1], &a[2])?.relu()?.reshape((2, 4, 4, 3))?) };
+            (f().map_err(|e| candle_core::Error::Msg(e.to_string()))? * &r)?.sum_all()
         });
     }
 
