@@ -293,7 +293,7 @@ Examples:
         device,
         patience: o.patience,
         log: o.verbose ? (line) => console.error(line) : undefined,
-        onEpoch: (seed, m) => epochRows.push({ seed, epoch: m.epoch, ...m }),
+        onEpoch: (seed, { epoch, ...rest }) => epochRows.push({ seed, epoch, ...rest }),
         onFirstModel: o.exportGraph
           ? (model, epoch) => _exportGraph(model, epoch, o.exportGraph!)
           : undefined,

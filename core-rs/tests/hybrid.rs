@@ -282,6 +282,17 @@ fn a_default_model_routes_any_shape_each_instance_as_it_would_alone() {
         let ev = evaluate(inst, &inst.graph(), &Routing::Paths(s.paths.iter().cloned().map(Some).collect()));
         assert!(ev.complete && (ev.mlu - s.mlu).abs() < 1e-9, "{:?}: {:?}", s.id, ev.problems);
     }
+    // One decode, both rows: with `decode_method`, the records before the local search (named so)
+    // come first, equal to a request without local search, then the same records as `improved`.
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 4, "seed": 4, "local_search": 10, "decode_method": "plain"})).unwrap();
+    let both = t.route(&data, &r).unwrap();
+    assert_eq!(both.len(), 2 * data.len());
+    for (a, b) in both[..data.len()].iter().zip(&all) {
+        assert!(same(a, b) && a.method.as_deref() == Some("plain") && a.id == b.id, "{:?} before the local search", a.id);
+    }
+    for (a, b) in both[data.len()..].iter().zip(&improved) {
+        assert!(same(a, b) && a.method.is_none(), "{:?} after the local search", a.id);
+    }
     let r: RouteRequest = serde_json::from_value(json!({"samples": 1, "local_search": 1001})).unwrap();
     let e = t.route(&data, &r).err().unwrap().to_string();
     assert!(e.contains("local_search must be ≤ 1000"), "{e}");

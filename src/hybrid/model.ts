@@ -84,6 +84,10 @@ export interface RouteRequest {
   /** Local search on each instance's best complete candidate, in rounds per commodity (0 = none;
    * the greedy heuristic's improvement step, as `solve --method greedy_ls` runs it); counted in `time_ms`. */
   local_search?: number;
+  /** With `local_search` > 0: also return each instance's record before the local search, with
+   * this method name and the decode's own `time_ms` (one decode gives both rows); those records
+   * come first, in the same order as the others. */
+  decode_method?: string;
 }
 
 /** The model's routing of one instance: a solution record, as `keiro route` prints it. */

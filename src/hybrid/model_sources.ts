@@ -1,7 +1,8 @@
 /**
  * Trained models as solution sources of `keiro compare --model` and `keiro eval --model`: each
- * model routes the instances twice, greedy (`keiro`) and best-of-N (`keiro-best<N>`), and twice
- * more with local search after the decode (`keiro+ls`, `keiro-best<N>+ls`) when asked.
+ * model routes the instances twice, greedy (`keiro`) and best-of-N (`keiro-best<N>`); with local
+ * search asked, each of those decodes is also improved by it (`keiro+ls`, `keiro-best<N>+ls`, whose
+ * time includes the decode's).
  * @module
  */
 
@@ -32,27 +33,31 @@ export async function modelSources(
   opts: ModelSourceOptions,
 ): Promise<SolutionSource[]> {
   const { samples, temperature, top_p } = opts;
-  const searches = opts.local_search ? [0, opts.local_search] : [0];
+  const ls = opts.local_search ?? 0;
   const out: SolutionSource[] = [];
   for (const dir of dirs) {
     const tag = dirs.length > 1 ? `[${basename(resolve(dir))}]` : "";
     const opened = await openModel(dir);
+    const after: SolutionSource[] = [];
     try {
-      for (const local_search of searches) {
-        for (const n of samples > 1 ? [1, samples] : [1]) {
-          const method = modelMethod(n, local_search) + tag;
-          out.push({
-            name: method,
-            text: await routeWithModel(opened, ds, source, {
-              samples: n,
-              method,
-              temperature,
-              top_p,
-              local_search,
-            }),
-          });
-        }
+      for (const n of samples > 1 ? [1, samples] : [1]) {
+        // One decode per N: with local search, the native call returns the records before it
+        // (first) and after it.
+        const [method, decoded] = [modelMethod(n, ls) + tag, modelMethod(n) + tag];
+        const text = await routeWithModel(opened, ds, source, {
+          samples: n,
+          method,
+          temperature,
+          top_p,
+          local_search: ls,
+          decode_method: ls > 0 ? decoded : undefined,
+        });
+        const lines = text.split("\n").filter((l) => l !== "");
+        const count = ls > 0 ? lines.length / 2 : lines.length;
+        out.push({ name: decoded, text: lines.slice(0, count).map((l) => l + "\n").join("") });
+        if (ls > 0) after.push({ name: method, text: lines.slice(count).map((l) => l + "\n").join("") });
       }
+      out.push(...after);
     } finally {
       opened.model.close();
     }

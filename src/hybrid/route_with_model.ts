@@ -26,6 +26,9 @@ export interface ModelRouteOptions {
   local_search?: number;
   /** Method name written in the records (default {@link modelMethod}). */
   method?: string;
+  /** With `local_search`: also the records before the local search, named so, first (the native
+   * request's `decode_method`). */
+  decode_method?: string;
 }
 
 /** A model opened from a directory. */
@@ -99,6 +102,7 @@ export async function routeWithModel(
     seed: opts.seed,
     local_search: opts.local_search,
     method: opts.method ?? modelMethod(opts.samples, opts.local_search),
+    decode_method: opts.decode_method,
   });
   return records.map((r) => JSON.stringify(r) + "\n").join("");
 }

@@ -175,6 +175,11 @@ pub struct RouteRequest {
     /// `time_ms`.
     #[serde(default)]
     pub local_search: usize,
+    /// With `local_search` > 0: also return each instance's record before the local search, with
+    /// this method name and the decode's own `time_ms`, so that one decode gives both rows. Those
+    /// records come first, in the same order as the others.
+    #[serde(default)]
+    pub decode_method: Option<String>,
 }
 
 /// One routed instance: a solution record of the data contract, as `keiro route` prints it.
@@ -442,6 +447,7 @@ impl Trainer {
         let opt = RolloutOptions { temperature: r.temperature, top_p: r.top_p, dropout: 0.0, track: false, edge_loss: false };
         let (shape, dev) = (cfg.fixed_shape(), self.model.params.device());
         let mut out: Vec<Option<RouteRecord>> = vec![None; indices.len()];
+        let mut decoded: Vec<Option<RouteRecord>> = vec![None; indices.len()];
         // No dropout at inference: this generator is never drawn from.
         let mut rng = Rng::new(r.seed);
         for (positions, chunk) in _shape_batches(data, &indices, r.batch)? {
@@ -476,6 +482,14 @@ impl Trainer {
                     }
                 }
             }
+            if let (Some(name), true) = (&r.decode_method, r.local_search > 0) {
+                let time_ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
+                for ((&idx, &at), (incomplete, mlu, paths)) in chunk.iter().zip(&positions).zip(&best) {
+                    let (complete, paths) = (*incomplete == 0, paths.clone());
+                    decoded[at] =
+                        Some(RouteRecord { id: data[idx].id.clone(), method: Some(name.clone()), mlu: *mlu, complete, paths, time_ms });
+                }
+            }
             if r.local_search > 0 {
                 best.par_iter_mut().zip(&graphs).zip(chunk).filter(|((b, _), _)| b.0 == 0).for_each(|((b, g), &idx)| {
                     let inst = &data[idx];
@@ -495,7 +509,7 @@ impl Trainer {
                 });
             }
         }
-        Ok(out.into_iter().flatten().collect())
+        Ok(decoded.into_iter().chain(out).flatten().collect())
     }
 }
 
