@@ -418,6 +418,7 @@ for (const name of args.sets!.split(",")) {
     ref_ms,
     samples: s.samples,
     per_seed: perSeed,
+    scored_at_commit: scoredAt,
     aggregate: agg,
     pass,
   });
