@@ -4,8 +4,9 @@
  * multi-task models with equal and with inverse-latest weighting, and score all of them on the test
  * set; then the loop: regenerate the test images from the inverse-weighted model's estimates and
  * compare them with the originals. Targets, checked for both multi-task models: mean circular hue
- * error ≤ 5°, counts exact on ≥ 90 % of the images; does inverse weighting beat equal weighting on the worst target? Writes
- * bench/results/params.md and params.json with the command line, commit, machine and seeds.
+ * error ≤ 5°, counts exact on ≥ 90 % of the images; does inverse weighting beat equal weighting on
+ * the worst target? Writes bench/results/params.md and params.json with the command line, commit,
+ * machine and seeds.
  *
  * `deno task bench:params [--seeds 3] [--train 2000] [--test 300] [--epochs 30] [--size 48] [--channels 12,24,48] [--hidden 128]`
  * @module

@@ -1,7 +1,7 @@
 //! A small CNN that regresses an image's parameters, one head per target:
 //!
 //! ```text
-//! blocks  x⁰ = image / 255                                     [B, 3, H, W]
+//! blocks  x⁰ = image / 255                                     [B, H, W, 3]
 //!         xᵏ = maxpool₂(ReLU(BN(conv3×3(xᵏ⁻¹))))               [B, H/2ᵏ, W/2ᵏ, Cₖ]
 //! shared  h  = ReLU(W_h flatten_chw(x^L) + b_h)                [B, F]
 //! heads   ŷ_t = MLP_t,[F, head_hidden, k_t](h)                 [B, k_t], k_t = 1 (count, real) or 2 (angle)
@@ -108,9 +108,9 @@ impl ImageCnn {
         Ok(ImageCnn { cfg, params: ps, blocks, shared, heads, head_widths, log_vars })
     }
 
-    /// Predictions `[B, K]` of images `x` `[B, 3, H, W]` (values in [0, 1]).
+    /// Predictions `[B, K]` of channels-last images `x` `[B, H, W, 3]` (values in [0, 1]).
     pub fn forward(&self, w: &Weights, x: &Tensor, train: bool) -> Result<Tensor> {
-        let mut h = x.permute((0, 2, 3, 1))?.contiguous()?; // [B, H, W, 3]
+        let mut h = x.clone();
         for b in &self.blocks {
             h = b.forward(w, &h, train)?;
         }
@@ -154,7 +154,7 @@ mod tests {
     fn one_output_column_per_count_two_per_angle_and_sides_must_divide() {
         let cfg = ParamsConfig { channels: vec![4, 4], hidden: 8, head_hidden: 4, ..ParamsConfig::default() };
         let m = ImageCnn::new(cfg.clone(), 8, 12, vec![1, 2, 1], 0, &Device::Cpu).unwrap();
-        let x = Tensor::zeros((5, 3, 8, 12), DType::F32, &Device::Cpu).unwrap();
+        let x = Tensor::zeros((5, 8, 12, 3), DType::F32, &Device::Cpu).unwrap();
         assert_eq!(m.forward(&m.params.weights(false), &x, true).unwrap().dims(), &[5, 4]);
         let e = ImageCnn::new(cfg.clone(), 10, 12, vec![1], 0, &Device::Cpu).err().unwrap().to_string();
         assert!(e.contains("multiple of 4"), "{e}");

@@ -43,11 +43,11 @@ pub struct ImageData {
 }
 
 impl ImageData {
-    /// `[B, 3, H, W]` values in [0, 1] of the images `ids`.
+    /// `[B, H, W, 3]` values in [0, 1] of the images `ids` (channels-last, as the CNN takes them).
     fn batch(&self, ids: &[usize], dev: &Device) -> Result<Tensor> {
         let px = self.height * self.width * 3;
         let v: Vec<f32> = ids.iter().flat_map(|&i| self.pixels[i * px..(i + 1) * px].iter().map(|&b| b as f32 / 255.0)).collect();
-        Ok(Tensor::from_vec(v, (ids.len(), self.height, self.width, 3), dev)?.permute((0, 3, 1, 2))?.contiguous()?)
+        Ok(Tensor::from_vec(v, (ids.len(), self.height, self.width, 3), dev)?)
     }
 }
 
@@ -188,7 +188,7 @@ impl ParamsTrainer {
             if chunk.len() < 2 {
                 continue;
             }
-            let x = self.images.batch(chunk, self._dev())?; // [B, 3, H, W]
+            let x = self.images.batch(chunk, self._dev())?; // [B, H, W, 3]
             let w = self.model.params.weights(true);
             let pred = self.model.forward(&w, &x, true)?; // [B, K]
             let per = self._losses(&pred, &self._targets(chunk)?)?; // [T]
