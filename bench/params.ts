@@ -8,7 +8,7 @@
  * the worst target? Writes bench/results/params.md and params.json with the command line, commit,
  * machine and seeds.
  *
- * `deno task bench:params [--seeds 3] [--train 2000] [--test 300] [--epochs 30] [--size 48] [--channels 12,24,48] [--hidden 128]`
+ * `deno task bench:params [--seeds 3] [--train 2000] [--test 300] [--epochs 30] [--size 48] [--channels 12,24,48] [--hidden 128] [--head-hidden 64] [--patience 10]`
  * @module
  */
 
@@ -37,6 +37,8 @@ const { values: a } = parseArgs({
     size: { type: "string", default: "48" },
     channels: { type: "string", default: "12,24,48" },
     hidden: { type: "string", default: "128" },
+    "head-hidden": { type: "string", default: "64" },
+    patience: { type: "string", default: "10" },
     out: { type: "string", default: "bench/results" },
   },
 });
@@ -46,9 +48,13 @@ const seeds = Array.from({ length: Number(a.seeds) }, (_, i) => i);
 const targets = parseParamTargets("circles,dips,hue");
 const ranges = { ...DEFAULT_RANGES, size: Number(a.size) };
 const config = {
-  native: { channels: a.channels.split(",").map(Number), hidden: Number(a.hidden) },
+  native: {
+    channels: a.channels.split(",").map(Number),
+    hidden: Number(a.hidden),
+    head_hidden: Number(a["head-hidden"]),
+  },
   epochs: Number(a.epochs),
-  patience: 5,
+  patience: Number(a.patience),
   val_fraction: 0.2,
 };
 const tmp = await Deno.makeTempDir({ prefix: "keiro-bench-params-" });
@@ -187,7 +193,10 @@ const md = `# Params benchmark (issue 22)
 }, ${env.machine.cpu} (${env.machine.cores} cores), ${env.date}.
 Seeds ${seeds.join(", ")}; per seed ${a.train} training images (seed 100 + s, 20 % of them for validation) and
 ${a.test} held-out test images (seed 200 + s), ${a.size} px, the default ranges otherwise; CNN channels
-${a.channels}, shared layer ${a.hidden} wide; at most ${a.epochs} epochs, patience 5.
+${a.channels}, shared layer ${a.hidden} wide, heads ${
+  a["head-hidden"]
+} wide; at most ${a.epochs} epochs, patience ${a.patience}
+(the learning rate is cosine-annealed over the epochs).
 Errors on the test images. Counts: exact-match rate / MAE; hue: mean circular error.
 
 \`\`\`
