@@ -4,7 +4,7 @@
  * @module
  */
 
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { UsageError } from "../src/errors.ts";
@@ -20,6 +20,12 @@ import { loadPlanetoid } from "../src/glm/datasets/load_planetoid.ts";
 import { parseSplit } from "../src/glm/datasets/parse_split.ts";
 import type { GlmModel } from "../src/glm/glm_model.ts";
 import { type GlmSummary, trainGlm } from "../src/glm/train_glm.ts";
+import {
+  predictWithSavedGlmModel,
+  readSavedGlmModel,
+  type SavedGlmModel,
+  saveGlmModel,
+} from "../src/glm/saved_glm_model.ts";
 import { boundedIntArg, choiceArg, intArg, nonNegativeArg, positiveArg, positiveIntArg } from "./_parse.ts";
 import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
@@ -89,6 +95,60 @@ async function _configFile(
   const graph = String(flags.graph);
   const shipped = shippedGlmConfig(dataset, graph);
   return shipped && { ...shipped, shipped: true, graph };
+}
+
+/** The csv flags of `glm train` and `glm predict`. */
+interface _CsvFlags {
+  name?: string;
+  labelColumn?: string;
+  dropColumns?: string;
+  header: "auto" | "yes" | "no";
+  split?: { trainPerClass: number; valPerClass: number };
+}
+
+/**
+ * The dataset of each seed for `source` (`planetoid:<dir>` or `csv:<file>`); with `saved`, the nodes
+ * a saved model predicts: csv columns scaled and labels mapped as its training data, no split.
+ */
+function _source(
+  source: string,
+  o: _CsvFlags,
+  saved?: SavedGlmModel,
+): { dataset: (seed: number) => Promise<GraphDataset>; name: string } {
+  const m = /^(planetoid|csv):(.+)$/.exec(source);
+  if (!m) {
+    throw new UsageError(`source must be planetoid:<dir> or csv:<file>, got ${JSON.stringify(source)}`);
+  }
+  const [, kind, path] = m;
+  if (kind === "planetoid") {
+    const name = o.name ?? saved?.dataset;
+    if (!(PLANETOID as readonly string[]).includes(name ?? "")) {
+      throw new UsageError(`planetoid: --name must be one of ${PLANETOID.join(", ")}, got ${name ?? "none"}`);
+    }
+    for (const f of ["labelColumn", "dropColumns", "split"] as const) {
+      if (o[f] !== undefined) throw new UsageError(`--${_kebab(f)} applies to csv sources only`);
+    }
+    let loaded: Promise<GraphDataset> | undefined; // loaded once, on first use: same split every seed
+    return { name: name!, dataset: () => loaded ??= loadPlanetoid(path, name as typeof PLANETOID[number]) };
+  }
+  if (o.labelColumn === undefined && !saved) throw new UsageError("csv: --label-column is required");
+  if (o.split === undefined && !saved) {
+    throw new UsageError("csv: --split TRAIN_PER_CLASS:VAL_PER_CLASS is required");
+  }
+  const opts = {
+    labelColumn: o.labelColumn === undefined ? undefined : _column(o.labelColumn),
+    dropColumns: o.dropColumns?.split(",").filter((c) => c.trim() !== "").map(_column),
+    header: o.header,
+    split: o.split,
+    name: o.name ?? basename(path).replace(/\.[^.]*$/, ""),
+    ...(saved ? { classNames: saved.class_names ?? undefined, scaling: saved.scaling ?? undefined } : {}),
+  };
+  if (saved && !saved.scaling) {
+    throw new UsageError(
+      `the model was trained on ${saved.dataset}, not on a csv table: predict with planetoid:<dir>`,
+    );
+  }
+  return { name: opts.name, dataset: (seed) => loadCsvDataset(path, { ...opts, seed }) };
 }
 
 /** The help's list of shipped configs. */
@@ -197,7 +257,8 @@ export function glmCommand(): SubCommand {
     .option("--export-graph <file>", "write the first seed's best graph as JSONL {src,dst,weight} edges")
     .option(
       "--out <dir>",
-      "write the resolved config.json, results.json and metrics.csv (one row per seed and epoch) there",
+      "write the resolved config.json, results.json, metrics.csv (one row per seed and epoch) and each " +
+        "seed's best model (seed<n>/model.safetensors, model.json; keiro glm predict) there",
     )
     .option("-v, --verbose", "one line per seed on stderr", false)
     .addHelpText(
@@ -222,40 +283,7 @@ Examples:
       const device = await chooseDevice(o.device);
       if (o.out) await checkOutputDir(o.out, "--out");
       if (o.exportGraph) await checkOutputFile(o.exportGraph);
-      const m = /^(planetoid|csv):(.+)$/.exec(source);
-      if (!m) {
-        throw new UsageError(`source must be planetoid:<dir> or csv:<file>, got ${JSON.stringify(source)}`);
-      }
-      const [, kind, path] = m;
-      let dataset: (seed: number) => Promise<GraphDataset>;
-      let name: string;
-      if (kind === "planetoid") {
-        if (!(PLANETOID as readonly string[]).includes(o.name ?? "")) {
-          throw new UsageError(
-            `planetoid: --name must be one of ${PLANETOID.join(", ")}, got ${o.name ?? "none"}`,
-          );
-        }
-        for (const f of ["labelColumn", "dropColumns", "split"] as const) {
-          if (o[f] !== undefined) throw new UsageError(`--${_kebab(f)} applies to csv sources only`);
-        }
-        name = o.name!;
-        let loaded: Promise<GraphDataset> | undefined; // loaded once, on first use: same split every seed
-        dataset = () => loaded ??= loadPlanetoid(path, name as typeof PLANETOID[number]);
-      } else {
-        if (o.labelColumn === undefined) throw new UsageError("csv: --label-column is required");
-        if (o.split === undefined) {
-          throw new UsageError("csv: --split TRAIN_PER_CLASS:VAL_PER_CLASS is required");
-        }
-        const opts = {
-          labelColumn: _column(o.labelColumn),
-          dropColumns: o.dropColumns?.split(",").filter((c) => c.trim() !== "").map(_column),
-          header: o.header,
-          split: o.split,
-          name: o.name ?? basename(path).replace(/\.[^.]*$/, ""),
-        };
-        name = opts.name;
-        dataset = (seed) => loadCsvDataset(path, { ...opts, seed });
-      }
+      const { dataset, name } = _source(source, o);
       const overrides: GlmOverrides = {
         graph: o.graph as GraphMode | undefined,
         layer: o.layer,
@@ -294,9 +322,10 @@ Examples:
         patience: o.patience,
         log: o.verbose ? (line) => console.error(line) : undefined,
         onEpoch: (seed, { epoch, ...rest }) => epochRows.push({ seed, epoch, ...rest }),
-        onFirstModel: o.exportGraph
-          ? (model, epoch) => _exportGraph(model, epoch, o.exportGraph!)
-          : undefined,
+        onModel: async (model, run) => {
+          if (run.index === 0 && o.exportGraph) await _exportGraph(model, run.bestEpoch, o.exportGraph);
+          if (o.out) await saveGlmModel(join(o.out, `seed${run.seed}`), model, run);
+        },
       });
       const summary: GlmRunSummary = { ...trained, config_file: file?.name ?? null };
       if (o.out) {
@@ -314,6 +343,70 @@ Examples:
         }, ${summary.epoch_ms.toFixed(2)} ms/epoch, peak memory ${summary.peak_rss_mb.toFixed(0)} MB\n`;
       if (o.json) text += JSON.stringify(summary) + "\n";
       await writeOutput(undefined, text);
+    });
+  withDeviceOption(glm.command("predict"), "cpu")
+    .description("predict the class of every node with a model saved by glm train --out")
+    .argument("<source>", "planetoid:<dir> or csv:<file> (the same feature columns as the training table)")
+    .requiredOption("--model <dir>", "a saved model: <glm train --out>/seed<n>")
+    .option("--name <name>", `planetoid: ${PLANETOID.join("|")} (default: the model's dataset)`)
+    .option(
+      "--label-column <col>",
+      "csv: label column (index or header name), left out of the features; labels are compared with the predictions",
+    )
+    .option("--drop-columns <list>", "csv: comma-separated columns to ignore, as in training")
+    .option(
+      "--header <mode>",
+      "csv: first line is a header (auto: when it is not numeric)",
+      choiceArg(["auto", "yes", "no"] as const),
+      "auto" as const,
+    )
+    .option("--out <file>", "write the JSONL there (atomically) instead of stdout")
+    .addHelpText(
+      "after",
+      `
+Writes one JSONL record per node: {"id": node index (csv: data row, from 0), "class": the predicted
+class (csv: its label as the training file spells it), "probabilities": [one per class]}. csv features
+are standardised with the training table's column statistics. The kNN or learned graph is built over
+the given nodes; a model of graph input or input+learned needs the source's edges (planetoid).
+On stderr: the node count and, when labels are known, the accuracy.
+
+Example:
+  keiro glm train csv:wine.data --label-column 0 --split 10:20 --graph learned --out runs/wine
+  keiro glm predict csv:new_wines.csv --header no --model runs/wine/seed0 > predictions.jsonl`,
+    )
+    .action(async (source: string, o) => {
+      const device = await chooseDevice(o.device);
+      if (o.out) await checkOutputFile(o.out);
+      const saved = await readSavedGlmModel(o.model);
+      const { dataset } = _source(source, o, saved);
+      const ds = await dataset(saved.seed);
+      const p = await predictWithSavedGlmModel(o.model, saved, ds, device);
+      const names = saved.class_names;
+      const out = await openOutput(o.out);
+      let hits = 0, labelled = 0;
+      try {
+        const chunk = 4096;
+        for (let i = 0; i < ds.numNodes; i += chunk) {
+          let text = "";
+          for (let v = i; v < Math.min(ds.numNodes, i + chunk); v++) {
+            const c = p.classes[v];
+            if (ds.labels[v] >= 0) [labelled, hits] = [labelled + 1, hits + Number(ds.labels[v] === c)];
+            const probabilities = p.probabilities[v].map((x) => Number(x.toFixed(6)));
+            text += JSON.stringify({ id: v, class: names ? names[c] : c, probabilities }) + "\n";
+          }
+          await out.write(text);
+        }
+        await out.commit();
+      } catch (e) {
+        await out.abort();
+        throw e;
+      }
+      const acc = labelled > 0
+        ? `; accuracy ${(100 * hits / labelled).toFixed(2)} % on ${labelled} labelled nodes`
+        : "";
+      console.error(
+        `predicted ${ds.numNodes} nodes of ${ds.name} with ${o.model} (graph ${saved.config.graph})${acc}`,
+      );
     });
   return glm;
 }

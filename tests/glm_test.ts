@@ -137,6 +137,84 @@ Deno.test("glm train: the same seed gives the same accuracies; --out writes conf
   );
 });
 
+Deno.test("glm predict: each seed's model saved by glm train --out classifies new rows", async () => {
+  const out = join(dir, "saved");
+  const t = await keiro([...BASE, "--graph", "learned", "--seeds", "2", "--out", out]);
+  assert.equal(t.code, 0, t.stderr);
+  for (const seed of [0, 1]) {
+    const saved = JSON.parse(await Deno.readTextFile(join(out, `seed${seed}`, "model.json")));
+    assert.equal(saved.seed, seed);
+    assert.deepEqual(saved.class_names, ["1", "2", "3"]);
+    assert.equal(saved.scaling.mean.length, 4);
+    assert.ok(Deno.statSync(join(out, `seed${seed}`, "model.safetensors")).size > 0);
+  }
+  // New rows of the same blobs (another seed), their labels kept.
+  const fresh = join(dir, "fresh.csv");
+  await Deno.writeTextFile(fresh, _blobs(3, 10, 4, 99));
+  const model = join(out, "seed1");
+  const p = await keiro([
+    "glm",
+    "predict",
+    `csv:${fresh}`,
+    "--model",
+    model,
+    "--label-column",
+    "label",
+    "--drop-columns",
+    "id",
+  ]);
+  assert.equal(p.code, 0, p.stderr);
+  const recs = jsonl(p.stdout) as { id: number; class: string; probabilities: number[] }[];
+  assert.deepEqual(recs.map((r) => r.id), [...Array(30).keys()]);
+  const right = recs.filter((r, i) => r.class === String((i % 3) + 1)).length;
+  assert.ok(right >= 27, `${right} of 30 new rows right`);
+  for (const r of recs) {
+    assert.equal(r.probabilities.length, 3);
+    assert.ok(Math.abs(r.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  }
+  assert.match(p.stderr, new RegExp(`accuracy ${(100 * right / 30).toFixed(2)} % on 30 labelled nodes`));
+  // The same rows without their label column: the same predictions, none compared.
+  const unlabelled = join(dir, "unlabelled.csv");
+  const rows = (await Deno.readTextFile(fresh)).trim().split("\n").map((l) =>
+    l.split(",").slice(0, -1).join(",")
+  );
+  await Deno.writeTextFile(unlabelled, rows.join("\n") + "\n");
+  const q = await keiro(["glm", "predict", `csv:${unlabelled}`, "--model", model, "--drop-columns", "id"]);
+  assert.equal(q.code, 0, q.stderr);
+  assert.deepEqual(jsonl(q.stdout), recs);
+  assert.doesNotMatch(q.stderr, /accuracy/);
+  // Another width, an unknown label, no model: exit 2 with a message.
+  const narrow = await keiro([
+    "glm",
+    "predict",
+    `csv:${unlabelled}`,
+    "--model",
+    model,
+    "--drop-columns",
+    "id,f0",
+  ]);
+  assert.equal(narrow.code, 2);
+  assert.match(narrow.stderr, /3 feature columns, the model was trained on 4/);
+  const odd = join(dir, "odd.csv");
+  await Deno.writeTextFile(odd, (await Deno.readTextFile(fresh)).replace(/,3\n/, ",7\n"));
+  const label = await keiro([
+    "glm",
+    "predict",
+    `csv:${odd}`,
+    "--model",
+    model,
+    "--label-column",
+    "label",
+    "--drop-columns",
+    "id",
+  ]);
+  assert.equal(label.code, 2);
+  assert.match(label.stderr, /:4: label '7' is not one of the model's classes/);
+  const none = await keiro(["glm", "predict", `csv:${fresh}`, "--model", dir]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no saved model in/);
+});
+
 Deno.test("glm train: without --config a run takes keiro's config for its dataset and graph mode and says so", async () => {
   const out = join(dir, "shipped");
   const base = [...BASE, "--name", "wine", "--graph", "learned", "--epochs", "3"];

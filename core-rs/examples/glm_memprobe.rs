@@ -20,7 +20,7 @@ fn main() {
     let cfg = std::env::args().nth(1).unwrap_or("{}".into());
     let mut t = GlmTrainer::new(
         &cfg,
-        NodeData { features, num_features: f, labels, split, edges: vec![(0, 1), (1, 2)] },
+        NodeData { features, num_features: f, labels, split, edges: vec![(0, 1), (1, 2)], classes: 7 },
         0,
         &keiro_core::device::device(&std::env::var("KEIRO_DEVICE").unwrap_or_else(|_| "cpu".into())).unwrap(),
     )

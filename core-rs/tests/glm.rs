@@ -30,7 +30,7 @@ fn blobs(seed: u64) -> NodeData {
             _ => 3,
         });
     }
-    NodeData { features, num_features: f, labels, split, edges: vec![] }
+    NodeData { features, num_features: f, labels, split, edges: vec![], classes: 3 }
 }
 
 fn train(config: Value, data: NodeData, seed: u64, epochs: usize) -> (GlmTrainer, Value) {
@@ -128,4 +128,52 @@ fn bad_data_names_the_field() {
     assert!(matches!(&e, Error::Input { field, .. } if field == "edges[1]"), "{e}");
     let e = GlmTrainer::new(r#"{"graph": "input"}"#, blobs(1), 0, &Device::Cpu).err().unwrap().to_string();
     assert!(e.contains("needs a dataset with edges"), "{e}");
+    let mut d = blobs(1);
+    d.labels[4] = 3;
+    let e = GlmTrainer::new("{}", d, 0, &Device::Cpu).err().unwrap();
+    assert!(matches!(&e, Error::Input { field, .. } if field == "nodes[4]"), "a label ≥ classes: {e}");
+}
+
+/// `blobs(seed)` with every label and split removed: nodes to predict.
+fn unlabelled(seed: u64) -> NodeData {
+    let mut d = blobs(seed);
+    d.labels.fill(-1);
+    d.split.fill(0);
+    d
+}
+
+#[test]
+fn a_saved_model_predicts_alike_and_on_new_nodes() {
+    let dir = std::env::temp_dir().join(format!("keiro-glm-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for cfg in [json!({"graph": "knn", "knn_k": 5}), json!({"graph": "learned", "glm": {"k": 5, "candidates": 10}})] {
+        let (mut t, _) = train(cfg.clone(), blobs(1), 3, 40);
+        t.keep_best().unwrap();
+        let path = dir.join("model.safetensors");
+        t.save(&path).unwrap();
+        // The same nodes: the loaded model predicts what the best snapshot predicts.
+        let mut same = GlmTrainer::new(&cfg.to_string(), blobs(1), 99, &Device::Cpu).unwrap();
+        same.load(&path).unwrap();
+        assert_eq!(same.predict(false, 0).unwrap(), t.predict(true, 0).unwrap(), "{cfg}");
+        assert_eq!(same.evaluate(false, 0).unwrap(), t.evaluate(true, 0).unwrap(), "{cfg}");
+        // New nodes, no labels: the model is inductive (weights do not depend on the node count).
+        let mut fresh = GlmTrainer::new(&cfg.to_string(), unlabelled(8), 99, &Device::Cpu).unwrap();
+        fresh.load(&path).unwrap();
+        let p = fresh.predict(false, 0).unwrap();
+        let classes: Vec<u32> = serde_json::from_value(p["classes"].clone()).unwrap();
+        let hits = classes.iter().enumerate().filter(|&(i, &c)| c as usize == i % 3).count();
+        assert!(hits >= 54, "{cfg}: {hits} of 60 new nodes right");
+        let probs: Vec<Vec<f32>> = serde_json::from_value(p["probabilities"].clone()).unwrap();
+        assert!(probs.iter().all(|r| r.len() == 3 && (r.iter().sum::<f32>() - 1.0).abs() < 1e-5));
+        // Nothing to train on.
+        let e = fresh.step(1).err().unwrap().to_string();
+        assert!(e.contains("no training nodes"), "{e}");
+    }
+    // Another class count: the checkpoint does not fit.
+    let mut d = unlabelled(8);
+    d.classes = 4;
+    let mut other = GlmTrainer::new(r#"{"graph": "knn", "knn_k": 5}"#, d, 0, &Device::Cpu).unwrap();
+    let e = other.load(&dir.join("model.safetensors")).err().unwrap().to_string();
+    assert!(e.contains("has shape"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

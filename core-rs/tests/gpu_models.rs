@@ -102,6 +102,7 @@ fn a_glm_epoch_has_the_same_loss_on_both_devices() {
                 })
                 .collect(),
             edges: (0..m).map(|_| (rng.below(n as u64) as usize, rng.below(n as u64) as usize)).collect(),
+            classes: c,
         }
     };
     for cfg in [json!({"graph": "input"}), json!({"graph": "input+learned", "glm": {"k": 8}})] {

@@ -42,6 +42,14 @@ export interface GlmEvaluation {
   edges: number;
 }
 
+/** Predictions for every node. */
+export interface GlmPrediction {
+  /** Most probable class per node, `[N]`. */
+  classes: number[];
+  /** Class probabilities per node, `[N][C]`. */
+  probabilities: number[][];
+}
+
 /** The graph the GNN sees (after symmetrisation and mixing, without added self-loops). */
 export interface GlmGraph {
   nodes: number;
@@ -80,7 +88,16 @@ export class GlmModel extends NativeHandle {
     const edges = ds.edges ?? new Uint32Array(0);
     const { text, handle } = await NativeHandle.open(
       "glm",
-      { kind: "new", config, seed, nodes: n, features: f, edges: edges.length / 2, device },
+      {
+        kind: "new",
+        config,
+        seed,
+        nodes: n,
+        features: f,
+        edges: edges.length / 2,
+        classes: ds.numClasses,
+        device,
+      },
       packBuffers([ds.features, ds.labels, ds.split, edges]),
     );
     const payload = JSON.parse(text) as { parameters?: number; classes?: number; config?: GlmConfig };
@@ -107,6 +124,25 @@ export class GlmModel extends NativeHandle {
    */
   evaluate(best = false, epoch?: number): Promise<GlmEvaluation> {
     return this.#call({ kind: "evaluate", best, ...(epoch === undefined ? {} : { epoch }) });
+  }
+
+  /**
+   * Class probabilities of every node (no dropout) with the current parameters, or with `best` the
+   * best snapshot; `epoch` as in {@link GlmModel.evaluate}.
+   */
+  predict(best = false, epoch?: number): Promise<GlmPrediction> {
+    return this.#call({ kind: "predict", best, ...(epoch === undefined ? {} : { epoch }) });
+  }
+
+  /** Saves the best snapshot (the current parameters before any {@link GlmModel.keepBest}) to a
+   * safetensors file. */
+  async save(path: string): Promise<void> {
+    await this.#call({ kind: "save", path });
+  }
+
+  /** Loads parameters saved by {@link GlmModel.save} (same config, feature width and classes). */
+  async load(path: string): Promise<void> {
+    await this.#call({ kind: "load", path });
   }
 
   /**

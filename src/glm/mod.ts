@@ -9,3 +9,4 @@ export * from "./config.ts";
 export * from "./glm_model.ts";
 export * from "./train_glm.ts";
 export * from "./shipped_glm_config.ts";
+export * from "./saved_glm_model.ts";

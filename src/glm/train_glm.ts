@@ -35,9 +35,20 @@ export interface TrainGlmOptions {
   /** Called with the first seed's dataset once its model is made (the config and the dataset
    * accepted), before any epoch, e.g. to show the dataset's notes. */
   onStart?: (ds: GraphDataset) => void;
-  /** Called with the first seed's model and the epoch of its best snapshot after that snapshot is
-   * evaluated (before the model is closed), e.g. to export the learned graph. */
-  onFirstModel?: (model: GlmModel, bestEpoch: number) => Promise<void>;
+  /** Called with every seed's model after its best snapshot is evaluated (before the model is
+   * closed), e.g. to save it or to export the learned graph. */
+  onModel?: (model: GlmModel, run: GlmRun) => Promise<void>;
+}
+
+/** Which run {@link TrainGlmOptions.onModel} receives. */
+export interface GlmRun {
+  /** Position of the seed in `seeds` (0 = the first). */
+  index: number;
+  seed: number;
+  /** Epoch of the best snapshot (from 1; 0 when no epoch ran). */
+  bestEpoch: number;
+  /** The seed's dataset. */
+  dataset: GraphDataset;
 }
 
 /** One seed's run. Accuracies are percentages (NaN, written as null in JSON, for a split without
@@ -153,7 +164,7 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
         if (stale >= opts.patience) break;
       }
       const ev = await model.evaluate(true, best?.epoch);
-      if (i === 0 && opts.onFirstModel) await opts.onFirstModel(model, best?.epoch ?? 0);
+      await opts.onModel?.(model, { index: i, seed, bestEpoch: best?.epoch ?? 0, dataset: ds });
       allMs += ms;
       allEpochs += epochs;
       const r: GlmSeedResult = {

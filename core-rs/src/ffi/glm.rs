@@ -1,15 +1,19 @@
 //! The GLM domain of the C ABI: a handle holds a node classifier with an optional graph learning
 //! module ([`GlmTrainer`]).
 //!
-//! - `_new` `{"kind": "new", "config", "seed", "nodes": n, "features": f, "edges": m, "device"?}`
-//!   (`device`: `cpu` by default, `cuda`, `cuda:N`); data packs
+//! - `_new` `{"kind": "new", "config", "seed", "nodes": n, "features": f, "edges": m, "classes": c,
+//!   "device"?}` (`device`: `cpu` by default, `cuda`, `cuda:N`); data packs
 //!   features `f32[n·f]`, labels `i32[n]` (−1 = none), split `u8[n]` (0 none, 1 train, 2 val,
 //!   3 test), undirected edges `u32[2·m]`. Payload `{"parameters", "classes", "config", "device"}`
 //!   (the resolved config, the device's name).
 //! - `_call` `{"kind": "step", "epoch"}`, `{"kind": "keep_best"}`, `{"kind": "evaluate", "best"?,
-//!   "epoch"?}` or `{"kind": "graph", "best"?, "epoch"?}`; payload = JSON result.
+//!   "epoch"?}`, `{"kind": "graph", "best"?, "epoch"?}`, `{"kind": "predict", "best"?, "epoch"?}`
+//!   (`{"classes", "probabilities"}`), `{"kind": "save", "path"}` (the best snapshot, else the
+//!   current parameters) or `{"kind": "load", "path"}`; payload = JSON result.
 //! - `_call` `{"kind": "resolve_config", "text", "file"}` with null handles: a GLM config resolved
 //!   ([`GlmConfig`]), or a usage error naming the file and the key.
+
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -36,6 +40,8 @@ pub enum GlmNew {
         features: usize,
         /// Undirected edge count `m`.
         edges: usize,
+        /// Class count (labels lie in `0..classes`).
+        classes: usize,
         /// The device.
         #[serde(default)]
         device: DeviceField,
@@ -78,6 +84,25 @@ pub enum GlmCall {
         #[serde(default)]
         epoch: usize,
     },
+    /// Class probabilities of every node.
+    Predict {
+        /// Use the best snapshot.
+        #[serde(default)]
+        best: bool,
+        /// Epoch of the schedules.
+        #[serde(default)]
+        epoch: usize,
+    },
+    /// Save the parameters as safetensors.
+    Save {
+        /// Output file.
+        path: PathBuf,
+    },
+    /// Load parameters saved by `save`.
+    Load {
+        /// Input file.
+        path: PathBuf,
+    },
 }
 
 impl Domain for GlmTrainer {
@@ -85,7 +110,10 @@ impl Domain for GlmTrainer {
     type New = GlmNew;
     type Call = GlmCall;
 
-    fn create(GlmNew::New { config, seed, nodes: n, features: f, edges: m, device }: GlmNew, data: &[u8]) -> Result<(GlmTrainer, Vec<u8>)> {
+    fn create(
+        GlmNew::New { config, seed, nodes: n, features: f, edges: m, classes, device }: GlmNew,
+        data: &[u8],
+    ) -> Result<(GlmTrainer, Vec<u8>)> {
         let mut b = Blob::new(data);
         let features = b.f32s(n * f, "features")?;
         let labels = b.i32s(n, "labels")?;
@@ -93,7 +121,12 @@ impl Domain for GlmTrainer {
         let pairs = b.u32s(2 * m, "edges")?;
         b.done()?;
         let edges = pairs.chunks(2).map(|p| (p[0] as usize, p[1] as usize)).collect();
-        let t = GlmTrainer::new(&config.to_string(), NodeData { features, num_features: f, labels, split, edges }, seed, &device.open()?)?;
+        let t = GlmTrainer::new(
+            &config.to_string(),
+            NodeData { features, num_features: f, labels, split, edges, classes },
+            seed,
+            &device.open()?,
+        )?;
         let payload =
             json_payload(&json!({"parameters": t.num_parameters(), "classes": t.classes(), "config": t.config(), "device": t.device()}))?;
         Ok((t, payload))
@@ -108,6 +141,15 @@ impl Domain for GlmTrainer {
             }
             GlmCall::Evaluate { best, epoch } => this.write()?.evaluate(best, epoch)?,
             GlmCall::Graph { best, epoch } => this.write()?.graph(best, epoch)?,
+            GlmCall::Predict { best, epoch } => this.write()?.predict(best, epoch)?,
+            GlmCall::Save { path } => {
+                this.write()?.save(&path)?;
+                json!({})
+            }
+            GlmCall::Load { path } => {
+                this.write()?.load(&path)?;
+                json!({})
+            }
             GlmCall::ResolveConfig { text, file } => GlmConfig::resolve(&text, &file)?.to_json(),
         };
         json_payload(&out)

@@ -4,6 +4,7 @@
 //!
 //! Loss: `CE(train nodes) + β·L_reg + weight_decay/2 · ‖W_first‖²`, Adam (no decoupled decay).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -40,6 +41,9 @@ pub struct NodeData {
     pub split: Vec<u8>,
     /// Undirected input edges.
     pub edges: Vec<(usize, usize)>,
+    /// Class count `C` (labels lie in `0..C`): the model's output width, also when no node is
+    /// labelled (prediction with a saved model).
+    pub classes: usize,
 }
 
 /// A model, its optimiser and its data.
@@ -59,7 +63,7 @@ pub struct GlmTrainer {
     rng: Rng,
 }
 
-fn _check(d: &NodeData) -> Result<(usize, usize)> {
+fn _check(d: &NodeData) -> Result<usize> {
     let n = d.labels.len();
     if d.num_features == 0 || d.features.len() != n * d.num_features || d.split.len() != n {
         return Err(Error::Usage(format!(
@@ -73,17 +77,21 @@ fn _check(d: &NodeData) -> Result<(usize, usize)> {
         return Err(Error::input(0, format!("features[{}][{}]", i / d.num_features, i % d.num_features), "is not finite"));
     }
     for (i, (&y, &s)) in d.labels.iter().zip(&d.split).enumerate() {
-        if y < -1 || s > TEST || (s != 0 && y < 0) {
-            return Err(Error::input(0, format!("nodes[{i}]"), format!("has label {y} and split {s} (a split node needs a label ≥ 0)")));
+        if y < -1 || y >= d.classes as i32 || s > TEST || (s != 0 && y < 0) {
+            return Err(Error::input(
+                0,
+                format!("nodes[{i}]"),
+                format!("has label {y} and split {s} (labels lie in -1..{}, a split node needs a label ≥ 0)", d.classes),
+            ));
         }
     }
     if let Some((e, &(a, b))) = d.edges.iter().enumerate().find(|(_, &(a, b))| a >= n || b >= n) {
         return Err(Error::input(0, format!("edges[{e}]"), format!("({a}, {b}) is outside 0..{n}")));
     }
-    if !d.split.contains(&TRAIN) {
-        return Err(Error::Usage("glm data: no training nodes".into()));
+    if d.classes == 0 {
+        return Err(Error::Usage("glm data: classes must be at least 1".into()));
     }
-    Ok((n, d.labels.iter().copied().max().unwrap_or(0).max(0) as usize + 1))
+    Ok(n)
 }
 
 /// `[N, C]` on `device` with `1/count` at the label of every node of `split`.
@@ -113,7 +121,8 @@ impl GlmTrainer {
     /// A trainer on `device` for `data` with the JSON config `config`, initialised from `seed`.
     pub fn new(config: &str, data: NodeData, seed: u64, device: &Device) -> Result<GlmTrainer> {
         let cfg = GlmConfig::parse(config)?;
-        let (n, classes) = _check(&data)?;
+        let n = _check(&data)?;
+        let classes = data.classes;
         let model = GlmModel::new(&cfg, data.num_features, classes, seed, device)?;
         let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
@@ -183,6 +192,9 @@ impl GlmTrainer {
     }
 
     fn _step(&mut self, epoch: usize) -> Result<Value> {
+        if !self.split.contains(&TRAIN) {
+            return Err(Error::Usage("glm data: no training nodes".into()));
+        }
         let t0 = Instant::now();
         if self.model.cfg.learns_graph() && (self.cand.is_none() || epoch.is_multiple_of(self.model.cfg.glm.update_every)) {
             self.cand = self.model.candidates(&self.x, &self.ctx)?;
@@ -266,6 +278,31 @@ impl GlmTrainer {
     /// Metrics of the best (or current) parameters.
     pub fn evaluate(&mut self, best: bool, epoch: usize) -> Result<Value> {
         self._with(best, |t| t._evaluate(epoch))
+    }
+
+    /// Class probabilities of every node with the best (or current) parameters, without dropout:
+    /// `{"classes": [argmax per node], "probabilities": [[C values] per node]}`.
+    pub fn predict(&mut self, best: bool, epoch: usize) -> Result<Value> {
+        self._with(best, |t| {
+            let (logits, _) = t._eval_pass(epoch)?;
+            let p = masked_log_softmax(&logits, t.all_valid.clone())?.exp()?; // [N, C]
+            Ok(json!({"classes": logits.argmax(1)?.to_vec1::<u32>()?, "probabilities": p.to_vec2::<f32>()?}))
+        })
+    }
+
+    /// Saves the best parameters (the current ones before any [`GlmTrainer::keep_best`]) as
+    /// safetensors.
+    pub fn save(&mut self, path: &Path) -> Result<()> {
+        self._with(self.best.is_some(), |t| t.model.params.save(path))
+    }
+
+    /// Loads parameters saved by [`GlmTrainer::save`] (same config, feature width and classes) and
+    /// selects the learned graph's candidates from them; forgets the best snapshot.
+    pub fn load(&mut self, path: &Path) -> Result<()> {
+        self.model.params.load(path)?;
+        self.best = None;
+        self.cand = if self.model.cfg.learns_graph() { self.model.candidates(&self.x, &self.ctx)? } else { None };
+        Ok(())
     }
 
     /// The graph the GNN sees (best or current parameters), self loops left out:

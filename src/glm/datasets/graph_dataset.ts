@@ -26,4 +26,14 @@ export interface GraphDataset {
   edges: Uint32Array | null;
   /** Human-readable facts the CLI prints, e.g. `"citeseer: 15 isolated test ids padded with zero rows"`. */
   notes: string[];
+  /** The label of each class as the file spells it (csv); absent: classes are their indices. */
+  classNames?: string[];
+  /** How the raw feature columns were standardised (csv), kept with a saved model. */
+  scaling?: ColumnScaling;
+}
+
+/** Per-column standardisation `(x − mean) / std`; std 0 marks a constant column (its feature is 0). */
+export interface ColumnScaling {
+  mean: number[];
+  std: number[];
 }

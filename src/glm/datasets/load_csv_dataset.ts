@@ -8,13 +8,16 @@ import { basename, extname } from "node:path";
 import { InputError, UsageError } from "../../errors.ts";
 import { Rng } from "../../rng.ts";
 import { readTextFile } from "../../read_text.ts";
-import type { GraphDataset } from "./graph_dataset.ts";
+import type { ColumnScaling, GraphDataset } from "./graph_dataset.ts";
 import type { SplitSizes } from "./parse_split.ts";
 
 /** Options of {@link loadCsvDataset}. */
 export interface LoadCsvDatasetOptions {
-  /** The class column: a 0-based index (negative counts from the end, -1 = last) or a header name. */
-  labelColumn: number | string;
+  /**
+   * The class column: a 0-based index (negative counts from the end, -1 = last) or a header name;
+   * absent (prediction only, with `classNames`): the table has no labels.
+   */
+  labelColumn?: number | string;
   /** Columns that are neither features nor the label (indices or header names). */
   dropColumns?: (number | string)[];
   /**
@@ -23,10 +26,16 @@ export interface LoadCsvDatasetOptions {
    * non-numeric field of it also non-numeric there).
    */
   header?: "auto" | "yes" | "no";
-  /** Nodes per class in train and val; the rest of each class is test. */
-  split: SplitSizes;
+  /** Nodes per class in train and val; the rest of each class is test. Absent: no node is in a
+   * split (prediction). */
+  split?: SplitSizes;
   /** Seed of the stratified split ({@link Rng}). */
   seed: number;
+  /** The classes of a trained model: labels map to these (an unknown one is an error) instead of
+   * the classes found in the file. */
+  classNames?: string[];
+  /** The column scaling of a trained model's data, used instead of the file's own statistics. */
+  scaling?: ColumnScaling;
   /** Dataset name; default: the file name without its extension. */
   name?: string;
 }
@@ -42,7 +51,8 @@ interface _Row {
  * Reads a table with one sample per line, separated by commas (or by whitespace when the file has no
  * comma). Labels are arbitrary strings mapped to classes `0..C-1` in sorted order (numeric order when
  * all are numbers); every other column not dropped is a numeric feature, standardised per column (zero
- * mean, unit population variance; a constant column becomes 0). The split is stratified: each class is
+ * mean, unit population variance; a constant column becomes 0), or with `scaling` standardised by a
+ * trained model's statistics. The split is stratified: each class is
  * shuffled with `Rng(seed)` (classes in order), its first `trainPerClass` nodes are train, the next
  * `valPerClass` val and the rest test. `edges` is null: the graph has to be learned.
  *
@@ -71,23 +81,45 @@ export async function loadCsvDataset(path: string, opts: LoadCsvDatasetOptions):
   }
   const fieldName = (j: number) => header && header.length === width ? header[j] : `column ${j}`;
 
-  const labelCol = _column(opts.labelColumn, header, width, "label column");
+  if (opts.labelColumn === undefined && (opts.split || !opts.classNames)) {
+    throw new UsageError(`${path}: a label column is needed to train`);
+  }
+  const labelCol = opts.labelColumn === undefined
+    ? -1
+    : _column(opts.labelColumn, header, width, "label column");
   const dropped = new Set((opts.dropColumns ?? []).map((c) => _column(c, header, width, "dropped column")));
   dropped.add(labelCol);
   const featureCols = [...Array(width).keys()].filter((j) => !dropped.has(j));
   if (featureCols.length === 0) throw new UsageError(`${path}: no feature columns left`);
+  if (opts.scaling && opts.scaling.mean.length !== featureCols.length) {
+    throw new UsageError(
+      `${path}: ${featureCols.length} feature columns, the model was trained on ${opts.scaling.mean.length}`,
+    );
+  }
 
-  // Labels → classes in sorted order.
-  const rawLabels = rows.map((r) => {
+  // Labels → classes in sorted order (or the model's classes).
+  const rawLabels = labelCol < 0 ? [] : rows.map((r) => {
     const v = r.fields[labelCol];
     if (v === "") throw new InputError(`${path}:${r.line}: empty label`, r.line, fieldName(labelCol));
     return v;
   });
-  const classNames = [...new Set(rawLabels)];
-  if (classNames.every((v) => _NUMBER.test(v))) classNames.sort((a, b) => Number(a) - Number(b));
-  else classNames.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classNames = opts.classNames ?? [...new Set(rawLabels)];
+  if (!opts.classNames) {
+    if (classNames.every((v) => _NUMBER.test(v))) classNames.sort((a, b) => Number(a) - Number(b));
+    else classNames.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
   const classOf = new Map(classNames.map((v, c) => [v, c]));
-  const labels = Int32Array.from(rawLabels, (v) => classOf.get(v)!);
+  const labels = labelCol < 0 ? new Int32Array(rows.length).fill(-1) : Int32Array.from(rawLabels, (v, i) => {
+    const c = classOf.get(v);
+    if (c === undefined) {
+      throw new InputError(
+        `${path}:${rows[i].line}: label '${v}' is not one of the model's classes (${_list(classNames)})`,
+        rows[i].line,
+        fieldName(labelCol),
+      );
+    }
+    return c;
+  });
 
   // Features, standardised per column.
   const numNodes = rows.length, numFeatures = featureCols.length;
@@ -105,32 +137,32 @@ export async function loadCsvDataset(path: string, opts: LoadCsvDatasetOptions):
       values[i * numFeatures + k] = Number(s);
     });
   });
+  const scaling = opts.scaling ?? _columnScaling(values, numFeatures);
   const features = new Float32Array(numNodes * numFeatures);
   let constant = 0;
   for (let k = 0; k < numFeatures; k++) {
-    let mean = 0;
-    for (let i = 0; i < numNodes; i++) mean += values[i * numFeatures + k];
-    mean /= numNodes;
-    let variance = 0;
-    for (let i = 0; i < numNodes; i++) variance += (values[i * numFeatures + k] - mean) ** 2;
-    const std = Math.sqrt(variance / numNodes);
-    if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
+    const m = scaling.mean[k], s = scaling.std[k];
+    if (s === 0) {
       constant++;
       continue;
     }
-    for (let i = 0; i < numNodes; i++) {
-      features[i * numFeatures + k] = (values[i * numFeatures + k] - mean) / std;
-    }
+    for (let i = 0; i < numNodes; i++) features[i * numFeatures + k] = (values[i * numFeatures + k] - m) / s;
   }
 
-  const split = _stratifiedSplit(labels, classNames, opts.split, opts.seed, path);
+  const split = opts.split
+    ? _stratifiedSplit(labels, classNames, opts.split, opts.seed, path)
+    : new Uint8Array(numNodes);
   const notes = [
-    `${name}: ${numNodes} rows, ${numFeatures} features (standardised), ${classNames.length} classes ` +
+    `${name}: ${numNodes} rows, ${numFeatures} features (standardised${
+      opts.scaling ? " as the model's training data" : ""
+    }), ${classNames.length} classes ` +
     `(labels ${_list(classNames)} → 0..${classNames.length - 1})${header ? "; header line skipped" : ""}`,
-    `${name}: stratified split ${opts.split.trainPerClass}:${opts.split.valPerClass} per class, ` +
-    `seed ${opts.seed}: ${_count(split, 1)} train / ${_count(split, 2)} val / ${
-      _count(split, 3)
-    } test; no input graph`,
+    opts.split
+      ? `${name}: stratified split ${opts.split.trainPerClass}:${opts.split.valPerClass} per class, ` +
+        `seed ${opts.seed}: ${_count(split, 1)} train / ${_count(split, 2)} val / ${
+          _count(split, 3)
+        } test; no input graph`
+      : `${name}: ${labelCol < 0 ? "no labels" : "labels compared with the predictions"}; no input graph`,
   ];
   if (constant > 0) {
     notes.push(`${name}: ${constant} constant feature columns (all zero after standardising)`);
@@ -145,7 +177,26 @@ export async function loadCsvDataset(path: string, opts: LoadCsvDatasetOptions):
     split,
     edges: null,
     notes,
+    classNames,
+    scaling,
   };
+}
+
+/** Per-column mean and population std of `[N, F]` values; std 0 for a constant column. */
+function _columnScaling(values: Float64Array, f: number): ColumnScaling {
+  const n = values.length / f;
+  const mean: number[] = [], std: number[] = [];
+  for (let k = 0; k < f; k++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += values[i * f + k];
+    m /= n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += (values[i * f + k] - m) ** 2;
+    const s = Math.sqrt(variance / n);
+    mean.push(m);
+    std.push(s > 1e-12 * Math.max(1, Math.abs(m)) ? s : 0);
+  }
+  return { mean, std };
 }
 
 function _unquote(s: string): string {
