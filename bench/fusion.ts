@@ -176,8 +176,9 @@ const md = [
 ].join("\n");
 await Deno.mkdir(`${a.out}/fusion`, { recursive: true });
 await writeFusionReport(c, `${a.out}/fusion`, { command: env.command, config, env, smoke, pass }, {
+  ids: inp.ids,
   split: inp.split,
-  actual: inp.targets.heat_all,
+  actual: inp.targets,
   unit: "eV/cell",
 });
 await Deno.writeTextFile(`${a.out}/fusion.md`, md);

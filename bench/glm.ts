@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatTable } from "../src/format_table.ts";
 import { benchEnv } from "./_env.ts";
+import { type GlmRow, runGlmRow } from "./_glm_row.ts";
 
 const ALL = ["cora", "citeseer", "wine", "digits", "pubmed"];
 const { values: args } = parseArgs({
@@ -111,30 +112,10 @@ const BENCHES: Bench[] = [
   },
 ];
 
-/** The summary line of `keiro glm train --json` (accuracies in %). */
-interface Summary {
+/** One row of the matrix: its dataset and graph mode, its command and its summary (or the error). */
+interface Row extends GlmRow {
   dataset: string;
   graph: string;
-  test_accuracy: { mean: number; std: number };
-  val_accuracy: { mean: number; std: number };
-  seeds: number;
-  epoch_ms: number;
-  peak_rss_mb: number;
-  nodes: number;
-  per_seed: unknown[];
-  config: Record<string, unknown>;
-  /** The config file the run used (null: the built-in defaults). */
-  config_file: string | null;
-}
-
-/** One row of the matrix: its command and its summary (or the error). */
-interface Row {
-  dataset: string;
-  graph: string;
-  argv: string[];
-  seconds: number;
-  summary?: Summary;
-  error?: string;
 }
 
 async function _run(b: Bench, graph: string): Promise<Row> {
@@ -151,22 +132,7 @@ async function _run(b: Bench, graph: string): Promise<Row> {
     ...b.extra,
     "--json",
   ];
-  const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "cli/main.ts"), ...argv],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const seconds = (performance.now() - t0) / 1000;
-  const row: Row = { dataset: b.dataset, graph, argv: ["keiro", ...argv], seconds };
-  const last = new TextDecoder().decode(out.stdout).trimEnd().split("\n").pop() ?? "";
-  if (!out.success) return { ...row, error: `exit code ${out.code}` };
-  try {
-    return { ...row, summary: JSON.parse(last) as Summary };
-  } catch {
-    return { ...row, error: `no JSON summary on the last stdout line: ${last.slice(0, 200)}` };
-  }
+  return { dataset: b.dataset, graph, ...await runGlmRow(argv) };
 }
 
 /** A check of the issue: a description, the target text and the verdict (undefined: not run). */

@@ -57,6 +57,7 @@ const config = {
   patience: Number(a.patience),
   val_fraction: 0.2,
 };
+await Deno.mkdir(a.out, { recursive: true }); // before the run: a bad --out fails now, not after it
 const tmp = await Deno.makeTempDir({ prefix: "keiro-bench-params-" });
 const t0 = performance.now();
 

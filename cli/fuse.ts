@@ -10,7 +10,9 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { SubCommand } from "./_sub_command.ts";
 import { commandLine } from "./_command_line.ts";
 import { UsageError } from "../src/errors.ts";
-import { writeOutput } from "../src/write_output.ts";
+import { checkOutputFile, writeOutput } from "../src/write_output.ts";
+import { loadCrystalDataset } from "../src/materials/load_crystal_dataset.ts";
+import { predictWithSavedFusionModel, readSavedFusionModel } from "../src/fusion/saved_fusion_model.ts";
 import { formatFusionTable } from "../src/fusion/format_fusion_table.ts";
 import { runFusion, type RunFusionOptions } from "../src/fusion/run_fusion.ts";
 import { runFusionCv } from "../src/fusion/run_fusion_cv.ts";
@@ -114,7 +116,8 @@ function _withRunOptions(c: SubCommand): SubCommand {
     .addOption(new Option("--unit <text>", "unit of the primary target, for the plots").default("", "none"))
     .option(
       "--out <dir>",
-      "write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl, metrics.csv",
+      "write report.md, results.json, parity.svg, comparison.svg, test_predictions.csv, config.json, " +
+        "epochs.jsonl, metrics.csv; fuse train: also each seed's model in seed<n>/ (keiro fuse predict)",
     )
     .option(
       "--json",
@@ -267,6 +270,56 @@ Example (the Castelli perovskites, the union of three files; Matbench's perovski
         text += JSON.stringify({ target: s.target, folds: s.folds, results }) + "\n";
       }
       await writeOutput(undefined, text);
+    });
+  withDeviceOption(fuse.command("predict"), "cpu; the random forest always runs on the CPU")
+    .description("predict crystal properties with a model saved by fuse train --out")
+    .requiredOption("--model <dir>", "a saved model: <fuse train --out>/seed<n>")
+    .requiredOption("--data <path>", "the crystals (CSV, directory with id_prop.csv, or JSONL)")
+    .option("--format <form>", "dataset form (default: by path)", choiceArg(["csv", "dir", "jsonl"] as const))
+    .option(
+      "--structure-column <col>",
+      "CSV/JSONL column holding the structure (CIF, POSCAR, pymatgen JSON) (default: the first of cif, structure, poscar)",
+    )
+    .option(
+      "--id-column <col>",
+      "CSV/JSONL id column (default: material_id in CSV, id in JSONL, else the entry number)",
+    )
+    .option("--elements <dir>", "Magpie element tables (default: the model's, else $KEIRO_ELEMENTS)")
+    .option("--out <file>", "write the JSONL there (atomically) instead of stdout")
+    .addHelpText(
+      "after",
+      `
+Writes one JSONL record per crystal, {"id", "<target>": prediction, …}, in target units. The crystal
+graphs are built with the model's cutoff, neighbour count and atom features (saved with it); the
+descriptors with the Magpie tables. When the data has a column named like a target, the MAE against it
+goes to stderr.
+
+Example:
+  keiro fuse train --mode late $DATA --target heat_all --out runs/late
+  keiro fuse predict --model runs/late/seed0 --data new_crystals.csv --structure-column cif > predictions.jsonl`,
+    )
+    .action(async (o) => {
+      const device = await chooseDevice(o.device);
+      if (o.out) await checkOutputFile(o.out);
+      const saved = await readSavedFusionModel(o.model);
+      const ds = await loadCrystalDataset(o.data, {
+        format: o.format,
+        structureColumn: o.structureColumn,
+        idColumn: o.idColumn,
+      });
+      const p = await predictWithSavedFusionModel(o.model, saved, ds, { elements: o.elements, device });
+      const text = ds.ids.map((id, i) =>
+        JSON.stringify({ id, ...Object.fromEntries(saved.targets.map((t) => [t, p[t][i]])) }) + "\n"
+      ).join("");
+      await writeOutput(o.out, text);
+      const known = saved.targets.filter((t) => t in ds.targets).map((t) => {
+        const rows = ds.ids.map((_, i) => i).filter((i) => Number.isFinite(ds.targets[t][i]));
+        const mae = rows.reduce((a, i) => a + Math.abs(p[t][i] - ds.targets[t][i]), 0) / rows.length;
+        return `; MAE ${t} ${mae.toPrecision(4)} on ${rows.length}`;
+      });
+      console.error(
+        `predicted ${ds.ids.length} crystals with ${o.model} (mode ${saved.mode})${known.join("")}`,
+      );
     });
   return fuse;
 }

@@ -200,6 +200,19 @@ Deno.test({
     for (const f of ["report.md", "config.json", "epochs.jsonl"]) {
       assert.ok((await Deno.stat(join(out, f))).size > 0, f);
     }
+    // test_predictions.csv: the 10 test crystals, every run's predictions; rf's MAE is the table's.
+    const preds = parseCsv(
+      await Deno.readTextFile(join(out, "test_predictions.csv")),
+      "test_predictions.csv",
+    );
+    const cols = preds[0].fields, body = preds.slice(1).map((r) => r.fields.map(Number));
+    assert.equal(body.length, 10);
+    for (const c of ["id", "heat_all", "dir_gap", "rf:seed0:heat_all", "multitask:dwa:seed0:dir_gap"]) {
+      assert.ok(cols.includes(c), c);
+    }
+    const [y, rf] = [cols.indexOf("heat_all"), cols.indexOf("rf:seed0:heat_all")];
+    const mae = body.reduce((a, r) => a + Math.abs(r[rf] - r[y]), 0) / body.length;
+    assert.ok(Math.abs(mae - by.rf.test_mae) < 1e-9, `${mae} vs ${by.rf.test_mae}`);
     const parity = await Deno.readTextFile(join(out, "parity.svg"));
     assert.ok(parity.startsWith("<svg"));
     checkSvg(parity);
@@ -228,6 +241,102 @@ Deno.test({
       "multitask:dwa",
       "multitask:equal",
     ]);
+  },
+});
+
+Deno.test({
+  name: "fuse train --out saves each seed's model; fuse predict reproduces its test predictions",
+  ignore: !HAVE_DATA,
+  fn: async () => {
+    const csv = await _castelli40();
+    const common = [
+      "--data",
+      csv,
+      "--split",
+      "0.5,0.25,0.25",
+      "--structure-column",
+      "cif",
+      "--target",
+      "heat_all",
+    ];
+    for (
+      const [mode, extra] of [["late", []], ["stack", []], ["attention", []], ["multitask", [
+        "--target",
+        "dir_gap",
+      ]]]
+    ) {
+      const out = join(tmp, `saved_${mode}`);
+      const seeds = mode === "late" ? ["--seeds", "2"] : [];
+      const t = await _keiro([
+        "fuse",
+        "train",
+        "--mode",
+        mode as string,
+        ...common,
+        ...(extra as string[]),
+        ...seeds,
+        "--elements",
+        MAGPIE,
+        "--epochs",
+        "3",
+        "--config",
+        CONFIG,
+        "--out",
+        out,
+      ]);
+      assert.equal(t.code, 0, t.stderr);
+      const model = JSON.parse(await Deno.readTextFile(join(out, "seed0", "model.json")));
+      assert.equal(model.mode, mode);
+      const files = [];
+      for await (const e of Deno.readDir(join(out, "seed0"))) files.push(e.name);
+      const parts = { late: ["forest", "network"], stack: ["forest", "network"], attention: ["network"] }[
+        mode as string
+      ] ?? ["network"];
+      assert.deepEqual(
+        files.sort(),
+        ["atom_init.json", "model.json", ...parts.map((p) => `${p}.safetensors`)].sort(),
+      );
+      if (mode === "late") {
+        assert.ok((await Deno.stat(join(out, "seed1", "model.json"))).isFile, "one model per seed");
+      }
+      // Predict all 40 crystals again (KEIRO_ELEMENTS unset: the model names its tables).
+      const p = await _keiro([
+        "fuse",
+        "predict",
+        "--model",
+        join(out, "seed0"),
+        "--data",
+        csv,
+        "--structure-column",
+        "cif",
+      ]);
+      assert.equal(p.code, 0, p.stderr);
+      const recs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.equal(recs.length, 40);
+      assert.match(p.stderr, new RegExp(`predicted 40 crystals .*mode ${mode}.*MAE heat_all [\\d.]+ on 40`));
+      // The run's own test predictions, crystal by crystal.
+      const rows = parseCsv(
+        await Deno.readTextFile(join(out, "test_predictions.csv")),
+        "test_predictions.csv",
+      );
+      const cols = rows[0].fields;
+      const label = mode === "multitask" ? "multitask:equal" : mode;
+      for (const target of model.targets as string[]) {
+        const col = cols.indexOf(`${label}:seed0:${target}`);
+        assert.ok(col > 0, `${label}:seed0:${target} in ${cols.join(",")}`);
+        for (const r of rows.slice(1)) {
+          const rec = recs.find((x) => x.id === r.fields[0]);
+          const [a, b] = [rec[target], Number(r.fields[col])];
+          assert.ok(
+            Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)),
+            `${mode} ${r.fields[0]} ${target}: ${a} vs ${b}`,
+          );
+        }
+      }
+    }
+    const none = await _keiro(["fuse", "predict", "--model", tmp, "--data", csv]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no saved model in/);
   },
 });
 

@@ -10,7 +10,13 @@ import { appendLossHistory } from "../losses/inverse_loss_weights.ts";
 import { type DeltaP, deltaP } from "../losses/delta_p.ts";
 import type { TaskWeighting } from "../losses/task_weighting.ts";
 import type { FusionInputs } from "./fusion_inputs.ts";
-import { type FusionMode, type FusionOptions, type ModeResult, trainFusion } from "./train_fusion.ts";
+import {
+  type FusionMode,
+  type FusionOptions,
+  type FusionSaveSink,
+  type ModeResult,
+  trainFusion,
+} from "./train_fusion.ts";
 
 /** Options of {@link compareFusion}. */
 export interface CompareOptions extends FusionOptions {
@@ -24,6 +30,8 @@ export interface CompareOptions extends FusionOptions {
   weightings?: TaskWeighting[];
   /** Called after every run. */
   onRun?: (label: string, seed: number, r: ModeResult) => void;
+  /** Where the run of `modes` of a seed saves its model (one mode; `fuse train --out`). */
+  save?: (seed: number) => FusionSaveSink;
 }
 
 /** One row of the summary: a mode (multitask rows are labelled `multitask:<weighting>`). */
@@ -59,8 +67,9 @@ export interface Comparison {
   single_task?: Record<string, number>;
   /** Every run, for the record. */
   runs: { label: string; seed: number; result: Omit<ModeResult, "predictions"> }[];
-  /** The first seed's test predictions per label (first target), for parity plots. */
-  parity: Record<string, Float64Array>;
+  /** Every run's predictions of every crystal (the inputs' rows), per target it predicts (the
+   * report's parity plot and test_predictions.csv). */
+  predictions: { label: string; seed: number; values: Record<string, Float64Array> }[];
 }
 
 /** Label of a task weighting. */
@@ -114,22 +123,23 @@ export async function compareFusion(inp: FusionInputs, o: CompareOptions): Promi
   const byLabel = new Map<string, ModeResult[]>();
   const singles = new Map<string, ModeResult[]>();
   const runs: Comparison["runs"] = [];
+  const predictions: Comparison["predictions"] = [];
   const record = (label: string, seed: number, r: ModeResult) => {
     if (!byLabel.has(label)) byLabel.set(label, []);
     byLabel.get(label)!.push(r);
-    const { predictions: _, ...rest } = r;
+    const { predictions: values, ...rest } = r;
     runs.push({ label, seed, result: rest });
+    predictions.push({ label, seed, values });
     o.onRun?.(label, seed, r);
   };
-  const parity: Record<string, Float64Array> = {};
   const weightings = o.weightings ?? [o.weighting];
   for (const seed of o.seeds) {
     const done: Partial<Record<FusionMode, ModeResult>> = {};
+    const sink = o.save?.(seed);
     for (const mode of o.modes.filter((m) => m !== "multitask")) {
-      const r = await trainFusion(inp, mode, o.targets, o, seed, { rf: done.rf, gnn: done.gnn });
+      const r = await trainFusion(inp, mode, o.targets, o, seed, { rf: done.rf, gnn: done.gnn }, sink);
       done[mode] = r;
       record(mode, seed, r);
-      if (seed === o.seeds[0]) parity[mode] = r.predictions[first];
     }
     if (!o.modes.includes("multitask")) continue;
     for (const t of o.targets) {
@@ -143,13 +153,19 @@ export async function compareFusion(inp: FusionInputs, o: CompareOptions): Promi
     }
     for (const w of weightings) {
       const label = `multitask:${weightingLabel(w)}`;
-      const r = await trainFusion(inp, "multitask", o.targets, { ...o, weighting: w }, seed);
+      const r = await trainFusion(inp, "multitask", o.targets, { ...o, weighting: w }, seed, {}, sink);
       record(label, seed, r);
-      if (seed === o.seeds[0]) parity[label] = r.predictions[first];
     }
   }
   const results = [...byLabel.entries()].map(([label, rs]) => _summary(label, rs, first));
-  const out: Comparison = { target: first, targets: o.targets, seeds: o.seeds, results, runs, parity };
+  const out: Comparison = {
+    target: first,
+    targets: o.targets,
+    seeds: o.seeds,
+    results,
+    runs,
+    predictions,
+  };
   if (singles.size > 0) {
     const single = Object.fromEntries(
       o.targets.map((t) => [t, _mean(singles.get(t)!.map((r) => r.test_mae[t]))]),

@@ -33,7 +33,8 @@ export interface ForestResult {
 /**
  * Fits a forest on the rows `train` of `x` (`[rows, width]`, row-major) with targets `y` (one
  * per training row, in the order of `train`) and predicts every row of `x`. Seeded: the same seed
- * gives the same forest.
+ * gives the same forest. With `save`, the forest is also written to that safetensors file
+ * (`predictForest` reads it).
  */
 export async function fitForest(
   x: Float32Array,
@@ -42,6 +43,7 @@ export async function fitForest(
   y: ArrayLike<number>,
   config: ForestConfig,
   seed: number,
+  save?: string,
 ): Promise<ForestResult> {
   const rows = x.length / width;
   if (!Number.isInteger(rows) || train.length !== y.length) {
@@ -55,7 +57,15 @@ export async function fitForest(
   xs.set(x, train.length * width);
   const text = await NativeHandle.request(
     "fusion",
-    { kind: "forest", config, seed, rows: train.length + rows, width, train_rows: train.length },
+    {
+      kind: "forest",
+      config,
+      seed,
+      rows: train.length + rows,
+      width,
+      train_rows: train.length,
+      ...(save ? { save } : {}),
+    },
     packBuffers([xs, Float32Array.from(y)]),
   );
   const out = JSON.parse(text) as ForestResult;

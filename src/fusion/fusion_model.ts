@@ -26,7 +26,8 @@ export interface FusionNativeConfig {
   gaussian?: { dmin?: number; dmax?: number; step?: number; width?: number };
 }
 
-/** The data of one model: every crystal with its split code (1 train, 2 val, 3 test, 0 unused). */
+/** The data of one model: every crystal with its split code (1 train, 2 val, 3 test, 0 unused: a
+ * loaded model predicting new crystals has no training crystal). */
 export interface FusionModelData {
   graphs: PackedCrystalGraphs;
   /** `[S, D]` z-scored descriptors, or null. */
@@ -145,6 +146,17 @@ export class FusionModel extends NativeHandle {
   /** Snapshots the current parameters and batch-norm statistics as the best. */
   async keepBest(): Promise<void> {
     await this.#call({ kind: "keep_best" });
+  }
+
+  /** Saves the best snapshot (the current parameters before any {@link FusionModel.keepBest}) and
+   * its batch-norm statistics to a safetensors file. */
+  async save(path: string): Promise<void> {
+    await this.#call({ kind: "save", path });
+  }
+
+  /** Loads parameters saved by {@link FusionModel.save} (same config and widths). */
+  async load(path: string): Promise<void> {
+    await this.#call({ kind: "load", path });
   }
 
   /** Predictions for the crystals of a split (or all), with optional importance probes. */

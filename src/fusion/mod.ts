@@ -55,3 +55,12 @@ export {
 } from "./run_fusion_cv.ts";
 export { formatFusionCvTable } from "./format_fusion_cv_table.ts";
 export { type FusionReportMeta, type FusionReportTruth, writeFusionReport } from "./write_fusion_report.ts";
+export {
+  predictWithSavedFusionModel,
+  readSavedFusionModel,
+  type SavedFusionModel,
+  type SavedFusionParts,
+  type SavedFusionPredictOptions,
+  writeSavedFusionModel,
+} from "./saved_fusion_model.ts";
+export { predictForest } from "./predict_forest.ts";

@@ -66,6 +66,8 @@ export interface PreparedFusion {
   weightings: TaskWeighting[];
   /** The element tables, when given or needed. */
   tables: ElementTables | null;
+  /** The atom features of the crystal graphs. */
+  atoms: AtomFeatures;
   /** The sets as loaded. */
   sets: DatasetSplit;
   /** The crystals' inputs. */
@@ -123,7 +125,7 @@ export async function prepareFusion(
     weighting: weightings[0],
     weightings,
   });
-  return { file, epochs, patience, specs, weightings, tables, sets, inp, compare };
+  return { file, epochs, patience, specs, weightings, tables, atoms, sets, inp, compare };
 }
 
 /** Element tables when given or needed, and the atom features. */

@@ -13,7 +13,9 @@ import { checkOutputDir, openOutput, type OutputSink, writeOutput } from "../wri
 import { compareFusion, type Comparison, weightingLabel } from "./compare_fusion.ts";
 import { DEFAULT_SPLIT, type FusionSetsOptions, loadFusionSets } from "./load_fusion_sets.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
-import { FUSION_MODES, type FusionMode } from "./train_fusion.ts";
+import { FUSION_MODES, type FusionMode, type FusionSaveSink } from "./train_fusion.ts";
+import { writeSavedFusionModel } from "./saved_fusion_model.ts";
+import { join } from "node:path";
 import { writeFusionReport } from "./write_fusion_report.ts";
 import { _runLine } from "./_fusion_notes.ts";
 
@@ -32,7 +34,8 @@ export interface RunFusionOptions extends FusionSetsOptions, FusionSetupOptions 
   seeds: number[];
   /** Append each run's best validation loss to this loss history (a single-task neural mode). */
   history?: string;
-  /** Write report.md, results.json, parity.svg, comparison.svg, config.json, epochs.jsonl and metrics.csv there. */
+  /** Write report.md, results.json, parity.svg, comparison.svg, test_predictions.csv, config.json,
+   * epochs.jsonl and metrics.csv there, and with `train` each seed's model in `seed<n>/`. */
   out?: string;
   /** The command line, for the report. */
   command: string;
@@ -57,7 +60,12 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
   }
   if (o.out !== undefined) await checkOutputDir(o.out, "--out");
   const p = await prepareFusion(o, modes, () => loadFusionSets(o, targets));
-  const { file, epochs, patience, specs, weightings, tables, sets, inp } = p;
+  const { file, epochs, patience, specs, weightings, tables, atoms, sets, inp } = p;
+  // fuse train --out: each seed's model in <out>/seed<n>/ (model.json written once it is trained).
+  const sinks = new Map<number, FusionSaveSink>();
+  const save = o.kind === "train" && o.out !== undefined
+    ? (seed: number) => sinks.set(seed, { dir: join(o.out!, `seed${seed}`) }).get(seed)!
+    : undefined;
 
   o.log(
     `fuse ${o.kind}: ${sets.train.ids.length} train / ${sets.val.ids.length} val / ` +
@@ -79,6 +87,7 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
   try {
     const c = await compareFusion(inp, {
       ...p.compare(modes, o.seeds),
+      save,
       onEpoch: (mode, m) => {
         if (!bar) bar = new Progress(`${mode} (run ${++started})`, epochs);
         bar.update(m.epoch);
@@ -138,9 +147,21 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
         config,
         sizes: { train: sets.train.ids.length, val: sets.val.ids.length, test: sets.test.ids.length },
         descriptors: inp.descriptorNames.length,
-      }, { split: inp.split, actual: inp.targets[targets[0]], unit: o.unit });
+      }, { ids: inp.ids, split: inp.split, actual: inp.targets, unit: o.unit });
+      for (const [seed, sink] of sinks) {
+        await writeSavedFusionModel(sink.dir, {
+          ...sink.parts!,
+          mode: modes[0],
+          targets: modes[0] === "multitask" ? targets : targets.slice(0, 1),
+          seed,
+          cutoff: o.cutoff,
+          max_neighbours: o.maxNeighbours,
+          elements: tables?.dir ?? null,
+        }, atoms);
+      }
+      const models = sinks.size > 0 ? `, the model of each seed in seed<n>/ (keiro fuse predict)` : "";
       o.log(
-        `wrote ${o.out}/{report.md,results.json,parity.svg,comparison.svg,config.json,epochs.jsonl,metrics.csv}`,
+        `wrote ${o.out}/{report.md,results.json,parity.svg,comparison.svg,test_predictions.csv,config.json,epochs.jsonl,metrics.csv}${models}`,
       );
     }
     return c;

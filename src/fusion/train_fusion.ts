@@ -25,10 +25,16 @@ import { r2Score } from "../losses/r2_score.ts";
 import type { TaskWeighting } from "../losses/task_weighting.ts";
 import { TaskWeighter } from "../losses/task_weighter.ts";
 import { ZScore } from "../losses/z_score.ts";
+import { join } from "node:path";
+import { applyColumnZScores, fitColumnZScores } from "./column_z_scores.ts";
 import { fitForest, type ForestConfig } from "./fit_forest.ts";
 import { stackPredictions } from "./stack_predictions.ts";
 import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig, type FusionStepMetrics } from "./fusion_model.ts";
+import type { SavedFusionParts } from "./saved_fusion_model.ts";
+
+/** File names of a saved model's parts. */
+const _FOREST = "forest.safetensors", _NETWORK = "network.safetensors";
 
 /** The fusion modes. */
 export const FUSION_MODES = [
@@ -130,14 +136,21 @@ function _scored(
   return { mode, targets, test_mae: test.mae, test_r2: test.r2, val_mae: val.mae, train_s, predictions };
 }
 
-/** Column z-scores of `[S, D]` descriptors fitted on the training rows. */
-function _zscoreColumns(x: Float32Array, d: number, train: readonly number[]): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let j = 0; j < d; j++) {
-    const z = ZScore.fit(train.map((r) => x[r * d + j]));
-    for (let i = 0; i < x.length / d; i++) out[i * d + j] = z.transform(x[i * d + j]);
-  }
-  return out;
+/** Where a run saves its model files; {@link trainFusion} fills in `parts` with what it saved. */
+export interface FusionSaveSink {
+  /** The folder (created when missing). */
+  dir: string;
+  /** What was saved, for the model's `model.json` (saved_fusion_model.ts). */
+  parts?: SavedFusionParts;
+}
+
+/** The part of `sink.parts` a mode fills in (the rest stays as it was). */
+function _record(sink: FusionSaveSink | undefined, parts: Partial<SavedFusionParts>): void {
+  if (!sink) return;
+  sink.parts = {
+    ...(sink.parts ?? { forest: null, network: null, alpha: null, stack: null, descriptor_names: [] }),
+    ...parts,
+  };
 }
 
 async function _forest(
@@ -145,21 +158,26 @@ async function _forest(
   targets: string[],
   o: FusionOptions,
   seed: number,
+  sink?: FusionSaveSink,
 ): Promise<ModeResult> {
   if (!inp.descriptors) throw new UsageError("mode rf needs composition descriptors: pass --elements");
   const t0 = performance.now();
   const d = inp.descriptorNames.length, train = _rows(inp.split, SPLIT.train);
   const predictions: Record<string, Float64Array> = {};
   let importances: number[] = [];
+  if (sink) await Deno.mkdir(sink.dir, { recursive: true });
   for (const t of targets) {
     const rows = train.filter((r) => Number.isFinite(inp.targets[t][r]));
-    const f = await fitForest(inp.descriptors, d, rows, _pick(inp.targets[t], rows), o.forest, seed);
+    // The single-target modes fit one forest, the one saved.
+    const save = sink && t === targets[0] ? join(sink.dir, _FOREST) : undefined;
+    const f = await fitForest(inp.descriptors, d, rows, _pick(inp.targets[t], rows), o.forest, seed, save);
     predictions[t] = Float64Array.from(f.predictions);
     if (t === targets[0]) importances = f.importances;
   }
   const train_s = (performance.now() - t0) / 1e3;
   const top = importances.map((v, j) => ({ name: inp.descriptorNames[j], importance: v }))
     .sort((a, b) => b.importance - a.importance).slice(0, 10);
+  _record(sink, { forest: _FOREST, descriptor_names: [...inp.descriptorNames] });
   return { ..._scored(inp, "rf", targets, predictions, train_s), top_descriptors: top };
 }
 
@@ -169,6 +187,7 @@ async function _neural(
   targets: string[],
   o: FusionOptions,
   seed: number,
+  sink?: FusionSaveSink,
 ): Promise<ModeResult> {
   const t0 = performance.now();
   const train = _rows(inp.split, SPLIT.train);
@@ -181,7 +200,8 @@ async function _neural(
     throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
   }
   const d = inp.descriptorNames.length;
-  const desc = useDesc ? _zscoreColumns(inp.descriptors!, d, train) : null;
+  const descScores = useDesc ? fitColumnZScores(inp.descriptors!, d, train) : null;
+  const desc = descScores ? applyColumnZScores(inp.descriptors!, descScores) : null;
   using model = await FusionModel.create(
     { graphs: inp.graphs, descriptors: desc, descriptorDim: d, targets: y, tasks, split: inp.split },
     { ...o.native, mode, kendall: mode === "multitask" && o.weighting.kind === "kendall" },
@@ -208,6 +228,19 @@ async function _neural(
     }
   }
   const train_s = (performance.now() - t0) / 1e3;
+  if (sink) {
+    await Deno.mkdir(sink.dir, { recursive: true });
+    await model.save(join(sink.dir, _NETWORK));
+    _record(sink, {
+      network: {
+        file: _NETWORK,
+        config: model.config,
+        targets: scales.map((z) => z.toJSON()),
+        descriptors: descScores?.map((z) => z.toJSON()) ?? null,
+      },
+      ...(useDesc ? { descriptor_names: [...inp.descriptorNames] } : {}),
+    });
+  }
   const p = await model.predict({ best: true });
   const predictions: Record<string, Float64Array> = {};
   targets.forEach((t, k) =>
@@ -287,7 +320,9 @@ function _stack(
 
 /**
  * Trains `mode` on `targets` with `seed`. Every mode but multitask uses the first target only.
- * A late fusion or a stack reuses `parts` (the same seed's rf and gnn results) when given.
+ * A late fusion or a stack reuses `parts` (the same seed's rf and gnn results) when given. With
+ * `sink`, the run's model files (forest, network) go to `sink.dir` and `sink.parts` says what they
+ * are (a late fusion or a stack given `parts` has nothing to save: refused).
  */
 export async function trainFusion(
   inp: FusionInputs,
@@ -296,22 +331,26 @@ export async function trainFusion(
   o: FusionOptions,
   seed: number,
   parts: { rf?: ModeResult; gnn?: ModeResult } = {},
+  sink?: FusionSaveSink,
 ): Promise<ModeResult> {
   if (targets.length === 0) throw new UsageError("give at least one --target");
   const single = mode === "multitask" ? targets : targets.slice(0, 1);
   if (mode === "multitask" && targets.length < 2) {
     throw new UsageError("mode multitask needs two or more --target");
   }
+  if (sink && (parts.rf || parts.gnn)) throw new RangeError("trainFusion: a reused part cannot be saved");
   switch (mode) {
     case "rf":
-      return await _forest(inp, single, o, seed);
+      return await _forest(inp, single, o, seed, sink);
     case "late":
     case "stack": {
-      const rf = parts.rf ?? await _forest(inp, single, o, seed);
-      const gnn = parts.gnn ?? await _neural(inp, "gnn", single, o, seed);
-      return mode === "late" ? _late(inp, single, rf, gnn) : _stack(inp, single, rf, gnn, seed);
+      const rf = parts.rf ?? await _forest(inp, single, o, seed, sink);
+      const gnn = parts.gnn ?? await _neural(inp, "gnn", single, o, seed, sink);
+      const r = mode === "late" ? _late(inp, single, rf, gnn) : _stack(inp, single, rf, gnn, seed);
+      _record(sink, { alpha: r.alpha ?? null, stack: r.stack ?? null });
+      return r;
     }
     default:
-      return await _neural(inp, mode, single, o, seed);
+      return await _neural(inp, mode, single, o, seed, sink);
   }
 }

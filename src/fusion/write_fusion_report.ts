@@ -4,6 +4,7 @@
  */
 
 import { join } from "node:path";
+import { metricsCsv } from "../metrics_csv.ts";
 import { barChartSvg } from "../report/bar_chart_svg.ts";
 import { parityPlotSvg } from "../report/parity_plot_svg.ts";
 import { writeOutput } from "../write_output.ts";
@@ -21,12 +22,14 @@ export interface FusionReportMeta {
   [key: string]: unknown;
 }
 
-/** Test rows (and their true values) for the parity plot. */
+/** The inputs' rows: which are test rows, their ids and true values. */
 export interface FusionReportTruth {
+  /** Entry id of each row. */
+  ids: readonly string[];
   /** Split codes of the inputs' rows ({@link SPLIT}). */
   split: Uint8Array;
-  /** True values of the first target over all rows of the inputs. */
-  actual: ArrayLike<number>;
+  /** True values of every target over all rows of the inputs. */
+  actual: Record<string, ArrayLike<number>>;
   /** Unit of the first target, "" for none. */
   unit?: string;
 }
@@ -68,16 +71,34 @@ function _markdown(c: Comparison, meta: FusionReportMeta): string {
   lines.push(
     "",
     "Files: `results.json` (summary and every run), `parity.svg` (first seed's test predictions), " +
-      "`comparison.svg` (test MAE ± std per mode), `config.json` (resolved config).",
+      "`comparison.svg` (test MAE ± std per mode), `test_predictions.csv` (every run's prediction of " +
+      "every test crystal), `config.json` (resolved config).",
     "",
   );
   return lines.join("\n");
 }
 
-/** The comparison without its Float64Arrays (the parity predictions). */
-function _plain(c: Comparison): Omit<Comparison, "parity"> {
-  const { parity: _, ...rest } = c;
+/** The comparison without its Float64Arrays (the predictions). */
+function _plain(c: Comparison): Omit<Comparison, "predictions"> {
+  const { predictions: _, ...rest } = c;
   return rest;
+}
+
+/** One row per test crystal: its id, the true value of every target, and one column
+ * `<label>:seed<n>:<target>` per run and target it predicts. */
+function _testRows(
+  c: Comparison,
+  test: readonly number[],
+  truth: FusionReportTruth,
+): Record<string, unknown>[] {
+  return test.map((i) => {
+    const row: Record<string, unknown> = { id: truth.ids[i] };
+    for (const t of c.targets) row[t] = truth.actual[t][i];
+    for (const p of c.predictions) {
+      for (const [t, v] of Object.entries(p.values)) row[`${p.label}:seed${p.seed}:${t}`] = v[i];
+    }
+    return row;
+  });
 }
 
 /** NaN and ±Infinity become null in JSON; that is what JSON.stringify does already. */
@@ -90,9 +111,11 @@ function _json(v: unknown): string {
  *
  * - `report.md`: a markdown table of every mode (test MAE mean ± std, R², train s, attention
  *   weights, importance probes, α, Δp with negative transfer) and the single-task baselines;
- * - `results.json`: `{meta, ...c}` without the parity predictions;
- * - `parity.svg`: the first seed's test predictions of every label against `truth.actual`;
+ * - `results.json`: `{meta, ...c}` without the predictions;
+ * - `parity.svg`: the first seed's test predictions of every label against the first target's
+ *   true values;
  * - `comparison.svg`: test MAE ± std per mode;
+ * - `test_predictions.csv`: every test crystal's id, true values and every run's predictions;
  * - `config.json`: `meta.config`.
  */
 export async function writeFusionReport(
@@ -104,12 +127,12 @@ export async function writeFusionReport(
   await Deno.mkdir(outDir, { recursive: true });
   const test: number[] = [];
   truth.split.forEach((code, i) => code === SPLIT.test && test.push(i));
-  const actual = Float64Array.from(test, (i) => truth.actual[i]);
+  const actual = Float64Array.from(test, (i) => truth.actual[c.target][i]);
   const unit = truth.unit ?? "";
-  const series = Object.entries(c.parity).map(([name, p]) => ({
-    name,
+  const series = c.predictions.filter((p) => p.seed === c.seeds[0] && c.target in p.values).map((p) => ({
+    name: p.label,
     actual,
-    predicted: Float64Array.from(test, (i) => p[i]),
+    predicted: Float64Array.from(test, (i) => p.values[c.target][i]),
   }));
   const parity = parityPlotSvg({ title: `Test parity: ${c.target}`, unit, series });
   const bars = barChartSvg({
@@ -123,5 +146,6 @@ export async function writeFusionReport(
   await writeOutput(join(outDir, "results.json"), _json({ meta, ..._plain(c) }));
   await writeOutput(join(outDir, "parity.svg"), parity);
   await writeOutput(join(outDir, "comparison.svg"), bars);
+  await writeOutput(join(outDir, "test_predictions.csv"), metricsCsv(_testRows(c, test, truth)));
   await writeOutput(join(outDir, "config.json"), _json(meta.config));
 }

@@ -8,7 +8,8 @@ import { writeFusionReport } from "./write_fusion_report.ts";
 
 // rows: 2 train, 1 val, 2 test
 const split = Uint8Array.from([SPLIT.train, SPLIT.train, SPLIT.val, SPLIT.test, SPLIT.test]);
-const actual = Float64Array.from([0, 1, 2, 3, 4]);
+const actual = { heat_all: Float64Array.from([0, 1, 2, 3, 4]), dir_gap: Float64Array.from([5, 6, 7, 8, 9]) };
+const ids = ["a", "b", "c", "d", "e"];
 const c: Comparison = {
   target: "heat_all",
   targets: ["heat_all", "dir_gap"],
@@ -43,10 +44,19 @@ const c: Comparison = {
   ],
   single_task: { heat_all: 0.2, dir_gap: 0.1 },
   runs: [],
-  parity: {
-    rf: Float64Array.from([0, 1, 2, 3.5, 4.5]),
-    attention: Float64Array.from([0, 1, 2, 3, 4.25]),
-  },
+  predictions: [
+    { label: "rf", seed: 0, values: { heat_all: Float64Array.from([0, 1, 2, 3.5, 4.5]) } },
+    { label: "attention", seed: 0, values: { heat_all: Float64Array.from([0, 1, 2, 3, 4.25]) } },
+    { label: "rf", seed: 1, values: { heat_all: Float64Array.from([0, 1, 2, 3.25, 4.75]) } },
+    {
+      label: "multitask:equal",
+      seed: 1,
+      values: {
+        heat_all: Float64Array.from([0, 1, 2, 3, 4]),
+        dir_gap: Float64Array.from([5, 6, 7, 8.5, NaN]),
+      },
+    },
+  ],
 };
 
 Deno.test("formatFusionTable: a row per mode with notes and the single-task baselines", () => {
@@ -65,6 +75,7 @@ Deno.test("writeFusionReport: report.md, results.json, parity and comparison SVG
   const out = join(dir, "nested", "out");
   try {
     await writeFusionReport(c, out, { command: "keiro fuse compare", config: { epochs: 3 }, extra: 1 }, {
+      ids,
       split,
       actual,
       unit: "eV",
@@ -77,20 +88,28 @@ Deno.test("writeFusionReport: report.md, results.json, parity and comparison SVG
       "parity.svg",
       "report.md",
       "results.json",
+      "test_predictions.csv",
     ]);
+    // The test rows (d, e): true values, then every run's prediction of every target it predicts.
+    assert.equal(
+      await Deno.readTextFile(join(out, "test_predictions.csv")),
+      "id,heat_all,dir_gap,rf:seed0:heat_all,attention:seed0:heat_all,rf:seed1:heat_all," +
+        "multitask:equal:seed1:heat_all,multitask:equal:seed1:dir_gap\n" +
+        "d,3,8,3.5,3,3.25,3,8.5\ne,4,9,4.5,4.25,4.75,4,\n",
+    );
     const md = await Deno.readTextFile(join(out, "report.md"));
     assert.match(md, /\| attention \| 0\.15 ± 0\.02 \| 0\.9 \| 2 \| attn desc 0\.25/);
     assert.match(md, /\| single-task CGCNN \| 0\.2 \| 0\.1 \| \|/);
     assert.match(md, /\| multitask:equal \| 0\.3 \(negative transfer\) \| 0\.05 \| 10% \|/);
     const results = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
-    assert.equal(results.parity, undefined);
+    assert.equal(results.predictions, undefined);
     assert.equal(results.meta.extra, 1);
     assert.equal(results.results.length, 4);
     assert.equal(results.results[3].test_r2, null, "NaN becomes null");
     assert.deepEqual(JSON.parse(await Deno.readTextFile(join(out, "config.json"))), { epochs: 3 });
     const parity = await Deno.readTextFile(join(out, "parity.svg"));
     checkSvg(parity);
-    assert.equal(elementsOfClass(parity, "point").length, 4, "two series × the two test rows");
+    assert.equal(elementsOfClass(parity, "point").length, 4, "two series of seed 0 × the two test rows");
     assert.ok(parity.includes(">rf (n = 2, MAE 0.5 eV)</text>"), "test rows only: |3.5−3|, |4.5−4|");
     assert.ok(parity.includes(">attention (n = 2, MAE 0.125 eV)</text>"));
     const bars = await Deno.readTextFile(join(out, "comparison.svg"));

@@ -7,21 +7,27 @@
 //!   offsets `u32[S+1]`, neighbours `u32[A·M]`, distances `f32[A·M]`, descriptors `f32[S·D]`,
 //!   targets `f32[S·T]` (NaN = missing), split `u8[S]`, and with `"angles": true` the bond-angle
 //!   cosines `f32[A·M·M]` (the `alignn` mode's line graph). Payload `{"parameters", "config", "device"}`.
-//! - `_call` `{"kind": "step", "epoch", "weights"?, "lr"?}`, `{"kind": "keep_best"}` or
-//!   `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`;
-//!   payload = JSON result.
-//! - `_call` `{"kind": "forest", "config", "seed", "rows", "width", "train_rows"}` with a null
-//!   handle; data packs features `f32[rows·width]` then targets `f32[train_rows]` of the first
-//!   rows. Payload `{"predictions": [rows], "importances": [width], "config"}`.
+//! - `_call` `{"kind": "step", "epoch", "weights"?, "lr"?}`, `{"kind": "keep_best"}`,
+//!   `{"kind": "predict", "best"?, "split"?, "zero_descriptors"?, "permute_embeddings"?}`,
+//!   `{"kind": "save", "path"}` (the best snapshot, else the current parameters) or
+//!   `{"kind": "load", "path"}`; payload = JSON result.
+//! - `_call` `{"kind": "forest", "config", "seed", "rows", "width", "train_rows", "save"?}` with a
+//!   null handle; data packs features `f32[rows·width]` then targets `f32[train_rows]` of the first
+//!   rows. Payload `{"predictions": [rows], "importances": [width], "config"}`; with `save` the
+//!   forest is also written to that safetensors file.
+//! - `_call` `{"kind": "forest_predict", "path", "rows", "width"}` with a null handle: the forest
+//!   saved in `path` predicts the features `f32[rows·width]` in the data; payload `{"predictions"}`.
 //! - `_call` `{"kind": "resolve_config", "text", "file"}` with a null handle: a `keiro fuse`
 //!   config file resolved ([`FusionFileConfig`]); payload = the resolved file.
+
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{exports, json_payload, Blob, DeviceField, Domain, Slot};
 use crate::config_json::parse_config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fusion::config::FusionFileConfig;
 use crate::fusion::crystal_set::CrystalSet;
 use crate::fusion::random_forest::{ForestConfig, RandomForest};
@@ -90,6 +96,28 @@ pub enum FusionCall {
         width: usize,
         /// Leading rows with a target.
         train_rows: usize,
+        /// Also write the fitted forest to this safetensors file.
+        #[serde(default)]
+        save: Option<PathBuf>,
+    },
+    /// Predict with a saved forest (stateless).
+    ForestPredict {
+        /// The forest's safetensors file.
+        path: PathBuf,
+        /// Rows of the features.
+        rows: usize,
+        /// Features per row.
+        width: usize,
+    },
+    /// Save the parameters and batch-norm statistics as safetensors.
+    Save {
+        /// Output file.
+        path: PathBuf,
+    },
+    /// Load parameters saved by `save`.
+    Load {
+        /// Input file.
+        path: PathBuf,
     },
     /// Resolve a `keiro fuse` config file (stateless).
     ResolveConfig {
@@ -140,14 +168,39 @@ impl Domain for FusionTrainer {
                 json!({})
             }
             FusionCall::Predict(o) => this.write()?.predict(o)?,
-            FusionCall::Forest { config, seed, rows, width, train_rows } => {
+            FusionCall::Forest { config, seed, rows, width, train_rows, save } => {
                 let cfg: ForestConfig = parse_config(&config.to_string(), "forest")?;
                 let mut b = Blob::new(data);
                 let x = b.f32s(rows * width, "features")?;
                 let y: Vec<f64> = b.f32s(train_rows, "targets")?.into_iter().map(f64::from).collect();
                 b.done()?;
                 let (f, predictions) = RandomForest::fit_predict(&x, rows, width, &y, &cfg, seed)?;
+                if let Some(path) = save {
+                    f.save(&path)?;
+                }
                 json!({"predictions": predictions, "importances": f.importances, "config": cfg})
+            }
+            FusionCall::ForestPredict { path, rows, width } => {
+                let forest = RandomForest::load(&path)?;
+                let mut b = Blob::new(data);
+                let x = b.f32s(rows * width, "features")?;
+                b.done()?;
+                if width != forest.importances.len() {
+                    return Err(Error::Usage(format!(
+                        "forest {}: {width} features per row, the forest takes {}",
+                        path.display(),
+                        forest.importances.len()
+                    )));
+                }
+                json!({"predictions": forest.predict(&x)?})
+            }
+            FusionCall::Save { path } => {
+                this.write()?.save(&path)?;
+                json!({})
+            }
+            FusionCall::Load { path } => {
+                this.write()?.load(&path)?;
+                json!({})
             }
             FusionCall::ResolveConfig { text, file } => return json_payload(&FusionFileConfig::resolve(&text, &file)?),
         };

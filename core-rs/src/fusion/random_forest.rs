@@ -5,11 +5,15 @@
 //! forest whatever the thread count. Feature importances are the squared-error decreases summed
 //! over all trees and normalised to sum to 1 (scikit-learn's impurity importance).
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fusion::regression_tree::{RegressionTree, Samples, TreeParams};
+use crate::fusion::regression_tree::{FlatTrees, RegressionTree, Samples, TreeParams};
 use crate::rng::Rng;
 
 /// The most trees of a forest (a slip such as `1e9` is a usage error, not a run that never ends).
@@ -112,6 +116,68 @@ impl RandomForest {
         Ok((f, predictions))
     }
 
+    /// Writes the forest to the safetensors file `path`: the trees' flat node columns
+    /// (`feature` i64, `value` f64, `left`/`right` u32), where each tree starts (`offsets` i64,
+    /// one per tree and the end) and the importances (f64, one per feature).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut flat = FlatTrees::default();
+        let mut offsets = vec![0i64];
+        for t in &self.trees {
+            t.flatten_into(&mut flat);
+            offsets.push(flat.feature.len() as i64);
+        }
+        let dev = &Device::Cpu;
+        let n = flat.feature.len();
+        let tensors: HashMap<String, Tensor> = [
+            ("feature", Tensor::from_vec(flat.feature, n, dev)?),
+            ("value", Tensor::from_vec(flat.value, n, dev)?),
+            ("left", Tensor::from_vec(flat.left, n, dev)?),
+            ("right", Tensor::from_vec(flat.right, n, dev)?),
+            ("offsets", Tensor::from_vec(offsets, self.trees.len() + 1, dev)?),
+            ("importances", Tensor::from_slice(&self.importances, self.width, dev)?),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        candle_core::safetensors::save(&tensors, path)?;
+        Ok(())
+    }
+
+    /// Reads a forest written by [`RandomForest::save`], checking every node.
+    pub fn load(path: &Path) -> Result<RandomForest> {
+        let bad = |what: &str| Error::Usage(format!("forest file {}: {what}", path.display()));
+        let m = candle_core::safetensors::load(path, &Device::Cpu)?;
+        let get = |name: &str| m.get(name).ok_or_else(|| bad(&format!("no tensor {name}")));
+        let flat = FlatTrees {
+            feature: get("feature")?.to_vec1::<i64>()?,
+            value: get("value")?.to_vec1::<f64>()?,
+            left: get("left")?.to_vec1::<u32>()?,
+            right: get("right")?.to_vec1::<u32>()?,
+        };
+        let offsets = get("offsets")?.to_vec1::<i64>()?;
+        let importances = get("importances")?.to_vec1::<f64>()?;
+        let n = flat.feature.len();
+        if [flat.value.len(), flat.left.len(), flat.right.len()].iter().any(|&l| l != n) || offsets.first() != Some(&0) || offsets.last() != Some(&(n as i64)) {
+            return Err(bad("node columns and offsets disagree"));
+        }
+        let width = importances.len();
+        let trees = offsets
+            .windows(2)
+            .map(|w| {
+                let range = usize::try_from(w[0]).ok()?..usize::try_from(w[1]).ok()?;
+                if range.start >= range.end {
+                    return None;
+                }
+                RegressionTree::from_flat(&flat, range, width)
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad("a tree's nodes are out of order or out of range"))?;
+        if trees.is_empty() || width == 0 {
+            return Err(bad("no tree"));
+        }
+        Ok(RandomForest { trees, width, importances })
+    }
+
     /// Mean prediction of the trees for each row of `x` `[rows, width]`.
     pub fn predict(&self, x: &[f32]) -> Result<Vec<f64>> {
         if !x.len().is_multiple_of(self.width) {
@@ -186,5 +252,29 @@ mod tests {
         assert!(e.to_string().contains("x[2][1]"), "{e}");
         let bad = ForestConfig { max_features: 0.0, ..ForestConfig::default() };
         assert!(matches!(RandomForest::fit(Samples { x: &x, width: 3, y: &y }, &bad, 0), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn a_saved_forest_predicts_the_same_and_a_corrupt_file_is_refused() {
+        let (x, y) = _data(200, 5);
+        let f = RandomForest::fit(Samples { x: &x, width: 3, y: &y }, &ForestConfig { trees: 12, ..ForestConfig::default() }, 2).unwrap();
+        let dir = std::env::temp_dir().join(format!("keiro-forest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("forest.safetensors");
+        f.save(&path).unwrap();
+        let g = RandomForest::load(&path).unwrap();
+        let (fresh, _) = _data(50, 6);
+        assert_eq!(g.predict(&fresh).unwrap(), f.predict(&fresh).unwrap());
+        assert_eq!(g.importances, f.importances);
+        // A child pointing back at its parent would loop forever: refused.
+        let mut m = candle_core::safetensors::load(&path, &Device::Cpu).unwrap();
+        let mut left = m["left"].to_vec1::<u32>().unwrap();
+        let split = m["feature"].to_vec1::<i64>().unwrap().iter().position(|&v| v >= 0).unwrap();
+        left[split] = 0;
+        m.insert("left".into(), Tensor::from_vec(left.clone(), left.len(), &Device::Cpu).unwrap());
+        candle_core::safetensors::save(&m, &path).unwrap();
+        let e = RandomForest::load(&path).err().unwrap().to_string();
+        assert!(e.contains("out of order or out of range"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

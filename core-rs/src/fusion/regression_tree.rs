@@ -25,6 +25,19 @@ enum _Node {
     Split { feature: usize, threshold: f32, left: usize, right: usize },
 }
 
+/// Trees as flat node columns (see [`RegressionTree::flatten_into`]), for saving.
+#[derive(Clone, Debug, Default)]
+pub struct FlatTrees {
+    /// Feature of a split, −1 for a leaf.
+    pub feature: Vec<i64>,
+    /// Threshold of a split, value of a leaf.
+    pub value: Vec<f64>,
+    /// Left child (tree-local index), 0 for a leaf.
+    pub left: Vec<u32>,
+    /// Right child (tree-local index), 0 for a leaf.
+    pub right: Vec<u32>,
+}
+
 /// A fitted tree.
 #[derive(Clone, Debug)]
 pub struct RegressionTree {
@@ -69,6 +82,40 @@ impl RegressionTree {
                 _Node::Split { feature, threshold, left, right } => i = if row[feature] <= threshold { left } else { right },
             }
         }
+    }
+
+    /// The nodes as flat columns, appended to `out`: per node its feature (−1 for a leaf), its
+    /// threshold (a leaf: its value), and its children (0 for a leaf).
+    pub fn flatten_into(&self, out: &mut FlatTrees) {
+        for n in &self.nodes {
+            let (f, v, l, r) = match *n {
+                _Node::Leaf(v) => (-1, v, 0, 0),
+                _Node::Split { feature, threshold, left, right } => (feature as i64, threshold as f64, left as u32, right as u32),
+            };
+            out.feature.push(f);
+            out.value.push(v);
+            out.left.push(l);
+            out.right.push(r);
+        }
+    }
+
+    /// The tree of nodes `range` of `flat` (as [`RegressionTree::flatten_into`] wrote them), checked:
+    /// children inside the tree and after their parent (so every path ends), features below `width`.
+    pub fn from_flat(flat: &FlatTrees, range: std::ops::Range<usize>, width: usize) -> Option<RegressionTree> {
+        let n = range.len();
+        let mut nodes = Vec::with_capacity(n);
+        for (i, k) in range.enumerate() {
+            let (f, v, l, r) = (flat.feature[k], flat.value[k], flat.left[k] as usize, flat.right[k] as usize);
+            nodes.push(if f < 0 {
+                _Node::Leaf(v)
+            } else {
+                if f as usize >= width || l <= i || r <= i || l >= n || r >= n {
+                    return None;
+                }
+                _Node::Split { feature: f as usize, threshold: v as f32, left: l, right: r }
+            });
+        }
+        (n > 0).then_some(RegressionTree { nodes })
     }
 
     /// Number of nodes.

@@ -9,6 +9,7 @@
 //! L   = Σ_t exp(−s_t) L_t + s_t         with `kendall` (s_t = log σ²_t learned)
 //! ```
 
+use std::path::Path;
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
@@ -20,6 +21,7 @@ use crate::fusion::config::{FusionConfig, FusionMode};
 use crate::fusion::crystal_set::{CrystalSet, Expanded};
 use crate::fusion::model::FusionModel;
 use crate::nn::adam::Adam;
+use crate::nn::checkpoint::{load_checkpoint, save_checkpoint};
 use crate::nn::param_store::Weights;
 use crate::nn::task_loss::combine_task_losses;
 use crate::on_pool::on_pool;
@@ -98,9 +100,6 @@ fn _check(d: &FusionData) -> Result<()> {
     if let Some(i) = d.split.iter().position(|&c| c > 3) {
         return Err(Error::input(0, format!("split[{i}]"), "must be 0, 1, 2 or 3"));
     }
-    if !d.split.contains(&TRAIN) {
-        return Err(Error::Usage("fusion data: no training crystals".into()));
-    }
     Ok(())
 }
 
@@ -177,6 +176,9 @@ impl FusionTrainer {
     /// front end's schedule), then a validation pass. Returns the epoch's metrics: per-task mean
     /// training losses, validation losses and MAEs (z-scored units).
     pub fn step(&mut self, epoch: usize, weights: Option<Vec<f64>>, lr: Option<f64>) -> Result<Value> {
+        if !self.data.split.contains(&TRAIN) {
+            return Err(Error::Usage("fusion data: no training crystals".into()));
+        }
         on_pool(|| self._step(epoch, weights, lr))
     }
 
@@ -277,6 +279,31 @@ impl FusionTrainer {
     /// Remembers the current parameters and batch-norm statistics as the best.
     pub fn keep_best(&mut self) -> Result<()> {
         self.best = Some((self.model.params.snapshot()?, self.model.bn_states()));
+        Ok(())
+    }
+
+    /// Writes the best snapshot (the current parameters before any [`FusionTrainer::keep_best`])
+    /// with its batch-norm statistics to the safetensors file `path`.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        match &self.best {
+            Some((snap, bn)) => {
+                let now = self.model.params.snapshot()?;
+                self.model.params.restore(snap)?;
+                let out = save_checkpoint(&self.model.params, bn, path);
+                self.model.params.restore(&now)?;
+                out
+            }
+            None => save_checkpoint(&self.model.params, &self.model.bn_states(), path),
+        }
+    }
+
+    /// Loads parameters and statistics saved by [`FusionTrainer::save`] (same config, feature,
+    /// descriptor and target widths); forgets the best snapshot.
+    pub fn load(&mut self, path: &Path) -> Result<()> {
+        let count = self.model.bn_states().len();
+        let bn = load_checkpoint(&mut self.model.params, count, path)?;
+        self.model.set_bn_states(&bn);
+        self.best = None;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 pub mod adam;
 pub mod batch_norm;
+pub mod checkpoint;
 pub mod conv3x3;
 pub mod dropout;
 pub mod gat_layer;

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::nn::adam::Adam;
+use crate::nn::checkpoint::{load_checkpoint, save_checkpoint};
 use crate::nn::task_loss::combine_task_losses;
 use crate::on_pool::on_pool;
 use crate::params::config::ParamsConfig;
@@ -261,29 +262,13 @@ impl ParamsTrainer {
     /// Writes the best snapshot (or the current parameters when none was kept) with the running
     /// statistics to the safetensors file `path`.
     pub fn save(&mut self, path: &Path) -> Result<()> {
-        self._with_best(true, |t| {
-            let dev = t._dev();
-            let mut extra = Vec::new();
-            for (i, (mean, var)) in t.model.bn_states().into_iter().enumerate() {
-                let c = mean.len();
-                extra.push((format!("block{i}.bn.running_mean"), Tensor::from_vec(mean, c, dev)?));
-                extra.push((format!("block{i}.bn.running_var"), Tensor::from_vec(var, c, dev)?));
-            }
-            t.model.params.save_with(path, extra)
-        })
+        self._with_best(true, |t| save_checkpoint(&t.model.params, &t.model.bn_states(), path))
     }
 
     /// Loads parameters and running statistics saved by [`ParamsTrainer::save`] (same config and heads).
     pub fn load(&mut self, path: &Path) -> Result<()> {
-        self.model.params.load(path)?;
-        let m = candle_core::safetensors::load(path, &Device::Cpu)?;
-        let stat = |name: String| -> Result<Vec<f32>> {
-            let t = m.get(&name).ok_or_else(|| Error::Usage(format!("checkpoint {} has no tensor {name}", path.display())))?;
-            Ok(t.to_vec1::<f32>()?)
-        };
-        let states = (0..self.model.bn_states().len())
-            .map(|i| Ok((stat(format!("block{i}.bn.running_mean"))?, stat(format!("block{i}.bn.running_var"))?)))
-            .collect::<Result<Vec<_>>>()?;
+        let count = self.model.bn_states().len();
+        let states = load_checkpoint(&mut self.model.params, count, path)?;
         self.model.set_bn_states(&states);
         self.best = None;
         Ok(())

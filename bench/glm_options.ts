@@ -1,0 +1,154 @@
+/**
+ * The GLM seed's own options on real data (issue 21, item 5): the sparsifiers (hard top-k, soft
+ * top-k, hard-concrete/Gumbel) and the graph regularisers (the L1 edge count Ω(A), the expected L0
+ * edge count, the Laplacian smoothness tr(XᵀLX)) on top of keiro's shipped config of each row, over
+ * the same seeds, against the literature's anchors.
+ *
+ *   deno run -A bench/glm_options.ts [--seeds 10] [--epochs 500] [--rows cora:learned,…] [--variants topk,…]
+ *
+ * Rows: Cora graph-free (`learned`; SLAPS 73.4 %), Cora with its graph (`input+learned`; target
+ * 84.0 %, GCN 81.5 %) and Citeseer with its graph (`input+learned`; target 73.5 %, GCN 70.3 %). Each
+ * variant overlays its `glm` keys on the row's configs/glm_<dataset>_<graph>.json; every run is one
+ * `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes bench/results/glm_options.{json,md}
+ * with the command line, commit, machine, seeds and every config used.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { formatTable } from "../src/format_table.ts";
+import { writeOutput } from "../src/write_output.ts";
+import { benchEnv } from "./_env.ts";
+import { type GlmRow, runGlmRow } from "./_glm_row.ts";
+
+/** Each variant's overlay on the shipped config's `glm` object. */
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  topk: {},
+  soft_topk: { sparsify: "soft_topk" },
+  gumbel: { sparsify: "gumbel" },
+  "topk+edge_l1": { edge_l1: 0.01 },
+  "topk+smoothness": { smoothness: 1.0 },
+  "gumbel+edge_l0": { sparsify: "gumbel", edge_l0: 0.01 },
+};
+/** Rows and their targets (test accuracy, %). */
+const ROWS: Record<string, { target: number; anchor: string }> = {
+  "cora:learned": { target: 73.4, anchor: "SLAPS 73.4 (graph-free)" },
+  "cora:input+learned": { target: 84.0, anchor: "GCN 81.5" },
+  "citeseer:input+learned": { target: 73.5, anchor: "GCN 70.3" },
+};
+
+const { values: a } = parseArgs({
+  args: Deno.args,
+  options: {
+    seeds: { type: "string", default: "10" },
+    epochs: { type: "string", default: "500" },
+    rows: { type: "string", default: Object.keys(ROWS).join(",") },
+    variants: { type: "string", default: Object.keys(VARIANTS).join(",") },
+  },
+});
+const ROOT = new URL("..", import.meta.url).pathname;
+const PLANETOID = join(ROOT, "../shared/data/gsl/planetoid");
+const pick = (list: string, known: Record<string, unknown>, what: string) =>
+  list.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => {
+    if (!(s in known)) throw new Error(`--${what}: unknown ${s}; choose from ${Object.keys(known)}`);
+    return s;
+  });
+const rows = pick(a.rows!, ROWS, "rows"), variants = pick(a.variants!, VARIANTS, "variants");
+
+interface Result extends GlmRow {
+  row: string;
+  variant: string;
+  config: Record<string, unknown>;
+}
+
+const env = benchEnv();
+const tmp = await Deno.makeTempDir({ prefix: "keiro-glm-options-" });
+const results: Result[] = [];
+for (const row of rows) {
+  const [dataset, graph] = row.split(":");
+  const shipped = JSON.parse(await Deno.readTextFile(join(ROOT, `configs/glm_${dataset}_${graph}.json`)));
+  for (const variant of variants) {
+    const config = { ...shipped, glm: { ...shipped.glm, ...VARIANTS[variant] } };
+    const file = join(tmp, `${dataset}_${graph}_${variant}.json`);
+    await Deno.writeTextFile(file, JSON.stringify(config));
+    const r = await runGlmRow([
+      "glm",
+      "train",
+      `planetoid:${PLANETOID}`,
+      "--name",
+      dataset,
+      "--graph",
+      graph,
+      "--config",
+      file,
+      "--seeds",
+      a.seeds!,
+      "--epochs",
+      a.epochs!,
+      "--json",
+    ]);
+    results.push({ row, variant, config, ...r });
+    const s = r.summary;
+    console.error(
+      `${row} ${variant}: ${
+        s ? `test ${s.test_accuracy.mean.toFixed(2)} ± ${s.test_accuracy.std.toFixed(2)}%` : r.error
+      } (${r.seconds.toFixed(0)} s)`,
+    );
+  }
+}
+
+const pm = (x: { mean: number; std: number }) => `${x.mean.toFixed(2)} ± ${x.std.toFixed(2)}`;
+const table = formatTable(
+  ["row", "variant", "test %", "val %", "ms/epoch", "s", "target", "check"],
+  results.map((r) => {
+    const s = r.summary, t = ROWS[r.row].target;
+    return [
+      r.row,
+      r.variant,
+      s ? pm(s.test_accuracy) : r.error ?? "failed",
+      s ? pm(s.val_accuracy) : "-",
+      s ? s.epoch_ms.toFixed(1) : "-",
+      r.seconds.toFixed(0),
+      `≥ ${t.toFixed(1)}%`,
+      s ? (s.test_accuracy.mean >= t ? "PASS" : "FAIL") : "FAIL",
+    ];
+  }),
+);
+// Per row: the best variant by validation accuracy (what a user could pick), and how it tests.
+const best = rows.map((row) => {
+  const rs = results.filter((r) => r.row === row && r.summary);
+  const topk = rs.find((r) => r.variant === "topk")?.summary?.test_accuracy.mean;
+  const b = rs.reduce<Result | undefined>(
+    (w, r) => (w === undefined || r.summary!.val_accuracy.mean > w.summary!.val_accuracy.mean ? r : w),
+    undefined,
+  );
+  if (!b) return `${row}: no run finished`;
+  const acc = b.summary!.test_accuracy.mean;
+  const delta = topk === undefined
+    ? ""
+    : ` (${acc - topk >= 0 ? "+" : ""}${(acc - topk).toFixed(2)} against topk)`;
+  return `${row}: best by validation accuracy ${b.variant}, test ${acc.toFixed(2)}%${delta}; ` +
+    `anchor ${ROWS[row].anchor}`;
+});
+console.log(table + "\n" + best.join("\n"));
+const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
+await writeOutput(
+  join(ROOT, "bench/results/glm_options.json"),
+  JSON.stringify(
+    { env, seeds: Number(a.seeds), epochs: Number(a.epochs), variants: VARIANTS, results },
+    null,
+    2,
+  ) +
+    "\n",
+);
+await writeOutput(
+  join(ROOT, "bench/results/glm_options.md"),
+  `# GLM options on Cora and Citeseer (issue 21, item 5)\n\n\`${env.command}\` — commit ${env.commit}${
+    env.dirty ? " (dirty)" : ""
+  }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
+    "Test accuracy in %, mean ± sample std over seeds (best validation epoch of each seed). Each variant " +
+    "overlays its `glm` keys on the row's shipped config (configs/glm_<dataset>_<graph>.json):\n\n" +
+    Object.entries(VARIANTS).map(([v, o]) => `- \`${v}\`: \`${JSON.stringify(o)}\``).join("\n") +
+    `\n\n\`\`\`\n${table}\`\`\`\n\n${best.map((l) => `- ${l}`).join("\n")}\n`,
+);
+await Deno.remove(tmp, { recursive: true });

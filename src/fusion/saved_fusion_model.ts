@@ -1,0 +1,186 @@
+/**
+ * A trained fusion model on disk (`keiro fuse train --out`, one folder per seed) and predicting with
+ * it on new crystals (`keiro fuse predict`):
+ *
+ * | file | what |
+ * |---|---|
+ * | `model.json` | {@link SavedFusionModel}: mode, targets, parts, scalings, graph settings |
+ * | `forest.safetensors` | the random forest (rf, late, stack) |
+ * | `network.safetensors` | the network's best snapshot and batch-norm statistics (every other mode; the CGCNN of late and stack) |
+ * | `atom_init.json` | the atom features the crystal graphs were built with (CGCNN's format) |
+ *
+ * The forest reads raw Magpie descriptors; the network z-scored ones (the training crystals' column
+ * statistics) and predicts z-scored targets, turned back with the training targets' statistics.
+ * @module
+ */
+
+import { join } from "node:path";
+import { UsageError } from "../errors.ts";
+import { ZScore } from "../losses/z_score.ts";
+import { type AtomFeatures, loadAtomInit } from "../materials/atom_features.ts";
+import type { CrystalDataset } from "../materials/crystal_dataset.ts";
+import { loadElementTables } from "../materials/element_tables.ts";
+import { writeOutput } from "../write_output.ts";
+import { applyColumnZScores } from "./column_z_scores.ts";
+import { fusionInputs } from "./fusion_inputs.ts";
+import { FusionModel, type FusionNativeConfig } from "./fusion_model.ts";
+import { predictForest } from "./predict_forest.ts";
+import type { FusionMode, ModeResult } from "./train_fusion.ts";
+
+/** A z-score as saved: `(x − mean) / std`. */
+interface _Score {
+  mean: number;
+  std: number;
+}
+
+/** What a run saved ({@link trainFusion} fills it in). */
+export interface SavedFusionParts {
+  /** The forest's file (rf, late, stack), else null. */
+  forest: string | null;
+  /** The network: its file, resolved native config and z-scores (targets; descriptors, null when it
+   * takes none), else null. */
+  network: {
+    file: string;
+    config: Required<FusionNativeConfig>;
+    targets: _Score[];
+    descriptors: _Score[] | null;
+  } | null;
+  /** Late fusion: `α·forest + (1 − α)·network`. */
+  alpha: number | null;
+  /** Stacking: `intercept + rf·forest + gnn·network`. */
+  stack: ModeResult["stack"] | null;
+  /** Magpie descriptor names, in column order (empty when no part reads descriptors). */
+  descriptor_names: string[];
+}
+
+/** `model.json`. */
+export interface SavedFusionModel extends SavedFusionParts {
+  mode: FusionMode;
+  /** Targets predicted (one; several for multitask). */
+  targets: string[];
+  seed: number;
+  /** Crystal graph settings. */
+  cutoff: number;
+  max_neighbours: number;
+  /** The Magpie tables of training (a default for predicting). */
+  elements: string | null;
+}
+
+/** The atomic numbers an atom_init.json covers. */
+const _MAX_Z = 118;
+
+/** Writes `model.json` and the atom features into `dir`, where the run saved its parts. */
+export async function writeSavedFusionModel(
+  dir: string,
+  model: SavedFusionModel,
+  atoms: AtomFeatures,
+): Promise<void> {
+  const init: Record<string, number[]> = {};
+  for (let z = 1; z <= _MAX_Z; z++) {
+    try {
+      init[String(z)] = Array.from(atoms.vector(z));
+    } catch {
+      // an element without a vector: left out, as CGCNN's file leaves it out
+    }
+  }
+  await writeOutput(join(dir, "atom_init.json"), JSON.stringify(init) + "\n");
+  await writeOutput(join(dir, "model.json"), JSON.stringify(model, null, 2) + "\n");
+}
+
+/**
+ * The `model.json` of the model saved in `dir`.
+ * @throws {UsageError} when `dir` holds no saved fusion model
+ */
+export async function readSavedFusionModel(dir: string): Promise<SavedFusionModel> {
+  let json;
+  try {
+    json = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `no saved model in ${dir} (no model.json; keiro fuse train --out writes one per seed)`,
+      );
+    }
+    if (e instanceof SyntaxError) throw new UsageError(`${dir}/model.json is not JSON: ${e.message}`);
+    throw e;
+  }
+  if (typeof json?.mode !== "string" || !Array.isArray(json?.targets) || !("network" in json)) {
+    throw new UsageError(
+      `${dir}/model.json is not a saved fusion model (keiro fuse train --out writes one per seed)`,
+    );
+  }
+  return json as SavedFusionModel;
+}
+
+/** Options of {@link predictWithSavedFusionModel}. */
+export interface SavedFusionPredictOptions {
+  /** Magpie tables (default: the model's, else `$KEIRO_ELEMENTS`). */
+  elements?: string;
+  /** Device of the network (default `cpu`). */
+  device?: string;
+}
+
+/**
+ * Predictions of the model saved in `dir` (described by `saved`) for every crystal of `ds`, per
+ * target in target units.
+ * @throws {UsageError} when a crystal has no structure, or the tables give other descriptors
+ */
+export async function predictWithSavedFusionModel(
+  dir: string,
+  saved: SavedFusionModel,
+  ds: CrystalDataset,
+  o: SavedFusionPredictOptions = {},
+): Promise<Record<string, Float64Array>> {
+  const names = saved.descriptor_names;
+  const tables = names.length > 0 ? await loadElementTables(o.elements ?? saved.elements ?? undefined) : null;
+  const none: CrystalDataset = { name: "none", ids: [], structures: [], compositions: [], targets: {} };
+  const inp = fusionInputs({ train: ds, val: none, test: none }, {
+    targets: [],
+    tables,
+    atomFeatures: await loadAtomInit(join(dir, "atom_init.json")),
+    cutoff: saved.cutoff,
+    maxNeighbours: saved.max_neighbours,
+  });
+  if (names.length > 0 && inp.descriptorNames.join() !== names.join()) {
+    throw new UsageError(
+      `the Magpie tables in ${
+        tables!.dir
+      } give ${inp.descriptorNames.length} descriptors, not the model's ${names.length}`,
+    );
+  }
+  const s = inp.ids.length, d = names.length;
+  const forest = saved.forest ? await predictForest(join(dir, saved.forest), inp.descriptors!, d) : null;
+  let network: Float64Array[] | null = null;
+  if (saved.network) {
+    const n = saved.network, tasks = n.targets.length;
+    const desc = n.descriptors
+      ? applyColumnZScores(inp.descriptors!, n.descriptors.map((z) => new ZScore(z.mean, z.std)))
+      : null;
+    using model = await FusionModel.create(
+      {
+        graphs: inp.graphs,
+        descriptors: desc,
+        descriptorDim: d,
+        targets: new Float32Array(s * tasks).fill(NaN),
+        tasks,
+        split: new Uint8Array(s),
+      },
+      n.config,
+      saved.seed,
+      o.device,
+    );
+    await model.load(join(dir, n.file));
+    const p = await model.predict();
+    network = n.targets.map((z, k) => Float64Array.from(p.predictions, (row) => row[k] * z.std + z.mean));
+  }
+  const out: Record<string, Float64Array> = {};
+  saved.targets.forEach((t, k) => {
+    if (forest && network) {
+      const [f, g] = [forest, network[k]];
+      out[t] = saved.stack
+        ? f.map((v, i) => saved.stack!.intercept + saved.stack!.rf * v + saved.stack!.gnn * g[i])
+        : f.map((v, i) => saved.alpha! * v + (1 - saved.alpha!) * g[i]);
+    } else out[t] = forest ?? network![k];
+  });
+  return out;
+}
