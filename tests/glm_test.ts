@@ -215,6 +215,52 @@ Deno.test("glm predict: each seed's model saved by glm train --out classifies ne
   assert.match(none.stderr, /no saved model in/);
 });
 
+Deno.test("glm enhance: SI-SDR rows per graph mode, WAV files, records; bad flags exit 2", async () => {
+  const out = join(dir, "enhance");
+  const args = [
+    "glm",
+    "enhance",
+    "--graph",
+    "none,input",
+    "--seeds",
+    "2",
+    "--epochs",
+    "3",
+    "--train-clips",
+    "3",
+  ];
+  const r = await keiro([...args, "--test-clips", "2", "--snr", "0:0", "--out", out, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout.trimEnd().split("\n").pop()!);
+  assert.deepEqual(s.rows.map((x: { graph: string }) => x.graph), ["none", "input"]);
+  assert.equal(s.verdict, null, "no learned and knn rows to compare");
+  for (const row of s.rows) {
+    assert.ok(Math.abs(row.noisy_si_sdr) < 3, `0 dB mixtures: noisy SI-SDR ${row.noisy_si_sdr}`);
+    assert.ok(Number.isFinite(row.improvement.mean) && row.improvement.std >= 0);
+  }
+  assert.equal(s.rows[0].noisy_si_sdr, s.rows[1].noisy_si_sdr, "every graph mode sees the same clips");
+  assert.match(r.stderr, /^input seed 1: SI-SDR/m);
+  for (const f of ["clean.wav", "noisy.wav", "enhanced_none.wav", "enhanced_input.wav"]) {
+    const b = await Deno.readFile(join(out, f));
+    assert.equal(new TextDecoder().decode(b.subarray(0, 4)), "RIFF", f);
+    assert.equal(b.length, 44 + 2 * 4000, `${f}: 0.5 s at 8 kHz, 16 bit`);
+  }
+  const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
+  assert.equal(csv[0], "graph,seed,epoch,loss,ms");
+  assert.equal(csv.length, 1 + 2 * 2 * 3, "graph × seed × epoch");
+  const res = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
+  assert.equal(res.runs.length, 4);
+  assert.equal(res.runs[0].sample, undefined, "no audio in the records");
+  const bad = await keiro(["glm", "enhance", "--graph", "grid"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /graph modes from/);
+  const cfg = join(dir, "enhance_bad.json");
+  await Deno.writeTextFile(cfg, JSON.stringify({ epoch: 3 }));
+  const key = await keiro(["glm", "enhance", "--config", cfg, "--seeds", "1"]);
+  assert.equal(key.code, 2);
+  assert.match(key.stderr, /epoch/);
+});
+
 Deno.test("glm train: without --config a run takes keiro's config for its dataset and graph mode and says so", async () => {
   const out = join(dir, "shipped");
   const base = [...BASE, "--name", "wine", "--graph", "learned", "--epochs", "3"];

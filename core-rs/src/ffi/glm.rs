@@ -12,6 +12,8 @@
 //!   current parameters) or `{"kind": "load", "path"}`; payload = JSON result.
 //! - `_call` `{"kind": "resolve_config", "text", "file"}` with null handles: a GLM config resolved
 //!   ([`GlmConfig`]), or a usage error naming the file and the key.
+//! - `_call` `{"kind": "enhance", "config", "seed", "device"?}` with null handles: a
+//!   speech-enhancement run ([`run_enhance`]); payload = its JSON result.
 
 use std::path::PathBuf;
 
@@ -21,6 +23,7 @@ use serde_json::{json, Value};
 use super::{exports, json_payload, Blob, DeviceField, Domain, Slot};
 use crate::error::Result;
 use crate::glm::config::GlmConfig;
+use crate::glm::speech::enhancer::run_enhance;
 use crate::glm::trainer::{GlmTrainer, NodeData};
 use crate::te::dataset::Dataset;
 
@@ -93,6 +96,16 @@ pub enum GlmCall {
         #[serde(default)]
         epoch: usize,
     },
+    /// Train and score a speech-enhancement mask estimator (stateless: null handles).
+    Enhance {
+        /// The run config ([`EnhanceConfig`](crate::glm::speech::enhancer::EnhanceConfig)).
+        config: Value,
+        /// Seed of the clips, the initialisation and the dropout.
+        seed: u64,
+        /// The device.
+        #[serde(default)]
+        device: DeviceField,
+    },
     /// Save the parameters as safetensors.
     Save {
         /// Output file.
@@ -151,6 +164,7 @@ impl Domain for GlmTrainer {
                 json!({})
             }
             GlmCall::ResolveConfig { text, file } => GlmConfig::resolve(&text, &file)?.to_json(),
+            GlmCall::Enhance { config, seed, device } => run_enhance(&config.to_string(), seed, &device.open()?)?,
         };
         json_payload(&out)
     }

@@ -157,7 +157,10 @@ impl RandomForest {
         let offsets = get("offsets")?.to_vec1::<i64>()?;
         let importances = get("importances")?.to_vec1::<f64>()?;
         let n = flat.feature.len();
-        if [flat.value.len(), flat.left.len(), flat.right.len()].iter().any(|&l| l != n) || offsets.first() != Some(&0) || offsets.last() != Some(&(n as i64)) {
+        if [flat.value.len(), flat.left.len(), flat.right.len()].iter().any(|&l| l != n)
+            || offsets.first() != Some(&0)
+            || offsets.last() != Some(&(n as i64))
+        {
             return Err(bad("node columns and offsets disagree"));
         }
         let width = importances.len();

@@ -2,6 +2,8 @@
 
 pub mod block_topk;
 pub mod config;
+pub mod graph_context;
 pub mod graph_learner;
 pub mod model;
+pub mod speech;
 pub mod trainer;

@@ -8,19 +8,18 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::glm::block_topk::block_topk;
-use crate::glm::config::{GlmConfig, GraphMode, LearnerInput};
+use crate::glm::config::GlmConfig;
+use crate::glm::graph_context::graph_context;
 use crate::glm::graph_learner::Candidates;
 use crate::glm::model::{GlmModel, GraphContext};
 use crate::nn::adam::Adam;
 use crate::nn::node_features::NodeFeatures;
-use crate::nn::weighted_graph::{GraphPart, WeightedGraph, WeightedLink};
+use crate::nn::weighted_graph::{GraphPart, WeightedLink};
 use crate::on_pool::on_pool;
-use crate::ops::edge_scores::ScoreSpec;
 use crate::ops::masked_log_softmax::masked_log_softmax;
 use crate::rng::Rng;
 
@@ -106,17 +105,6 @@ fn _target(labels: &[i32], split: &[u8], which: u8, c: usize, device: &Device) -
     Ok(Tensor::from_vec(t, (labels.len(), c), device)?)
 }
 
-/// The symmetrised cosine kNN graph of `x` `[N, F]`.
-fn _knn(x: &Tensor, k: usize, block: usize) -> Result<GraphPart> {
-    let norm = (x.sqr()?.sum_keepdim(1)? + 1e-12)?.sqrt()?;
-    let xn = x.broadcast_div(&norm)?;
-    let n = x.dim(0)?;
-    let cols = block_topk(&xn, &xn, ScoreSpec { heads: 1, scale: 1.0, slope: 1.0 }, k.min(n - 1), block, None)?;
-    let c = cols.len() / n;
-    let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
-    GraphPart { weights: Tensor::ones((pairs.len(), 1), DType::F32, x.device())?, pairs }.symmetrised()
-}
-
 impl GlmTrainer {
     /// A trainer on `device` for `data` with the JSON config `config`, initialised from `seed`.
     pub fn new(config: &str, data: NodeData, seed: u64, device: &Device) -> Result<GlmTrainer> {
@@ -126,27 +114,7 @@ impl GlmTrainer {
         let model = GlmModel::new(&cfg, data.num_features, classes, seed, device)?;
         let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
-        let needs_input = matches!(cfg.graph, GraphMode::Input | GraphMode::InputLearned);
-        if needs_input && input.is_none() {
-            let name = serde_json::to_value(cfg.graph).unwrap_or_default();
-            return Err(Error::Usage(format!("graph {name} needs a dataset with edges; this one has none")));
-        }
-        let block = cfg.glm.block_rows;
-        let base = match cfg.graph {
-            GraphMode::None => None,
-            GraphMode::Input => input.clone(),
-            GraphMode::Knn => Some(_knn(&x, cfg.knn_k, block)?),
-            GraphMode::Learned | GraphMode::InputLearned if cfg.glm.input == LearnerInput::Embedding => match &input {
-                Some(p) => Some(p.clone()),
-                None => Some(_knn(&x, cfg.knn_k, block)?),
-            },
-            GraphMode::Learned | GraphMode::InputLearned => None,
-        };
-        let fixed = match base {
-            Some(p) => Some(model.ready(WeightedGraph::assemble(n, &[p], cfg.glm.self_loops, device)?)?),
-            None => None,
-        };
-        let ctx = GraphContext { fixed, input_part: if cfg.graph == GraphMode::InputLearned { input } else { None } };
+        let ctx = graph_context(&model, &x, input)?;
         let adam = Adam::new(model.params.vars())?;
         Ok(GlmTrainer {
             train_target: _target(&data.labels, &data.split, TRAIN, classes, device)?,

@@ -40,9 +40,9 @@ pub struct ParamsConfig {
 impl Default for ParamsConfig {
     fn default() -> Self {
         ParamsConfig {
-            channels: vec![16, 32, 32],
-            hidden: 64,
-            head_hidden: 32,
+            channels: vec![12, 24, 48],
+            hidden: 128,
+            head_hidden: 64,
             lr: 0.002,
             weight_decay: 0.0,
             batch_size: 32,
@@ -96,7 +96,7 @@ pub struct ParamsRunConfig {
 
 impl Default for ParamsRunConfig {
     fn default() -> Self {
-        ParamsRunConfig { epochs: 30, patience: 8, val_fraction: 0.2 }
+        ParamsRunConfig { epochs: 30, patience: 10, val_fraction: 0.2 }
     }
 }
 
@@ -154,7 +154,7 @@ mod tests {
         let c = ParamsFileConfig::resolve(r#"{"_c": 1, "channels": [8, 8], "epochs": 5}"#, "p.json").unwrap();
         assert_eq!(
             serde_json::to_value(c).unwrap(),
-            serde_json::json!({"native": {"channels": [8, 8]}, "epochs": 5, "patience": 8, "val_fraction": 0.2})
+            serde_json::json!({"native": {"channels": [8, 8]}, "epochs": 5, "patience": 10, "val_fraction": 0.2})
         );
         assert!(file_err(r#"{"chanels": [8]}"#).contains(r#"did you mean "channels""#), "{}", file_err(r#"{"chanels": [8]}"#));
         assert!(file_err(r#"{"kendall": true}"#).contains("--weighting"));
