@@ -51,20 +51,35 @@ pub struct EnhanceConfig {
     /// Passes over the training clips.
     pub epochs: usize,
     /// The mask estimator: a GLM config (`graph`, `layer`, `hidden`, `knn_k`, `glm`, `lr`, …; its
-    /// `input` graph is the T-F grid).
+    /// `input` graph is the T-F grid). Keys given override [`default_model`]'s, `glm` key by key.
     pub model: Value,
+}
+
+/// The mask estimator's default keys (the GLM defaults otherwise).
+pub fn default_model() -> Value {
+    json!({"hidden": 32, "knn_k": 8, "dropout": 0.0, "lr": 0.01, "glm": {"k": 8, "update_every": 1}})
+}
+
+/// `given` over `base`, one level deep for objects (`glm` key by key).
+fn _overlay(base: Value, given: &Value) -> Value {
+    match (base, given) {
+        (Value::Object(mut b), Value::Object(g)) => {
+            for (k, v) in g {
+                let merged = match b.remove(k) {
+                    Some(old @ Value::Object(_)) if v.is_object() => _overlay(old, v),
+                    _ => v.clone(),
+                };
+                b.insert(k.clone(), merged);
+            }
+            Value::Object(b)
+        }
+        (_, g) => g.clone(),
+    }
 }
 
 impl Default for EnhanceConfig {
     fn default() -> Self {
-        EnhanceConfig {
-            speech: SpeechConfig::default(),
-            n_fft: 128,
-            train_clips: 24,
-            test_clips: 8,
-            epochs: 15,
-            model: json!({"hidden": 32, "knn_k": 8, "dropout": 0.0, "lr": 0.01, "glm": {"k": 8, "update_every": 1}}),
-        }
+        EnhanceConfig { speech: SpeechConfig::default(), n_fft: 128, train_clips: 24, test_clips: 8, epochs: 15, model: default_model() }
     }
 }
 
@@ -151,7 +166,8 @@ fn _prepare(model: &GlmModel, stft: &Stft, clip: crate::glm::speech::synth::Clip
 /// "noisy", "enhanced"}, "sample_rate"}` (SI-SDR in dB, means over the test clips; the sample is
 /// the first test clip).
 pub fn run_enhance(config: &str, seed: u64, device: &Device) -> Result<Value> {
-    let cfg: EnhanceConfig = parse_config(config, "enhance")?;
+    let mut cfg: EnhanceConfig = parse_config(config, "enhance")?;
+    cfg.model = _overlay(default_model(), &cfg.model);
     cfg.speech.check()?;
     if cfg.train_clips == 0 || cfg.test_clips == 0 || cfg.epochs == 0 {
         return Err(Error::Usage("enhance: train_clips, test_clips and epochs must be at least 1".into()));
@@ -241,6 +257,12 @@ mod tests {
     fn grid_links_time_and_frequency_neighbours() {
         let g = _grid(3, 2);
         assert_eq!(g, vec![(0, 2), (0, 1), (1, 3), (2, 4), (2, 3), (3, 5), (4, 5)]);
+    }
+
+    #[test]
+    fn model_keys_override_the_defaults_key_by_key() {
+        let m = _overlay(default_model(), &json!({"graph": "knn", "hidden": 8, "glm": {"k": 4}}));
+        assert_eq!(m, json!({"hidden": 8, "knn_k": 8, "dropout": 0.0, "lr": 0.01, "glm": {"k": 4, "update_every": 1}, "graph": "knn"}));
     }
 
     #[test]
