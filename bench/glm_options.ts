@@ -61,6 +61,7 @@ interface Result extends GlmRow {
   config: Record<string, unknown>;
 }
 
+const pm = (x: { mean: number; std: number }) => `${x.mean.toFixed(2)} ± ${x.std.toFixed(2)}`;
 const env = benchEnv();
 const tmp = await Deno.makeTempDir({ prefix: "keiro-glm-options-" });
 const results: Result[] = [];
@@ -88,6 +89,7 @@ for (const row of rows) {
       "--json",
     ]);
     results.push({ row, variant, config, ...r });
+    await _report(results.length === rows.length * variants.length);
     const s = r.summary;
     console.error(
       `${row} ${variant}: ${
@@ -97,58 +99,63 @@ for (const row of rows) {
   }
 }
 
-const pm = (x: { mean: number; std: number }) => `${x.mean.toFixed(2)} ± ${x.std.toFixed(2)}`;
-const table = formatTable(
-  ["row", "variant", "test %", "val %", "ms/epoch", "s", "target", "check"],
-  results.map((r) => {
-    const s = r.summary, t = ROWS[r.row].target;
-    return [
-      r.row,
-      r.variant,
-      s ? pm(s.test_accuracy) : r.error ?? "failed",
-      s ? pm(s.val_accuracy) : "-",
-      s ? s.epoch_ms.toFixed(1) : "-",
-      r.seconds.toFixed(0),
-      `≥ ${t.toFixed(1)}%`,
-      s ? (s.test_accuracy.mean >= t ? "PASS" : "FAIL") : "FAIL",
-    ];
-  }),
-);
-// Per row: the best variant by validation accuracy (what a user could pick), and how it tests.
-const best = rows.map((row) => {
-  const rs = results.filter((r) => r.row === row && r.summary);
-  const topk = rs.find((r) => r.variant === "topk")?.summary?.test_accuracy.mean;
-  const b = rs.reduce<Result | undefined>(
-    (w, r) => (w === undefined || r.summary!.val_accuracy.mean > w.summary!.val_accuracy.mean ? r : w),
-    undefined,
+/** Writes the results so far (a killed run keeps its finished rows); prints them when `last`. */
+async function _report(last: boolean): Promise<void> {
+  const table = formatTable(
+    ["row", "variant", "test %", "val %", "ms/epoch", "s", "target", "check"],
+    results.map((r) => {
+      const s = r.summary, t = ROWS[r.row].target;
+      return [
+        r.row,
+        r.variant,
+        s ? pm(s.test_accuracy) : r.error ?? "failed",
+        s ? pm(s.val_accuracy) : "-",
+        s ? s.epoch_ms.toFixed(1) : "-",
+        r.seconds.toFixed(0),
+        `≥ ${t.toFixed(1)}%`,
+        s ? (s.test_accuracy.mean >= t ? "PASS" : "FAIL") : "FAIL",
+      ];
+    }),
   );
-  if (!b) return `${row}: no run finished`;
-  const acc = b.summary!.test_accuracy.mean;
-  const delta = topk === undefined
-    ? ""
-    : ` (${acc - topk >= 0 ? "+" : ""}${(acc - topk).toFixed(2)} against topk)`;
-  return `${row}: best by validation accuracy ${b.variant}, test ${acc.toFixed(2)}%${delta}; ` +
-    `anchor ${ROWS[row].anchor}`;
-});
-console.log(table + "\n" + best.join("\n"));
-const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
-await writeOutput(
-  join(ROOT, "bench/results/glm_options.json"),
-  JSON.stringify(
-    { env, seeds: Number(a.seeds), epochs: Number(a.epochs), variants: VARIANTS, results },
-    null,
-    2,
-  ) +
-    "\n",
-);
-await writeOutput(
-  join(ROOT, "bench/results/glm_options.md"),
-  `# GLM options on Cora and Citeseer (issue 21, item 5)\n\n\`${env.command}\` — commit ${env.commit}${
-    env.dirty ? " (dirty)" : ""
-  }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
-    "Test accuracy in %, mean ± sample std over seeds (best validation epoch of each seed). Each variant " +
-    "overlays its `glm` keys on the row's shipped config (configs/glm_<dataset>_<graph>.json):\n\n" +
-    Object.entries(VARIANTS).map(([v, o]) => `- \`${v}\`: \`${JSON.stringify(o)}\``).join("\n") +
-    `\n\n\`\`\`\n${table}\`\`\`\n\n${best.map((l) => `- ${l}`).join("\n")}\n`,
-);
+  // Per row: the best variant by validation accuracy (what a user could pick), and how it tests.
+  const best = rows.map((row) => {
+    const rs = results.filter((r) => r.row === row && r.summary);
+    const topk = rs.find((r) => r.variant === "topk")?.summary?.test_accuracy.mean;
+    const b = rs.reduce<Result | undefined>(
+      (w, r) => (w === undefined || r.summary!.val_accuracy.mean > w.summary!.val_accuracy.mean ? r : w),
+      undefined,
+    );
+    if (!b) return `${row}: no run finished`;
+    const acc = b.summary!.test_accuracy.mean;
+    const delta = topk === undefined
+      ? ""
+      : ` (${acc - topk >= 0 ? "+" : ""}${(acc - topk).toFixed(2)} against topk)`;
+    return `${row}: best by validation accuracy ${b.variant}, test ${acc.toFixed(2)}%${delta}; ` +
+      `anchor ${ROWS[row].anchor}`;
+  });
+  if (last) console.log(table + "\n" + best.join("\n"));
+  const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
+  await writeOutput(
+    join(ROOT, "bench/results/glm_options.json"),
+    JSON.stringify(
+      { env, seeds: Number(a.seeds), epochs: Number(a.epochs), variants: VARIANTS, results },
+      null,
+      2,
+    ) +
+      "\n",
+  );
+  await writeOutput(
+    join(ROOT, "bench/results/glm_options.md"),
+    `# GLM options on Cora and Citeseer (issue 21, item 5)\n\n\`${env.command}\` — commit ${env.commit}${
+      env.dirty ? " (dirty)" : ""
+    }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
+      "Test accuracy in %, mean ± sample std over seeds (best validation epoch of each seed). Each variant " +
+      "overlays its `glm` keys on the row's shipped config (configs/glm_<dataset>_<graph>.json):\n\n" +
+      Object.entries(VARIANTS).map(([v, o]) => `- \`${v}\`: \`${JSON.stringify(o)}\``).join("\n") +
+      `\n\n${
+        last ? "" : `**Partial: ${results.length} of ${rows.length * variants.length} runs finished.**\n\n`
+      }` +
+      `\`\`\`\n${table}\`\`\`\n\n${best.map((l) => `- ${l}`).join("\n")}\n`,
+  );
+}
 await Deno.remove(tmp, { recursive: true });
