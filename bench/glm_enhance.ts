@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatTable } from "../src/format_table.ts";
+import { formatEnhanceTable } from "../src/glm/speech/format_enhance_table.ts";
 import { runEnhance } from "../src/glm/speech/run_enhance.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { benchEnv } from "./_env.ts";
@@ -37,16 +37,7 @@ const s = await runEnhance({
 });
 const minutes = (performance.now() - t0) / 60e3;
 const run = s.runs[0];
-const table = formatTable(
-  ["graph", "noisy SI-SDR dB", "enhanced SI-SDR dB", "improvement dB (mean ± std)", "s/run"],
-  s.rows.map((r) => [
-    r.graph,
-    r.noisy_si_sdr.toFixed(2),
-    r.enhanced_si_sdr.toFixed(2),
-    `${r.improvement.mean.toFixed(2)} ± ${r.improvement.std.toFixed(2)}`,
-    r.seconds.toFixed(1),
-  ]),
-);
+const table = formatEnhanceTable(s.rows);
 const md = `# Speech enhancement over a graph of T-F bins (issue 21, item 7)
 
 \`${env.command}\` — commit ${env.commit}${

@@ -71,8 +71,8 @@ function _withSetOptions(c: SubCommand): SubCommand {
     .option("--val-limit <n>", "use only the first n validation crystals (default: all)", positiveIntArg);
 }
 
-/** The options every `fuse` subcommand shares (after its data options). */
-function _withCommonOptions(c: SubCommand): SubCommand {
+/** How crystal files are read: their form, structure column and id column. */
+function _withReaderOptions(c: SubCommand): SubCommand {
   return c
     .option("--format <form>", "dataset form (default: by path)", choiceArg(["csv", "dir", "jsonl"] as const))
     .option(
@@ -82,7 +82,12 @@ function _withCommonOptions(c: SubCommand): SubCommand {
     .option(
       "--id-column <col>",
       "CSV/JSONL id column (default: material_id in CSV, id in JSONL, else the entry number)",
-    )
+    );
+}
+
+/** The options every `fuse` subcommand shares (after its data options). */
+function _withCommonOptions(c: SubCommand): SubCommand {
+  return _withReaderOptions(c)
     .addOption(
       new Option("--target <name>", "target column (repeatable; the first is the primary target)")
         .argParser(_collect).default([] as string[], "none"),
@@ -271,19 +276,12 @@ Example (the Castelli perovskites, the union of three files; Matbench's perovski
       }
       await writeOutput(undefined, text);
     });
-  withDeviceOption(fuse.command("predict"), "cpu; the random forest always runs on the CPU")
-    .description("predict crystal properties with a model saved by fuse train --out")
-    .requiredOption("--model <dir>", "a saved model: <fuse train --out>/seed<n>")
-    .requiredOption("--data <path>", "the crystals (CSV, directory with id_prop.csv, or JSONL)")
-    .option("--format <form>", "dataset form (default: by path)", choiceArg(["csv", "dir", "jsonl"] as const))
-    .option(
-      "--structure-column <col>",
-      "CSV/JSONL column holding the structure (CIF, POSCAR, pymatgen JSON) (default: the first of cif, structure, poscar)",
-    )
-    .option(
-      "--id-column <col>",
-      "CSV/JSONL id column (default: material_id in CSV, id in JSONL, else the entry number)",
-    )
+  _withReaderOptions(
+    withDeviceOption(fuse.command("predict"), "cpu; the random forest always runs on the CPU")
+      .description("predict crystal properties with a model saved by fuse train --out")
+      .requiredOption("--model <dir>", "a saved model: <fuse train --out>/seed<n>")
+      .requiredOption("--data <path>", "the crystals (CSV, directory with id_prop.csv, or JSONL)"),
+  )
     .option("--elements <dir>", "Magpie element tables (default: the model's, else $KEIRO_ELEMENTS)")
     .option("--out <file>", "write the JSONL there (atomically) instead of stdout")
     .addHelpText(
@@ -298,7 +296,17 @@ Example:
   keiro fuse train --mode late $DATA --target heat_all --out runs/late
   keiro fuse predict --model runs/late/seed0 --data new_crystals.csv --structure-column cif > predictions.jsonl`,
     )
-    .action(async (o) => {
+    .action(async function (this: SubCommand) {
+      const o = this.opts() as {
+        device?: string;
+        model: string;
+        data: string;
+        format?: "csv" | "dir" | "jsonl";
+        structureColumn?: string;
+        idColumn?: string;
+        elements?: string;
+        out?: string;
+      };
       const device = await chooseDevice(o.device);
       if (o.out) await checkOutputFile(o.out);
       const saved = await readSavedFusionModel(o.model);

@@ -37,6 +37,7 @@ import {
 } from "./_parse.ts";
 import { commandLine } from "./_command_line.ts";
 import { runEnhance } from "../src/glm/speech/run_enhance.ts";
+import { formatEnhanceTable } from "../src/glm/speech/format_enhance_table.ts";
 import { withDeviceOption } from "./_device_option.ts";
 import { chooseDevice } from "../src/device.ts";
 
@@ -487,17 +488,7 @@ Example:
         out: o.out,
         log: (line) => console.error(line),
       });
-      const pm = (x: { mean: number; std: number }) => `${x.mean.toFixed(2)} ± ${x.std.toFixed(2)}`;
-      let text = formatTable(
-        ["graph", "noisy SI-SDR dB", "enhanced SI-SDR dB", "improvement dB", "s/run"],
-        s.rows.map((r) => [
-          r.graph,
-          r.noisy_si_sdr.toFixed(2),
-          r.enhanced_si_sdr.toFixed(2),
-          pm(r.improvement),
-          r.seconds.toFixed(1),
-        ]),
-      ) + (s.verdict ? s.verdict + "\n" : "");
+      let text = formatEnhanceTable(s.rows) + (s.verdict ? s.verdict + "\n" : "");
       if (o.json) text += JSON.stringify({ rows: s.rows, verdict: s.verdict }) + "\n";
       await writeOutput(undefined, text);
     });

@@ -20,6 +20,7 @@ import { ZScore } from "../losses/z_score.ts";
 import { type AtomFeatures, loadAtomInit } from "../materials/atom_features.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
 import { loadElementTables } from "../materials/element_tables.ts";
+import { readModelJson } from "../read_model_json.ts";
 import { writeOutput } from "../write_output.ts";
 import { applyColumnZScores } from "./column_z_scores.ts";
 import { fusionInputs } from "./fusion_inputs.ts";
@@ -92,24 +93,13 @@ export async function writeSavedFusionModel(
  * @throws {UsageError} when `dir` holds no saved fusion model
  */
 export async function readSavedFusionModel(dir: string): Promise<SavedFusionModel> {
-  let json;
-  try {
-    json = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(
-        `no saved model in ${dir} (no model.json; keiro fuse train --out writes one per seed)`,
-      );
-    }
-    if (e instanceof SyntaxError) throw new UsageError(`${dir}/model.json is not JSON: ${e.message}`);
-    throw e;
-  }
-  if (typeof json?.mode !== "string" || !Array.isArray(json?.targets) || !("network" in json)) {
+  const json = await readModelJson(dir, "keiro fuse train --out");
+  if (typeof json.mode !== "string" || !Array.isArray(json.targets) || !("network" in json)) {
     throw new UsageError(
       `${dir}/model.json is not a saved fusion model (keiro fuse train --out writes one per seed)`,
     );
   }
-  return json as SavedFusionModel;
+  return json as unknown as SavedFusionModel;
 }
 
 /** Options of {@link predictWithSavedFusionModel}. */

@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { readModelJson } from "../read_model_json.ts";
 import { writeOutput } from "../write_output.ts";
 import type { GlmConfig } from "./config.ts";
 import type { ColumnScaling, GraphDataset } from "./datasets/graph_dataset.ts";
@@ -62,23 +63,13 @@ export async function saveGlmModel(
  * @throws {UsageError} when `dir` holds no saved GLM model
  */
 export async function readSavedGlmModel(dir: string): Promise<SavedGlmModel> {
-  try {
-    const json = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
-    if (typeof json?.features !== "number" || typeof json?.classes !== "number") {
-      throw new UsageError(
-        `${dir}/model.json is not a saved GLM model (keiro glm train --out writes one per seed)`,
-      );
-    }
-    return json as SavedGlmModel;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(
-        `no saved model in ${dir} (no model.json; keiro glm train --out writes one per seed)`,
-      );
-    }
-    if (e instanceof SyntaxError) throw new UsageError(`${dir}/model.json is not JSON: ${e.message}`);
-    throw e;
+  const json = await readModelJson(dir, "keiro glm train --out");
+  if (typeof json.features !== "number" || typeof json.classes !== "number") {
+    throw new UsageError(
+      `${dir}/model.json is not a saved GLM model (keiro glm train --out writes one per seed)`,
+    );
   }
+  return json as unknown as SavedGlmModel;
 }
 
 /**

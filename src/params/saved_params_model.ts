@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { readModelJson } from "../read_model_json.ts";
 import { writeOutput } from "../write_output.ts";
 import { TargetCodec, type TargetCodecJson } from "./param_targets.ts";
 import { ParamsModel, type ParamsNativeConfig } from "./params_model.ts";
@@ -50,15 +51,7 @@ export async function predictWithSavedModel(
   images: readonly RgbImage[],
   device?: string,
 ): Promise<{ codec: TargetCodec; predictions: Record<string, Float64Array> }> {
-  let json: _ModelJson;
-  try {
-    json = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(`no saved model in ${dir} (no model.json; keiro params train writes one per run)`);
-    }
-    throw e;
-  }
+  const json = await readModelJson(dir, "keiro params train") as unknown as _ModelJson;
   const im = images[0];
   if (im.width !== json.width || im.height !== json.height) {
     throw new UsageError(
