@@ -21,6 +21,7 @@ use crate::glm::block_topk::block_topk;
 use crate::glm::config::{LearnerConfig, Projection, Sparsify};
 use crate::nn::node_features::NodeFeatures;
 use crate::nn::param_store::{ParamStore, Weights};
+use crate::nn::sigmoid::sigmoid;
 use crate::nn::weighted_graph::GraphPart;
 use crate::ops::edge_scores::{edge_scores, ScoreSpec};
 use crate::ops::link_index::LinkIndex;
@@ -72,10 +73,6 @@ fn _best_k(rows: &[Vec<f32>], k: usize) -> Vec<Vec<usize>> {
             order
         })
         .collect()
-}
-
-fn _sigmoid(t: &Tensor) -> Result<Tensor> {
-    Ok((t.neg()?.exp()? + 1.0)?.recip()?)
 }
 
 impl GraphLearner {
@@ -206,13 +203,13 @@ impl GraphLearner {
                                 (u.ln() - (1.0 - u).ln()) as f32
                             })
                             .collect();
-                        _sigmoid(&((logit.clone() + Tensor::from_vec(noise, (n, c), logit.device())?)? / beta)?)?
+                        sigmoid(&((logit.clone() + Tensor::from_vec(noise, (n, c), logit.device())?)? / beta)?)?
                     }
-                    None => _sigmoid(&logit)?,
+                    None => sigmoid(&logit)?,
                 };
                 let zc = ((y * (ZETA - GAMMA))? + GAMMA)?.clamp(0f32, 1f32)?;
                 let hard = zc.detach().ge(0.5)?.to_dtype(DType::F32)?;
-                l0 = Some((_sigmoid(&(logit - beta * (-GAMMA / ZETA).ln())?)?.sum_all()? / n as f64)?);
+                l0 = Some((sigmoid(&(logit - beta * (-GAMMA / ZETA).ln())?)?.sum_all()? / n as f64)?);
                 (hard + (&zc - zc.detach())?)?
             }
         }; // [N, C]

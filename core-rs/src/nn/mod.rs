@@ -13,5 +13,6 @@ pub mod node_features;
 pub mod param_store;
 pub mod pass;
 pub mod running_batch_norm;
+pub mod sigmoid;
 pub mod task_loss;
 pub mod weighted_graph;

@@ -29,6 +29,7 @@ use crate::glm::speech::stft::{Spectrum, Stft};
 use crate::glm::speech::synth::{synth_clip, SpeechConfig};
 use crate::nn::adam::Adam;
 use crate::nn::node_features::NodeFeatures;
+use crate::nn::sigmoid::sigmoid;
 use crate::nn::weighted_graph::GraphPart;
 use crate::on_pool::on_pool;
 use crate::rng::Rng;
@@ -201,7 +202,7 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
             }
             let w = model.params.weights(true);
             let f = model.forward(&w, &c.x, &c.ctx, c.cand.as_ref(), epoch, Some(&mut rng))?;
-            let est = (_sigmoid(&f.logits)? * &c.mag)?; // [N, 1]
+            let est = (sigmoid(&f.logits)? * &c.mag)?; // [N, 1]
             let energy = c.clean_mag.sqr()?.sum_all()?.to_scalar::<f32>()?.max(1e-12) as f64;
             let loss = (((est - &c.clean_mag)?.sqr()?.sum_all()? / energy)? + &f.reg)?;
             let grads = loss.backward()?;
@@ -218,7 +219,7 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
         }
         let w = model.params.weights(false);
         let f = model.forward(&w, &c.x, &c.ctx, c.cand.as_ref(), cfg.epochs, None)?;
-        let mask = _sigmoid(&f.logits)?.flatten_all()?.to_vec1::<f32>()?;
+        let mask = sigmoid(&f.logits)?.flatten_all()?.to_vec1::<f32>()?;
         let enhanced = Spectrum { values: c.spec.values.iter().zip(&mask).map(|(v, m)| v * m).collect(), ..c.spec };
         let y = stft.inverse(&enhanced, c.clean.len());
         per_clip.push((si_sdr(&c.noisy, &c.clean), si_sdr(&y, &c.clean)));
@@ -242,11 +243,6 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
         "sample": sample,
         "sample_rate": cfg.speech.sample_rate,
     }))
-}
-
-/// `σ(x)` element-wise.
-fn _sigmoid(x: &Tensor) -> Result<Tensor> {
-    Ok((x.neg()?.exp()? + 1.0)?.recip()?)
 }
 
 #[cfg(test)]
