@@ -5,6 +5,7 @@
  * @module
  */
 
+import { type MeanStd, meanStd } from "../mean_std.ts";
 import { Progress } from "../progress.ts";
 import type { GlmConfig } from "./config.ts";
 import type { GraphDataset } from "./datasets/graph_dataset.ts";
@@ -72,11 +73,7 @@ export interface GlmSeedResult {
   seconds: number;
 }
 
-/** A mean and a sample standard deviation (n − 1; 0 for a single value). */
-export interface MeanStd {
-  mean: number;
-  std: number;
-}
+export type { MeanStd } from "../mean_std.ts";
 
 /** What {@link trainGlm} reports. Accuracies are percentages (81.5 = 81.5%). */
 export interface GlmSummary {
@@ -107,13 +104,6 @@ export interface GlmSummary {
 /** A fraction as a percentage; NaN for null (a split without nodes; JSON writes it as null). */
 function _pct(x: number | null): number {
   return x === null ? NaN : 100 * x;
-}
-
-/** Mean and sample standard deviation (n − 1) of `xs`; std 0 for fewer than two values. */
-function _meanStd(xs: number[]): MeanStd {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-  return { mean, std };
 }
 
 /**
@@ -194,8 +184,8 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
   return {
     dataset: ds.name,
     graph: String(resolved.graph ?? opts.config.graph ?? ""),
-    test_accuracy: _meanStd(perSeed.map((r) => r.test_acc)),
-    val_accuracy: _meanStd(perSeed.map((r) => r.val_acc)),
+    test_accuracy: meanStd(perSeed.map((r) => r.test_acc)),
+    val_accuracy: meanStd(perSeed.map((r) => r.val_acc)),
     seeds: perSeed.length,
     epoch_ms: allEpochs > 0 ? allMs / allEpochs : 0,
     peak_rss_mb: peakRssMb(),

@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { type MeanStd, meanStd } from "../../mean_std.ts";
 import { metricsCsv } from "../../metrics_csv.ts";
 import { writeOutput } from "../../write_output.ts";
 import { encodeWav } from "./encode_wav.ts";
@@ -34,7 +35,7 @@ export interface EnhanceRow {
   graph: string;
   noisy_si_sdr: number;
   enhanced_si_sdr: number;
-  improvement: { mean: number; std: number };
+  improvement: MeanStd;
   /** Mean wall time of a run, s. */
   seconds: number;
 }
@@ -46,12 +47,6 @@ export interface EnhanceSummary {
   verdict: string | null;
   /** Every run without its audio. */
   runs: (Omit<EnhanceResult, "sample"> & { seconds: number })[];
-}
-
-function _meanStd(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-  return { mean, std };
 }
 
 /** Runs every graph mode for every seed; see the module doc. */
@@ -84,7 +79,7 @@ export async function runEnhance(o: RunEnhanceOptions): Promise<EnhanceSummary> 
       graph,
       noisy_si_sdr: mean((r) => r.noisy_si_sdr),
       enhanced_si_sdr: mean((r) => r.enhanced_si_sdr),
-      improvement: _meanStd(rs.map((r) => r.improvement)),
+      improvement: meanStd(rs.map((r) => r.improvement)),
       seconds: mean((r) => r.seconds),
     };
   });
