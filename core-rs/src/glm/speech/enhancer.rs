@@ -18,7 +18,7 @@ use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::config_json::parse_config;
+use crate::config_json::{count_problem, parse_config, Check, MAX_EPOCHS, MAX_ITEMS, MAX_WIDTH};
 use crate::error::{Error, Result};
 use crate::glm::config::GlmConfig;
 use crate::glm::graph_context::graph_context;
@@ -170,8 +170,14 @@ pub fn run_enhance(config: &str, seed: u64, device: &Device) -> Result<Value> {
     let mut cfg: EnhanceConfig = parse_config(config, "enhance")?;
     cfg.model = _overlay(default_model(), &cfg.model);
     cfg.speech.check()?;
-    if cfg.train_clips == 0 || cfg.test_clips == 0 || cfg.epochs == 0 {
-        return Err(Error::Usage("enhance: train_clips, test_clips and epochs must be at least 1".into()));
+    let counts = [
+        ("n_fft", cfg.n_fft, Check::EvenInt(4, MAX_WIDTH)),
+        ("train_clips", cfg.train_clips, Check::IntIn(1, MAX_ITEMS)),
+        ("test_clips", cfg.test_clips, Check::IntIn(1, MAX_ITEMS)),
+        ("epochs", cfg.epochs, Check::IntIn(1, MAX_EPOCHS)),
+    ];
+    if let Some(p) = count_problem(&counts) {
+        return Err(Error::Usage(format!("enhance: {p}")));
     }
     let model_cfg = GlmConfig::parse(&cfg.model.to_string())?;
     let stft = Stft::new(cfg.n_fft)?;
@@ -272,8 +278,15 @@ mod tests {
         assert!(last < first, "training loss {first} → {last}");
         assert!(a["improvement"].as_f64().unwrap() > 0.0, "SI-SDR improvement {}", a["improvement"]);
         assert_eq!(a["sample"]["enhanced"].as_array().unwrap().len(), 4000);
-        let bad = run_enhance(r#"{"epochs": 0}"#, 0, &Device::Cpu).err().unwrap().to_string();
-        assert!(bad.contains("at least 1"), "{bad}");
+        for (cfg, want) in [
+            (r#"{"epochs": 0}"#, "epochs must be"),
+            (r#"{"n_fft": 1000000000}"#, "n_fft must be"),
+            (r#"{"n_fft": 129}"#, "n_fft must be"),
+            (r#"{"train_clips": 10000000}"#, "train_clips must be"),
+        ] {
+            let bad = run_enhance(cfg, 0, &Device::Cpu).err().unwrap().to_string();
+            assert!(bad.contains(want), "{cfg}: {bad}");
+        }
         let key = run_enhance(r#"{"epoch": 3}"#, 0, &Device::Cpu).err().unwrap().to_string();
         assert!(key.contains("epoch"), "{key}");
     }
