@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! h⁰ = [Emb_role(role) ‖ W_d·[d_k, out_v, in_v, hops_v, best_v]]     [N·Cs, H]   (each half H/2)
-//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU), via_l, via_l / best_src(l)]]
+//! e⁰ = [W_c·cap ‖ W_u·[util, util_after, max(0, util_after − MLU), via_l, via_l / best_src(l), Δhops_l]]
 //!                                                                             [M·Cs, H]
 //!
 //! `best_v` is the smallest achievable bottleneck utilisation (after adding `d_k`) of a path from
@@ -11,6 +11,9 @@
 //! path starting with link `l` — the quantity the greedy heuristic minimises. Utilisations are
 //! small on lightly loaded networks (about 0.1 on NSFNET c5), so `via_l / best_src(l)` (1 on the
 //! links of a best continuation, capped at 8) gives the comparison between out-links at unit scale.
+//! `Δhops_l` ∈ {−1, 0, 1} is the change of the hop distance to the destination along `l`: the
+//! node features' relative distance moves by 1/(source's distance) per hop, too little to steer
+//! by on a 754-node network whose paths run 30 hops.
 //! ```
 //!
 //! `Cs` commodities are encoded side by side (they share nothing but the weights and the batch
@@ -38,15 +41,16 @@ pub struct EncoderInput {
     /// Role of each (node row, commodity): 0 none, 1 source, 2 destination, `[N·Cs]` u32.
     pub roles: Tensor,
     /// `[d_k, pending out, pending in] / max capacity`, the hop distance to the commodity's
-    /// destination / V and the best bottleneck to it, `[N·Cs, 5]`.
+    /// destination over the source's (capped) and the best bottleneck to it, `[N·Cs, 5]`.
     pub node_x: Tensor,
-    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU), via, via / best_src]`,
+    /// `[load / c, (load + d_k) / c, max(0, (load + d_k) / c − current MLU), via, via / best_src,
+    /// Δhops]`,
     /// `[M·Cs, USAGE_FEATURES]`.
     pub usage_x: Tensor,
 }
 
 /// Columns of [`EncoderInput::usage_x`].
-pub const USAGE_FEATURES: usize = 5;
+pub const USAGE_FEATURES: usize = 6;
 
 /// Embeddings and the GCN stack.
 #[derive(Clone, Debug)]

@@ -46,6 +46,10 @@ pub struct EpisodeBatch<'a> {
     /// (1 at the source, 0 at the destination), capped at [`HOP_CAP`] (the cap when unreachable):
     /// the same scale on a 14-node and a 754-node network.
     pub hops: Vec<Vec<Vec<f32>>>,
+    /// `toward[e][k][l]`: how link `l` changes the hop distance to commodity `k`'s destination,
+    /// `hops(dst(l)) − hops(src(l))` ∈ {−1, 0, 1} (1 when `dst(l)` cannot reach it): the direction
+    /// a hop takes, at unit scale on any network however long its paths.
+    pub toward: Vec<Vec<Vec<f32>>>,
 }
 
 impl<'a> EpisodeBatch<'a> {
@@ -101,7 +105,7 @@ impl<'a> EpisodeBatch<'a> {
         let slot_link = pad(slot_link, m as u32);
         let slot_node = pad(slot_node, (b * v * v) as u32);
         let dev = device;
-        let hops = episodes
+        let (hops, toward) = episodes
             .iter()
             .map(|(inst, g)| {
                 inst.commodities
@@ -109,11 +113,19 @@ impl<'a> EpisodeBatch<'a> {
                     .map(|c| {
                         let h = g.hops_to(c.dst, |_| true);
                         let from = h[c.src].unwrap_or(1).max(1) as f32;
-                        h.into_iter().map(|h| h.map_or(HOP_CAP, |h| (h as f32 / from).min(HOP_CAP))).collect()
+                        let toward = g
+                            .links
+                            .iter()
+                            .map(|l| match (h[l.src], h[l.dst]) {
+                                (Some(a), Some(b)) => (b as f32 - a as f32).clamp(-1.0, 1.0),
+                                _ => 1.0,
+                            })
+                            .collect();
+                        (h.into_iter().map(|h| h.map_or(HOP_CAP, |h| (h as f32 / from).min(HOP_CAP))).collect(), toward)
                     })
-                    .collect()
+                    .unzip()
             })
-            .collect();
+            .unzip();
         let (insts, graphs) = episodes.into_iter().unzip();
         Ok(EpisodeBatch {
             insts,
@@ -130,6 +142,7 @@ impl<'a> EpisodeBatch<'a> {
             slot_link: Tensor::from_vec(slot_link, b * v * d, dev)?,
             slot_node: Tensor::from_vec(slot_node, b * v * d, dev)?,
             hops,
+            toward,
         })
     }
 

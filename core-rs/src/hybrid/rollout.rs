@@ -131,7 +131,7 @@ impl State<'_, '_> {
                     let via = a.max(best[i][g.links[l].dst]).min(_CAP);
                     let from = best[i][g.links[l].src];
                     let rel = if from.is_finite() { (via / from.max(1e-12)).min(_CAP) } else { _CAP };
-                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32]);
+                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32, b.toward[e][k][l]]);
                 }
             }
             for u in 0..v {
