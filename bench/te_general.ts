@@ -8,7 +8,7 @@
  * unsplittable MILP oracles of B4 and Abilene lie within 1e-6 and 0.9 % of it).
  *
  *   deno task bench:te_general [--seeds 3] [--budget 420] [--sets nsfnet_c5,…] [--runs DIR]
- *                              [--local-search 10]
+ *                              [--local-search 10] [--scenario-seeds 1]
  *
  * Each set is built once into `<runs>/sets/<set>.jsonl` with its reference MLU attached to every
  * instance as `ref_mlu` (computed by `keiro solve`, or the data's oracle), then every seed's model
@@ -19,7 +19,10 @@
  * the same config is not trained again, a set whose file exists is not rebuilt and a score already
  * kept beside a run (with the commit and the compare command that computed it, listed in the
  * results) is not recomputed unless the command differs,
- * so an interrupted bench resumes; remove `--runs` for a fresh one. Sets that need ../shared/data are skipped with a message when it is absent.
+ * so an interrupted bench resumes; remove `--runs` for a fresh one. The sets that have a per-scenario
+ * config (configs/te_nsfnet_c5.json, …) also train that config alone with the first
+ * `--scenario-seeds` training seeds (same budget; 0 = none) and score it the same way, for the
+ * general-against-per-scenario table. Sets that need ../shared/data are skipped with a message when it is absent.
  *
  * Writes bench/results/te_general.{json,md}: command, commit, machine, seeds, the config, training
  * time per seed, per set and method the MLU over the reference (mean ± std over seeds), the ratio
@@ -30,6 +33,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatTable } from "../src/format_table.ts";
+import { type MeanStd, meanStd } from "../src/mean_std.ts";
 import { benchEnv } from "./_env.ts";
 import { kdlGenArgv } from "./_kdl_gen_argv.ts";
 
@@ -51,6 +55,8 @@ interface TestSet {
   samples: number;
   /** Reads ../shared/data. */
   shared?: boolean;
+  /** The per-scenario config trained for this set alone (compared with the general model). */
+  scenario?: string;
   target: Target;
 }
 
@@ -68,18 +74,21 @@ function _sets(): Record<string, TestSet> {
       build: gen("--count", "100", "--commodities", "5", "--seed", "9001"),
       reference: "milp",
       samples: 32,
+      scenario: "configs/te_nsfnet_c5.json",
       target: _ratioAtLeast(0.995),
     },
     nsfnet_c20: {
       build: gen("--count", "50", "--commodities", "20", "--seed", "9002"),
       reference: "milp",
       samples: 32,
+      scenario: "configs/te_nsfnet_c20.json",
       target: _ratioAtLeast(0.98),
     },
     nsfnet_c100: {
       build: gen("--count", "20", "--commodities", "100", "--seed", "9003"),
       reference: "lp",
       samples: 32,
+      scenario: "configs/te_nsfnet_c100.json",
       target: { label: "MLU ≥ 10 % below greedy's", pass: (k, g) => k <= 0.9 * g },
     },
     nws30_c200: {
@@ -97,6 +106,7 @@ function _sets(): Record<string, TestSet> {
       ),
       reference: "lp",
       samples: 32,
+      scenario: "configs/te_nws30_c200.json",
       target: {
         label: "MLU ≤ greedy's, closing ≥ 50 % of its gap to the reference",
         pass: (k, g) => k <= g && (g - k) >= 0.5 * (g - 1),
@@ -203,11 +213,13 @@ const { values: args } = parseArgs({
     budget: { type: "string", default: "420" },
     runs: { type: "string", default: join(Deno.env.get("HOME") ?? "/tmp", ".cache/keiro/te_general") },
     "local-search": { type: "string", default: "10" },
+    "scenario-seeds": { type: "string", default: "1" },
   },
 });
 const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
 const BUDGET = Number(args.budget);
 const LOCAL_SEARCH = Number(args["local-search"]);
+const SCENARIO_SEEDS = SEEDS.slice(0, Number(args["scenario-seeds"]));
 
 /** The fields of `keiro compare --json` this bench reads. */
 interface Summary {
@@ -282,25 +294,25 @@ async function _buildSet(name: string, s: TestSet): Promise<{ path: string; ref_
   return { path, ref_ms: refMs };
 }
 
-/** Trains the general model with `seed` (unless a finished run with the same config is there);
- * returns its run directory and training wall time. */
-async function _train(seed: number): Promise<{ run: string; train_s: number }> {
-  const dir = join(args.runs!, `seed${seed}`);
-  const run = join(dir, "run");
-  const cfgPath = join(dir, "bench_config.json");
-  const base = JSON.parse(await Deno.readTextFile(join(ROOT, CONFIG)));
-  const cfg = { ...base, seed, time_budget_s: BUDGET, expt_name: `te_general-seed${seed}` };
+/** Trains `config` with `seed` into `<runs>/<dir>` (unless a finished run with the same config is
+ * there); returns its run directory and training wall time. */
+async function _train(config: string, dir: string, seed: number): Promise<{ run: string; train_s: number }> {
+  const at = join(args.runs!, dir);
+  const run = join(at, "run");
+  const cfgPath = join(at, "bench_config.json");
+  const base = JSON.parse(await Deno.readTextFile(join(ROOT, config)));
+  const cfg = { ...base, seed, time_budget_s: BUDGET, expt_name: `${base.expt_name}-seed${seed}` };
   const text = JSON.stringify(cfg, null, 2);
   const done = await Deno.readTextFile(cfgPath).then((t) => t === text, () => false) &&
     await Deno.stat(join(run, "test.json")).then(() => true, () => false);
-  if (done) return { run, train_s: JSON.parse(await Deno.readTextFile(join(dir, "train_s.json"))) };
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(dir, { recursive: true });
+  if (done) return { run, train_s: JSON.parse(await Deno.readTextFile(join(at, "train_s.json"))) };
+  await Deno.remove(at, { recursive: true }).catch(() => {});
+  await Deno.mkdir(at, { recursive: true });
   await Deno.writeTextFile(cfgPath, text);
   const t0 = performance.now();
   await _keiro(["train", "--config", cfgPath, "--out", run, "--quiet"]);
   const train_s = (performance.now() - t0) / 1000;
-  await Deno.writeTextFile(join(dir, "train_s.json"), JSON.stringify(train_s));
+  await Deno.writeTextFile(join(at, "train_s.json"), JSON.stringify(train_s));
   return { run, train_s };
 }
 
@@ -311,6 +323,7 @@ async function _score(
   s: TestSet,
   path: string,
   run: string,
+  methods = "sp,greedy,greedy_ls",
 ): Promise<{ methods: Summary[]; commit: string }> {
   const file = join(run, "..", `score_${name}.json`);
   const argv = [
@@ -318,7 +331,7 @@ async function _score(
     "--input",
     path,
     "--methods",
-    "sp,greedy,greedy_ls",
+    methods,
     "--reference",
     "ref_mlu",
     "--model",
@@ -342,10 +355,54 @@ async function _score(
   return score;
 }
 
-function _ms(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-  return { mean, std };
+/** The per-scenario model of set `name` (its own config, `SCENARIO_SEEDS`) against the general
+ * one on the same set: rows for the comparison table and what the results file keeps. */
+async function _scenario(
+  name: string,
+  s: TestSet,
+  path: string,
+  bestName: string,
+  general: Record<string, Record<string, MeanStd>>,
+): Promise<Record<string, unknown>> {
+  const trained: { seed: number; run: string; train_s: number; methods: Summary[] }[] = [];
+  for (const seed of SCENARIO_SEEDS) {
+    const r = await _train(s.scenario!, `scenario_${name}-seed${seed}`, seed);
+    console.error(`${name} per-scenario model seed ${seed}: trained in ${r.train_s.toFixed(0)} s`);
+    trained.push({ seed, ...r, methods: (await _score(name, s, path, r.run, "greedy")).methods });
+  }
+  const pick = (m: string) =>
+    meanStd(trained.map((t) => t.methods.find((x) => x.method === m)!.mean_mlu_over_reference));
+  const own = { keiro: pick("keiro"), [bestName]: pick(bestName) };
+  const fmt = (x: MeanStd) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
+  const trainS = (xs: number[]) => {
+    const t = meanStd(xs);
+    return `${t.mean.toFixed(0)} ± ${t.std.toFixed(0)}`;
+  };
+  scenarioRows.push(
+    [
+      name,
+      `general (${CONFIG})`,
+      fmt(general.keiro.over_ref),
+      fmt(general[bestName].over_ref),
+      trainS(runs.map((r) => r.train_s)),
+      String(runs.length),
+    ],
+    [
+      name,
+      `per-scenario (${s.scenario})`,
+      fmt(own.keiro),
+      fmt(own[bestName]),
+      trainS(trained.map((t) => t.train_s)),
+      String(trained.length),
+    ],
+  );
+  return {
+    config: s.scenario,
+    seeds: SCENARIO_SEEDS,
+    train_s: trained.map((t) => t.train_s),
+    per_seed: trained.map((t) => t.methods),
+    aggregate: own,
+  };
 }
 
 const env = benchEnv();
@@ -353,11 +410,12 @@ const SETS = _sets();
 const haveData = await Deno.stat(DATA).then(() => true, () => false);
 const runs: { seed: number; run: string; train_s: number }[] = [];
 for (const seed of SEEDS) {
-  const r = await _train(seed);
+  const r = await _train(CONFIG, `seed${seed}`, seed);
   console.error(`te_general seed ${seed}: trained in ${r.train_s.toFixed(0)} s`);
   runs.push({ seed, ...r });
 }
 const rows: string[][] = [];
+const scenarioRows: string[][] = [];
 const verdicts: string[] = [];
 const results: Record<string, unknown>[] = [];
 for (const name of args.sets!.split(",")) {
@@ -375,9 +433,9 @@ for (const name of args.sets!.split(",")) {
     perSeed.push(methods);
     scoredAt.push(commit);
   }
-  const agg: Record<string, Record<string, { mean: number; std: number }>> = {};
+  const agg: Record<string, Record<string, MeanStd>> = {};
   for (const m of perSeed[0].map((x) => x.method)) {
-    const pick = (f: keyof Summary) => _ms(perSeed.map((r) => Number(r.find((x) => x.method === m)![f])));
+    const pick = (f: keyof Summary) => meanStd(perSeed.map((r) => Number(r.find((x) => x.method === m)![f])));
     agg[m] = {
       over_ref: pick("mean_mlu_over_reference"),
       ratio: pick("mean_ratio"),
@@ -412,6 +470,9 @@ for (const name of args.sets!.split(",")) {
       pass ? "PASS" : "FAIL"
     }`,
   );
+  const scenario = s.scenario && SCENARIO_SEEDS.length > 0
+    ? await _scenario(name, s, path, bestName, agg)
+    : undefined;
   results.push({
     set: name,
     reference: s.reference,
@@ -421,6 +482,7 @@ for (const name of args.sets!.split(",")) {
     scored_at_commit: scoredAt,
     aggregate: agg,
     pass,
+    scenario,
   });
 }
 const table = formatTable(
@@ -429,7 +491,12 @@ const table = formatTable(
 );
 const scoredCommits = [...new Set(results.flatMap((r) => r.scored_at_commit as string[]))];
 const training = runs.map((r) => `seed ${r.seed}: ${r.train_s.toFixed(0)} s`).join(", ");
+const scenarioTable = scenarioRows.length === 0 ? "" : formatTable(
+  ["set", "model", "decode MLU / ref", "best-of-N + ls MLU / ref", "training s", "seeds"],
+  scenarioRows,
+);
 console.log(table);
+if (scenarioTable) console.log(scenarioTable);
 console.log([...verdicts, `training wall time (labelling included): ${training}`].join("\n"));
 const out = join(ROOT, "bench/results");
 await Deno.mkdir(out, { recursive: true });
@@ -462,6 +529,13 @@ await Deno.writeTextFile(
   }; training budget ${BUDGET} s per seed ` +
     `(labelling not counted in it); keiro's target row: best-of-N, then local search, ${LOCAL_SEARCH} rounds per commodity.\n\n\`\`\`\n${table}\n\`\`\`\n\n${
       verdicts.map((v) => `- ${v}`).join("\n")
+    }${
+      scenarioTable
+        ? `\n\nThe general model against the per-scenario models (each trained on its set's distribution alone, ` +
+          `same budget, training seeds ${
+            SCENARIO_SEEDS.join(", ")
+          }; training s includes labelling), on the same test sets:\n\n\`\`\`\n${scenarioTable}\n\`\`\`\n`
+        : ""
     }\n- training wall time (labelling included): ${training}\n- scores computed at commit${
       scoredCommits.length > 1 ? "s" : ""
     } ${scoredCommits.join(", ")}\n`,
