@@ -35,7 +35,7 @@ export function withModelOptions<A extends unknown[], O extends OptionValues>(
     )
     .option(
       "--model-local-search <n>",
-      "also report each model's decodes followed by local search, n rounds per commodity (methods keiro+ls, keiro-best<N>+ls); 0 = none",
+      "also report each model's decodes followed by local search from every candidate, n rounds per commodity (methods keiro+ls, keiro-best<N>+ls); 0 = none",
       boundedIntArg(0, "max_local_search"),
       0,
     );

@@ -41,7 +41,7 @@ export function routeCommand(): SubCommand {
     .option("--seed <n>", "sampling seed (default: 0)", intArg)
     .option(
       "--local-search <n>",
-      'then improve each routing by local search, n rounds per commodity (method name + "+ls"; the greedy_ls method uses 10)',
+      'then improve each candidate (the greedy decode and each distinct sample) by local search, n rounds per commodity, and keep the best (method name + "+ls"; the greedy_ls method uses 10)',
       boundedIntArg(0, "max_local_search"),
       0,
     )

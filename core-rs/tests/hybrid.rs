@@ -6,6 +6,7 @@ use candle_core::Device;
 use keiro_core::hybrid::trainer::{RlRequest, RouteRecord, RouteRequest, SupervisedRequest, Trainer};
 use keiro_core::te::evaluate::{evaluate, Routing};
 use keiro_core::te::generate::GenOptions;
+use keiro_core::te::greedy::improve_paths;
 use keiro_core::te::instance::Instance;
 use keiro_core::te::solve::{solve, SolveOptions};
 use serde_json::{json, Value};
@@ -282,6 +283,17 @@ fn a_default_model_routes_any_shape_each_instance_as_it_would_alone() {
         let ev = evaluate(inst, &inst.graph(), &Routing::Paths(s.paths.iter().cloned().map(Some).collect()));
         assert!(ev.complete && (ev.mlu - s.mlu).abs() < 1e-9, "{:?}: {:?}", s.id, ev.problems);
     }
+    // Every candidate is a starting point: the result is at least as good as the local search of
+    // the best candidate alone and of the greedy decode alone, and independent of the batch.
+    let greedy_ls: Vec<RouteRecord> = t.route(&data, &serde_json::from_value(json!({"samples": 1, "local_search": 10})).unwrap()).unwrap();
+    for ((s, inst), (raw, g)) in improved.iter().zip(&data).zip(all.iter().zip(&greedy_ls)) {
+        let graph = inst.graph();
+        let paths = improve_paths(inst, &graph, raw.paths.clone(), 10);
+        let from_best = evaluate(inst, &graph, &Routing::Paths(paths.into_iter().map(Some).collect())).mlu;
+        assert!(s.mlu <= from_best + 1e-12 && s.mlu <= g.mlu + 1e-12, "{:?}: {} vs {from_best}, {}", s.id, s.mlu, g.mlu);
+    }
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 4, "seed": 4, "local_search": 10, "batch": 2})).unwrap();
+    assert!(t.route(&data, &r).unwrap().iter().zip(&improved).all(|(a, b)| same(a, b)), "local search in batches of 2");
     // One decode, both rows: with `decode_method`, the records before the local search (named so)
     // come first, equal to a request without local search, then the same records as `improved`.
     let r: RouteRequest = serde_json::from_value(json!({"samples": 4, "seed": 4, "local_search": 10, "decode_method": "plain"})).unwrap();

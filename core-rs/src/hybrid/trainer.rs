@@ -1,6 +1,7 @@
 //! A model with its optimiser: one supervised or RL update per call, and inference (greedy and
 //! best-of-N). The TypeScript trainer drives epochs, schedules and checkpoints around it.
 
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::time::Instant;
 
@@ -169,10 +170,11 @@ pub struct RouteRequest {
     /// Method name written into the records (none when absent).
     #[serde(default)]
     pub method: Option<String>,
-    /// Local search on each instance's best complete candidate, in rounds per commodity
-    /// ([`improve_paths`]: smoothing passes, then moves of a commodity off the most utilised links
-    /// to its minimax path while that lowers the MLU; `greedy_ls` runs 10); 0 = none. Counted in
-    /// `time_ms`.
+    /// Local search on each of an instance's distinct complete candidates (the greedy decode and
+    /// the samples), in rounds per commodity ([`improve_paths`]: smoothing passes, then moves of a
+    /// commodity off the most utilised links to its minimax path while that lowers the MLU;
+    /// `greedy_ls` runs 10), then the best result (the earliest candidate on ties); 0 = none.
+    /// Counted in `time_ms`.
     #[serde(default)]
     pub local_search: usize,
     /// With `local_search` > 0: also return each instance's record before the local search, with
@@ -473,10 +475,16 @@ impl Trainer {
             let (_, greedy) = run(&mut (0..chunk.len()).map(|i| (i, 0)))?;
             let mut best: Vec<(usize, f64, Vec<Vec<usize>>)> =
                 (0..chunk.len()).map(|i| (greedy.incomplete[i], greedy.mlu[i], greedy.paths[i].clone())).collect();
+            // The local search's starting points: each instance's distinct complete candidates.
+            let mut starts = _Candidates::new(chunk.len(), r.local_search > 0);
+            for i in 0..chunk.len() {
+                starts.add(i, greedy.incomplete[i], &greedy.paths[i]);
+            }
             let total = chunk.len() * sampled;
             for start in (0..total).step_by(cap) {
                 let (pos, ro) = run(&mut (start..(start + cap).min(total)).map(|e| (e / sampled, 1 + e % sampled)))?;
                 for (e, &i) in pos.iter().enumerate() {
+                    starts.add(i, ro.incomplete[e], &ro.paths[e]);
                     if (ro.incomplete[e], ro.mlu[e]) < (best[i].0, best[i].1) {
                         best[i] = (ro.incomplete[e], ro.mlu[e], ro.paths[e].clone());
                     }
@@ -491,11 +499,21 @@ impl Trainer {
                 }
             }
             if r.local_search > 0 {
-                best.par_iter_mut().zip(&graphs).zip(chunk).filter(|((b, _), _)| b.0 == 0).for_each(|((b, g), &idx)| {
-                    let inst = &data[idx];
-                    b.2 = improve_paths(inst, g, std::mem::take(&mut b.2), r.local_search);
-                    b.1 = evaluate(inst, g, &Routing::Paths(b.2.iter().cloned().map(Some).collect())).mlu;
-                });
+                let jobs: Vec<(usize, &Vec<Vec<usize>>)> = starts.all().collect();
+                let improved: Vec<(f64, Vec<Vec<usize>>)> = jobs
+                    .par_iter()
+                    .map(|&(i, paths)| {
+                        let (inst, g) = (&data[chunk[i]], &graphs[i]);
+                        let paths = improve_paths(inst, g, paths.clone(), r.local_search);
+                        (evaluate(inst, g, &Routing::Paths(paths.iter().cloned().map(Some).collect())).mlu, paths)
+                    })
+                    .collect();
+                let mut first = vec![true; chunk.len()];
+                for (&(i, _), (mlu, paths)) in jobs.iter().zip(improved) {
+                    if std::mem::take(&mut first[i]) || mlu < best[i].1 {
+                        best[i] = (0, mlu, paths);
+                    }
+                }
             }
             let time_ms = t0.elapsed().as_secs_f64() * 1e3 / chunk.len() as f64;
             for ((&idx, &at), (incomplete, mlu, paths)) in chunk.iter().zip(&positions).zip(best) {
@@ -510,6 +528,39 @@ impl Trainer {
             }
         }
         Ok(decoded.into_iter().chain(out).flatten().collect())
+    }
+}
+
+/// Each instance's distinct complete candidate routings, in the order they were found (kept only
+/// when `on`): the starting points of the local search.
+struct _Candidates {
+    on: bool,
+    /// `(hash, paths)` per instance.
+    per_instance: Vec<Vec<(u64, Vec<Vec<usize>>)>>,
+}
+
+impl _Candidates {
+    fn new(instances: usize, on: bool) -> _Candidates {
+        _Candidates { on, per_instance: vec![Vec::new(); instances] }
+    }
+
+    /// Keeps `paths` of instance `i` when complete and not kept already.
+    fn add(&mut self, i: usize, incomplete: usize, paths: &[Vec<usize>]) {
+        if !self.on || incomplete > 0 {
+            return;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        paths.hash(&mut h);
+        let h = h.finish();
+        let kept = &mut self.per_instance[i];
+        if !kept.iter().any(|(k, p)| *k == h && p.as_slice() == paths) {
+            kept.push((h, paths.to_vec()));
+        }
+    }
+
+    /// `(instance, paths)` of every kept candidate, instance by instance.
+    fn all(&self) -> impl Iterator<Item = (usize, &Vec<Vec<usize>>)> {
+        self.per_instance.iter().enumerate().flat_map(|(i, c)| c.iter().map(move |(_, p)| (i, p)))
     }
 }
 
