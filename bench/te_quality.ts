@@ -34,6 +34,7 @@ import { benchEnv } from "./_env.ts";
 import { findCheckpoint } from "../src/hybrid/checkpoint.ts";
 import type { EvalSampling } from "../src/hybrid/eval_sampling.ts";
 import { readSampling, SAMPLING_FILE } from "../src/hybrid/tune_sampling.ts";
+import { meanStd } from "../src/mean_std.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -161,12 +162,6 @@ async function _run(s: Scenario, seed: number): Promise<{ methods: Summary[]; sa
   return { methods: (JSON.parse(text) as { methods: Summary[] }).methods, sampling: tuned.chosen };
 }
 
-function _ms(xs: number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
-  return { mean, std };
-}
-
 const env = benchEnv();
 const results: Record<string, unknown>[] = [];
 const rows: string[][] = [];
@@ -186,7 +181,8 @@ for (const key of args.scenarios!.split(",")) {
     const methods = perSeed[0].map((m) => m.method);
     const agg: Record<string, Record<string, { mean: number; std: number }>> = {};
     for (const m of methods) {
-      const pick = (f: keyof Summary) => _ms(perSeed.map((r) => Number(r.find((x) => x.method === m)![f])));
+      const pick = (f: keyof Summary) =>
+        meanStd(perSeed.map((r) => Number(r.find((x) => x.method === m)![f])));
       agg[m] = {
         ratio: pick("mean_ratio"),
         worst: pick("worst_ratio"),

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { mean } from "./mean.ts";
+
 /** A mean and a sample standard deviation (n − 1; 0 for a single value). */
 export interface MeanStd {
   mean: number;
@@ -11,7 +13,7 @@ export interface MeanStd {
 
 /** Mean and sample standard deviation (n − 1) of `xs`; std 0 for fewer than two values. */
 export function meanStd(xs: readonly number[]): MeanStd {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-  return { mean, std };
+  const m = mean(xs);
+  const std = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+  return { mean: m, std };
 }

@@ -17,6 +17,8 @@ import {
   type ModeResult,
   trainFusion,
 } from "./train_fusion.ts";
+import { mean } from "../mean.ts";
+import { meanStd } from "../mean_std.ts";
 
 /** Options of {@link compareFusion}. */
 export interface CompareOptions extends FusionOptions {
@@ -77,34 +79,25 @@ export function weightingLabel(w: TaskWeighting): string {
   return w.kind === "inverse" ? `inverse-${w.mode}` : w.kind;
 }
 
-function _mean(v: number[]): number {
-  return v.reduce((a, b) => a + b, 0) / v.length;
-}
-
-function _std(v: number[]): number {
-  const m = _mean(v);
-  return v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-}
-
 function _summary(label: string, rs: ModeResult[], first: string): ModeSummary {
   const mae = rs.map((r) => r.test_mae[first]);
   const s: ModeSummary = {
     mode: label,
-    test_mae: _mean(mae),
-    test_mae_std: _std(mae),
-    test_r2: _mean(rs.map((r) => r.test_r2[first])),
-    train_s: _mean(rs.map((r) => r.train_s)),
+    test_mae: mean(mae),
+    test_mae_std: meanStd(mae).std,
+    test_r2: mean(rs.map((r) => r.test_r2[first])),
+    train_s: mean(rs.map((r) => r.train_s)),
   };
   if (rs[0].targets.length > 1) {
-    s.per_target = Object.fromEntries(rs[0].targets.map((t) => [t, _mean(rs.map((r) => r.test_mae[t]))]));
+    s.per_target = Object.fromEntries(rs[0].targets.map((t) => [t, mean(rs.map((r) => r.test_mae[t]))]));
   }
   if (rs[0].attention) {
-    s.attention = [0, 1].map((k) => _mean(rs.map((r) => r.attention![k]))) as [number, number];
+    s.attention = [0, 1].map((k) => mean(rs.map((r) => r.attention![k]))) as [number, number];
   }
   if (rs[0].importance) {
     s.importance = {
-      descriptors_zeroed: _mean(rs.map((r) => r.importance!.descriptors_zeroed)),
-      embeddings_permuted: _mean(rs.map((r) => r.importance!.embeddings_permuted)),
+      descriptors_zeroed: mean(rs.map((r) => r.importance!.descriptors_zeroed)),
+      embeddings_permuted: mean(rs.map((r) => r.importance!.embeddings_permuted)),
     };
   }
   if (rs[0].alpha !== undefined) s.alpha = rs.map((r) => r.alpha!);
@@ -168,7 +161,7 @@ export async function compareFusion(inp: FusionInputs, o: CompareOptions): Promi
   };
   if (singles.size > 0) {
     const single = Object.fromEntries(
-      o.targets.map((t) => [t, _mean(singles.get(t)!.map((r) => r.test_mae[t]))]),
+      o.targets.map((t) => [t, mean(singles.get(t)!.map((r) => r.test_mae[t]))]),
     );
     out.single_task = single;
     for (const s of results) if (s.per_target) s.delta_p = deltaP(single, s.per_target);

@@ -22,6 +22,8 @@ import { kFolds } from "./k_folds.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
 import { FUSION_MODES, type FusionMode } from "./train_fusion.ts";
 import { _num, _runLine } from "./_fusion_notes.ts";
+import { mean } from "../mean.ts";
+import { meanStd } from "../mean_std.ts";
 
 /** Options of {@link runFusionCv}: the flags of `keiro fuse cv`. */
 export interface RunFusionCvOptions extends FusionSetupOptions {
@@ -165,15 +167,6 @@ async function _readJson(path: string): Promise<unknown | undefined> {
   }
 }
 
-function _mean(v: number[]): number {
-  return v.reduce((a, b) => a + b, 0) / v.length;
-}
-
-function _std(v: number[]): number {
-  const m = _mean(v);
-  return v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-}
-
 /** Per mode over the folds. */
 function _summaries(folds: CvFold[]): CvModeSummary[] {
   return folds[0].results.map(({ mode }) => {
@@ -183,10 +176,10 @@ function _summaries(folds: CvFold[]): CvModeSummary[] {
     return {
       mode,
       fold_mae: maes,
-      test_mae: _mean(maes),
-      test_mae_std: _std(maes),
-      epochs: _mean(runs.map((r) => r.epochs)),
-      best_epoch: best.length > 0 ? _mean(best) : null,
+      test_mae: mean(maes),
+      test_mae_std: meanStd(maes).std,
+      epochs: mean(runs.map((r) => r.epochs)),
+      best_epoch: best.length > 0 ? mean(best) : null,
     };
   });
 }

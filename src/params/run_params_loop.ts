@@ -16,6 +16,7 @@ import { paramErrors, type TargetError } from "./param_errors.ts";
 import type { ParamsRanges } from "./params_ranges.ts";
 import { pairSheet } from "./pair_sheet.ts";
 import { predictWithSavedModel } from "./saved_params_model.ts";
+import { mean } from "../mean.ts";
 
 /** Options of {@link runParamsLoop}. */
 export interface ParamsLoopOptions {
@@ -38,10 +39,6 @@ export interface ParamsLoopResult {
   ssim: number;
   /** The same distances between each original and the next original (unrelated images), for scale. */
   unrelated: { pixel_mse: number; ssim: number };
-}
-
-function _mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** One letter per parameter and its value, `c3 d5 h120.4`. */
@@ -68,11 +65,11 @@ export async function runParamsLoop(o: ParamsLoopOptions): Promise<ParamsLoopRes
   const next = (i: number) => originals[(i + 1) % originals.length];
   const result: ParamsLoopResult = {
     errors: paramErrors(codec.targets, predictions, trueValues),
-    pixel_mse: _mean(originals.map((im, i) => pixelMse(im, regenerated[i]))),
-    ssim: _mean(originals.map((im, i) => ssim(im, regenerated[i]))),
+    pixel_mse: mean(originals.map((im, i) => pixelMse(im, regenerated[i]))),
+    ssim: mean(originals.map((im, i) => ssim(im, regenerated[i]))),
     unrelated: {
-      pixel_mse: _mean(originals.map((im, i) => pixelMse(im, next(i)))),
-      ssim: _mean(originals.map((im, i) => ssim(im, next(i)))),
+      pixel_mse: mean(originals.map((im, i) => pixelMse(im, next(i)))),
+      ssim: mean(originals.map((im, i) => ssim(im, next(i)))),
     },
   };
   const pairs = truth.slice(0, o.sheet).map((r, i) => ({

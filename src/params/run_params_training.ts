@@ -20,6 +20,7 @@ import { type ParamTarget, targetValues } from "./param_targets.ts";
 import type { ParamsSet } from "./read_params_set.ts";
 import { saveParamsModel } from "./saved_params_model.ts";
 import { trainParams } from "./train_params.ts";
+import { mean } from "../mean.ts";
 
 /** Options of {@link runParamsTraining}. */
 export interface RunParamsOptions {
@@ -71,10 +72,6 @@ export interface ParamsResults {
   delta_p: DeltaP | null;
 }
 
-function _mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
 /** The true values of `targets` in `records` (of the `params.jsonl` at `source`). */
 function _truth(
   records: readonly Record<string, unknown>[],
@@ -88,8 +85,8 @@ function _truth(
 function _summary(targets: readonly ParamTarget[], runs: readonly ParamsRunResult[]): TargetError[] {
   return targets.map((t) => {
     const es = runs.flatMap((r) => r.errors.filter((e) => e.target === t.name));
-    const out: TargetError = { target: t.name, kind: t.kind, error: _mean(es.map((e) => e.error)) };
-    if (t.kind === "count") out.exact = _mean(es.map((e) => e.exact!));
+    const out: TargetError = { target: t.name, kind: t.kind, error: mean(es.map((e) => e.error)) };
+    if (t.kind === "count") out.exact = mean(es.map((e) => e.exact!));
     return out;
   });
 }
@@ -164,7 +161,7 @@ export async function runParamsTraining(set: ParamsSet, o: RunParamsOptions): Pr
         val_loss,
         errors: paramErrors(targets, pred, truth),
         train_s: t.trainSeconds,
-        images_per_s: _mean(t.epochs.map((e) => e.images_per_s)),
+        images_per_s: mean(t.epochs.map((e) => e.images_per_s)),
       });
     }
   }
