@@ -62,6 +62,29 @@ fn every_graph_mode_and_sparsifier_classifies_separable_blobs() {
 }
 
 #[test]
+fn the_denoising_self_supervision_trains_on_binary_and_real_features() {
+    // Binary features (bag-of-words-like): blob coordinates thresholded at 1.5.
+    let mut binary = blobs(1);
+    binary.features.iter_mut().for_each(|v| *v = if *v > 1.5 { 1.0 } else { 0.0 });
+    for (name, data) in [("binary", binary), ("real", blobs(1))] {
+        let cfg = json!({"graph": "learned", "glm": {"k": 5, "dae": 1.0, "dae_hidden": 16, "dae_ratio": 2, "dae_zeros": 1}});
+        let mut t = GlmTrainer::new(&cfg.to_string(), data, 3, &Device::Cpu).unwrap();
+        let first = t.step(0).unwrap()["dae"].as_f64().unwrap();
+        let mut last = Value::Null;
+        for e in 1..80 {
+            last = t.step(e).unwrap();
+        }
+        let dae = last["dae"].as_f64().unwrap();
+        assert!(first > 0.0 && dae < 0.8 * first, "{name}: denoising loss {first} → {dae}");
+        assert!(last["test_acc"].as_f64().unwrap() >= 0.9, "{name}: {last}");
+        let total = last["ce"].as_f64().unwrap() + last["reg"].as_f64().unwrap() + dae;
+        assert!(last["loss"].as_f64().unwrap() >= total - 1e-4, "{name}: the loss holds L_dae: {last}");
+    }
+    let e = GlmTrainer::new(r#"{"graph": "knn", "glm": {"dae": 1.0}}"#, blobs(1), 0, &Device::Cpu).err().unwrap().to_string();
+    assert!(e.contains("glm.dae supervises the learned graph"), "{e}");
+}
+
+#[test]
 fn the_same_seed_gives_the_same_run() {
     let cfg = json!({"graph": "learned", "glm": {"k": 4, "candidates": 8, "sparsify": "gumbel"}});
     let (_, a) = train(cfg.clone(), blobs(2), 5, 15);

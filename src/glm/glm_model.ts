@@ -16,12 +16,14 @@ import type { GraphDataset } from "./datasets/graph_dataset.ts";
  * node). */
 export interface GlmStepMetrics {
   epoch: number;
-  /** Total loss: `ce + reg`. */
+  /** Total loss: `ce + reg + glm.dae · dae` (and the first layer's L2 penalty). */
   loss: number;
   /** Cross-entropy on the training nodes. */
   ce: number;
   /** Graph regularisers (0 without a learned graph). */
   reg: number;
+  /** The feature-denoising loss of the learned graph, unweighted (0 unless `glm.dae` > 0). */
+  dae: number;
   train_acc: number | null;
   val_acc: number | null;
   val_loss: number;

@@ -119,6 +119,15 @@ pub struct LearnerConfig {
     pub smoothness: f64,
     /// Coefficient of the degree log-barrier `−Σ log(deg) / N`.
     pub degree_barrier: f64,
+    /// Weight of the feature-denoising self-supervision `L_dae` (SLAPS; [`crate::glm::denoising`]);
+    /// 0 = off.
+    pub dae: f64,
+    /// Hidden width of the denoising GCN.
+    pub dae_hidden: usize,
+    /// One non-zero feature entry in `dae_ratio` is masked per epoch.
+    pub dae_ratio: f64,
+    /// Zero entries masked per masked non-zero entry.
+    pub dae_zeros: f64,
     /// Rows per block when selecting candidates (memory is `block_rows × N` scores).
     pub block_rows: usize,
     /// Select candidates again every this many epochs.
@@ -150,6 +159,10 @@ impl Default for LearnerConfig {
             edge_l0: 0.0,
             smoothness: 0.0,
             degree_barrier: 0.0,
+            dae: 0.0,
+            dae_hidden: 512,
+            dae_ratio: 10.0,
+            dae_zeros: 5.0,
             block_rows: 256,
             update_every: 1,
         }
@@ -240,6 +253,7 @@ impl GlmConfig {
             ("glm.anneal_epochs", g.anneal_epochs, Check::IntIn(0, MAX_EPOCHS)),
             ("glm.block_rows", g.block_rows, Check::IntIn(1, MAX_ITEMS)),
             ("glm.update_every", g.update_every, Check::IntIn(1, MAX_EPOCHS)),
+            ("glm.dae_hidden", g.dae_hidden, Check::IntIn(1, MAX_WIDTH)),
         ]) {
             return bad(p);
         }
@@ -254,6 +268,21 @@ impl GlmConfig {
         }
         if g.tau <= 0.0 || g.temperature_start <= 0.0 || g.temperature_end <= 0.0 || self.lr <= 0.0 {
             return bad("tau, temperatures and learning rates must be positive".into());
+        }
+        if !(g.dae >= 0.0
+            && g.dae.is_finite()
+            && g.dae_ratio >= 1.0
+            && g.dae_ratio.is_finite()
+            && g.dae_zeros >= 0.0
+            && g.dae_zeros.is_finite())
+        {
+            return bad(format!(
+                "glm.dae must be ≥ 0, glm.dae_ratio ≥ 1 and glm.dae_zeros ≥ 0, got {}, {}, {}",
+                g.dae, g.dae_ratio, g.dae_zeros
+            ));
+        }
+        if g.dae > 0.0 && !self.learns_graph() {
+            return bad("glm.dae supervises the learned graph: it needs graph learned or input+learned".into());
         }
         if g.projection == Projection::Diagonal && g.heads != 1 {
             return bad("the diagonal projection has one head".into());

@@ -2,6 +2,7 @@
 
 pub mod block_topk;
 pub mod config;
+pub mod denoising;
 pub mod graph_context;
 pub mod graph_learner;
 pub mod model;

@@ -6,12 +6,14 @@
 //! learned:   Z = X (or ReLU(layer₀(H⁰) on the base graph)),  A_l = GLM(Z)
 //!            A = A_l  or  mix·A_input + (1 − mix)·A_l  (+ I)
 //! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
+//! glm.dae:   L_dae = denoising(X, A)   (training only; crate::glm::denoising)
 //! ```
 
 use candle_core::{Device, Tensor};
 
 use crate::error::Result;
 use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
+use crate::glm::denoising::DenoisingHead;
 use crate::glm::graph_learner::{Candidates, GraphLearner};
 use crate::nn::gat_layer::GatLayer;
 use crate::nn::gcn_layer::GcnLayer;
@@ -48,6 +50,9 @@ pub struct Forward {
     pub logits: Tensor,
     /// `β · L_reg` of the learner (0 without one).
     pub reg: Tensor,
+    /// `L_dae` of the denoising self-supervision (training passes with `glm.dae` > 0; else 0),
+    /// unweighted.
+    pub dae: Tensor,
     /// The learned or mixed graph of this pass (None when the graph is fixed).
     pub graph: Option<WeightedGraph>,
 }
@@ -60,6 +65,7 @@ pub struct GlmModel {
     pub params: ParamStore,
     layers: Vec<_Layer>,
     learner: Option<GraphLearner>,
+    dae: Option<DenoisingHead>,
 }
 
 impl GlmModel {
@@ -94,7 +100,8 @@ impl GlmModel {
         } else {
             None
         };
-        Ok(GlmModel { cfg: cfg.clone(), params: ps, layers, learner })
+        let dae = if cfg.glm.dae > 0.0 { Some(DenoisingHead::new(&mut ps, in_dim, cfg.glm.dae_hidden)?) } else { None };
+        Ok(GlmModel { cfg: cfg.clone(), params: ps, layers, learner, dae })
     }
 
     /// The first layer's weight id (its L2 penalty).
@@ -172,11 +179,15 @@ impl GlmModel {
             learned_graph = Some(self.ready(WeightedGraph::assemble(n, &parts, self.cfg.glm.self_loops, x.dense.device())?)?);
         }
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
+        let dae = match (&self.dae, g, rng.as_deref_mut()) {
+            (Some(head), Some(g), Some(r)) => head.loss(w, x, g, &self.cfg, r)?,
+            _ => Tensor::zeros((), x.dense.dtype(), x.dense.device())?,
+        };
         let mut h = h0;
         let last = self.layers.len() - 1;
         for i in 0..last {
             h = self._dropout(&NodeFeatures::dense(self._layer(i, w, &h, g)?.relu()?), &mut rng)?;
         }
-        Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, graph: learned_graph.map(|r| r.graph) })
+        Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, dae, graph: learned_graph.map(|r| r.graph) })
     }
 }

@@ -172,7 +172,7 @@ impl GlmTrainer {
         let lp = masked_log_softmax(&f.logits, self.all_valid.clone())?; // [N, C]
         let ce = (lp * &self.train_target)?.sum_all()?.neg()?;
         let l2 = (w.get(self.model.first_weight()).sqr()?.sum_all()? * (0.5 * self.model.cfg.weight_decay))?;
-        let loss = ((&ce + &f.reg)? + l2)?;
+        let loss = (((&ce + &f.reg)? + (&f.dae * self.model.cfg.glm.dae)?)? + l2)?;
         let grads = loss.backward()?;
         self.adam.step(self.model.params.vars(), &grads, self.model.cfg.lr, 0.0, 0.0)?;
         let mut m = self._evaluate(epoch)?;
@@ -181,6 +181,7 @@ impl GlmTrainer {
         o.insert("loss".into(), json!(loss.to_scalar::<f32>()?));
         o.insert("ce".into(), json!(ce.to_scalar::<f32>()?));
         o.insert("reg".into(), json!(f.reg.to_scalar::<f32>()?));
+        o.insert("dae".into(), json!(f.dae.to_scalar::<f32>()?));
         o.insert("ms".into(), json!(t0.elapsed().as_secs_f64() * 1e3));
         Ok(m)
     }
