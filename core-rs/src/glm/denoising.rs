@@ -6,7 +6,7 @@
 //! M ~ Bernoulli: a non-zero entry with p = 1/ratio, a zero entry with p = zeros · nnz / (ratio · #zeros)
 //! X̃ = X ⊙ (1 − M)
 //! Y = GCN₂(dropout(ReLU(GCN₁(X̃, A))), A)                                  [N, F]
-//! L_dae = Σ M ⊙ ℓ(Y, X) / Σ M,   ℓ = BCE with logits (0/1 features) else squared error
+//! L_dae = Σ M ⊙ ℓ(Y, X) / Σ M,   ℓ = BCE with logits (features in [0, 1]) else squared error
 //! ```
 //!
 //! The classifier's loss becomes `L_main + β·L_reg + dae·L_dae`.
@@ -35,37 +35,40 @@ impl DenoisingHead {
     /// `L_dae` of one draw of the mask over `g`'s graph (scalar): `cfg.glm.dae_ratio` and
     /// `dae_zeros` as in the module doc, the classifier's dropout on the hidden layer.
     pub fn loss(&self, w: &Weights, x: &NodeFeatures, g: &ReadyGraph, cfg: &GlmConfig, rng: &mut Rng) -> Result<Tensor> {
-        let values = x.dense.flatten_all()?.to_vec1::<f32>()?; // [N·F]
-        let mask = _mask(&values, cfg.glm.dae_ratio, cfg.glm.dae_zeros, rng);
-        let masked_count = mask.iter().sum::<f32>().max(1.0);
-        let m = Tensor::from_vec(mask, x.dense.shape(), x.dense.device())?; // [N, F]
-        let noisy = NodeFeatures::new((&x.dense * (1.0 - &m)?)?)?;
+        let dev = x.dense.device();
+        let mut values = x.dense.flatten_all()?.to_vec1::<f32>()?; // [N·F]
+        let probability = in_unit_interval(&values);
+        let masked = _mask(&values, cfg.glm.dae_ratio, cfg.glm.dae_zeros, rng);
+        let target: Vec<f32> = masked.iter().map(|&i| std::mem::take(&mut values[i as usize])).collect();
+        let (k, target) = (masked.len(), Tensor::from_vec(target, masked.len(), dev)?); // [K]
+        let noisy = NodeFeatures::new(Tensor::from_vec(values, x.dense.shape(), dev)?)?; // X ⊙ (1 − M)
         let norm = g.graph.gcn_normalised()?; // [E, 1], whatever the classifier's layer
         let graph = Some((&g.graph, &norm));
         let h = NodeFeatures::dense(self.layers[0].forward(w, &noisy, graph)?.relu()?).dropout(cfg.dropout, rng)?;
-        let y = self.layers[1].forward(w, &h, graph)?; // [N, F]
-        let per_entry = if is_binary(&values) {
-            // softplus(y) − x·y, computed as ReLU(y) + ln(1 + e^(−|y|)) − x·y
-            ((y.relu()? + (y.abs()?.neg()?.exp()? + 1.0)?.log()?)? - (&x.dense * &y)?)?
+        let y = self.layers[1].forward(w, &h, graph)?.flatten_all()?.index_select(&Tensor::from_vec(masked, k, dev)?, 0)?; // [K]
+        let per_entry = if probability {
+            // BCE with logits, softplus(y) − t·y, computed as ReLU(y) + ln(1 + e^(−|y|)) − t·y
+            ((y.relu()? + (y.abs()?.neg()?.exp()? + 1.0)?.log()?)? - (&target * &y)?)?
         } else {
-            (&y - &x.dense)?.sqr()?
+            (&y - &target)?.sqr()?
         };
-        Ok(((per_entry * m)?.sum_all()? / masked_count as f64)?)
+        Ok((per_entry.sum_all()? / k.max(1) as f64)?)
     }
 }
 
-/// Whether every value is 0 or 1 (bag-of-words features).
-pub fn is_binary(values: &[f32]) -> bool {
-    values.iter().all(|&v| v == 0.0 || v == 1.0)
+/// Whether every value lies in [0, 1] (bag-of-words, binary or row-normalised): then the
+/// reconstruction is a binary cross-entropy with these values as target probabilities.
+pub fn in_unit_interval(values: &[f32]) -> bool {
+    values.iter().all(|&v| (0.0..=1.0).contains(&v))
 }
 
-/// The mask `M` (1 = masked) over `values`: each non-zero with probability `1/ratio`, each zero
-/// with the probability that masks `zeros` zeros per masked non-zero on average.
-fn _mask(values: &[f32], ratio: f64, zeros: f64, rng: &mut Rng) -> Vec<f32> {
+/// The flat indices of the masked entries of `values`: each non-zero with probability `1/ratio`,
+/// each zero with the probability that masks `zeros` zeros per masked non-zero on average.
+fn _mask(values: &[f32], ratio: f64, zeros: f64, rng: &mut Rng) -> Vec<u32> {
     let nnz = values.iter().filter(|&&v| v != 0.0).count();
     let p_one = 1.0 / ratio;
     let p_zero = if nnz < values.len() { (zeros * nnz as f64 * p_one / (values.len() - nnz) as f64).min(1.0) } else { 0.0 };
-    values.iter().map(|&v| if rng.unit() < if v != 0.0 { p_one } else { p_zero } { 1.0 } else { 0.0 }).collect()
+    (0..values.len() as u32).filter(|&i| rng.unit() < if values[i as usize] != 0.0 { p_one } else { p_zero }).collect()
 }
 
 #[cfg(test)]
@@ -77,11 +80,11 @@ mod tests {
         // 2% non-zero, like bag-of-words rows.
         let values: Vec<f32> = (0..200_000).map(|i| if i % 50 == 0 { 1.0 } else { 0.0 }).collect();
         let m = _mask(&values, 10.0, 5.0, &mut Rng::new(1));
-        let ones = values.iter().zip(&m).filter(|(&v, &k)| v != 0.0 && k == 1.0).count();
-        let zeros = values.iter().zip(&m).filter(|(&v, &k)| v == 0.0 && k == 1.0).count();
+        let ones = m.iter().filter(|&&i| values[i as usize] != 0.0).count();
+        let zeros = m.len() - ones;
         assert!((ones as f64 - 400.0).abs() < 60.0, "{ones} of 4000 non-zeros masked, want ~400");
         assert!((zeros as f64 - 2000.0).abs() < 150.0, "{zeros} zeros masked, want ~2000");
         assert_eq!(m, _mask(&values, 10.0, 5.0, &mut Rng::new(1)), "seeded");
-        assert!(is_binary(&values) && !is_binary(&[0.0, 0.5]));
+        assert!(in_unit_interval(&values) && in_unit_interval(&[0.0, 0.5]) && !in_unit_interval(&[0.0, 1.5]));
     }
 }
