@@ -2,14 +2,16 @@
  * The GLM seed's own options on real data (issue 21, item 5): the sparsifiers (hard top-k, soft
  * top-k, hard-concrete/Gumbel) and the graph regularisers (the L1 edge count Ω(A), the expected L0
  * edge count, the Laplacian smoothness tr(XᵀLX)) on top of keiro's shipped config of each row, over
- * the same seeds, against the literature's anchors.
+ * the same seeds, against the literature's anchors; and SLAPS's feature-denoising self-supervision
+ * of the learned graph (`topk+dae`: `glm.dae` 10, a 256-wide denoising GCN).
  *
  *   deno run -A bench/glm_options.ts [--seeds 10] [--epochs 500] [--rows cora:learned,…] [--variants topk,…]
+ *                                    [--out bench/results/glm_options]
  *
  * Rows: Cora graph-free (`learned`; SLAPS 73.4 %), Cora with its graph (`input+learned`; target
  * 84.0 %, GCN 81.5 %) and Citeseer with its graph (`input+learned`; target 73.5 %, GCN 70.3 %). Each
  * variant overlays its `glm` keys on the row's configs/glm_<dataset>_<graph>.json; every run is one
- * `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes bench/results/glm_options.{json,md}
+ * `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes <out>.{json,md} (relative to the repository)
  * with the command line, commit, machine, seeds and every config used.
  * @module
  */
@@ -29,6 +31,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
   "topk+edge_l1": { edge_l1: 0.01 },
   "topk+smoothness": { smoothness: 1.0 },
   "gumbel+edge_l0": { sparsify: "gumbel", edge_l0: 0.01 },
+  "topk+dae": { dae: 10, dae_hidden: 256 },
 };
 /** Rows and their targets (test accuracy, %). */
 const ROWS: Record<string, { target: number; anchor: string }> = {
@@ -44,6 +47,7 @@ const { values: a } = parseArgs({
     epochs: { type: "string", default: "500" },
     rows: { type: "string", default: Object.keys(ROWS).join(",") },
     variants: { type: "string", default: Object.keys(VARIANTS).join(",") },
+    out: { type: "string", default: "bench/results/glm_options" },
   },
 });
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -136,7 +140,7 @@ async function _report(last: boolean): Promise<void> {
   if (last) console.log(table + "\n" + best.join("\n"));
   const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
   await writeOutput(
-    join(ROOT, "bench/results/glm_options.json"),
+    join(ROOT, `${a.out}.json`),
     JSON.stringify(
       { env, seeds: Number(a.seeds), epochs: Number(a.epochs), variants: VARIANTS, results },
       null,
@@ -145,7 +149,7 @@ async function _report(last: boolean): Promise<void> {
       "\n",
   );
   await writeOutput(
-    join(ROOT, "bench/results/glm_options.md"),
+    join(ROOT, `${a.out}.md`),
     `# GLM options on Cora and Citeseer (issue 21, item 5)\n\n\`${env.command}\` — commit ${env.commit}${
       env.dirty ? " (dirty)" : ""
     }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
