@@ -14,11 +14,12 @@
 use candle_core::Tensor;
 
 use crate::error::Result;
-use crate::glm::config::GlmConfig;
+use crate::glm::config::{GlmConfig, LayerKind};
 use crate::glm::model::ReadyGraph;
 use crate::nn::gcn_layer::GcnLayer;
 use crate::nn::node_features::NodeFeatures;
 use crate::nn::param_store::{ParamStore, Weights};
+use crate::ops::softplus::softplus;
 use crate::rng::Rng;
 
 /// The denoising GCN (`dae0.*`, `dae1.*`).
@@ -42,13 +43,17 @@ impl DenoisingHead {
         let target: Vec<f32> = masked.iter().map(|&i| std::mem::take(&mut values[i as usize])).collect();
         let (k, target) = (masked.len(), Tensor::from_vec(target, masked.len(), dev)?); // [K]
         let noisy = NodeFeatures::new(Tensor::from_vec(values, x.dense.shape(), dev)?)?; // X ⊙ (1 − M)
-        let norm = g.graph.gcn_normalised()?; // [E, 1], whatever the classifier's layer
+                                                                                         // [E, 1] GCN weights: the classifier's own unless its layers are GAT (raw weights)
+        let norm = match cfg.layer {
+            LayerKind::Gcn => g.layer_weights.clone(),
+            LayerKind::Gat => g.graph.gcn_normalised()?,
+        };
         let graph = Some((&g.graph, &norm));
         let h = NodeFeatures::dense(self.layers[0].forward(w, &noisy, graph)?.relu()?).dropout(cfg.dropout, rng)?;
         let y = self.layers[1].forward(w, &h, graph)?.flatten_all()?.index_select(&Tensor::from_vec(masked, k, dev)?, 0)?; // [K]
         let per_entry = if probability {
-            // BCE with logits, softplus(y) − t·y, computed as ReLU(y) + ln(1 + e^(−|y|)) − t·y
-            ((y.relu()? + (y.abs()?.neg()?.exp()? + 1.0)?.log()?)? - (&target * &y)?)?
+            // BCE with logits: softplus(y) − t·y
+            (softplus(&y)? - (&target * &y)?)?
         } else {
             (&y - &target)?.sqr()?
         };
