@@ -623,6 +623,20 @@ Deno.test({
     const fold1 = JSON.parse(await Deno.readTextFile(join(out, "folds", "fold_1.json")));
     assert.deepEqual(fold1.sizes, { train: 27, val: 9, test: 12 });
     assert.ok(fold1.runs.find((x: { label: string }) => x.label === "gnn").epochs === 2);
+    // its test crystals' predictions: the fold's test ids, and the gnn column's MAE is the fold's
+    const [head, ...rows] = (await Deno.readTextFile(join(out, "folds", "fold_1_predictions.csv")))
+      .trimEnd().split("\n").map((l) => l.split(","));
+    assert.deepEqual(head, [
+      "id",
+      "heat_all",
+      "rf:seed0:heat_all",
+      "gnn:seed0:heat_all",
+      "stack:seed0:heat_all",
+    ]);
+    assert.deepEqual(rows.map((r) => r[0]), tests[1]);
+    const gnnMae = mean(rows.map((r) => Math.abs(Number(r[3]) - Number(r[1]))));
+    const gnnRun = fold1.runs.find((x: { label: string }) => x.label === "gnn");
+    assert.ok(Math.abs(gnnMae - gnnRun.test_mae) < 1e-6, `${gnnMae} vs ${gnnRun.test_mae}`);
     assert.match(await Deno.readTextFile(join(out, "report.md")), /\| stack \| [\d.]+ \|/);
 
     // a run killed after fold 1: folds 0 and 1 are read back, 2 and 3 run again, to the same numbers

@@ -55,6 +55,7 @@ export {
 } from "./run_fusion_cv.ts";
 export { formatFusionCvTable } from "./format_fusion_cv_table.ts";
 export { type FusionReportMeta, type FusionReportTruth, writeFusionReport } from "./write_fusion_report.ts";
+export { type PredictionTruth, testPredictionRows } from "./test_prediction_rows.ts";
 export {
   predictWithSavedFusionModel,
   readSavedFusionModel,

@@ -3,7 +3,8 @@
  * files) are dealt into k seeded folds; each fold is the test set once, while a seeded fraction of the
  * other folds' crystals is its validation set (early stopping, α, stacking) and the rest its training
  * set. Every mode runs on the same folds; the result is the mean ± std over folds of the per-fold test
- * MAE. The protocol (fold ids included) is written first, each fold's results as the fold finishes,
+ * MAE. The protocol (fold ids included) is written first, each fold's results (and its test crystals'
+ * predictions) as the fold finishes,
  * so a killed run given the same command resumes at the first unfinished fold. docs/fusion.md.
  * @module
  */
@@ -19,6 +20,8 @@ import { checkOutputDir, writeOutput } from "../write_output.ts";
 import { compareFusion, type Comparison, type ModeSummary, weightingLabel } from "./compare_fusion.ts";
 import { SPLIT } from "./fusion_inputs.ts";
 import { kFolds } from "./k_folds.ts";
+import { testPredictionRows } from "./test_prediction_rows.ts";
+import { metricsCsv } from "../metrics_csv.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
 import { FUSION_MODES, type FusionMode } from "./train_fusion.ts";
 import { _num, _runLine } from "./_fusion_notes.ts";
@@ -224,6 +227,7 @@ function _markdown(s: CvSummary, command: string, protocol: Record<string, unkno
 /**
  * Runs the protocol of `o` into `o.out`: `protocol.json` (folds, fold seed, validation fraction,
  * modes, seeds, epochs, config, and the test and validation ids of every fold), `folds/fold_<k>.json`
+ * and `folds/fold_<k>_predictions.csv` (every test crystal's id, true value and each run's prediction)
  * as each fold finishes, then `results.json`, `report.md` and `config.json`. An existing
  * `protocol.json` must equal the new one (else a usage error naming the first differing key); its
  * finished folds are read back, not rerun.
@@ -349,6 +353,11 @@ export async function runFusionCv(o: RunFusionCvOptions): Promise<CvSummary> {
       results: c.results,
       runs,
     };
+    const test = Array.from(split.keys()).filter((i) => split[i] === SPLIT.test);
+    await writeOutput(
+      join(o.out, "folds", `fold_${k}_predictions.csv`),
+      metricsCsv(testPredictionRows(c, test, { ids: p.inp.ids, actual: p.inp.targets })),
+    );
     await writeOutput(path, JSON.stringify(fold, null, 2) + "\n");
     perFold.push(fold);
   }

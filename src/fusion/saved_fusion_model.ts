@@ -9,20 +9,19 @@
  * | `network.safetensors` | the network's best snapshot and batch-norm statistics (every other mode; the CGCNN of late and stack) |
  * | `atom_init.json` | the atom features the crystal graphs were built with (CGCNN's format) |
  *
- * The forest reads raw Magpie descriptors; the network z-scored ones (the training crystals' column
- * statistics) and predicts z-scored targets, turned back with the training targets' statistics.
+ * The forest reads raw Magpie descriptors; the network z-scored ones clamped to the training range
+ * (the training crystals' column statistics, {@link ColumnScale}) and predicts z-scored targets, turned back with the training targets' statistics.
  * @module
  */
 
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { ZScore } from "../losses/z_score.ts";
 import { type AtomFeatures, loadAtomInit } from "../materials/atom_features.ts";
 import type { CrystalDataset } from "../materials/crystal_dataset.ts";
 import { loadElementTables } from "../materials/element_tables.ts";
 import { readModelJson } from "../read_model_json.ts";
 import { writeOutput } from "../write_output.ts";
-import { applyColumnZScores } from "./column_z_scores.ts";
+import { applyColumnScales, type ColumnScale } from "./column_scales.ts";
 import { fusionInputs } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig } from "./fusion_model.ts";
 import { predictForest } from "./predict_forest.ts";
@@ -38,13 +37,13 @@ interface _Score {
 export interface SavedFusionParts {
   /** The forest's file (rf, late, stack), else null. */
   forest: string | null;
-  /** The network: its file, resolved native config and z-scores (targets; descriptors, null when it
-   * takes none), else null. */
+  /** The network: its file, resolved native config and scalings (targets' z-scores; descriptors'
+   * clamped z-scores, null when it takes none), else null. */
   network: {
     file: string;
     config: Required<FusionNativeConfig>;
     targets: _Score[];
-    descriptors: _Score[] | null;
+    descriptors: ColumnScale[] | null;
   } | null;
   /** Late fusion: `α·forest + (1 − α)·network`. */
   alpha: number | null;
@@ -143,9 +142,7 @@ export async function predictWithSavedFusionModel(
   let network: Float64Array[] | null = null;
   if (saved.network) {
     const n = saved.network, tasks = n.targets.length;
-    const desc = n.descriptors
-      ? applyColumnZScores(inp.descriptors!, n.descriptors.map((z) => new ZScore(z.mean, z.std)))
-      : null;
+    const desc = n.descriptors ? applyColumnScales(inp.descriptors!, n.descriptors) : null;
     using model = await FusionModel.create(
       {
         graphs: inp.graphs,

@@ -26,7 +26,7 @@ import type { TaskWeighting } from "../losses/task_weighting.ts";
 import { TaskWeighter } from "../losses/task_weighter.ts";
 import { ZScore } from "../losses/z_score.ts";
 import { join } from "node:path";
-import { applyColumnZScores, fitColumnZScores } from "./column_z_scores.ts";
+import { applyColumnScales, fitColumnScales } from "./column_scales.ts";
 import { fitForest, type ForestConfig } from "./fit_forest.ts";
 import { stackPredictions } from "./stack_predictions.ts";
 import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
@@ -200,8 +200,8 @@ async function _neural(
     throw new UsageError(`mode ${mode} needs composition descriptors: pass --elements`);
   }
   const d = inp.descriptorNames.length;
-  const descScores = useDesc ? fitColumnZScores(inp.descriptors!, d, train) : null;
-  const desc = descScores ? applyColumnZScores(inp.descriptors!, descScores) : null;
+  const descScales = useDesc ? fitColumnScales(inp.descriptors!, d, train) : null;
+  const desc = descScales ? applyColumnScales(inp.descriptors!, descScales) : null;
   using model = await FusionModel.create(
     { graphs: inp.graphs, descriptors: desc, descriptorDim: d, targets: y, tasks, split: inp.split },
     { ...o.native, mode, kendall: mode === "multitask" && o.weighting.kind === "kendall" },
@@ -236,7 +236,7 @@ async function _neural(
         file: _NETWORK,
         config: model.config,
         targets: scales.map((z) => z.toJSON()),
-        descriptors: descScores?.map((z) => z.toJSON()) ?? null,
+        descriptors: descScales,
       },
       ...(useDesc ? { descriptor_names: [...inp.descriptorNames] } : {}),
     });

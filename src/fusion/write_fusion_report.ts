@@ -11,6 +11,7 @@ import { writeOutput } from "../write_output.ts";
 import type { Comparison } from "./compare_fusion.ts";
 import { _fusionNotes, _num } from "./_fusion_notes.ts";
 import { SPLIT } from "./fusion_inputs.ts";
+import { type PredictionTruth, testPredictionRows } from "./test_prediction_rows.ts";
 
 /** What {@link writeFusionReport} records beside the comparison. */
 export interface FusionReportMeta {
@@ -23,13 +24,9 @@ export interface FusionReportMeta {
 }
 
 /** The inputs' rows: which are test rows, their ids and true values. */
-export interface FusionReportTruth {
-  /** Entry id of each row. */
-  ids: readonly string[];
+export interface FusionReportTruth extends PredictionTruth {
   /** Split codes of the inputs' rows ({@link SPLIT}). */
   split: Uint8Array;
-  /** True values of every target over all rows of the inputs. */
-  actual: Record<string, ArrayLike<number>>;
   /** Unit of the first target, "" for none. */
   unit?: string;
 }
@@ -84,23 +81,6 @@ function _plain(c: Comparison): Omit<Comparison, "predictions"> {
   return rest;
 }
 
-/** One row per test crystal: its id, the true value of every target, and one column
- * `<label>:seed<n>:<target>` per run and target it predicts. */
-function _testRows(
-  c: Comparison,
-  test: readonly number[],
-  truth: FusionReportTruth,
-): Record<string, unknown>[] {
-  return test.map((i) => {
-    const row: Record<string, unknown> = { id: truth.ids[i] };
-    for (const t of c.targets) row[t] = truth.actual[t][i];
-    for (const p of c.predictions) {
-      for (const [t, v] of Object.entries(p.values)) row[`${p.label}:seed${p.seed}:${t}`] = v[i];
-    }
-    return row;
-  });
-}
-
 /** NaN and ±Infinity become null in JSON; that is what JSON.stringify does already. */
 function _json(v: unknown): string {
   return JSON.stringify(v, null, 2) + "\n";
@@ -146,6 +126,6 @@ export async function writeFusionReport(
   await writeOutput(join(outDir, "results.json"), _json({ meta, ..._plain(c) }));
   await writeOutput(join(outDir, "parity.svg"), parity);
   await writeOutput(join(outDir, "comparison.svg"), bars);
-  await writeOutput(join(outDir, "test_predictions.csv"), metricsCsv(_testRows(c, test, truth)));
+  await writeOutput(join(outDir, "test_predictions.csv"), metricsCsv(testPredictionRows(c, test, truth)));
   await writeOutput(join(outDir, "config.json"), _json(meta.config));
 }
