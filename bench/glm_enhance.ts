@@ -5,6 +5,7 @@
  * clean.wav, noisy.wav, enhanced_<graph>.wav} with the command line, commit, machine and seeds.
  *
  *   deno run -A bench/glm_enhance.ts [--seeds 3] [--graphs none,input,knn,learned,input+learned] [--epochs 15]
+ *     [--loss mse|si_sdr] [--out bench/results]
  * @module
  */
 
@@ -21,6 +22,7 @@ const { values: a } = parseArgs({
     seeds: { type: "string", default: "3" },
     graphs: { type: "string", default: "none,input,knn,learned,input+learned" },
     epochs: { type: "string", default: "15" },
+    loss: { type: "string", default: "mse" },
     out: { type: "string", default: "bench/results" },
   },
 });
@@ -28,7 +30,7 @@ const env = benchEnv();
 const seeds = Array.from({ length: Number(a.seeds) }, (_, i) => i);
 const t0 = performance.now();
 const s = await runEnhance({
-  config: { epochs: Number(a.epochs) },
+  config: { epochs: Number(a.epochs), loss: a.loss },
   graphs: a.graphs!.split(","),
   seeds,
   command: env.command,
@@ -48,7 +50,7 @@ Seeds ${
 }: each draws ${run.config.train_clips} training and ${run.config.test_clips} test clips
 (${
   JSON.stringify(run.config.speech)
-}), STFT ${run.config.n_fft} points, ${run.nodes} bins per clip, ${run.config.epochs} epochs;
+}), STFT ${run.config.n_fft} points, ${run.nodes} bins per clip, ${run.config.epochs} epochs, loss ${run.config.loss};
 every graph mode trains on the same clips. Mask estimator: ${
   JSON.stringify(run.config.model)
 } with the graph of the row.

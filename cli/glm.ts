@@ -439,9 +439,13 @@ Example:
     .option(
       "-c, --config <file>",
       "run config (JSON: speech {sample_rate, seconds, snr_db, reverb}, n_fft, train_clips, test_clips, " +
-        "epochs, model {GLM keys}; docs/glm.md) (default: every key's default)",
+        "epochs, loss, model {GLM keys}; docs/glm.md) (default: every key's default)",
     )
     .option("--epochs <n>", "config epochs: passes over the training clips", boundedIntArg(1, "max_epochs"))
+    .option(
+      "--loss <loss>",
+      "config loss: mse (masked magnitudes) or si_sdr (the enhanced waveform's SI-SDR)",
+    )
     .option("--train-clips <n>", "config train_clips", positiveIntArg)
     .option("--test-clips <n>", "config test_clips", positiveIntArg)
     .option("--snr <lo:hi>", "config speech.snr_db: SNR range of the mixtures, dB", rangeArg)
@@ -476,6 +480,7 @@ Example:
         ...file,
         ...(Object.keys(speech).length > 0 ? { speech } : {}),
         ...(o.epochs ? { epochs: o.epochs } : {}),
+        ...(o.loss ? { loss: o.loss } : {}),
         ...(o.trainClips ? { train_clips: o.trainClips } : {}),
         ...(o.testClips ? { test_clips: o.testClips } : {}),
       };

@@ -259,6 +259,29 @@ Deno.test("glm enhance: SI-SDR rows per graph mode, WAV files, records; bad flag
   const key = await keiro(["glm", "enhance", "--config", cfg, "--seeds", "1"]);
   assert.equal(key.code, 2);
   assert.match(key.stderr, /epoch/);
+  const loss = await keiro(["glm", "enhance", "--loss", "l1", "--seeds", "1"]);
+  assert.equal(loss.code, 2, loss.stderr);
+  assert.match(loss.stderr, /loss: unknown variant `l1`, expected `mse` or `si_sdr`/);
+  const si = await keiro([
+    ...args.slice(0, 3),
+    "input",
+    "--seeds",
+    "1",
+    "--epochs",
+    "3",
+    "--train-clips",
+    "3",
+    "--test-clips",
+    "2",
+    "--loss",
+    "si_sdr",
+    "--json",
+  ]);
+  assert.equal(si.code, 0, si.stderr);
+  assert.ok(
+    JSON.parse(si.stdout.trimEnd().split("\n").pop()!).rows[0].improvement.mean > 0,
+    "SI-SDR training improves",
+  );
 });
 
 Deno.test("glm train: without --config a run takes keiro's config for its dataset and graph mode and says so", async () => {
@@ -369,6 +392,12 @@ Deno.test("glm train: bad flags, sources and configs exit 2 with a message", asy
   const name = await keiro(["glm", "train", `planetoid:${PLANETOID}`, "--name", "squirrel"]);
   assert.equal(name.code, 2);
   assert.match(name.stderr, /--name/);
+
+  const warm = join(dir, "warmup.json");
+  await Deno.writeTextFile(warm, JSON.stringify({ graph: "learned", glm: { k: 3, dae: 1, dae_warmup: 10 } }));
+  const w = await keiro([...BASE, "--config", warm, "--epochs", "10"]);
+  assert.equal(w.code, 2, w.stderr);
+  assert.match(w.stderr, /glm\.dae_warmup \(10\) leaves no epoch of --epochs 10 to classify/);
 });
 
 Deno.test({

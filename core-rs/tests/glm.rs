@@ -53,6 +53,8 @@ fn every_graph_mode_and_sparsifier_classifies_separable_blobs() {
         json!({"graph": "learned", "glm": {"k": 5, "candidates": 10, "sparsify": "gumbel", "edge_l0": 0.1, "degree_barrier": 0.1}}),
         json!({"graph": "learned", "layer": "gat", "heads": 2, "glm": {"k": 5, "heads": 2, "scale": true}}),
         json!({"graph": "knn", "layer": "gat", "knn_k": 5}),
+        json!({"graph": "knn", "knn_k": 5, "edge_dropout": 0.25}),
+        json!({"graph": "learned", "layer": "gat", "edge_dropout": 0.25, "glm": {"k": 5, "dae": 1.0, "dae_hidden": 8, "dae_warmup": 10}}),
     ] {
         let (_, m) = train(cfg.clone(), blobs(1), 3, 60);
         let acc = m["test_acc"].as_f64().unwrap();

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { UsageError } from "../errors.ts";
 import { type MeanStd, meanStd } from "../mean_std.ts";
 import { Progress } from "../progress.ts";
 import type { GlmConfig } from "./config.ts";
@@ -132,6 +133,13 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
         const progress = opts.progress ?? true;
         if (progress) bar = new Progress(`glm ${ds.name} ${String(model.config.graph ?? "")}`.trim(), total);
       }
+      // glm.dae_warmup: the classifier does not train yet, so neither snapshots nor patience count
+      const warmup = Number((model.config.glm as Record<string, unknown> | undefined)?.dae_warmup ?? 0);
+      if (warmup >= opts.epochs) {
+        throw new UsageError(
+          `glm.dae_warmup (${warmup}) leaves no epoch of --epochs ${opts.epochs} to classify`,
+        );
+      }
       let best: { acc: number; loss: number; epoch: number } | undefined;
       let stale = 0, epochs = 0, ms = 0;
       for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -139,6 +147,10 @@ export async function trainGlm(opts: TrainGlmOptions): Promise<GlmSummary> {
         opts.onEpoch?.(seed, m);
         epochs = epoch;
         ms += m.ms;
+        if (epoch <= warmup) {
+          bar?.update(i * opts.epochs + epoch);
+          continue;
+        }
         // Without validation nodes (accuracy null) every epoch is the best so far: no early stop.
         const acc = m.val_acc ?? NaN;
         const better = m.val_acc === null || best === undefined || acc > best.acc ||

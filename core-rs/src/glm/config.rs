@@ -128,6 +128,10 @@ pub struct LearnerConfig {
     pub dae_ratio: f64,
     /// Zero entries masked per masked non-zero entry.
     pub dae_zeros: f64,
+    /// Epochs `1..=dae_warmup` (as numbered by the trainer's `step`) train the learner on
+    /// `dae·L_dae` (and its regularisers) alone, before the classification loss joins (SLAPS's
+    /// warm-up); `keiro glm train` starts early stopping after them.
+    pub dae_warmup: usize,
     /// Rows per block when selecting candidates (memory is `block_rows × N` scores).
     pub block_rows: usize,
     /// Select candidates again every this many epochs.
@@ -163,6 +167,7 @@ impl Default for LearnerConfig {
             dae_hidden: 512,
             dae_ratio: 10.0,
             dae_zeros: 5.0,
+            dae_warmup: 0,
             block_rows: 256,
             update_every: 1,
         }
@@ -185,6 +190,10 @@ pub struct GlmConfig {
     pub heads: usize,
     /// Dropout on the input and hidden features while training.
     pub dropout: f64,
+    /// Dropout on the edges (self loops included) the layers aggregate over while training: each
+    /// layer weight is zeroed with this probability and the rest scaled by `1/(1 − p)` (SLAPS's
+    /// adjacency dropout); the denoising GCN draws its own mask.
+    pub edge_dropout: f64,
     /// Adam learning rate.
     pub lr: f64,
     /// L2 penalty `weight_decay/2 · ‖W‖²` on the first layer (as in Kipf & Welling).
@@ -204,6 +213,7 @@ impl Default for GlmConfig {
             layers: 2,
             heads: 1,
             dropout: 0.5,
+            edge_dropout: 0.0,
             lr: 0.01,
             weight_decay: 5e-4,
             knn_k: 10,
@@ -254,11 +264,12 @@ impl GlmConfig {
             ("glm.block_rows", g.block_rows, Check::IntIn(1, MAX_ITEMS)),
             ("glm.update_every", g.update_every, Check::IntIn(1, MAX_EPOCHS)),
             ("glm.dae_hidden", g.dae_hidden, Check::IntIn(1, MAX_WIDTH)),
+            ("glm.dae_warmup", g.dae_warmup, Check::IntIn(0, MAX_EPOCHS)),
         ]) {
             return bad(p);
         }
-        if !(0.0..1.0).contains(&self.dropout) {
-            return bad(format!("dropout must be in [0, 1), got {}", self.dropout));
+        if !(0.0..1.0).contains(&self.dropout) || !(0.0..1.0).contains(&self.edge_dropout) {
+            return bad(format!("dropout and edge_dropout must be in [0, 1), got {} and {}", self.dropout, self.edge_dropout));
         }
         if !(0.0..=1.0).contains(&g.mix) {
             return bad(format!("glm.mix must be in [0, 1], got {}", g.mix));
@@ -280,6 +291,9 @@ impl GlmConfig {
                 "glm.dae must be ≥ 0, glm.dae_ratio ≥ 1 and glm.dae_zeros ≥ 0, got {}, {}, {}",
                 g.dae, g.dae_ratio, g.dae_zeros
             ));
+        }
+        if g.dae_warmup > 0 && g.dae == 0.0 {
+            return bad("glm.dae_warmup trains on the denoising loss alone: it needs glm.dae > 0".into());
         }
         if g.dae > 0.0 && !self.learns_graph() {
             return bad("glm.dae supervises the learned graph: it needs graph learned or input+learned".into());
@@ -318,6 +332,8 @@ mod tests {
         assert_eq!(GlmConfig::resolve(r#"{"_why": "x", "hidden": 16}"#, "g.json").unwrap().hidden, 16);
         assert!(GlmConfig::parse(r#"{"glm": {"sparsify": "soft_topk", "k": 10, "candidates": 10}}"#).is_err());
         assert!(GlmConfig::parse(r#"{"dropout": 1.0}"#).is_err());
+        let e = GlmConfig::parse(r#"{"edge_dropout": 1.0}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: dropout and edge_dropout must be in [0, 1), got 0.5 and 1");
         assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());
         let e = GlmConfig::parse(r#"{"hidden": 1000000000000}"#).unwrap_err().to_string();
         assert_eq!(e, "invalid glm config: hidden must be an integer in [1, 4096], got 1000000000000");

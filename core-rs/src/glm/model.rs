@@ -5,9 +5,12 @@
 //! training:  H⁰ = dropout(X)
 //! learned:   Z = X (or ReLU(layer₀(H⁰) on the base graph)),  A_l = GLM(Z)
 //!            A = A_l  or  mix·A_input + (1 − mix)·A_l  (+ I)
+//! training:  A ← edge_dropout(A)  (edge_dropout > 0; the denoiser draws its own mask)
 //! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
 //! glm.dae:   L_dae = denoising(X, A)   (training only; crate::glm::denoising)
 //! ```
+
+use std::sync::Arc;
 
 use candle_core::{Device, Tensor};
 
@@ -15,6 +18,7 @@ use crate::error::Result;
 use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
 use crate::glm::denoising::DenoisingHead;
 use crate::glm::graph_learner::{Candidates, GraphLearner};
+use crate::nn::dropout::dropout_mask;
 use crate::nn::gat_layer::GatLayer;
 use crate::nn::gcn_layer::GcnLayer;
 use crate::nn::node_features::NodeFeatures;
@@ -33,6 +37,20 @@ pub struct ReadyGraph {
     pub graph: WeightedGraph,
     /// `[E, 1]` weights the layers aggregate with.
     pub layer_weights: Tensor,
+}
+
+impl ReadyGraph {
+    /// The graph with each link's weight (raw and layer) zeroed with probability `p` and the rest
+    /// scaled by `1/(1 − p)`: one draw of edge dropout.
+    pub fn edge_dropout(&self, p: f64, rng: &mut Rng) -> Result<ReadyGraph> {
+        let Some(m) = dropout_mask(self.graph.num_links(), p, rng) else {
+            return Ok(ReadyGraph { graph: self.graph.clone(), layer_weights: self.layer_weights.clone() });
+        };
+        let m = Tensor::from_vec(Arc::unwrap_or_clone(m), self.layer_weights.shape(), self.layer_weights.device())?; // [E, 1]
+        let mut graph = self.graph.clone();
+        graph.weights = (&graph.weights * &m)?;
+        Ok(ReadyGraph { graph, layer_weights: (&self.layer_weights * &m)? })
+    }
 }
 
 /// The fixed graphs of a dataset.
@@ -129,6 +147,10 @@ impl GlmModel {
         }
     }
 
+    fn _edge_dropout(&self, g: &ReadyGraph, rng: &mut Rng) -> Result<ReadyGraph> {
+        g.edge_dropout(self.cfg.edge_dropout, rng)
+    }
+
     fn _dropout(&self, t: &NodeFeatures, rng: &mut Option<&mut Rng>) -> Result<NodeFeatures> {
         match rng {
             Some(r) => t.dropout(self.cfg.dropout, r),
@@ -180,14 +202,50 @@ impl GlmModel {
         }
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
         let dae = match (&self.dae, g, rng.as_deref_mut()) {
-            (Some(head), Some(g), Some(r)) => head.loss(w, x, g, &self.cfg, r)?,
+            (Some(head), Some(g), Some(r)) => head.loss(w, x, &self._edge_dropout(g, r)?, &self.cfg, r)?,
             _ => Tensor::zeros((), x.dense.dtype(), x.dense.device())?,
         };
+        let dropped = match (g, rng.as_deref_mut()) {
+            (Some(g), Some(r)) if self.cfg.edge_dropout > 0.0 => Some(self._edge_dropout(g, r)?),
+            _ => None,
+        };
+        let g = dropped.as_ref().or(g);
         let mut h = h0;
         let last = self.layers.len() - 1;
         for i in 0..last {
             h = self._dropout(&NodeFeatures::dense(self._layer(i, w, &h, g)?.relu()?), &mut rng)?;
         }
         Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, dae, graph: learned_graph.map(|r| r.graph) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::weighted_graph::GraphPart;
+
+    #[test]
+    fn edge_dropout_drops_raw_and_layer_weights_together_and_rescales_the_rest() {
+        let pairs: Vec<(usize, usize)> = (0..100).map(|i| (i, (i * 7 + 3) % 100)).collect();
+        let part = GraphPart::undirected(&pairs, &Device::Cpu).unwrap();
+        let graph = WeightedGraph::assemble(100, &[part], true, &Device::Cpu).unwrap();
+        let layer_weights = graph.gcn_normalised().unwrap();
+        let g = ReadyGraph { graph, layer_weights };
+        let col = |t: &Tensor| t.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let (raw, lw) = (col(&g.graph.weights), col(&g.layer_weights));
+        let d = g.edge_dropout(0.5, &mut Rng::new(1)).unwrap();
+        let (draw, dlw) = (col(&d.graph.weights), col(&d.layer_weights));
+        let mut dropped = 0;
+        for i in 0..raw.len() {
+            if draw[i] == 0.0 {
+                dropped += 1;
+                assert_eq!(dlw[i], 0.0, "link {i}: one mask for both");
+            } else {
+                assert!((draw[i] - 2.0 * raw[i]).abs() < 1e-6 && (dlw[i] - 2.0 * lw[i]).abs() < 1e-6, "link {i}");
+            }
+        }
+        assert!((100..=200).contains(&dropped), "{dropped} of {} links dropped at p = 0.5", raw.len());
+        let same = g.edge_dropout(0.0, &mut Rng::new(1)).unwrap();
+        assert_eq!(col(&same.layer_weights), lw, "p = 0 keeps every weight");
     }
 }

@@ -171,8 +171,11 @@ impl GlmTrainer {
         let f = self.model.forward(&w, &self.x, &self.ctx, self.cand.as_ref(), epoch, Some(&mut self.rng))?;
         let lp = masked_log_softmax(&f.logits, self.all_valid.clone())?; // [N, C]
         let ce = (lp * &self.train_target)?.sum_all()?.neg()?;
+        // glm.dae_warmup: epochs 1..=dae_warmup train the learner on the denoising loss alone
+        let warmup = self.model.cfg.glm.dae_warmup;
+        let main = if warmup > 0 && epoch <= warmup { 0.0 } else { 1.0 };
         let l2 = (w.get(self.model.first_weight()).sqr()?.sum_all()? * (0.5 * self.model.cfg.weight_decay))?;
-        let loss = (((&ce + &f.reg)? + (&f.dae * self.model.cfg.glm.dae)?)? + l2)?;
+        let loss = ((((&ce + l2)? * main)? + &f.reg)? + (&f.dae * self.model.cfg.glm.dae)?)?;
         let grads = loss.backward()?;
         self.adam.step(self.model.params.vars(), &grads, self.model.cfg.lr, 0.0, 0.0)?;
         let mut m = self._evaluate(epoch)?;
@@ -282,5 +285,52 @@ impl GlmTrainer {
             let (_, edges) = t._eval_pass(epoch)?;
             Ok(json!({"nodes": n, "edges": edges.iter().map(|&(a, b, w)| json!([a, b, w])).collect::<Vec<_>>()}))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 30 nodes, 4 features, 3 classes: 9 train, 6 val, 15 test.
+    fn _data() -> NodeData {
+        let mut r = Rng::new(7);
+        let labels: Vec<i32> = (0..30).map(|i| i % 3).collect();
+        let features = (0..120).map(|k| (if k % 4 == (k / 4) % 3 { 2.0 } else { 0.0 }) + r.unit() as f32).collect();
+        let split = (0..30)
+            .map(|i| {
+                if i < 9 {
+                    TRAIN
+                } else if i < 15 {
+                    VAL
+                } else {
+                    TEST
+                }
+            })
+            .collect();
+        NodeData { features, num_features: 4, labels, split, edges: vec![], classes: 3 }
+    }
+
+    fn _values(t: &GlmTrainer, ids: impl Iterator<Item = usize>) -> Vec<f32> {
+        let w = t.model.params.weights(false);
+        ids.flat_map(|i| w.get(i).flatten_all().unwrap().to_vec1::<f32>().unwrap()).collect()
+    }
+
+    #[test]
+    fn the_dae_warmup_trains_the_learner_and_denoiser_alone() {
+        let cfg = r#"{"graph": "learned", "glm": {"k": 3, "dae": 1.0, "dae_hidden": 8, "dae_warmup": 2}}"#;
+        let mut t = GlmTrainer::new(cfg, _data(), 0, &Device::Cpu).unwrap();
+        let first = |t: &GlmTrainer| _values(t, [t.model.first_weight()].into_iter());
+        let all = |t: &GlmTrainer| _values(t, 0..t.model.params.vars().len());
+        let (w0, a0) = (first(&t), all(&t));
+        for epoch in 1..=2 {
+            t.step(epoch).unwrap();
+        }
+        assert_eq!(first(&t), w0, "the classifier does not train during the warm-up");
+        assert_ne!(all(&t), a0, "the learner and the denoiser do");
+        t.step(3).unwrap();
+        assert_ne!(first(&t), w0, "after it the classifier trains");
+        let e = GlmTrainer::new(r#"{"graph": "learned", "glm": {"dae_warmup": 5}}"#, _data(), 0, &Device::Cpu).err().unwrap();
+        assert!(e.to_string().contains("glm.dae_warmup trains on the denoising loss alone"), "{e}");
     }
 }

@@ -48,6 +48,7 @@ impl GraphPart {
 }
 
 /// A graph ready for message passing.
+#[derive(Clone)]
 pub struct WeightedGraph {
     /// Links sorted by row.
     pub index: Arc<LinkIndex>,

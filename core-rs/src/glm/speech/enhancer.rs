@@ -8,7 +8,8 @@
 //! graph     none (MLP) | input: the T-F grid (time and frequency neighbours) | knn | learned |
 //!           input+learned, built per clip over its own bins (glm/graph_context.rs)
 //! mask      m = σ(GlmModel(x, A))                        [N, 1]
-//! loss      Σ (m·|X| − |S|)² / Σ |S|²  (+ β·L_reg of a learned graph), one Adam step per clip
+//! loss      mse: Σ (m·|X| − |S|)² / Σ |S|²,  or  si_sdr: −SI-SDR(iSTFT(m ⊙ X), s)  (dB)
+//!           (+ β·L_reg of a learned graph), one Adam step per clip
 //! output    ŝ = iSTFT(m ⊙ X) with the noisy phase;  SI-SDR(ŝ, clean) − SI-SDR(noisy, clean)
 //! ```
 
@@ -24,7 +25,9 @@ use crate::glm::config::GlmConfig;
 use crate::glm::graph_context::graph_context;
 use crate::glm::graph_learner::Candidates;
 use crate::glm::model::{GlmModel, GraphContext};
+use crate::glm::speech::masked_inverse::MaskedInverse;
 use crate::glm::speech::si_sdr::si_sdr;
+use crate::glm::speech::si_sdr_loss::si_sdr_loss;
 use crate::glm::speech::stft::{Spectrum, Stft};
 use crate::glm::speech::synth::{synth_clip, SpeechConfig};
 use crate::nn::adam::Adam;
@@ -51,9 +54,21 @@ pub struct EnhanceConfig {
     pub test_clips: usize,
     /// Passes over the training clips.
     pub epochs: usize,
+    /// The training loss.
+    pub loss: EnhanceLoss,
     /// The mask estimator: a GLM config (`graph`, `layer`, `hidden`, `knn_k`, `glm`, `lr`, …; its
     /// `input` graph is the T-F grid). Keys given override [`default_model`]'s, `glm` key by key.
     pub model: Value,
+}
+
+/// The enhancer's training loss.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EnhanceLoss {
+    /// The masked magnitude's squared error, relative to the clean energy.
+    Mse,
+    /// Negative SI-SDR of the enhanced waveform, through a differentiable inverse STFT.
+    SiSdr,
 }
 
 /// The mask estimator's default keys (the GLM defaults otherwise).
@@ -80,7 +95,15 @@ fn _overlay(base: Value, given: &Value) -> Value {
 
 impl Default for EnhanceConfig {
     fn default() -> Self {
-        EnhanceConfig { speech: SpeechConfig::default(), n_fft: 128, train_clips: 24, test_clips: 8, epochs: 15, model: default_model() }
+        EnhanceConfig {
+            speech: SpeechConfig::default(),
+            n_fft: 128,
+            train_clips: 24,
+            test_clips: 8,
+            epochs: 15,
+            loss: EnhanceLoss::Mse,
+            model: default_model(),
+        }
     }
 }
 
@@ -95,6 +118,8 @@ struct _Prepared {
     spec: Spectrum,
     clean: Vec<f32>,
     noisy: Vec<f32>,
+    /// The differentiable inverse and the clean signal `[L]` (loss si_sdr only).
+    waveform: Option<(MaskedInverse, Tensor)>,
 }
 
 /// `[N, 8]` bin features of the spectrum (row `t·F + f`).
@@ -142,8 +167,15 @@ fn _column(v: Vec<f32>, device: &Device) -> Result<Tensor> {
     Ok(Tensor::from_vec(v, (n, 1), device)?)
 }
 
-fn _prepare(model: &GlmModel, stft: &Stft, clip: crate::glm::speech::synth::Clip, device: &Device) -> Result<_Prepared> {
+fn _prepare(model: &GlmModel, stft: &Stft, clip: crate::glm::speech::synth::Clip, loss: EnhanceLoss, device: &Device) -> Result<_Prepared> {
     let spec = stft.forward(&clip.noisy);
+    let waveform = match loss {
+        EnhanceLoss::Mse => None,
+        EnhanceLoss::SiSdr => Some((
+            MaskedInverse::new(stft, &spec, clip.clean.len(), device)?,
+            Tensor::from_vec(clip.clean.clone(), clip.clean.len(), device)?,
+        )),
+    };
     let clean_spec = stft.forward(&clip.clean);
     let n = spec.values.len();
     let x = Tensor::from_vec(_features(&spec), (n, FEATURES), device)?;
@@ -157,6 +189,7 @@ fn _prepare(model: &GlmModel, stft: &Stft, clip: crate::glm::speech::synth::Clip
         spec,
         clean: clip.clean,
         noisy: clip.noisy,
+        waveform,
     })
 }
 
@@ -188,7 +221,7 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
     let model = GlmModel::new(model_cfg, FEATURES, 1, seed, device)?;
     let mut data = Rng::new(seed ^ 0x5eed_da7a);
     let mut clips = (0..cfg.train_clips + cfg.test_clips)
-        .map(|_| _prepare(&model, stft, synth_clip(&mut data, &cfg.speech), device))
+        .map(|_| _prepare(&model, stft, synth_clip(&mut data, &cfg.speech), cfg.loss, device))
         .collect::<Result<Vec<_>>>()?;
     let test = clips.split_off(cfg.train_clips);
     let mut train = clips;
@@ -208,9 +241,15 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
             }
             let w = model.params.weights(true);
             let f = model.forward(&w, &c.x, &c.ctx, c.cand.as_ref(), epoch, Some(&mut rng))?;
-            let est = (sigmoid(&f.logits)? * &c.mag)?; // [N, 1]
-            let energy = c.clean_mag.sqr()?.sum_all()?.to_scalar::<f32>()?.max(1e-12) as f64;
-            let loss = (((est - &c.clean_mag)?.sqr()?.sum_all()? / energy)? + &f.reg)?;
+            let mask = sigmoid(&f.logits)?; // [N, 1]
+            let main = match &c.waveform {
+                Some((inverse, clean)) => si_sdr_loss(&inverse.forward(&mask)?, clean)?,
+                None => {
+                    let energy = c.clean_mag.sqr()?.sum_all()?.to_scalar::<f32>()?.max(1e-12) as f64;
+                    (((mask * &c.mag)? - &c.clean_mag)?.sqr()?.sum_all()? / energy)?
+                }
+            };
+            let loss = (main + &f.reg)?;
             let grads = loss.backward()?;
             adam.step(model.params.vars(), &grads, model.cfg.lr, 0.0, 0.0)?;
             total += loss.to_scalar::<f32>()? as f64;
@@ -270,6 +309,12 @@ mod tests {
     #[test]
     fn a_short_run_improves_si_sdr_and_is_seeded() {
         let cfg = json!({"train_clips": 6, "test_clips": 3, "epochs": 6, "model": {"graph": "input", "hidden": 16, "lr": 0.01}});
+        let mut sisdr = cfg.clone();
+        sisdr["loss"] = json!("si_sdr");
+        let s = run_enhance(&sisdr.to_string(), 3, &Device::Cpu).unwrap();
+        let (first, last) = (s["epochs"][0]["loss"].as_f64().unwrap(), s["epochs"][5]["loss"].as_f64().unwrap());
+        assert!(last < first, "SI-SDR loss {first} → {last}");
+        assert!(s["improvement"].as_f64().unwrap() > 0.0, "SI-SDR training improves SI-SDR: {}", s["improvement"]);
         let a = run_enhance(&cfg.to_string(), 3, &Device::Cpu).unwrap();
         let b = run_enhance(&cfg.to_string(), 3, &Device::Cpu).unwrap();
         assert_eq!(a["per_clip"], b["per_clip"], "same seed, same result");
@@ -283,6 +328,7 @@ mod tests {
             (r#"{"n_fft": 1000000000}"#, "n_fft must be"),
             (r#"{"n_fft": 129}"#, "n_fft must be"),
             (r#"{"train_clips": 10000000}"#, "train_clips must be"),
+            (r#"{"loss": "l1"}"#, "loss"),
         ] {
             let bad = run_enhance(cfg, 0, &Device::Cpu).err().unwrap().to_string();
             assert!(bad.contains(want), "{cfg}: {bad}");

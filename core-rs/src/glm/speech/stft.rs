@@ -42,6 +42,16 @@ impl Stft {
         Ok(Stft { n_fft, hop: n_fft / 2, window, forward: planner.plan_fft_forward(n_fft), inverse: planner.plan_fft_inverse(n_fft) })
     }
 
+    /// Transform size.
+    pub fn n_fft(&self) -> usize {
+        self.n_fft
+    }
+
+    /// The analysis and synthesis window `[n_fft]`.
+    pub fn window(&self) -> &[f32] {
+        &self.window
+    }
+
     /// Bins per frame.
     pub fn bins(&self) -> usize {
         self.n_fft / 2 + 1
