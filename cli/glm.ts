@@ -444,7 +444,7 @@ Example:
     .option("--epochs <n>", "config epochs: passes over the training clips", boundedIntArg(1, "max_epochs"))
     .option(
       "--loss <loss>",
-      "config loss: mse (masked magnitudes) or si_sdr (the enhanced waveform's SI-SDR)",
+      "config loss: si_sdr (the enhanced waveform's SI-SDR; default) or mse (masked magnitudes)",
     )
     .option("--train-clips <n>", "config train_clips", positiveIntArg)
     .option("--test-clips <n>", "config test_clips", positiveIntArg)

@@ -274,7 +274,7 @@ Deno.test("glm enhance: SI-SDR rows per graph mode, WAV files, records; bad flag
     "--test-clips",
     "2",
     "--loss",
-    "si_sdr",
+    "mse",
     "--json",
   ]);
   assert.equal(si.code, 0, si.stderr);

@@ -101,7 +101,7 @@ impl Default for EnhanceConfig {
             train_clips: 24,
             test_clips: 8,
             epochs: 15,
-            loss: EnhanceLoss::Mse,
+            loss: EnhanceLoss::SiSdr,
             model: default_model(),
         }
     }
@@ -309,18 +309,19 @@ mod tests {
     #[test]
     fn a_short_run_improves_si_sdr_and_is_seeded() {
         let cfg = json!({"train_clips": 6, "test_clips": 3, "epochs": 6, "model": {"graph": "input", "hidden": 16, "lr": 0.01}});
-        let mut sisdr = cfg.clone();
-        sisdr["loss"] = json!("si_sdr");
-        let s = run_enhance(&sisdr.to_string(), 3, &Device::Cpu).unwrap();
+        let mut mse = cfg.clone();
+        mse["loss"] = json!("mse");
+        let s = run_enhance(&mse.to_string(), 3, &Device::Cpu).unwrap();
         let (first, last) = (s["epochs"][0]["loss"].as_f64().unwrap(), s["epochs"][5]["loss"].as_f64().unwrap());
-        assert!(last < first, "SI-SDR loss {first} → {last}");
-        assert!(s["improvement"].as_f64().unwrap() > 0.0, "SI-SDR training improves SI-SDR: {}", s["improvement"]);
+        assert!(last < first, "magnitude MSE {first} → {last}");
+        assert!(s["improvement"].as_f64().unwrap() > 0.0, "MSE training improves SI-SDR too: {}", s["improvement"]);
         let a = run_enhance(&cfg.to_string(), 3, &Device::Cpu).unwrap();
         let b = run_enhance(&cfg.to_string(), 3, &Device::Cpu).unwrap();
         assert_eq!(a["per_clip"], b["per_clip"], "same seed, same result");
         let first = a["epochs"][0]["loss"].as_f64().unwrap();
         let last = a["epochs"][5]["loss"].as_f64().unwrap();
-        assert!(last < first, "training loss {first} → {last}");
+        assert!(last < first, "training loss (−SI-SDR, the default) {first} → {last}");
+        assert!(first < 0.0, "the default loss is −SI-SDR in dB: {first}");
         assert!(a["improvement"].as_f64().unwrap() > 0.0, "SI-SDR improvement {}", a["improvement"]);
         assert_eq!(a["sample"]["enhanced"].as_array().unwrap().len(), 4000);
         for (cfg, want) in [
