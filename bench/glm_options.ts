@@ -10,8 +10,8 @@
  *
  * Rows: Cora graph-free (`learned`; SLAPS 73.4 %), Cora with its graph (`input+learned`; target
  * 84.0 %, GCN 81.5 %) and Citeseer with its graph (`input+learned`; target 73.5 %, GCN 70.3 %). Each
- * variant overlays its `glm` keys on the row's configs/glm_<dataset>_<graph>.json; every run is one
- * `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes <out>.{json,md} (relative to the repository)
+ * variant overlays its keys (its `glm` keys key by key) on the row's configs/glm_<dataset>_<graph>.json;
+ * every run is one `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes <out>.{json,md} (relative to the repository)
  * with the command line, commit, machine, seeds and every config used.
  * @module
  */
@@ -23,15 +23,18 @@ import { writeOutput } from "../src/write_output.ts";
 import { benchEnv } from "./_env.ts";
 import { type GlmRow, runGlmRow } from "./_glm_row.ts";
 
-/** Each variant's overlay on the shipped config's `glm` object. */
-const VARIANTS: Record<string, Record<string, unknown>> = {
+/** Each variant's overlay on the shipped config: its top-level keys replace the shipped ones, its
+ * `glm` keys the shipped `glm` keys. */
+const VARIANTS: Record<string, { glm?: Record<string, unknown>; [key: string]: unknown }> = {
   topk: {},
-  soft_topk: { sparsify: "soft_topk" },
-  gumbel: { sparsify: "gumbel" },
-  "topk+edge_l1": { edge_l1: 0.01 },
-  "topk+smoothness": { smoothness: 1.0 },
-  "gumbel+edge_l0": { sparsify: "gumbel", edge_l0: 0.01 },
-  "topk+dae": { dae: 10, dae_hidden: 256 },
+  soft_topk: { glm: { sparsify: "soft_topk" } },
+  gumbel: { glm: { sparsify: "gumbel" } },
+  "topk+edge_l1": { glm: { edge_l1: 0.01 } },
+  "topk+smoothness": { glm: { smoothness: 1.0 } },
+  "gumbel+edge_l0": { glm: { sparsify: "gumbel", edge_l0: 0.01 } },
+  "topk+dae": { glm: { dae: 10, dae_hidden: 256 } },
+  "topk+dae+edge_dropout": { edge_dropout: 0.25, glm: { dae: 10, dae_hidden: 256 } },
+  "topk+dae+warmup": { glm: { dae: 10, dae_hidden: 256, dae_warmup: 100 } },
 };
 /** Rows and their targets (test accuracy, %). */
 const ROWS: Record<string, { target: number; anchor: string }> = {
@@ -73,7 +76,7 @@ for (const row of rows) {
   const [dataset, graph] = row.split(":");
   const shipped = JSON.parse(await Deno.readTextFile(join(ROOT, `configs/glm_${dataset}_${graph}.json`)));
   for (const variant of variants) {
-    const config = { ...shipped, glm: { ...shipped.glm, ...VARIANTS[variant] } };
+    const config = { ...shipped, ...VARIANTS[variant], glm: { ...shipped.glm, ...VARIANTS[variant].glm } };
     const file = join(tmp, `${dataset}_${graph}_${variant}.json`);
     await Deno.writeTextFile(file, JSON.stringify(config));
     const r = await runGlmRow([
@@ -154,7 +157,7 @@ async function _report(last: boolean): Promise<void> {
       env.dirty ? " (dirty)" : ""
     }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
       "Test accuracy in %, mean ± sample std over seeds (best validation epoch of each seed). Each variant " +
-      "overlays its `glm` keys on the row's shipped config (configs/glm_<dataset>_<graph>.json):\n\n" +
+      "overlays its keys (`glm` key by key) on the row's shipped config (configs/glm_<dataset>_<graph>.json):\n\n" +
       Object.entries(VARIANTS).map(([v, o]) => `- \`${v}\`: \`${JSON.stringify(o)}\``).join("\n") +
       `\n\n${
         last ? "" : `**Partial: ${results.length} of ${rows.length * variants.length} runs finished.**\n\n`
