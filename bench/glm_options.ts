@@ -11,13 +11,13 @@
  * Rows: Cora graph-free (`learned`; SLAPS 73.4 %), Cora with its graph (`input+learned`; target
  * 84.0 %, GCN 81.5 %) and Citeseer with its graph (`input+learned`; target 73.5 %, GCN 70.3 %). Each
  * variant overlays its keys (its `glm` keys key by key) on the row's configs/glm_<dataset>_<graph>.json;
- * every run is one `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes <out>.{json,md} (relative to the repository)
+ * every run is one `keiro glm train … --json` subprocess (bench/_glm_row.ts). Writes <out>.{json,md} (relative to the repository, or absolute)
  * with the command line, commit, machine, seeds and every config used.
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { formatTable } from "../src/format_table.ts";
 import { writeOutput } from "../src/write_output.ts";
 import { benchEnv } from "./_env.ts";
@@ -143,7 +143,7 @@ async function _report(last: boolean): Promise<void> {
   if (last) console.log(table + "\n" + best.join("\n"));
   const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
   await writeOutput(
-    join(ROOT, `${a.out}.json`),
+    resolve(ROOT, `${a.out}.json`),
     JSON.stringify(
       { env, seeds: Number(a.seeds), epochs: Number(a.epochs), variants: VARIANTS, results },
       null,
@@ -152,7 +152,7 @@ async function _report(last: boolean): Promise<void> {
       "\n",
   );
   await writeOutput(
-    join(ROOT, `${a.out}.md`),
+    resolve(ROOT, `${a.out}.md`),
     `# GLM options on Cora and Citeseer (issue 21, item 5)\n\n\`${env.command}\` — commit ${env.commit}${
       env.dirty ? " (dirty)" : ""
     }, ${env.machine.cpu}, ${env.machine.cores} cores, ${env.date}; ${seeds}.\n\n` +
