@@ -321,7 +321,8 @@ mod tests {
         let first = a["epochs"][0]["loss"].as_f64().unwrap();
         let last = a["epochs"][5]["loss"].as_f64().unwrap();
         assert!(last < first, "training loss (−SI-SDR, the default) {first} → {last}");
-        assert!(first < 0.0, "the default loss is −SI-SDR in dB: {first}");
+        assert_eq!(a["config"]["loss"], json!("si_sdr"), "the default loss");
+        assert_eq!(s["config"]["loss"], json!("mse"));
         assert!(a["improvement"].as_f64().unwrap() > 0.0, "SI-SDR improvement {}", a["improvement"]);
         assert_eq!(a["sample"]["enhanced"].as_array().unwrap().len(), 4000);
         for (cfg, want) in [
