@@ -20,6 +20,7 @@ import { checkOutputDir, writeOutput } from "../write_output.ts";
 import { compareFusion, type Comparison, type ModeSummary, weightingLabel } from "./compare_fusion.ts";
 import { SPLIT } from "./fusion_inputs.ts";
 import { kFolds } from "./k_folds.ts";
+import { splitRows } from "./split_rows.ts";
 import { testPredictionRows } from "./test_prediction_rows.ts";
 import { metricsCsv } from "../metrics_csv.ts";
 import { type FusionSetupOptions, prepareFusion } from "./prepare_fusion.ts";
@@ -353,7 +354,7 @@ export async function runFusionCv(o: RunFusionCvOptions): Promise<CvSummary> {
       results: c.results,
       runs,
     };
-    const test = Array.from(split.keys()).filter((i) => split[i] === SPLIT.test);
+    const test = splitRows(split, SPLIT.test);
     await writeOutput(
       join(o.out, "folds", `fold_${k}_predictions.csv`),
       metricsCsv(testPredictionRows(c, test, { ids: p.inp.ids, actual: p.inp.targets })),

@@ -10,7 +10,8 @@
  * | `atom_init.json` | the atom features the crystal graphs were built with (CGCNN's format) |
  *
  * The forest reads raw Magpie descriptors; the network z-scored ones clamped to the training range
- * (the training crystals' column statistics, {@link ColumnScale}) and predicts z-scored targets, turned back with the training targets' statistics.
+ * (the training crystals' column statistics, {@link ColumnScale}) and predicts z-scored targets,
+ * turned back with the training targets' statistics.
  * @module
  */
 

@@ -27,6 +27,7 @@ import { TaskWeighter } from "../losses/task_weighter.ts";
 import { ZScore } from "../losses/z_score.ts";
 import { join } from "node:path";
 import { applyColumnScales, fitColumnScales } from "./column_scales.ts";
+import { splitRows } from "./split_rows.ts";
 import { fitForest, type ForestConfig } from "./fit_forest.ts";
 import { stackPredictions } from "./stack_predictions.ts";
 import { type FusionInputs, SPLIT } from "./fusion_inputs.ts";
@@ -101,19 +102,13 @@ export interface ModeResult {
   val_loss?: Record<string, number>;
 }
 
-function _rows(split: Uint8Array, code: number): number[] {
-  const r: number[] = [];
-  split.forEach((c, i) => c === code && r.push(i));
-  return r;
-}
-
 function _pick(a: ArrayLike<number>, rows: readonly number[]): Float64Array {
   return Float64Array.from(rows, (r) => a[r]);
 }
 
 /** MAE and R² of `pred` on the rows of a split, per target. */
 function _score(inp: FusionInputs, targets: string[], pred: Record<string, Float64Array>, code: number) {
-  const rows = _rows(inp.split, code);
+  const rows = splitRows(inp.split, code);
   const mae: Record<string, number> = {}, r2: Record<string, number> = {};
   for (const t of targets) {
     const y = _pick(inp.targets[t], rows), p = _pick(pred[t], rows);
@@ -162,7 +157,7 @@ async function _forest(
 ): Promise<ModeResult> {
   if (!inp.descriptors) throw new UsageError("mode rf needs composition descriptors: pass --elements");
   const t0 = performance.now();
-  const d = inp.descriptorNames.length, train = _rows(inp.split, SPLIT.train);
+  const d = inp.descriptorNames.length, train = splitRows(inp.split, SPLIT.train);
   const predictions: Record<string, Float64Array> = {};
   let importances: number[] = [];
   if (sink) await Deno.mkdir(sink.dir, { recursive: true });
@@ -190,7 +185,7 @@ async function _neural(
   sink?: FusionSaveSink,
 ): Promise<ModeResult> {
   const t0 = performance.now();
-  const train = _rows(inp.split, SPLIT.train);
+  const train = splitRows(inp.split, SPLIT.train);
   const s = inp.split.length, tasks = targets.length;
   const scales = targets.map((t) => ZScore.fit(_pick(inp.targets[t], train)));
   const y = new Float32Array(s * tasks);
@@ -272,7 +267,7 @@ async function _neural(
 
 /** α·RF + (1 − α)·GNN with α ∈ {0, 0.05, …, 1} chosen on the validation MAE of each target. */
 function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeResult): ModeResult {
-  const val = _rows(inp.split, SPLIT.val);
+  const val = splitRows(inp.split, SPLIT.val);
   const predictions: Record<string, Float64Array> = {};
   let alpha = 0;
   for (const t of targets) {
@@ -304,7 +299,7 @@ function _stack(
   let stack: ModeResult["stack"];
   for (const t of targets) {
     const y = inp.targets[t];
-    const fit = _rows(inp.split, SPLIT.val).filter((r) => Number.isFinite(y[r]));
+    const fit = splitRows(inp.split, SPLIT.val).filter((r) => Number.isFinite(y[r]));
     if (fit.length < 2) {
       throw new UsageError(`mode stack needs at least 2 validation crystals with ${t}, got ${fit.length}`);
     }

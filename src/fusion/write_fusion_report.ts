@@ -11,6 +11,7 @@ import { writeOutput } from "../write_output.ts";
 import type { Comparison } from "./compare_fusion.ts";
 import { _fusionNotes, _num } from "./_fusion_notes.ts";
 import { SPLIT } from "./fusion_inputs.ts";
+import { splitRows } from "./split_rows.ts";
 import { type PredictionTruth, testPredictionRows } from "./test_prediction_rows.ts";
 
 /** What {@link writeFusionReport} records beside the comparison. */
@@ -105,8 +106,7 @@ export async function writeFusionReport(
   truth: FusionReportTruth,
 ): Promise<void> {
   await Deno.mkdir(outDir, { recursive: true });
-  const test: number[] = [];
-  truth.split.forEach((code, i) => code === SPLIT.test && test.push(i));
+  const test = splitRows(truth.split, SPLIT.test);
   const actual = Float64Array.from(test, (i) => truth.actual[c.target][i]);
   const unit = truth.unit ?? "";
   const series = c.predictions.filter((p) => p.seed === c.seeds[0] && c.target in p.values).map((p) => ({

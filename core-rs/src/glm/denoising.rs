@@ -43,7 +43,8 @@ impl DenoisingHead {
         let target: Vec<f32> = masked.iter().map(|&i| std::mem::take(&mut values[i as usize])).collect();
         let (k, target) = (masked.len(), Tensor::from_vec(target, masked.len(), dev)?); // [K]
         let noisy = NodeFeatures::new(Tensor::from_vec(values, x.dense.shape(), dev)?)?; // X ⊙ (1 − M)
-                                                                                         // [E, 1] GCN weights: the classifier's own unless its layers are GAT (raw weights)
+
+        // [E, 1] GCN weights: the classifier's own unless its layers are GAT (raw weights)
         let norm = match cfg.layer {
             LayerKind::Gcn => g.layer_weights.clone(),
             LayerKind::Gat => g.graph.gcn_normalised()?,

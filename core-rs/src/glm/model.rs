@@ -147,8 +147,14 @@ impl GlmModel {
         }
     }
 
-    fn _edge_dropout(&self, g: &ReadyGraph, rng: &mut Rng) -> Result<ReadyGraph> {
-        g.edge_dropout(self.cfg.edge_dropout, rng)
+    /// One draw of `edge_dropout` over `g` (None when it is 0: the layers use `g` itself).
+    fn _edge_dropout(&self, g: &ReadyGraph, rng: &mut Rng) -> Result<Option<ReadyGraph>> {
+        let p = self.cfg.edge_dropout;
+        if p > 0.0 {
+            Ok(Some(g.edge_dropout(p, rng)?))
+        } else {
+            Ok(None)
+        }
     }
 
     fn _dropout(&self, t: &NodeFeatures, rng: &mut Option<&mut Rng>) -> Result<NodeFeatures> {
@@ -202,11 +208,14 @@ impl GlmModel {
         }
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
         let dae = match (&self.dae, g, rng.as_deref_mut()) {
-            (Some(head), Some(g), Some(r)) => head.loss(w, x, &self._edge_dropout(g, r)?, &self.cfg, r)?,
+            (Some(head), Some(g), Some(r)) => {
+                let dropped = self._edge_dropout(g, r)?;
+                head.loss(w, x, dropped.as_ref().unwrap_or(g), &self.cfg, r)?
+            }
             _ => Tensor::zeros((), x.dense.dtype(), x.dense.device())?,
         };
         let dropped = match (g, rng.as_deref_mut()) {
-            (Some(g), Some(r)) if self.cfg.edge_dropout > 0.0 => Some(self._edge_dropout(g, r)?),
+            (Some(g), Some(r)) => self._edge_dropout(g, r)?,
             _ => None,
         };
         let g = dropped.as_ref().or(g);

@@ -34,7 +34,7 @@ impl MaskedInverse {
     /// The inverse of `spec` (from `stft.forward` of a `len`-sample signal) on `device`.
     pub fn new(stft: &Stft, spec: &Spectrum, len: usize, device: &Device) -> Result<MaskedInverse> {
         let (n, f, t) = (stft.n_fft(), spec.bins, spec.frames);
-        let (hop, w) = (n / 2, stft.window());
+        let w = stft.window();
         let basis = |trig: fn(f32) -> f32, sign: f32| -> Result<Tensor> {
             let v: Vec<f32> = (0..f)
                 .flat_map(|k| {
@@ -44,16 +44,7 @@ impl MaskedInverse {
                 .collect();
             Ok(Tensor::from_vec(v, (f, n), device)?)
         };
-        let mut norm = vec![0.0f32; len];
-        for frame in 0..t {
-            for (i, wi) in w.iter().enumerate() {
-                let at = (frame * hop + i) as isize - hop as isize;
-                if at >= 0 && (at as usize) < len {
-                    norm[at as usize] += wi * wi;
-                }
-            }
-        }
-        let inv_norm: Vec<f32> = norm.iter().map(|&v| if v > 1e-6 { 1.0 / v } else { 0.0 }).collect();
+        let inv_norm: Vec<f32> = stft.window_sum(t, len).iter().map(|&v| if v > 1e-6 { 1.0 / v } else { 0.0 }).collect();
         Ok(MaskedInverse {
             re: Tensor::from_vec(spec.values.iter().map(|v| v.re).collect(), (t, f), device)?,
             im: Tensor::from_vec(spec.values.iter().map(|v| v.im).collect(), (t, f), device)?,

@@ -75,11 +75,26 @@ impl Stft {
         Spectrum { frames, bins: self.bins(), values }
     }
 
+    /// The overlap-add's normaliser `Σ_t w²[n − t·hop + n_fft/2]` at each of `len` output samples of
+    /// `frames` frames.
+    pub fn window_sum(&self, frames: usize, len: usize) -> Vec<f32> {
+        let half = self.n_fft / 2;
+        let mut norm = vec![0.0f32; len];
+        for t in 0..frames {
+            for (i, w) in self.window.iter().enumerate() {
+                let at = (t * self.hop + i) as isize - half as isize;
+                if at >= 0 && (at as usize) < len {
+                    norm[at as usize] += w * w;
+                }
+            }
+        }
+        norm
+    }
+
     /// The signal of `len` samples whose spectrogram is `s` (Hermitian symmetry completes each frame).
     pub fn inverse(&self, s: &Spectrum, len: usize) -> Vec<f32> {
         let (n, half) = (self.n_fft, self.n_fft / 2);
         let mut out = vec![0.0f32; len];
-        let mut norm = vec![0.0f32; len];
         let mut buf = vec![Complex32::new(0.0, 0.0); n];
         for t in 0..s.frames {
             let row = &s.values[t * s.bins..(t + 1) * s.bins];
@@ -91,11 +106,10 @@ impl Stft {
                 let at = (t * self.hop + i) as isize - half as isize;
                 if at >= 0 && (at as usize) < len {
                     out[at as usize] += self.window[i] * b.re / n as f32;
-                    norm[at as usize] += self.window[i] * self.window[i];
                 }
             }
         }
-        out.iter_mut().zip(&norm).for_each(|(o, &w)| *o = if w > 1e-6 { *o / w } else { 0.0 });
+        out.iter_mut().zip(&self.window_sum(s.frames, len)).for_each(|(o, &w)| *o = if w > 1e-6 { *o / w } else { 0.0 });
         out
     }
 }
