@@ -3,10 +3,13 @@
  * top-k, hard-concrete/Gumbel) and the graph regularisers (the L1 edge count Ω(A), the expected L0
  * edge count, the Laplacian smoothness tr(XᵀLX)) on top of keiro's shipped config of each row, over
  * the same seeds, against the literature's anchors; and SLAPS's feature-denoising self-supervision
- * of the learned graph (`topk+dae`: `glm.dae` 10, a 256-wide denoising GCN).
+ * of the learned graph (`topk+dae`: `glm.dae` 10, a 256-wide denoising GCN), alone and with SLAPS's
+ * own Cora MLP-D recipe (`slaps`: learner and denoiser at lr 0.001, classifier edge dropout 0.5 and
+ * the denoiser's 0.25, weight decay 0.05, hidden 32, k 15, a 512-wide denoiser, 400 warm-up epochs; SLAPS trains
+ * 2000 epochs without early stopping: `--epochs 2000 --patience 2000`).
  *
- *   deno run -A bench/glm_options.ts [--seeds 10] [--epochs 500] [--rows cora:learned,…] [--variants topk,…]
- *                                    [--out bench/results/glm_options]
+ *   deno run -A bench/glm_options.ts [--seeds 10] [--epochs 500] [--patience 100] [--rows cora:learned,…]
+ *                                    [--variants topk,…] [--out bench/results/glm_options]
  *
  * Rows: Cora graph-free (`learned`; SLAPS 73.4 %), Cora with its graph (`input+learned`; target
  * 84.0 %, GCN 81.5 %) and Citeseer with its graph (`input+learned`; target 73.5 %, GCN 70.3 %). Each
@@ -35,6 +38,12 @@ const VARIANTS: Record<string, { glm?: Record<string, unknown>; [key: string]: u
   "topk+dae": { glm: { dae: 10, dae_hidden: 256 } },
   "topk+dae+edge_dropout": { edge_dropout: 0.25, glm: { dae: 10, dae_hidden: 256 } },
   "topk+dae+warmup": { glm: { dae: 10, dae_hidden: 256, dae_warmup: 100 } },
+  slaps: {
+    hidden: 32,
+    edge_dropout: 0.5,
+    weight_decay: 0.05,
+    glm: { k: 15, dae: 10, dae_hidden: 512, dae_edge_dropout: 0.25, lr: 0.001, dae_warmup: 400 },
+  },
 };
 /** Rows and their targets (test accuracy, %). */
 const ROWS: Record<string, { target: number; anchor: string }> = {
@@ -48,6 +57,7 @@ const { values: a } = parseArgs({
   options: {
     seeds: { type: "string", default: "10" },
     epochs: { type: "string", default: "500" },
+    patience: { type: "string", default: "100" },
     rows: { type: "string", default: Object.keys(ROWS).join(",") },
     variants: { type: "string", default: Object.keys(VARIANTS).join(",") },
     out: { type: "string", default: "bench/results/glm_options" },
@@ -93,6 +103,8 @@ for (const row of rows) {
       a.seeds!,
       "--epochs",
       a.epochs!,
+      "--patience",
+      a.patience!,
       "--json",
     ]);
     results.push({ row, variant, config, ...r });
@@ -141,7 +153,7 @@ async function _report(last: boolean): Promise<void> {
       `anchor ${ROWS[row].anchor}`;
   });
   if (last) console.log(table + "\n" + best.join("\n"));
-  const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience 100)`;
+  const seeds = `seeds 0..${Number(a.seeds) - 1}, at most ${a.epochs} epochs (patience ${a.patience})`;
   await writeOutput(
     resolve(ROOT, `${a.out}.json`),
     JSON.stringify(

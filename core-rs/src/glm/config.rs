@@ -132,6 +132,12 @@ pub struct LearnerConfig {
     /// `dae·L_dae` (and its regularisers) alone, before the classification loss joins (SLAPS's
     /// warm-up); `keiro glm train` starts early stopping after them.
     pub dae_warmup: usize,
+    /// Edge dropout of the denoising GCN's graph (SLAPS draws it apart from the classifier's);
+    /// unset = `edge_dropout`. [`GlmConfig::parse`] fills it in.
+    pub dae_edge_dropout: Option<f64>,
+    /// Adam learning rate of the learner and the denoising GCN (SLAPS's `lr_adj`); unset = `lr`.
+    /// [`GlmConfig::parse`] fills it in.
+    pub lr: Option<f64>,
     /// Rows per block when selecting candidates (memory is `block_rows × N` scores).
     pub block_rows: usize,
     /// Select candidates again every this many epochs.
@@ -168,6 +174,8 @@ impl Default for LearnerConfig {
             dae_ratio: 10.0,
             dae_zeros: 5.0,
             dae_warmup: 0,
+            dae_edge_dropout: None,
+            lr: None,
             block_rows: 256,
             update_every: 1,
         }
@@ -230,11 +238,23 @@ pub const MAX_WIDTH: u64 = 4096;
 pub const MAX_DEPTH: u64 = 64;
 
 impl GlmConfig {
-    /// Parses and validates a JSON config (empty text = all defaults).
+    /// Parses and validates a JSON config (empty text = all defaults), filling in the keys whose
+    /// default is another key's value.
     pub fn parse(text: &str) -> Result<GlmConfig> {
-        let c: GlmConfig = parse_config(text, "glm")?;
+        let mut c: GlmConfig = parse_config(text, "glm")?;
+        (c.glm.dae_edge_dropout, c.glm.lr) = (Some(c.dae_edge_dropout()), Some(c.graph_lr()));
         c.validate()?;
         Ok(c)
+    }
+
+    /// Edge dropout of the denoising GCN's graph (`glm.dae_edge_dropout`, resolved).
+    pub fn dae_edge_dropout(&self) -> f64 {
+        self.glm.dae_edge_dropout.unwrap_or(self.edge_dropout)
+    }
+
+    /// Learning rate of the learner and the denoising GCN (`glm.lr`, resolved).
+    pub fn graph_lr(&self) -> f64 {
+        self.glm.lr.unwrap_or(self.lr)
     }
 
     /// Resolves the config file `source` (its JSON `text`): the config, or a usage error naming
@@ -271,13 +291,16 @@ impl GlmConfig {
         if !(0.0..1.0).contains(&self.dropout) || !(0.0..1.0).contains(&self.edge_dropout) {
             return bad(format!("dropout and edge_dropout must be in [0, 1), got {} and {}", self.dropout, self.edge_dropout));
         }
+        if !(0.0..1.0).contains(&self.dae_edge_dropout()) {
+            return bad(format!("glm.dae_edge_dropout must be in [0, 1), got {}", self.dae_edge_dropout()));
+        }
         if !(0.0..=1.0).contains(&g.mix) {
             return bad(format!("glm.mix must be in [0, 1], got {}", g.mix));
         }
         if g.sparsify != Sparsify::Topk && g.candidates <= g.k {
             return bad(format!("glm.candidates ({}) must exceed glm.k ({}) for {:?}", g.candidates, g.k, g.sparsify));
         }
-        if g.tau <= 0.0 || g.temperature_start <= 0.0 || g.temperature_end <= 0.0 || self.lr <= 0.0 {
+        if g.tau <= 0.0 || g.temperature_start <= 0.0 || g.temperature_end <= 0.0 || self.lr <= 0.0 || self.graph_lr() <= 0.0 {
             return bad("tau, temperatures and learning rates must be positive".into());
         }
         if !(g.dae >= 0.0
@@ -335,6 +358,13 @@ mod tests {
         let e = GlmConfig::parse(r#"{"edge_dropout": 1.0}"#).unwrap_err().to_string();
         assert_eq!(e, "invalid glm config: dropout and edge_dropout must be in [0, 1), got 0.5 and 1");
         assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());
+        let c = GlmConfig::parse(r#"{"lr": 0.02, "edge_dropout": 0.3}"#).unwrap();
+        assert_eq!((c.glm.lr, c.glm.dae_edge_dropout), (Some(0.02), Some(0.3)), "unset, they follow lr and edge_dropout");
+        let c = GlmConfig::parse(r#"{"glm": {"lr": 0.001, "dae_edge_dropout": 0.5}}"#).unwrap();
+        assert_eq!((c.graph_lr(), c.dae_edge_dropout(), c.lr), (0.001, 0.5, 0.01));
+        let e = GlmConfig::parse(r#"{"glm": {"dae_edge_dropout": 1}}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: glm.dae_edge_dropout must be in [0, 1), got 1");
+        assert!(GlmConfig::parse(r#"{"glm": {"lr": 0}}"#).is_err());
         let e = GlmConfig::parse(r#"{"hidden": 1000000000000}"#).unwrap_err().to_string();
         assert_eq!(e, "invalid glm config: hidden must be an integer in [1, 4096], got 1000000000000");
         let e = GlmConfig::parse(r#"{"glm": {"update_every": 0}}"#).unwrap_err().to_string();

@@ -18,6 +18,7 @@ use crate::error::Result;
 use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
 use crate::glm::denoising::DenoisingHead;
 use crate::glm::graph_learner::{Candidates, GraphLearner};
+use crate::nn::adam::Adam;
 use crate::nn::dropout::dropout_mask;
 use crate::nn::gat_layer::GatLayer;
 use crate::nn::gcn_layer::GcnLayer;
@@ -122,6 +123,16 @@ impl GlmModel {
         Ok(GlmModel { cfg: cfg.clone(), params: ps, layers, learner, dae })
     }
 
+    /// Adam over every parameter, the learner's (`glm.*`) and the denoising GCN's (`dae*`) at
+    /// `glm.lr` and the classifier's at `lr`.
+    pub fn adam(&self) -> Result<Adam> {
+        let mut adam = Adam::new(self.params.vars())?;
+        let graph_module: Vec<usize> =
+            (0..self.params.names().len()).filter(|&i| ["glm.", "dae"].iter().any(|p| self.params.names()[i].starts_with(p))).collect();
+        adam.scale_lr(&graph_module, self.cfg.graph_lr() / self.cfg.lr);
+        Ok(adam)
+    }
+
     /// The first layer's weight id (its L2 penalty).
     pub fn first_weight(&self) -> usize {
         match &self.layers[0] {
@@ -147,9 +158,8 @@ impl GlmModel {
         }
     }
 
-    /// One draw of `edge_dropout` over `g` (None when it is 0: the layers use `g` itself).
-    fn _edge_dropout(&self, g: &ReadyGraph, rng: &mut Rng) -> Result<Option<ReadyGraph>> {
-        let p = self.cfg.edge_dropout;
+    /// One draw of edge dropout at rate `p` over `g` (None when it is 0: the layers use `g` itself).
+    fn _edge_dropout(p: f64, g: &ReadyGraph, rng: &mut Rng) -> Result<Option<ReadyGraph>> {
         if p > 0.0 {
             Ok(Some(g.edge_dropout(p, rng)?))
         } else {
@@ -209,13 +219,13 @@ impl GlmModel {
         let g = if self.learner.is_some() { learned_graph.as_ref() } else { ctx.fixed.as_ref() };
         let dae = match (&self.dae, g, rng.as_deref_mut()) {
             (Some(head), Some(g), Some(r)) => {
-                let dropped = self._edge_dropout(g, r)?;
+                let dropped = Self::_edge_dropout(self.cfg.dae_edge_dropout(), g, r)?;
                 head.loss(w, x, dropped.as_ref().unwrap_or(g), &self.cfg, r)?
             }
             _ => Tensor::zeros((), x.dense.dtype(), x.dense.device())?,
         };
         let dropped = match (g, rng.as_deref_mut()) {
-            (Some(g), Some(r)) => self._edge_dropout(g, r)?,
+            (Some(g), Some(r)) => Self::_edge_dropout(self.cfg.edge_dropout, g, r)?,
             _ => None,
         };
         let g = dropped.as_ref().or(g);

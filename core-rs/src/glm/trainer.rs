@@ -115,7 +115,7 @@ impl GlmTrainer {
         let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
         let ctx = graph_context(&model, &x, input)?;
-        let adam = Adam::new(model.params.vars())?;
+        let adam = model.adam()?;
         Ok(GlmTrainer {
             train_target: _target(&data.labels, &data.split, TRAIN, classes, device)?,
             val_target: _target(&data.labels, &data.split, VAL, classes, device)?,
@@ -332,5 +332,26 @@ mod tests {
         assert_ne!(first(&t), w0, "after it the classifier trains");
         let e = GlmTrainer::new(r#"{"graph": "learned", "glm": {"dae_warmup": 5}}"#, _data(), 0, &Device::Cpu).err().unwrap();
         assert!(e.to_string().contains("glm.dae_warmup trains on the denoising loss alone"), "{e}");
+    }
+
+    #[test]
+    fn glm_lr_sets_the_learner_and_denoiser_rate_apart_from_the_classifier() {
+        let moved = |glm_lr: f64| {
+            let cfg = format!(r#"{{"graph": "learned", "glm": {{"k": 3, "dae": 1.0, "dae_hidden": 8, "lr": {glm_lr}}}}}"#);
+            let mut t = GlmTrainer::new(&cfg, _data(), 0, &Device::Cpu).unwrap();
+            let names = t.model.params.names().to_vec();
+            let ids = |p: &str| (0..names.len()).filter(|&i| names[i].starts_with(p)).collect::<Vec<_>>();
+            let (graph, classifier) = ([ids("glm."), ids("dae")].concat(), ids("layer"));
+            let (g0, c0) = (_values(&t, graph.iter().copied()), _values(&t, classifier.iter().copied()));
+            t.step(1).unwrap();
+            let dist = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+            (dist(&g0, &_values(&t, graph.into_iter())), dist(&c0, &_values(&t, classifier.into_iter())))
+        };
+        let (g_same, c_same) = moved(0.01);
+        let (g_slow, c_slow) = moved(0.001);
+        // Adam's first step moves a parameter by at most its lr (up to ε)
+        assert!(g_same > 0.005 && g_same <= 0.0101, "at lr 0.01 the learner moves by up to 0.01: {g_same}");
+        assert!(g_slow > 0.0005 && g_slow <= 0.00101, "at glm.lr 0.001 by up to 0.001: {g_slow}");
+        assert_eq!(c_same, c_slow, "the classifier's rate is lr either way");
     }
 }

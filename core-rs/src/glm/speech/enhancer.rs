@@ -30,7 +30,6 @@ use crate::glm::speech::si_sdr::si_sdr;
 use crate::glm::speech::si_sdr_loss::si_sdr_loss;
 use crate::glm::speech::stft::{Spectrum, Stft};
 use crate::glm::speech::synth::{synth_clip, SpeechConfig};
-use crate::nn::adam::Adam;
 use crate::nn::node_features::NodeFeatures;
 use crate::nn::sigmoid::sigmoid;
 use crate::nn::weighted_graph::GraphPart;
@@ -226,7 +225,7 @@ fn _run(cfg: &EnhanceConfig, model_cfg: &GlmConfig, stft: &Stft, seed: u64, devi
     let test = clips.split_off(cfg.train_clips);
     let mut train = clips;
     let nodes = train[0].spec.values.len();
-    let mut adam = Adam::new(model.params.vars())?;
+    let mut adam = model.adam()?;
     let mut rng = Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15);
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut epochs = Vec::new();
