@@ -171,7 +171,13 @@ fn unlabelled(seed: u64) -> NodeData {
 fn a_saved_model_predicts_alike_and_on_new_nodes() {
     let dir = std::env::temp_dir().join(format!("keiro-glm-save-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for cfg in [json!({"graph": "knn", "knn_k": 5}), json!({"graph": "learned", "glm": {"k": 5, "candidates": 10}})] {
+    // update_every 1000: the candidates stay those selected from the initial parameters, which the
+    // trained ones would not select again; the saved model keeps them
+    for cfg in [
+        json!({"graph": "knn", "knn_k": 5}),
+        json!({"graph": "learned", "glm": {"k": 5, "candidates": 10}}),
+        json!({"graph": "learned", "glm": {"k": 5, "candidates": 10, "update_every": 1000}}),
+    ] {
         let (mut t, _) = train(cfg.clone(), blobs(1), 3, 40);
         t.keep_best().unwrap();
         let path = dir.join("model.safetensors");

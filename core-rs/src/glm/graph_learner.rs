@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::glm::block_topk::block_topk;
 use crate::glm::config::{LearnerConfig, Projection, Sparsify};
 use crate::nn::node_features::NodeFeatures;
@@ -52,6 +52,14 @@ pub struct Candidates {
     pub per_row: usize,
     /// `‖x_row − x_candidate‖²` of the node features per link `[N·C, 1]` (for the smoothness term).
     pub dist: Option<Tensor>,
+}
+
+impl Candidates {
+    /// The candidate column of every link, row-major `[N·C]` (what [`GraphLearner::candidates_at`]
+    /// takes back).
+    pub fn columns(&self) -> Vec<u32> {
+        self.index.dst.iter().map(|&d| d as u32).collect()
+    }
 }
 
 /// A learned graph part and its regulariser.
@@ -146,9 +154,17 @@ impl GraphLearner {
     /// smoothness distances when that term is on.
     pub fn candidates(&self, w: &Weights, z: &NodeFeatures, features: &Tensor, group: Option<usize>) -> Result<Candidates> {
         let (q, k) = self._project(w, z)?;
-        let n = z.rows()?;
-        let c = self._per_row();
-        let cols = block_topk(&q, &k, self._spec(), c, self.cfg.block_rows, group)?;
+        let cols = block_topk(&q, &k, self._spec(), self._per_row(), self.cfg.block_rows, group)?;
+        self.candidates_at(&cols, features)
+    }
+
+    /// The candidates whose columns are `cols` (`[N·C]`, row-major, as [`Candidates::columns`]
+    /// returns them) over `features` `[N, F]`.
+    pub fn candidates_at(&self, cols: &[u32], features: &Tensor) -> Result<Candidates> {
+        let (n, c) = (features.dim(0)?, self._per_row());
+        if cols.len() != n * c {
+            return Err(Error::Usage(format!("{} candidate columns for {n} nodes × {c} per node", cols.len())));
+        }
         let pairs: Vec<(usize, usize)> = cols.iter().enumerate().map(|(i, &j)| (i / c, j as usize)).collect();
         let index = Arc::new(LinkIndex::new(n, &pairs)?);
         let dist = if self.cfg.smoothness > 0.0 {

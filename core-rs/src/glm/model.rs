@@ -190,6 +190,12 @@ impl GlmModel {
         Ok(Some(learner.candidates(&w, &z, &x.dense, None)?))
     }
 
+    /// The learner's candidates at the saved columns `cols` ([`Candidates::columns`]).
+    pub fn candidates_at(&self, cols: &[u32], x: &NodeFeatures) -> Result<Option<Candidates>> {
+        let Some(learner) = &self.learner else { return Ok(None) };
+        Ok(Some(learner.candidates_at(cols, &x.dense)?))
+    }
+
     /// Logits `[N, C]` for features `x` `[N, F]`; `rng` = training (dropout, gumbel noise).
     pub fn forward(
         &self,

@@ -28,6 +28,23 @@ const TRAIN: u8 = 1;
 const VAL: u8 = 2;
 const TEST: u8 = 3;
 
+/// The saved model's tensor with the learned graph's candidate columns ([`Candidates::columns`]) of
+/// the saved snapshot, and the one with the [`_fingerprint`] of the features they were selected on:
+/// loaded on the same features, the model sees the graph it was validated with.
+const CANDIDATE_COLUMNS: &str = "candidates.columns";
+const CANDIDATES_OF: &str = "candidates.features";
+
+/// FNV-1a of the feature matrix's shape and bits, as two `u32` halves (a safetensors-friendly dtype).
+fn _fingerprint(features: &[f32], num_features: usize) -> [u32; 2] {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for word in [features.len() as u64, num_features as u64].into_iter().chain(features.iter().map(|v| v.to_bits() as u64)) {
+        for byte in word.to_le_bytes() {
+            h = (h ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    [h as u32, (h >> 32) as u32]
+}
+
 /// A node-classification dataset as the C ABI passes it.
 pub struct NodeData {
     /// `[N·F]` row-major features.
@@ -60,6 +77,7 @@ pub struct GlmTrainer {
     cand: Option<Candidates>,
     best: Option<(Vec<Tensor>, Option<Candidates>)>,
     rng: Rng,
+    fingerprint: [u32; 2],
 }
 
 fn _check(d: &NodeData) -> Result<usize> {
@@ -112,6 +130,7 @@ impl GlmTrainer {
         let n = _check(&data)?;
         let classes = data.classes;
         let model = GlmModel::new(&cfg, data.num_features, classes, seed, device)?;
+        let fingerprint = _fingerprint(&data.features, data.num_features);
         let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
         let ctx = graph_context(&model, &x, input)?;
@@ -130,6 +149,7 @@ impl GlmTrainer {
             cand: None,
             best: None,
             rng: Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15),
+            fingerprint,
         })
     }
 
@@ -263,17 +283,42 @@ impl GlmTrainer {
     }
 
     /// Saves the best parameters (the current ones before any [`GlmTrainer::keep_best`]) as
-    /// safetensors.
+    /// safetensors, with the learned graph's candidates of that snapshot.
     pub fn save(&mut self, path: &Path) -> Result<()> {
-        self._with(self.best.is_some(), |t| t.model.params.save(path))
+        self._with(self.best.is_some(), |t| {
+            let extra = match &t.cand {
+                Some(c) => {
+                    let cols = c.columns();
+                    vec![
+                        (CANDIDATE_COLUMNS.to_string(), Tensor::from_vec(cols.clone(), cols.len(), &Device::Cpu)?),
+                        (CANDIDATES_OF.to_string(), Tensor::new(&t.fingerprint, &Device::Cpu)?),
+                    ]
+                }
+                None => Vec::new(),
+            };
+            t.model.params.save_with(path, extra)
+        })
     }
 
-    /// Loads parameters saved by [`GlmTrainer::save`] (same config, feature width and classes) and
-    /// selects the learned graph's candidates from them; forgets the best snapshot.
+    /// Loads parameters saved by [`GlmTrainer::save`] (same config, feature width and classes);
+    /// forgets the best snapshot. A learned graph keeps the saved candidates when the features are
+    /// the ones it was trained on (so the model predicts what its best snapshot predicted) and
+    /// selects them from the loaded parameters on other features (new nodes).
     pub fn load(&mut self, path: &Path) -> Result<()> {
         self.model.params.load(path)?;
         self.best = None;
-        self.cand = if self.model.cfg.learns_graph() { self.model.candidates(&self.x, &self.ctx)? } else { None };
+        self.cand = None;
+        if self.model.cfg.learns_graph() {
+            let saved = candle_core::safetensors::load(path, &Device::Cpu)?;
+            let same = saved.get(CANDIDATES_OF).and_then(|t| t.to_vec1::<u32>().ok()).is_some_and(|f| f == self.fingerprint);
+            self.cand = match saved.get(CANDIDATE_COLUMNS) {
+                Some(cols) if same => self
+                    .model
+                    .candidates_at(&cols.to_vec1::<u32>()?, &self.x)
+                    .map_err(|e| Error::Usage(format!("checkpoint {}: {CANDIDATE_COLUMNS}: {e}", path.display())))?,
+                _ => self.model.candidates(&self.x, &self.ctx)?,
+            };
+        }
         Ok(())
     }
 
