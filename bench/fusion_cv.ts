@@ -8,7 +8,7 @@
  * leaderboard side by side.
  *
  * `deno task bench:fusion_cv --materials <dir> [--folds 5] [--fold-seed 0] [--epochs 25] [--hidden 64]
- *   [--lr 0.003] [--trees 300] [--seeds 1] [--modes rf,gnn,early,late,attention,stack,alignn]
+ *   [--lr 0.003] [--trees 300] [--seeds 1] [--modes rf,gnn,early,late,attention,stack,alignn,stack_all]
  *   [--out bench/results]`
  *
  * `--materials` is the folder holding `perov5-castelli/` (the three CSVs), `magpie/` (matminer's
@@ -32,7 +32,7 @@ const { values: a } = parseArgs({
     lr: { type: "string", default: "0.003" },
     trees: { type: "string", default: "300" },
     seeds: { type: "string", default: "1" },
-    modes: { type: "string", default: "rf,gnn,early,late,attention,stack,alignn" },
+    modes: { type: "string", default: "rf,gnn,early,late,attention,stack,alignn,stack_all" },
     out: { type: "string", default: "bench/results" },
     materials: { type: "string" },
   },
@@ -53,7 +53,7 @@ const MATBENCH: readonly { model: string; mae: number }[] = [
   { model: "MODNet", mae: 0.0908 },
   { model: "RF-SCM/Magpie", mae: 0.2355 },
 ];
-const FUSED = ["early", "late", "attention", "stack", "alignn"];
+const FUSED = ["early", "late", "attention", "stack", "alignn", "stack_all"];
 /** keiro's counterpart of a Matbench model. */
 const _OURS: Record<string, string> = { CGCNN: "gnn", ALIGNN: "alignn", "RF-SCM/Magpie": "rf" };
 
@@ -161,7 +161,7 @@ const md = [
   "`fusion_cv/protocol.json`; per-fold runs: `fusion_cv/folds/`.",
   "",
   "Test MAE per fold (mean over model seeds), and mean ± sample std over folds; epochs = mean epochs run " +
-  "per neural run (rf, late and stack train nothing of their own):",
+  "per neural run (rf, late, stack and stack_all train nothing of their own):",
   "",
   "```",
   table,

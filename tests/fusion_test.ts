@@ -145,7 +145,7 @@ Deno.test({
       "--target",
       "dir_gap",
       "--modes",
-      "rf,gnn,late,early,attention,stack,alignn,multitask",
+      "rf,gnn,late,early,attention,stack,stack_all,alignn,multitask",
       "--weighting",
       "equal",
       "--weighting",
@@ -171,6 +171,7 @@ Deno.test({
       "early",
       "attention",
       "stack",
+      "stack_all",
       "alignn",
       "multitask:equal",
       "multitask:dwa",
@@ -186,6 +187,15 @@ Deno.test({
     for (const k of ["rf", "gnn", "intercept", "lambda"]) assert.ok(Number.isFinite(st[k]), `stack ${k}`);
     assert.match(r.stderr, /^stack seed 0: test MAE [\d.]+.*stack [-\d.]+·rf \+ [-\d.]+·gnn/m);
     assert.match(r.stdout, /^stack .*stack [-\d.]+·rf/m);
+    // stack_all runs after alignn although listed before it, and reuses every base run (its seconds
+    // are theirs, summed in the same order)
+    const [sa] = by.stack_all.stack;
+    for (const k of ["rf", "gnn", "early", "attention", "alignn", "intercept", "lambda"]) {
+      assert.ok(Number.isFinite(sa[k]), `stack_all ${k}`);
+    }
+    const bases = ["rf", "gnn", "early", "attention", "alignn"];
+    assert.equal(by.stack_all.train_s, bases.reduce((s, m) => s + by[m].train_s, 0));
+    assert.match(r.stderr, /^stack_all seed 0: .*stack [-\d.]+·rf \+ [-\d.]+·gnn \+ [-\d.]+·early/m);
     for (const m of ["early", "attention", "alignn"]) {
       assert.ok(Number.isFinite(by[m].importance.descriptors_zeroed), m);
       assert.ok(Number.isFinite(by[m].importance.embeddings_permuted), m);
@@ -413,6 +423,10 @@ Deno.test({
         /multitask needs two or more --target/,
       ],
       [["fuse", "train", "--mode", "gnn", ...data], /--target.*numeric columns target/],
+      [
+        ["fuse", "train", "--mode", "stack_all", ...data, "--target", "gap", "--out", join(tmp, "sa")],
+        /--out saves one model, and mode stack_all stacks five/,
+      ],
       [["fuse", "train", "--mode", "gnn", "--data", JARVIS, "--target", "gap"], /--atom-init/],
       [
         ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--train", JARVIS],

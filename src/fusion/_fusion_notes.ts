@@ -11,9 +11,11 @@ export function _num(v: number | undefined, digits = 4): string {
   return v === undefined || !Number.isFinite(v) ? "n/a" : Number(v.toPrecision(digits)).toString();
 }
 
-/** A stacking meta-model as `stack 0.31·rf + 0.72·gnn + 0.01 (λ 0.1)`. */
+/** A stacking meta-model as `stack 0.31·rf + 0.72·gnn + 0.01 (λ 0.1)` (one term per base). */
 export function _stackNote(s: NonNullable<ModeResult["stack"]>): string {
-  return `stack ${_num(s.rf, 3)}·rf + ${_num(s.gnn, 3)}·gnn + ${_num(s.intercept, 3)} (λ ${s.lambda})`;
+  const terms = Object.entries(s).filter(([k]) => k !== "intercept" && k !== "lambda")
+    .map(([base, w]) => `${_num(w, 3)}·${base}`);
+  return `stack ${terms.join(" + ")} + ${_num(s.intercept, 3)} (λ ${s.lambda})`;
 }
 
 /**

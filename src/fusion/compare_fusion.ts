@@ -106,7 +106,8 @@ function _summary(label: string, rs: ModeResult[], first: string): ModeSummary {
 }
 
 /**
- * Every mode of `o.modes` for every seed. A late fusion reuses the same seed's rf and gnn runs. With
+ * Every mode of `o.modes` for every seed. A late fusion or a stack reuses the same seed's runs of its
+ * base modes (`stack_all` runs after the other modes for that). With
  * multitask, each seed first trains single-task CGCNNs on every target (appending their best
  * validation loss to an inverse weighting's history file, as the seed's single-task runs do), then
  * one multitask model per weighting.
@@ -129,8 +130,10 @@ export async function compareFusion(inp: FusionInputs, o: CompareOptions): Promi
   for (const seed of o.seeds) {
     const done: Partial<Record<FusionMode, ModeResult>> = {};
     const sink = o.save?.(seed);
-    for (const mode of o.modes.filter((m) => m !== "multitask")) {
-      const r = await trainFusion(inp, mode, o.targets, o, seed, { rf: done.rf, gnn: done.gnn }, sink);
+    // stack_all last: it reuses every base mode the run lists
+    const single = o.modes.filter((m) => m !== "multitask" && m !== "stack_all");
+    for (const mode of o.modes.includes("stack_all") ? [...single, "stack_all" as const] : single) {
+      const r = await trainFusion(inp, mode, o.targets, o, seed, { ...done }, sink);
       done[mode] = r;
       record(mode, seed, r);
     }

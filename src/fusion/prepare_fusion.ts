@@ -16,7 +16,15 @@ import type { DatasetSplit } from "./split_dataset.ts";
 import type { FusionMode } from "./train_fusion.ts";
 
 /** Modes that need the Magpie descriptors. */
-const _DESCRIPTOR_MODES: readonly FusionMode[] = ["rf", "early", "late", "attention", "stack", "alignn"];
+const _DESCRIPTOR_MODES: readonly FusionMode[] = [
+  "rf",
+  "early",
+  "late",
+  "attention",
+  "stack",
+  "alignn",
+  "stack_all",
+];
 /** Modes that learn from the crystal graphs. */
 const _GRAPH_MODES: readonly FusionMode[] = [
   "gnn",
@@ -25,6 +33,7 @@ const _GRAPH_MODES: readonly FusionMode[] = [
   "attention",
   "stack",
   "alignn",
+  "stack_all",
   "multitask",
 ];
 

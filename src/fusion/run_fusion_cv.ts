@@ -61,7 +61,8 @@ export interface CvRun {
   seed: number;
   test_mae: number;
   val_mae: number;
-  /** Epochs run (0 for rf, late and stack, which train nothing of their own). */
+  /** Epochs run (0 for rf, and for late and the stacks when their base modes are listed: they train
+   * nothing of their own). */
   epochs: number;
   best_epoch: number | null;
   train_s: number;

@@ -9,6 +9,7 @@
  * | `late` | `α·RF + (1 − α)·CGCNN`, α grid-searched on validation MAE |
  * | `attention` | softmax-weighted sum of projected descriptors and embedding → MLP |
  * | `stack` | ridge meta-model over the RF and CGCNN predictions, cross-fitted on the validation rows |
+ * | `stack_all` | the same meta-model over every base model: rf, gnn, early, attention and alignn |
  * | `alignn` | ALIGNN-style: convolutions alternate between the bond-angle line graph and the atom graph; `[descriptors ‖ embedding]` → MLP |
  * | `multitask` | shared CGCNN, one head per target, task weights from {@link TaskWeighting} |
  *
@@ -46,10 +47,16 @@ export const FUSION_MODES = [
   "attention",
   "stack",
   "alignn",
+  "stack_all",
   "multitask",
 ] as const;
 /** One fusion mode. */
 export type FusionMode = typeof FUSION_MODES[number];
+/** The base models `stack_all` stacks. */
+export const STACK_ALL_BASES: readonly FusionMode[] = ["rf", "gnn", "early", "attention", "alignn"];
+
+/** A stacking meta-model: `intercept`, the ridge penalty `lambda` and one weight per base mode. */
+export type StackWeights = { intercept: number; lambda: number } & { [base: string]: number };
 
 /** Options shared by every mode. */
 export interface FusionOptions {
@@ -92,8 +99,9 @@ export interface ModeResult {
   importance?: { descriptors_zeroed: number; embeddings_permuted: number };
   /** Chosen α of a late fusion. */
   alpha?: number;
-  /** The stacking meta-model (stack): `intercept + rf·RF + gnn·CGCNN` and its ridge penalty. */
-  stack?: { rf: number; gnn: number; intercept: number; lambda: number };
+  /** The stacking meta-model (stack, stack_all): `intercept + Σ weight·base` with one weight per base
+   * mode (rf and gnn for stack), and its ridge penalty. */
+  stack?: StackWeights;
   /** Learned Kendall log σ² per target (multitask with kendall). */
   log_vars?: number[];
   /** Impurity importances of the 10 strongest descriptors (rf). */
@@ -284,40 +292,44 @@ function _late(inp: FusionInputs, targets: string[], rf: ModeResult, gnn: ModeRe
 }
 
 /**
- * `intercept + w_rf·RF + w_gnn·CGCNN` per target, a ridge fit on the validation rows and cross-fitted
- * there ({@link stackPredictions}, folds drawn from `seed`): the base models never trained on those
- * rows, and no row's prediction comes from a meta-model fit on that row.
+ * `intercept + Σ w_b·base_b` per target over the base results `bases` (mode `label`), a ridge fit on
+ * the validation rows and cross-fitted there ({@link stackPredictions}, folds drawn from `seed`): the
+ * base models never trained on those rows, and no row's prediction comes from a meta-model fit on
+ * that row.
  */
 function _stack(
   inp: FusionInputs,
+  label: FusionMode,
   targets: string[],
-  rf: ModeResult,
-  gnn: ModeResult,
+  bases: Partial<Record<FusionMode, ModeResult>>,
   seed: number,
 ): ModeResult {
+  const names = Object.keys(bases) as FusionMode[];
   const predictions: Record<string, Float64Array> = {};
-  let stack: ModeResult["stack"];
+  let stack: StackWeights | undefined;
   for (const t of targets) {
     const y = inp.targets[t];
     const fit = splitRows(inp.split, SPLIT.val).filter((r) => Number.isFinite(y[r]));
     if (fit.length < 2) {
-      throw new UsageError(`mode stack needs at least 2 validation crystals with ${t}, got ${fit.length}`);
+      throw new UsageError(`mode ${label} needs at least 2 validation crystals with ${t}, got ${fit.length}`);
     }
-    const s = stackPredictions([rf.predictions[t], gnn.predictions[t]], y, fit, { seed });
+    const s = stackPredictions(names.map((b) => bases[b]!.predictions[t]), y, fit, { seed });
     predictions[t] = s.predictions;
     if (t === targets[0]) {
-      const [wRf, wGnn] = s.model.weights;
-      stack = { rf: wRf, gnn: wGnn, intercept: s.model.intercept, lambda: s.lambda };
+      const weights = Object.fromEntries(names.map((b, i) => [b, s.model.weights[i]]));
+      stack = { ...weights, intercept: s.model.intercept, lambda: s.lambda } as StackWeights;
     }
   }
-  return { ..._scored(inp, "stack", targets, predictions, rf.train_s + gnn.train_s), stack };
+  const trainS = names.reduce((sum, b) => sum + bases[b]!.train_s, 0);
+  return { ..._scored(inp, label, targets, predictions, trainS), stack };
 }
 
 /**
  * Trains `mode` on `targets` with `seed`. Every mode but multitask uses the first target only.
- * A late fusion or a stack reuses `parts` (the same seed's rf and gnn results) when given. With
- * `sink`, the run's model files (forest, network) go to `sink.dir` and `sink.parts` says what they
- * are (a late fusion or a stack given `parts` has nothing to save: refused).
+ * A late fusion or a stack reuses `parts` (the same seed's results of its base modes) when given and
+ * trains the bases it is not given. With `sink`, the run's model files (forest, network) go to
+ * `sink.dir` and `sink.parts` says what they are (a late fusion or a stack given `parts` has nothing
+ * to save: refused; `stack_all` has several networks and is never saved).
  */
 export async function trainFusion(
   inp: FusionInputs,
@@ -325,7 +337,7 @@ export async function trainFusion(
   targets: string[],
   o: FusionOptions,
   seed: number,
-  parts: { rf?: ModeResult; gnn?: ModeResult } = {},
+  parts: Partial<Record<FusionMode, ModeResult>> = {},
   sink?: FusionSaveSink,
 ): Promise<ModeResult> {
   if (targets.length === 0) throw new UsageError("give at least one --target");
@@ -333,7 +345,9 @@ export async function trainFusion(
   if (mode === "multitask" && targets.length < 2) {
     throw new UsageError("mode multitask needs two or more --target");
   }
-  if (sink && (parts.rf || parts.gnn)) throw new RangeError("trainFusion: a reused part cannot be saved");
+  if (sink && Object.values(parts).some((p) => p !== undefined)) {
+    throw new RangeError("trainFusion: a reused part cannot be saved");
+  }
   switch (mode) {
     case "rf":
       return await _forest(inp, single, o, seed, sink);
@@ -341,9 +355,19 @@ export async function trainFusion(
     case "stack": {
       const rf = parts.rf ?? await _forest(inp, single, o, seed, sink);
       const gnn = parts.gnn ?? await _neural(inp, "gnn", single, o, seed, sink);
-      const r = mode === "late" ? _late(inp, single, rf, gnn) : _stack(inp, single, rf, gnn, seed);
+      const r = mode === "late"
+        ? _late(inp, single, rf, gnn)
+        : _stack(inp, "stack", single, { rf, gnn }, seed);
       _record(sink, { alpha: r.alpha ?? null, stack: r.stack ?? null });
       return r;
+    }
+    case "stack_all": {
+      if (sink) {
+        throw new RangeError("trainFusion: stack_all is not saved (runFusion refuses fuse train --out)");
+      }
+      const bases: Partial<Record<FusionMode, ModeResult>> = {};
+      for (const b of STACK_ALL_BASES) bases[b] = parts[b] ?? await trainFusion(inp, b, single, o, seed);
+      return _stack(inp, "stack_all", single, bases, seed);
     }
     default:
       return await _neural(inp, mode, single, o, seed, sink);
