@@ -13,29 +13,12 @@ import type { CompareOptions } from "./compare_fusion.ts";
 import { type FusionInputs, fusionInputs } from "./fusion_inputs.ts";
 import { type FusionConfigFile, loadFusionConfig, parseFusionConfig } from "./load_fusion_config.ts";
 import type { DatasetSplit } from "./split_dataset.ts";
-import type { FusionMode } from "./train_fusion.ts";
+import { FUSION_MODES, type FusionMode } from "./train_fusion.ts";
 
-/** Modes that need the Magpie descriptors. */
-const _DESCRIPTOR_MODES: readonly FusionMode[] = [
-  "rf",
-  "early",
-  "late",
-  "attention",
-  "stack",
-  "alignn",
-  "stack_all",
-];
-/** Modes that learn from the crystal graphs. */
-const _GRAPH_MODES: readonly FusionMode[] = [
-  "gnn",
-  "early",
-  "late",
-  "attention",
-  "stack",
-  "alignn",
-  "stack_all",
-  "multitask",
-];
+/** Modes that need the Magpie descriptors: all but the CGCNN alone and multitask. */
+const _DESCRIPTOR_MODES: readonly FusionMode[] = FUSION_MODES.filter((m) => m !== "gnn" && m !== "multitask");
+/** Modes that learn from the crystal graphs: all but rf. */
+const _GRAPH_MODES: readonly FusionMode[] = FUSION_MODES.filter((m) => m !== "rf");
 
 /** The flags {@link prepareFusion} reads. */
 export interface FusionSetupOptions {
