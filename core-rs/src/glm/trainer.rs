@@ -29,15 +29,19 @@ const VAL: u8 = 2;
 const TEST: u8 = 3;
 
 /// The saved model's tensor with the learned graph's candidate columns ([`Candidates::columns`]) of
-/// the saved snapshot, and the one with the [`_fingerprint`] of the features they were selected on:
-/// loaded on the same features, the model sees the graph it was validated with.
+/// the saved snapshot, and the one with the [`_fingerprint`] of the data they were selected on: loaded
+/// on the same data, the model sees the graph it was validated with.
 const CANDIDATE_COLUMNS: &str = "candidates.columns";
 const CANDIDATES_OF: &str = "candidates.features";
 
-/// FNV-1a of the feature matrix's shape and bits, as two `u32` halves (a safetensors-friendly dtype).
-fn _fingerprint(features: &[f32], num_features: usize) -> [u32; 2] {
+/// FNV-1a of the dataset's shape, feature bits and input edges (what candidate selection reads), as
+/// two `u32` halves (a safetensors-friendly dtype).
+fn _fingerprint(d: &NodeData) -> [u32; 2] {
+    let shape = [d.features.len() as u64, d.num_features as u64, d.edges.len() as u64];
+    let features = d.features.iter().map(|v| v.to_bits() as u64);
+    let edges = d.edges.iter().flat_map(|&(a, b)| [a as u64, b as u64]);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for word in [features.len() as u64, num_features as u64].into_iter().chain(features.iter().map(|v| v.to_bits() as u64)) {
+    for word in shape.into_iter().chain(features).chain(edges) {
         for byte in word.to_le_bytes() {
             h = (h ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
         }
@@ -130,7 +134,7 @@ impl GlmTrainer {
         let n = _check(&data)?;
         let classes = data.classes;
         let model = GlmModel::new(&cfg, data.num_features, classes, seed, device)?;
-        let fingerprint = _fingerprint(&data.features, data.num_features);
+        let fingerprint = _fingerprint(&data);
         let x = Tensor::from_vec(data.features, (n, data.num_features), device)?;
         let input = if data.edges.is_empty() { None } else { Some(GraphPart::undirected(&data.edges, device)?) };
         let ctx = graph_context(&model, &x, input)?;
@@ -301,25 +305,34 @@ impl GlmTrainer {
     }
 
     /// Loads parameters saved by [`GlmTrainer::save`] (same config, feature width and classes);
-    /// forgets the best snapshot. A learned graph keeps the saved candidates when the features are
-    /// the ones it was trained on (so the model predicts what its best snapshot predicted) and
-    /// selects them from the loaded parameters on other features (new nodes).
+    /// forgets the best snapshot. A learned graph keeps the saved candidates on the data it was
+    /// trained on (so the model predicts what its best snapshot predicted) and selects them from the
+    /// loaded parameters on other data (new nodes).
     pub fn load(&mut self, path: &Path) -> Result<()> {
         self.model.params.load(path)?;
         self.best = None;
-        self.cand = None;
-        if self.model.cfg.learns_graph() {
-            let saved = candle_core::safetensors::load(path, &Device::Cpu)?;
-            let same = saved.get(CANDIDATES_OF).and_then(|t| t.to_vec1::<u32>().ok()).is_some_and(|f| f == self.fingerprint);
-            self.cand = match saved.get(CANDIDATE_COLUMNS) {
-                Some(cols) if same => self
-                    .model
-                    .candidates_at(&cols.to_vec1::<u32>()?, &self.x)
-                    .map_err(|e| Error::Usage(format!("checkpoint {}: {CANDIDATE_COLUMNS}: {e}", path.display())))?,
-                _ => self.model.candidates(&self.x, &self.ctx)?,
-            };
-        }
+        self.cand = match self._saved_columns(path)? {
+            Some(cols) => self
+                .model
+                .candidates_at(&cols, &self.x)
+                .map_err(|e| Error::Usage(format!("checkpoint {}: {CANDIDATE_COLUMNS}: {e}", path.display())))?,
+            None if self.model.cfg.learns_graph() => self.model.candidates(&self.x, &self.ctx)?,
+            None => None,
+        };
         Ok(())
+    }
+
+    /// The candidate columns saved in `path` when they were selected on this trainer's data.
+    fn _saved_columns(&self, path: &Path) -> Result<Option<Vec<u32>>> {
+        if !self.model.cfg.learns_graph() {
+            return Ok(None);
+        }
+        let saved = candle_core::safetensors::load(path, &Device::Cpu)?;
+        let same = saved.get(CANDIDATES_OF).and_then(|t| t.to_vec1::<u32>().ok()).is_some_and(|f| f == self.fingerprint);
+        match saved.get(CANDIDATE_COLUMNS) {
+            Some(cols) if same => Ok(Some(cols.to_vec1::<u32>()?)),
+            _ => Ok(None),
+        }
     }
 
     /// The graph the GNN sees (best or current parameters), self loops left out:
