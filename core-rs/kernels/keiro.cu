@@ -346,3 +346,129 @@ extern "C" __global__ void batch_norm_apply(const float* x, const float* gb, con
     if (relu) z = fmaxf(z, 0.0f);
     y[i] = res[i] + (has_mask ? m[i] * z : z);
 }
+
+// ---------------------------------------------------------------------------------------------
+// hybrid/walk.rs
+
+// SplitMix64's finaliser (rng.rs `_fmix`).
+__device__ __forceinline__ unsigned long long fmix64(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// rng.rs `counter_unit(&[a, b, c])`: the same 53-bit uniform draw in [0, 1).
+__device__ double counter_unit3(unsigned long long a, unsigned long long b, unsigned long long c) {
+    unsigned long long h = 0x6A09E667F3BCC909ULL;
+    h = fmix64(h ^ fmix64(a + 0x9E3779B97F4A7C15ULL));
+    h = fmix64(h ^ fmix64(b + 0x9E3779B97F4A7C15ULL));
+    h = fmix64(h ^ fmix64(c + 0x9E3779B97F4A7C15ULL));
+    return (double)(h >> 11) * (1.0 / 9007199254740992.0);
+}
+
+#define WALK_MAX_SLOTS 64  // walk.rs KERNEL_SLOTS
+
+// One commodity's walk over `hops` hops (numbered hop0, hop0 + 1, …) in every episode, under fixed
+// logits: walk.rs `_walk_episode` with policy decisions, step for step. Thread per episode e (node
+// rows e·V … e·V + V − 1 of the union graph). Per hop: a reverse breadth-first search from the
+// destination over links whose tail is unvisited (reach), the valid slots (link exists, head ≠ u,
+// head unvisited and reaching), then the arg-max (lowest slot on ties) or, when sample[e] and more
+// than one slot is valid, a draw under temperature and top-p from counter_unit3(stream[e], k, hop).
+// z [N, D], slot_link [N·D] (m = none), cur0/target/stream/sample/active0 [B], visited0 [B·V] →
+// slots [B, H] (−1: no hop), masks [B, H, D]; visited, reach, queue [B·V] are scratch.
+extern "C" __global__ void walk(const float* z, const u32* slot_link, const u32* src, const u32* dst,
+                                const u32* inc_start, const u32* inc, const u32* cur0, const u8* visited0,
+                                const u8* active0, const u32* target, const unsigned long long* stream,
+                                const u8* sample, u32 nb, u32 v, u32 d, u32 m, u32 k, u32 hop0, u32 hops,
+                                double temperature, double top_p, u8* visited, u8* reach, u32* queue, int* slots,
+                                u8* masks) {
+    const u32 e = blockIdx.x * blockDim.x + threadIdx.x;
+    if (e >= nb) return;
+    const u32 base = e * v;
+    u8* vis = visited + (size_t)base;
+    u8* rch = reach + (size_t)base;
+    u32* q = queue + (size_t)base;
+    for (u32 i = 0; i < v; ++i) vis[i] = visited0[(size_t)base + i];
+    for (size_t i = (size_t)e * hops; i < (size_t)(e + 1) * hops; ++i) slots[i] = -1;
+    u32 u = cur0[e];
+    const u32 t = target[e];
+    bool on = active0[e] != 0;
+    double p[WALK_MAX_SLOTS];
+    int idx[WALK_MAX_SLOTS];
+    for (u32 h = 0; h < hops && on; ++h) {
+        for (u32 i = 0; i < v; ++i) rch[i] = 0;
+        rch[t] = 1;
+        q[0] = t;
+        u32 head = 0, tail = 1;
+        while (head < tail) {
+            const u32 x = q[head++];
+            for (u32 i = inc_start[base + x]; i < inc_start[base + x + 1]; ++i) {
+                const u32 y = src[inc[i]] - base;
+                if (!rch[y] && !vis[y]) {
+                    rch[y] = 1;
+                    q[tail++] = y;
+                }
+            }
+        }
+        u8* mk = masks + ((size_t)e * hops + h) * d;
+        const size_t row = (size_t)(base + u) * d;
+        int best = -1, valid = 0;
+        for (u32 s = 0; s < d; ++s) {
+            const u32 l = slot_link[row + s];
+            u8 ok = 0;
+            if (l < m) {
+                const u32 y = dst[l] - base;
+                ok = y != u && !vis[y] && rch[y];
+            }
+            mk[s] = ok;
+            if (ok) {
+                ++valid;
+                if (best < 0 || z[row + s] > z[row + best]) best = (int)s;
+            }
+        }
+        if (valid == 0) break;  // stuck: the commodity stays incomplete
+        int pick = best;
+        if (sample[e] && valid > 1) {
+            const double mx = (double)z[row + best];
+            int n = 0;
+            double total = 0.0;
+            for (u32 s = 0; s < d; ++s) {
+                if (!mk[s]) continue;
+                p[n] = exp(((double)z[row + s] - mx) / temperature);
+                idx[n] = (int)s;
+                total += p[n];
+                ++n;
+            }
+            // Most probable first, the lower slot first on ties.
+            for (int i = 1; i < n; ++i) {
+                for (int j = i; j > 0 && (p[j - 1] < p[j] || (p[j - 1] == p[j] && idx[j - 1] > idx[j])); --j) {
+                    const double tp = p[j]; p[j] = p[j - 1]; p[j - 1] = tp;
+                    const int ti = idx[j]; idx[j] = idx[j - 1]; idx[j - 1] = ti;
+                }
+            }
+            int kept = 0;
+            double mass = 0.0;
+            for (int i = 0; i < n; ++i) {
+                ++kept;
+                mass += p[i] / total;
+                if (mass >= top_p) break;
+            }
+            double keep = 0.0;
+            for (int i = 0; i < kept; ++i) keep += p[i];
+            double r = counter_unit3(stream[e], k, hop0 + h) * keep;
+            pick = idx[kept - 1];
+            for (int i = 0; i < kept; ++i) {
+                r -= p[i];
+                if (r < 0.0) {
+                    pick = idx[i];
+                    break;
+                }
+            }
+        }
+        slots[(size_t)e * hops + h] = pick;
+        const u32 y = dst[slot_link[row + pick]] - base;
+        vis[y] = 1;
+        u = y;
+        on = y != t;
+    }
+}

@@ -1,6 +1,7 @@
 //! The models on a CUDA device against the same models on the CPU (the CUDA build only; run by
 //! `bench/gpu/run.sh` on a GPU machine, skipped with a message where no device opens):
-//! - a greedy decode of 256 NSFNET c20 instances gives identical routes on both devices;
+//! - a greedy decode of 256 NSFNET c20 instances gives identical routes on both devices, and so does a
+//!   sampled decode (8 samples, top-p 0.9), the network encoded per commodity and per hop;
 //! - one A2C step gives the same loss within 1e-3;
 //! - a model trained on the GPU and saved routes the same on the CPU (checkpoints are device-free);
 //! - one GLM epoch gives the same loss within 1e-3.
@@ -51,6 +52,25 @@ fn a_greedy_decode_routes_the_same_on_both_devices() {
     assert_eq!(differ, 0, "{differ} of 256 instances routed differently");
     for (x, y) in a.iter().zip(&b) {
         assert!((x[1].as_f64().unwrap() - y[1].as_f64().unwrap()).abs() < 1e-12, "{x} vs {y}");
+    }
+}
+
+#[test]
+fn a_sampled_decode_routes_the_same_on_both_devices() {
+    let Some(gpu) = cuda() else { return };
+    // The walk kernel's draws (temperature, top-p, counter-based streams) against the host's, with the
+    // network encoded once per commodity (one launch for all hops) and before every hop.
+    let data = nsfnet(256, 20, 12);
+    let r: RouteRequest = serde_json::from_value(json!({"samples": 8, "temperature": 1.0, "top_p": 0.9, "seed": 5, "batch": 256})).unwrap();
+    for update in ["per_commodity", "per_step"] {
+        let mut cfg: Value = serde_json::from_str(&config(20)).unwrap();
+        cfg["gnn_update_frequency"] = json!(update);
+        let cfg = cfg.to_string();
+        let (cpu_t, gpu_t) = (Trainer::new(&cfg, 7, &Device::Cpu).unwrap(), Trainer::new(&cfg, 7, &gpu).unwrap());
+        let routes = |t: &Trainer| -> Vec<Value> { t.route(&data, &r).unwrap().iter().map(|s| json!([s.paths, s.complete])).collect() };
+        let (a, b) = (routes(&cpu_t), routes(&gpu_t));
+        let differ = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+        assert_eq!(differ, 0, "{update}: {differ} of 256 instances routed differently");
     }
 }
 

@@ -11,3 +11,4 @@ pub mod reward;
 pub mod rollout;
 pub mod trainer;
 pub mod value_head;
+pub mod walk;

@@ -3,22 +3,25 @@
 //! MLUs and (as tensors with autograd) the log-probabilities and entropies of the decisions, the
 //! state values and, for forced (label) rollouts, the class-weighted edge-classification loss.
 //!
-//! All episodes move in lock step: commodity `k`, hop `t`. Masks: no link, self loop, visited
-//! node, and nodes from which the destination cannot be reached without revisiting a visited
-//! node; so every rollout on a feasible instance completes within `V − 1` hops.
+//! All episodes move in lock step: commodity `k`, then its hops. Each encoding's logits drive one
+//! [`walk`] (every remaining hop of the commodity, or one hop when the network is re-encoded before
+//! every hop); the walk's masks (no link, self loop, visited node, and nodes from which the
+//! destination cannot be reached without revisiting one) make every rollout on a feasible instance
+//! complete within `V − 1` hops. On a CUDA device a policy walk is one kernel launch.
 
 use std::sync::Arc;
 
 use candle_core::{DType, Tensor};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hybrid::config::{GnnUpdate, Normalization, ValueType};
 use crate::hybrid::encoder::{EncoderInput, USAGE_FEATURES};
 use crate::hybrid::episode_batch::EpisodeBatch;
 use crate::hybrid::model::HybridModel;
+use crate::hybrid::walk::{walk, Step, WalkState};
 use crate::nn::pass::Pass;
 use crate::ops::masked_log_softmax::masked_log_softmax;
-use crate::rng::{counter_unit, Rng};
+use crate::rng::Rng;
 use crate::te::greedy::bottleneck_to;
 
 /// How an episode picks its next hops.
@@ -73,14 +76,6 @@ pub struct Rollout {
     pub value: Tensor,
     /// Mean class-weighted edge-classification loss (forced rollouts with `edge_loss`).
     pub edge_loss: Option<Tensor>,
-}
-
-/// One decision waiting for its log-probability.
-struct Step {
-    row: usize,
-    slot: usize,
-    mask: Vec<bool>,
-    episode: u32,
 }
 
 struct State<'b, 'a> {
@@ -153,52 +148,6 @@ impl State<'_, '_> {
 /// Bottleneck features are capped here (unreachable destinations, huge overloads).
 const _CAP: f64 = 8.0;
 
-/// Valid neighbour slots of node `u` of episode `e` heading for `dst` with `visited` nodes.
-fn _mask(b: &EpisodeBatch, e: usize, u: usize, dst: usize, visited: &[bool]) -> Vec<bool> {
-    let g = b.graphs[e];
-    // Nodes that reach `dst` without touching a visited node.
-    let reach = g.hops_to(dst, |l| !visited[g.links[l].src]);
-    (0..b.d)
-        .map(|k| {
-            g.out[u].get(k).is_some_and(|&l| {
-                let y = g.links[l].dst;
-                y != u && !visited[y] && reach[y].is_some()
-            })
-        })
-        .collect()
-}
-
-/// Picks a slot from `logits` (one row) under `mask` at `(commodity, hop)`.
-fn _choose(logits: &[f32], mask: &[bool], choice: Choice, at: (usize, usize), temperature: f64, top_p: f64) -> usize {
-    let valid: Vec<usize> = (0..mask.len()).filter(|&k| mask[k]).collect();
-    let best = *valid.iter().max_by(|&&a, &&b| logits[a].total_cmp(&logits[b]).then(b.cmp(&a))).expect("a valid slot");
-    let stream = match choice {
-        Choice::Sample(stream) if valid.len() > 1 => stream,
-        _ => return best,
-    };
-    let max = logits[best] as f64;
-    let mut probs: Vec<(usize, f64)> = valid.iter().map(|&k| (k, ((logits[k] as f64 - max) / temperature).exp())).collect();
-    let total: f64 = probs.iter().map(|p| p.1).sum();
-    probs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept = 0;
-    let mut mass = 0.0;
-    for p in &probs {
-        kept += 1;
-        mass += p.1 / total;
-        if mass >= top_p {
-            break;
-        }
-    }
-    let mut r = counter_unit(&[stream, at.0 as u64, at.1 as u64]) * probs[..kept].iter().map(|p| p.1).sum::<f64>();
-    for p in &probs[..kept] {
-        r -= p.1;
-        if r < 0.0 {
-            return p.0;
-        }
-    }
-    probs[kept - 1].0
-}
-
 /// `softplus(z) = relu(z) + log(1 + exp(−|z|))`, stable.
 fn _softplus(z: &Tensor) -> Result<Tensor> {
     Ok((z.relu()? + (z.abs()?.neg()?.exp()? + 1.0)?.log()?)?)
@@ -208,7 +157,7 @@ fn _softplus(z: &Tensor) -> Result<Tensor> {
 /// each episode's own stream, see [`Choice::Sample`]).
 pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt: &RolloutOptions, rng: &mut Rng) -> Result<Rollout> {
     let cfg = &model.config;
-    let (ne, v, c, hd, d) = (b.episodes(), b.v, b.c, cfg.hidden_dim, b.d);
+    let (ne, v, c, hd) = (b.episodes(), b.v, b.c, cfg.hidden_dim);
     let weights = model.params.weights(opt.track);
     let pass = Pass { w: &weights, dropout: opt.dropout, episode_norm: cfg.normalization == Normalization::Episode };
     let dev = &b.device;
@@ -225,90 +174,47 @@ pub fn rollout(model: &HybridModel, b: &EpisodeBatch, decisions: &Decisions, opt
     for k in 0..c {
         let dst_rows: Vec<u32> = (0..b.rows()).map(|n| ((n / v) * v + b.insts[n / v].commodities[k].dst) as u32).collect();
         let dst_rows = Tensor::from_vec(dst_rows, b.rows(), dev)?;
-        let mut cur: Vec<usize> = b.insts.iter().map(|i| i.commodities[k].src).collect();
-        let mut visited = vec![vec![false; v]; ne];
-        let mut active: Vec<bool> = (0..ne).map(|e| cur[e] != b.insts[e].commodities[k].dst).collect();
-        for e in 0..ne {
-            visited[e][cur[e]] = true;
-            st.paths[e].push(vec![cur[e]]);
+        let mut walker = WalkState::start(b, k);
+        for (e, &s) in walker.cur.iter().enumerate() {
+            st.paths[e].push(vec![s]);
         }
-        let mut logits: Option<(Tensor, Vec<f32>)> = None;
-        let mut steps: Vec<Step> = Vec::new();
-        for hop in 0..=cfg.max_hops(v) {
-            let stepping = hop < cfg.max_hops(v) && active.iter().any(|&a| a);
-            let renew = stepping && (logits.is_none() || cfg.gnn_update_frequency == GnnUpdate::PerStep);
-            if (renew || !stepping) && !steps.is_empty() {
-                let (z, _) = logits.as_ref().expect("steps come from logits");
-                _flush(z, &mut steps, opt.temperature, &mut logps, &mut ents, &mut step_episode)?;
-            }
-            if !stepping {
-                break;
-            }
-            if renew {
-                let fresh = match cfg.gnn_update_frequency {
-                    GnnUpdate::Never => true,
-                    GnnUpdate::PerCommodity => k == 0,
-                    GnnUpdate::PerStep => k == 0 && hop == 0,
-                };
-                let (h, e) = if fresh {
-                    (h_full.narrow(1, k * hd, hd)?.contiguous()?, e_full.narrow(1, k * hd, hd)?.contiguous()?)
-                } else {
-                    model.encoder.forward(&pass, b, &st.input(&[k], k)?, rng)?
-                };
-                let z = model.policy.logits(&weights, b, &h, &e, &dst_rows)?; // [N, D]
-                if opt.edge_loss && hop == 0 {
-                    if let Decisions::Forced(paths) = decisions {
-                        edge_losses.push(_edge_loss(b, &z, paths, k)?);
-                    }
+        let max_hops = cfg.max_hops(v);
+        let mut hop = 0;
+        // One walk per encoding: every remaining hop under this commodity's logits, or (per-step
+        // updates) one hop before the network is encoded again.
+        while hop < max_hops && walker.walking() {
+            let fresh = match cfg.gnn_update_frequency {
+                GnnUpdate::Never => true,
+                GnnUpdate::PerCommodity => k == 0,
+                GnnUpdate::PerStep => k == 0 && hop == 0,
+            };
+            let (h, e) = if fresh {
+                (h_full.narrow(1, k * hd, hd)?.contiguous()?, e_full.narrow(1, k * hd, hd)?.contiguous()?)
+            } else {
+                model.encoder.forward(&pass, b, &st.input(&[k], k)?, rng)?
+            };
+            let z = model.policy.logits(&weights, b, &h, &e, &dst_rows)?; // [N, D]
+            if opt.edge_loss && hop == 0 {
+                if let Decisions::Forced(paths) = decisions {
+                    edge_losses.push(_edge_loss(b, &z, paths, k)?);
                 }
-                let zv = z.flatten_all()?.to_vec1::<f32>()?;
-                logits = Some((z, zv));
             }
-            let (_, zv) = logits.as_ref().expect("logits are computed before the first step");
-            for e in 0..ne {
-                if !active[e] {
-                    continue;
-                }
-                let (u, dst) = (cur[e], b.insts[e].commodities[k].dst);
-                let mask = _mask(b, e, u, dst, &visited[e]);
-                if !mask.iter().any(|&m| m) {
-                    active[e] = false;
-                    continue;
-                }
-                let row = e * v + u;
-                let slot = match decisions {
-                    Decisions::Policy(choices) => {
-                        _choose(&zv[row * d..(row + 1) * d], &mask, choices[e], (k, hop), opt.temperature, opt.top_p)
-                    }
-                    Decisions::Forced(paths) => {
-                        let want = paths[e].get(k).and_then(|p| p.get(hop + 1)).copied();
-                        let g = b.graphs[e];
-                        match (0..d).find(|&s| mask[s] && Some(g.links[g.out[u][s]].dst) == want) {
-                            Some(s) => s,
-                            None => {
-                                return Err(Error::Usage(format!(
-                                    "episode {e}: path {:?} of commodity {k} is not a simple path from its source to its destination over existing links",
-                                    paths[e].get(k)
-                                )))
-                            }
-                        }
-                    }
-                };
+            let end = if cfg.gnn_update_frequency == GnnUpdate::PerStep { hop + 1 } else { max_hops };
+            let mut steps = walk(b, &z, k, &mut walker, decisions, hop..end, opt.temperature, opt.top_p)?;
+            for s in &steps {
+                let (e, u) = (s.episode as usize, s.row % v);
                 let g = b.graphs[e];
-                let l = g.out[u][slot];
-                let y = g.links[l].dst;
+                let l = g.out[u][s.slot];
                 st.loads[b.link_offset[e] + l] += b.insts[e].commodities[k].demand;
-                st.paths[e][k].push(y);
-                visited[e][y] = true;
-                cur[e] = y;
-                active[e] = y != dst;
-                steps.push(Step { row, slot, mask, episode: e as u32 });
+                st.paths[e][k].push(g.links[l].dst);
             }
+            if !steps.is_empty() {
+                _flush(&z, &mut steps, opt.temperature, &mut logps, &mut ents, &mut step_episode)?;
+            }
+            hop = end;
         }
-        for e in 0..ne {
-            if cur[e] != b.insts[e].commodities[k].dst {
-                incomplete[e] += 1;
-            }
+        for ((n, &at), inst) in incomplete.iter_mut().zip(&walker.cur).zip(&b.insts) {
+            *n += usize::from(at != inst.commodities[k].dst);
         }
     }
     let (mut mlu, mut overload) = (vec![0.0f64; ne], vec![0.0f64; ne]);

@@ -31,7 +31,7 @@ pub mod batch_norm;
 pub mod cgcnn_gate;
 mod cpu;
 #[cfg(feature = "cuda")]
-mod cuda;
+pub(crate) mod cuda;
 #[cfg(feature = "cuda")]
 mod cuda_links;
 pub mod edge_scores;

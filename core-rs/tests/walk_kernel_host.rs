@@ -1,0 +1,113 @@
+//! The CUDA `walk` kernel (`kernels/keiro.cu`) compiled for the host and run thread after thread
+//! (`tests/host/walk_host.cpp`), against the CPU walk it mirrors (`hybrid::walk`): the same hops, slot
+//! for slot, and the same valid-slot masks, for greedy and sampled episodes (temperature, top-p,
+//! counter-based streams) on NSFNET and on 60-node Waxman graphs, starting mid-walk. It checks the
+//! kernel's logic where no GPU is; `tests/gpu_models.rs` checks it on a device. Needs a C++ compiler
+//! (`c++`); skipped with a message without one.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+use candle_core::{Device, Tensor};
+use keiro_core::hybrid::episode_batch::EpisodeBatch;
+use keiro_core::hybrid::rollout::{Choice, Decisions};
+use keiro_core::hybrid::walk::{walk, WalkState};
+use keiro_core::rng::Rng;
+use keiro_core::te::generate::{GenOptions, TopologyKind};
+
+/// The harness binary, compiled once per test into `dir`, or `None` where there is no compiler.
+fn harness(dir: &std::path::Path) -> Option<PathBuf> {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/host/walk_host.cpp");
+    let bin = dir.join("walk_host");
+    match Command::new("c++").args(["-O1", "-std=c++17", "-o"]).arg(&bin).arg(&src).output() {
+        Ok(o) if o.status.success() => Some(bin),
+        Ok(o) => panic!("c++ failed on {}:\n{}", src.display(), String::from_utf8_lossy(&o.stderr)),
+        Err(e) => {
+            println!("skipped: no C++ compiler ({e})");
+            None
+        }
+    }
+}
+
+fn line<T: ToString>(s: &mut String, name: &str, xs: impl IntoIterator<Item = T>) {
+    let xs: Vec<String> = xs.into_iter().map(|x| x.to_string()).collect();
+    writeln!(s, "{name} {}", xs.join(" ")).unwrap();
+}
+
+/// Walks commodity `k` of 256 instances of `o` two hops on the CPU, then the rest on the CPU and in
+/// the host-compiled kernel; asserts both took the same hops.
+fn same_walks(o: GenOptions, temperature: f64, top_p: f64) {
+    let dir = std::env::temp_dir().join(format!("keiro-walk-host-{}-{}", std::process::id(), o.seed));
+    std::fs::create_dir_all(&dir).unwrap();
+    let Some(bin) = harness(&dir) else { return };
+    let insts: Vec<_> = (0..o.count).map(|i| o.instance(i).unwrap()).collect();
+    let graphs: Vec<_> = insts.iter().map(|i| i.graph()).collect();
+    let b = EpisodeBatch::new(insts.iter().zip(&graphs).collect(), None, &Device::Cpu).unwrap();
+    let (ne, n, d, k) = (b.episodes(), b.rows(), b.d, 3);
+    let mut rng = Rng::new(o.seed);
+    let zv: Vec<f32> = (0..n * d).map(|_| (rng.unit() as f32 - 0.5) * 4.0).collect(); // [N, D]
+    let z = Tensor::from_vec(zv.clone(), (n, d), &Device::Cpu).unwrap();
+    let choices: Vec<Choice> = (0..ne).map(|e| if e % 3 == 0 { Choice::Greedy } else { Choice::Sample(1000 + e as u64) }).collect();
+    let decisions = Decisions::Policy(choices.clone());
+    let mut st = WalkState::start(&b, k);
+    walk(&b, &z, k, &mut st, &decisions, 0..2, temperature, top_p).unwrap();
+
+    let mut case = String::new();
+    let ix = &b.index;
+    line(&mut case, "z", zv.iter().map(|x| format!("{x:e}")));
+    line(&mut case, "slot_link", b.slot_link.to_vec1::<u32>().unwrap());
+    line(&mut case, "src", &ix.src);
+    line(&mut case, "dst", &ix.dst);
+    line(
+        &mut case,
+        "inc_start",
+        std::iter::once(0).chain(ix.inc.iter().scan(0, |acc, l| {
+            *acc += l.len();
+            Some(*acc)
+        })),
+    );
+    line(&mut case, "inc", ix.inc.iter().flatten());
+    line(&mut case, "cur", &st.cur);
+    line(&mut case, "visited", st.visited.iter().flatten().map(|&x| x as u8));
+    line(&mut case, "active", st.active.iter().map(|&x| x as u8));
+    line(&mut case, "target", insts.iter().map(|i| i.commodities[k].dst));
+    line(&mut case, "stream", choices.iter().map(|c| if let Choice::Sample(s) = c { *s } else { 0 }));
+    line(&mut case, "sample", choices.iter().map(|c| matches!(c, Choice::Sample(_)) as u8));
+    line(&mut case, "dims", [ne, b.v, d, b.links(), k, 2, b.v - 3]);
+    line(&mut case, "options", [format!("{temperature:e}"), format!("{top_p:e}")]);
+    let path = dir.join("case.txt");
+    std::fs::write(&path, case).unwrap();
+
+    let steps = walk(&b, &z, k, &mut st, &decisions, 2..b.v - 1, temperature, top_p).unwrap();
+    let mut want: Vec<String> = (0..ne).map(|e| e.to_string()).collect();
+    for s in &steps {
+        let mask: String = s.mask.iter().map(|&m| if m { '1' } else { '0' }).collect();
+        write!(want[s.episode as usize], " {}:{mask}", s.slot).unwrap();
+    }
+    let out = Command::new(&bin).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(got.len(), ne);
+    let differ: Vec<_> = got.iter().zip(&want).filter(|(g, w)| g != w).collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {ne} episodes walk differently, e.g.\n kernel {}\n cpu    {}",
+        differ.len(),
+        differ[0].0,
+        differ[0].1
+    );
+    assert!(steps.len() > ne, "the case takes hops ({} for {ne} episodes)", steps.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_kernel_walks_nsfnet_like_the_cpu() {
+    same_walks(GenOptions { count: 256, seed: 3, commodities: 20, ..GenOptions::default() }, 0.7, 0.8);
+}
+
+#[test]
+fn the_kernel_walks_waxman_graphs_like_the_cpu() {
+    let o = GenOptions { count: 256, seed: 4, commodities: 20, topology: TopologyKind::Waxman, nodes: 60, ..GenOptions::default() };
+    same_walks(o, 1.3, 1.0);
+}
