@@ -333,6 +333,11 @@ extern "C" __global__ void batch_norm_stats(const float* x, const u32* offsets, 
     inv[i] = 1.0f / sqrtf((float)(v / rows) + eps);
 }
 
+// z = γ (x − μ) inv + β of column j: one expression for the forward and the backward's ReLU mask.
+__device__ __forceinline__ float bn_z(float x, const float* gb, float mean, float inv, u32 j, u32 h) {
+    return gb[j] * (x - mean) * inv + gb[h + j];
+}
+
 // y = r + m ⊙ ReLU(γ (x − μ) inv + β) (relu = 0: no ReLU; has_mask = 0: no m). x, r, m [R, H],
 // gb [2, H], of [R] (row → group), mean, inv [G, H] → y [R, H]. Thread per element.
 extern "C" __global__ void batch_norm_apply(const float* x, const float* gb, const float* res, const float* m,
@@ -342,9 +347,68 @@ extern "C" __global__ void batch_norm_apply(const float* x, const float* gb, con
     if (i >= (size_t)r * h) return;
     const u32 row = (u32)(i / h), j = (u32)(i % h);
     const size_t s = at(of[row], h, j);
-    float z = gb[j] * (x[i] - mean[s]) * inv[s] + gb[h + j];
+    float z = bn_z(x[i], gb, mean[s], inv[s], j, h);
     if (relu) z = fmaxf(z, 0.0f);
     y[i] = res[i] + (has_mask ? m[i] * z : z);
+}
+
+// δ = ∂y ⊙ m ⊙ [z > 0] of element i (column j), with the forward's z (relu = 0: no [z > 0]).
+__device__ __forceinline__ float bn_delta(const float* x, const float* gb, const float* m, const float* dy, float mean,
+                                          float inv, size_t i, u32 j, u32 h, int relu, int has_mask) {
+    float d = dy[i];
+    if (relu && !(bn_z(x[i], gb, mean, inv, j, h) > 0.0f)) d = 0.0f;
+    return has_mask ? m[i] * d : d;
+}
+
+// Backward, step 1: per group and column, Σ δ and Σ δ ⊙ x̂ over the group's rows (f64, row order) →
+// sums [G, 2H], and their means per row → per_row [G, 2H]. Thread per (group, column).
+extern "C" __global__ void batch_norm_grad_sums(const float* x, const float* gb, const float* m, const float* dy,
+                                                const u32* offsets, const float* mean, const float* inv, double* sums,
+                                                float* per_row, u32 g, u32 h, int relu, int has_mask) {
+    const u32 i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= g * h) return;
+    const u32 grp = i / h, j = i % h, r0 = offsets[grp], r1 = offsets[grp + 1];
+    const float mu = mean[i], iv = inv[i];
+    double sd = 0.0, sdx = 0.0;
+    for (u32 r = r0; r < r1; ++r) {
+        const size_t e = at(r, h, j);
+        const float d = bn_delta(x, gb, m, dy, mu, iv, e, j, h, relu, has_mask);
+        sd += (double)d;
+        sdx += (double)(d * (x[e] - mu) * iv);
+    }
+    const double rows = (double)(r1 - r0);
+    sums[at(grp, 2 * h, j)] = sd;
+    sums[at(grp, 2 * h, h + j)] = sdx;
+    per_row[at(grp, 2 * h, j)] = (float)(sd / rows);
+    per_row[at(grp, 2 * h, h + j)] = (float)(sdx / rows);
+}
+
+// Backward, step 2: ∂γ = Σ_g Σ δ ⊙ x̂ and ∂β = Σ_g Σ δ per column (groups in order) → rows R and
+// R + 1 of out [R + 2, H]. Thread per column.
+extern "C" __global__ void batch_norm_grad_params(const double* sums, float* out, u32 r, u32 g, u32 h) {
+    const u32 j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= h) return;
+    double dgamma = 0.0, dbeta = 0.0;
+    for (u32 grp = 0; grp < g; ++grp) {
+        dbeta += sums[at(grp, 2 * h, j)];
+        dgamma += sums[at(grp, 2 * h, h + j)];
+    }
+    out[at(r, h, j)] = (float)dgamma;
+    out[at(r + 1, h, j)] = (float)dbeta;
+}
+
+// Backward, step 3: ∂x = γ inv (δ − mean δ − x̂ ⊙ mean(δ ⊙ x̂)) → rows 0..R of out [R + 2, H]. Thread per
+// element.
+extern "C" __global__ void batch_norm_grad_x(const float* x, const float* gb, const float* m, const float* dy,
+                                             const u32* of, const float* mean, const float* inv, const float* per_row,
+                                             float* out, u32 r, u32 h, int relu, int has_mask) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)r * h) return;
+    const u32 row = (u32)(i / h), j = (u32)(i % h), grp = of[row];
+    const size_t s = at(grp, h, j);
+    const float d = bn_delta(x, gb, m, dy, mean[s], inv[s], i, j, h, relu, has_mask);
+    const float xhat = (x[i] - mean[s]) * inv[s];
+    out[i] = gb[j] * inv[s] * (d - per_row[at(grp, 2 * h, j)] - xhat * per_row[at(grp, 2 * h, h + j)]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ pub fn residual_batch_norm(
     x.contiguous()?.apply_op3(
         &gamma_beta.contiguous()?,
         &r.contiguous()?,
-        Op(BatchNormOp { mask, relu: true, groups, stats: OnceLock::new() }),
+        Op(BatchNormOp(Arc::new(_Norm { mask, relu: true, groups, stats: OnceLock::new() }))),
     )
 }
 
@@ -55,7 +55,7 @@ pub fn batch_norm(x: &Tensor, gamma_beta: &Tensor) -> candle_core::Result<Tensor
     x.contiguous()?.apply_op3(
         &gamma_beta.contiguous()?,
         &zero,
-        Op(BatchNormOp { mask: None, relu: false, groups: None, stats: OnceLock::new() }),
+        Op(BatchNormOp(Arc::new(_Norm { mask: None, relu: false, groups: None, stats: OnceLock::new() }))),
     )
 }
 
@@ -65,12 +65,35 @@ pub fn column_moments(x: &Tensor) -> candle_core::Result<Moments> {
     Ok(_moments(&x.contiguous()?.flatten_all()?.to_vec1::<f32>()?, r, h))
 }
 
-struct BatchNormOp {
+/// What the forward and the backward of one normalisation share.
+struct _Norm {
     mask: Option<Arc<Vec<f32>>>,
     relu: bool,
     groups: Option<Arc<Vec<usize>>>,
-    /// The forward's statistics, kept for the backward.
+    /// The forward's statistics (CPU), kept for the backward.
     stats: OnceLock<_Groups>,
+}
+
+/// The forward op: `x`, `γβ`, `r` → `y` `[R, H]`.
+struct BatchNormOp(Arc<_Norm>);
+
+/// The backward op: `x`, `γβ`, `∂y` → `[R + 2, H]`: `∂x` in the first `R` rows, then `∂γ` and `∂β`.
+struct BatchNormGrad(Arc<_Norm>);
+
+impl std::ops::Deref for BatchNormOp {
+    type Target = _Norm;
+
+    fn deref(&self) -> &_Norm {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for BatchNormGrad {
+    type Target = _Norm;
+
+    fn deref(&self) -> &_Norm {
+        &self.0
+    }
 }
 
 /// Row groups and their statistics: `mean` and `inv` = `1/√(σ² + ε)` are `[G·H]`, `of[i]` is row
@@ -115,7 +138,7 @@ impl _Groups {
     }
 }
 
-impl BatchNormOp {
+impl _Norm {
     /// The statistics of `x` `[r, h]`: the forward's when it ran, else computed now.
     fn _stats(&self, x: &[f32], r: usize, h: usize) -> candle_core::Result<&_Groups> {
         if let Some(gs) = self.stats.get() {
@@ -218,116 +241,186 @@ impl Kernel<3> for BatchNormOp {
     }
 
     /// The statistics by one thread per group and column (f64 sums in row order), then `y` by one
-    /// thread per element. The forward's statistics are not kept: the backward (host code)
-    /// recomputes them from `x`.
+    /// thread per element. The forward's statistics are not kept: the backward recomputes them.
     #[cfg(feature = "cuda")]
     fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x, gb, res]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
-        use candle_core::cuda::cudarc::driver::CudaSlice;
         let (r, h) = x.shape.dims2()?;
         if gb.data.len() != 2 * h || res.data.len() != r * h || r == 0 || self.mask.as_ref().is_some_and(|m| m.len() != r * h) {
             candle_core::bail!("residual_batch_norm: x [{r}, {h}] with γβ of {} and r of {} values", gb.data.len(), res.data.len());
         }
-        let (offsets, of) = self._offsets(r)?;
-        let g = offsets.len() - 1;
-        let up = |v: &[usize]| -> candle_core::Result<CudaSlice<u32>> {
-            dev.clone_htod(&v.iter().map(|&i| cuda::u32_arg(i, Self::NAME)).collect::<candle_core::Result<Vec<u32>>>()?)
-        };
-        let (offsets, of) = (up(&offsets)?, up(&of)?);
-        let (g32, r32, h32, eps) =
-            (cuda::u32_arg(g, Self::NAME)?, cuda::u32_arg(r, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?, EPS as f32);
-        let (mut mean, mut inv) = (cuda::alloc(dev, g * h)?, cuda::alloc(dev, g * h)?); // [G, H] each
-        launch!(dev, "batch_norm_stats", cuda::per_item(g * h, Self::NAME)?, &x.data, &offsets, &mut mean, &mut inv, &g32, &h32, &eps);
-        let mask = self.mask.as_ref().map(|m| dev.clone_htod(&m[..])).transpose()?;
-        let (relu, has_mask) = (self.relu as i32, mask.is_some() as i32);
+        let on = self._on_device(dev, &x.data, r, h)?;
         let mut y = cuda::alloc(dev, r * h)?; // [R, H]
-        let cfg = cuda::per_item(r * h, Self::NAME)?;
-        match &mask {
-            Some(m) => launch!(
-                dev,
-                "batch_norm_apply",
-                cfg,
-                &x.data,
-                &gb.data,
-                &res.data,
-                m,
-                &of,
-                &mean,
-                &inv,
-                &mut y,
-                &r32,
-                &h32,
-                &relu,
-                &has_mask
-            ),
-            // No mask: the kernel never reads `m`; `x` stands in for the pointer.
-            None => launch!(
-                dev,
-                "batch_norm_apply",
-                cfg,
-                &x.data,
-                &gb.data,
-                &res.data,
-                &x.data,
-                &of,
-                &mean,
-                &inv,
-                &mut y,
-                &r32,
-                &h32,
-                &relu,
-                &has_mask
-            ),
-        }
+                                              // Without a mask the kernel never reads `m`; `x` stands in for the pointer.
+        let m = on.mask.as_ref().map_or_else(|| x.data.slice(..), |m| m.slice(..));
+        launch!(
+            dev,
+            "batch_norm_apply",
+            cuda::per_item(r * h, Self::NAME)?,
+            &x.data,
+            &gb.data,
+            &res.data,
+            &m,
+            &on.of,
+            &on.mean,
+            &on.inv,
+            &mut y,
+            &on.r,
+            &on.h,
+            &on.relu,
+            &on.has_mask
+        );
         Ok(Some((y, x.shape.clone())))
     }
 
     fn bwd(&self, [x, gb, _r]: [&Tensor; 3], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 3]> {
-        let (r, h) = x.dims2()?;
-        let xs = x.flatten_all()?.to_vec1::<f32>()?;
-        let gbv = gb.flatten_all()?.to_vec1::<f32>()?;
-        let (g, beta) = gbv.split_at(h);
-        let grad = grad.contiguous()?;
-        let dy = grad.flatten_all()?.to_vec1::<f32>()?;
-        let gs = self._stats(&xs, r, h)?;
-        // δ = ∂y ⊙ m ⊙ [z > 0], [r, h]
-        let delta = par_rows(r, h, |i| {
-            let (mean, inv) = gs.of_row(i, h);
-            let (x, dy, m) = (&xs[i * h..(i + 1) * h], &dy[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
-            move |j| {
-                // The forward's expression exactly, so that the mask agrees with its ReLU.
-                let on = !self.relu || g[j] * (x[j] - mean[j]) * inv[j] + beta[j] > 0.0;
-                let d = if on { dy[j] } else { 0.0 };
-                m.map_or(d, |m| m[j] * d)
+        let r = x.dim(0)?;
+        let out = x.apply_op3_no_bwd(gb, &grad.contiguous()?, &Op(BatchNormGrad(self.0.clone())))?; // [R + 2, H]
+        Ok([Some(out.narrow(0, 0, r)?), Some(out.narrow(0, r, 2)?), Some(grad.clone())])
+    }
+}
+
+impl Kernel<3> for BatchNormGrad {
+    const NAME: &'static str = "batch-norm-grad";
+
+    fn cpu<T: Real>(&self, inputs: [Input<'_, T>; 3]) -> candle_core::Result<(Vec<T>, Shape)> {
+        f32_only(Self::NAME, inputs, |[x, gb, dy]| {
+            let (r, h) = x.shape.dims2()?;
+            let (g, beta) = gb.split_at(h);
+            let gs = self._stats(&x, r, h)?;
+            // δ = ∂y ⊙ m ⊙ [z > 0], [r, h]
+            let delta = par_rows(r, h, |i| {
+                let (mean, inv) = gs.of_row(i, h);
+                let (x, dy, m) = (&x[i * h..(i + 1) * h], &dy[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+                move |j| {
+                    // The forward's expression exactly, so that the mask agrees with its ReLU.
+                    let on = !self.relu || g[j] * (x[j] - mean[j]) * inv[j] + beta[j] > 0.0;
+                    let d = if on { dy[j] } else { 0.0 };
+                    m.map_or(d, |m| m[j] * d)
+                }
+            });
+            // Per group, [G·2h]: Σ δ in the first h columns, Σ δ ⊙ x̂ in the next h.
+            let sums = gs.sums(2 * h, |i, acc| {
+                let (mean, inv) = gs.of_row(i, h);
+                let (x, d) = (&x[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
+                let (sd, sdx) = acc.split_at_mut(h);
+                for j in 0..h {
+                    sd[j] += d[j] as f64;
+                    sdx[j] += (d[j] * (x[j] - mean[j]) * inv[j]) as f64;
+                }
+            });
+            // Per group means of both sums, [G·2h].
+            let per_row: Vec<f32> = sums.iter().enumerate().map(|(k, &v)| (v / gs.rows(k / (2 * h))) as f32).collect();
+            let mut out = par_rows(r, h, |i| {
+                let (mean, inv) = gs.of_row(i, h);
+                let (x, d) = (&x[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
+                let (md, mdx) = per_row[gs.of[i] * 2 * h..(gs.of[i] + 1) * 2 * h].split_at(h);
+                move |j| {
+                    let xhat = (x[j] - mean[j]) * inv[j];
+                    g[j] * inv[j] * (d[j] - md[j] - xhat * mdx[j])
+                }
+            });
+            // ∂γ, then ∂β: the groups' sums added in group order.
+            for part in [1, 0] {
+                let total = sums
+                    .chunks(2 * h)
+                    .fold(vec![0.0; h], |acc, c| acc.iter().zip(&c[part * h..(part + 1) * h]).map(|(a, b)| a + b).collect());
+                out.extend(total.iter().map(|&a| a as f32));
             }
-        });
-        // Per group, [G·2h]: Σ δ in the first h columns, Σ δ ⊙ x̂ in the next h.
-        let sums = gs.sums(2 * h, |i, acc| {
-            let (mean, inv) = gs.of_row(i, h);
-            let (x, d) = (&xs[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
-            let (sd, sdx) = acc.split_at_mut(h);
-            for j in 0..h {
-                sd[j] += d[j] as f64;
-                sdx[j] += (d[j] * (x[j] - mean[j]) * inv[j]) as f64;
-            }
-        });
-        // Per group means of both sums, [G·2h].
-        let per_row: Vec<f32> = sums.iter().enumerate().map(|(k, &v)| (v / gs.rows(k / (2 * h))) as f32).collect();
-        let dx = par_rows(r, h, |i| {
-            let (mean, inv) = gs.of_row(i, h);
-            let (x, d) = (&xs[i * h..(i + 1) * h], &delta[i * h..(i + 1) * h]);
-            let (md, mdx) = per_row[gs.of[i] * 2 * h..(gs.of[i] + 1) * 2 * h].split_at(h);
-            move |j| {
-                let xhat = (x[j] - mean[j]) * inv[j];
-                g[j] * inv[j] * (d[j] - md[j] - xhat * mdx[j])
-            }
-        });
-        let total = |part: usize| -> Vec<f64> {
-            sums.chunks(2 * h).fold(vec![0.0; h], |acc, c| acc.iter().zip(&c[part * h..(part + 1) * h]).map(|(a, b)| a + b).collect())
+            Ok((out, Shape::from((r + 2, h))))
+        })
+    }
+
+    /// The statistics as in the forward, then per group and column the sums of `δ` and `δ ⊙ x̂`
+    /// (f64, row order), `∂γ` and `∂β` per column (groups in order), and `∂x` per element.
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x, gb, dy]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let (r, h) = x.shape.dims2()?;
+        let on = self._on_device(dev, &x.data, r, h)?;
+        let m = on.mask.as_ref().map_or_else(|| x.data.slice(..), |m| m.slice(..));
+        let g = on.g as usize;
+        let mut sums = dev.alloc_zeros::<f64>(g * 2 * h)?; // [G, 2H]
+        let mut per_row = cuda::alloc(dev, g * 2 * h)?; // [G, 2H]
+        launch!(
+            dev,
+            "batch_norm_grad_sums",
+            cuda::per_item(g * h, Self::NAME)?,
+            &x.data,
+            &gb.data,
+            &m,
+            &dy.data,
+            &on.offsets,
+            &on.mean,
+            &on.inv,
+            &mut sums,
+            &mut per_row,
+            &on.g,
+            &on.h,
+            &on.relu,
+            &on.has_mask
+        );
+        let mut out = cuda::alloc(dev, (r + 2) * h)?; // [R + 2, H]
+        launch!(dev, "batch_norm_grad_params", cuda::per_item(h, Self::NAME)?, &sums, &mut out, &on.r, &on.g, &on.h);
+        launch!(
+            dev,
+            "batch_norm_grad_x",
+            cuda::per_item(r * h, Self::NAME)?,
+            &x.data,
+            &gb.data,
+            &m,
+            &dy.data,
+            &on.of,
+            &on.mean,
+            &on.inv,
+            &per_row,
+            &mut out,
+            &on.r,
+            &on.h,
+            &on.relu,
+            &on.has_mask
+        );
+        Ok(Some((out, Shape::from((r + 2, h)))))
+    }
+}
+
+/// A normalisation's groups, mask and statistics on a device, for its kernels.
+#[cfg(feature = "cuda")]
+struct _OnDevice {
+    offsets: candle_core::cuda::cudarc::driver::CudaSlice<u32>,
+    of: candle_core::cuda::cudarc::driver::CudaSlice<u32>,
+    mask: Option<candle_core::cuda::cudarc::driver::CudaSlice<f32>>,
+    mean: candle_core::cuda::cudarc::driver::CudaSlice<f32>,
+    inv: candle_core::cuda::cudarc::driver::CudaSlice<f32>,
+    g: u32,
+    r: u32,
+    h: u32,
+    relu: i32,
+    has_mask: i32,
+}
+
+#[cfg(feature = "cuda")]
+impl _Norm {
+    /// Uploads the groups and the mask and computes the statistics of `x` `[r, h]` on `dev`.
+    fn _on_device(
+        &self,
+        dev: &candle_core::cuda::CudaDevice,
+        x: &candle_core::cuda::cudarc::driver::CudaView<'_, f32>,
+        r: usize,
+        h: usize,
+    ) -> candle_core::Result<_OnDevice> {
+        const OP: &str = "batch-norm";
+        let (offsets, of) = self._offsets(r)?;
+        let g = offsets.len() - 1;
+        let up = |v: &[usize]| -> candle_core::Result<_> {
+            dev.clone_htod(&v.iter().map(|&i| cuda::u32_arg(i, OP)).collect::<candle_core::Result<Vec<u32>>>()?)
         };
-        let (dgamma, dbeta) = (total(1), total(0));
-        let dev = x.device();
-        let dgb: Vec<f32> = dgamma.iter().chain(&dbeta).map(|&a| a as f32).collect();
-        Ok([Some(Tensor::from_vec(dx, (r, h), dev)?), Some(Tensor::from_vec(dgb, (2, h), dev)?), Some(grad)])
+        let (offsets, of) = (up(&offsets)?, up(&of)?);
+        let (g32, h32) = (cuda::u32_arg(g, OP)?, cuda::u32_arg(h, OP)?);
+        let (mut mean, mut inv) = (cuda::alloc(dev, g * h)?, cuda::alloc(dev, g * h)?); // [G, H] each
+        let eps = EPS as f32;
+        launch!(dev, "batch_norm_stats", cuda::per_item(g * h, OP)?, x, &offsets, &mut mean, &mut inv, &g32, &h32, &eps);
+        let mask = self.mask.as_ref().map(|m| dev.clone_htod(&m[..])).transpose()?;
+        let has_mask = mask.is_some() as i32;
+        Ok(_OnDevice { offsets, of, mask, mean, inv, g: g32, r: cuda::u32_arg(r, OP)?, h: h32, relu: self.relu as i32, has_mask })
     }
 }
 

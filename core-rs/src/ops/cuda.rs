@@ -5,8 +5,7 @@
 //!
 //! On the host path today: `cgcnn_gate`, `softplus`, `weighted_softmax` (forward and backward
 //! kernels), and every op on f64. `linear` does not reach its kernel on CUDA: it is candle's
-//! matmul and broadcast add there (`ops::linear`). `batch_norm`'s backward is host code in its `bwd` (it
-//! reads the tensors back and uploads the gradients), not a kernel.
+//! matmul and broadcast add there (`ops::linear`).
 //!
 //! The device code is `kernels/keiro.cu`, compiled to PTX by `build.rs` and loaded once per device
 //! as candle's custom module `keiro`; [`launch!`] runs one of its functions.
