@@ -16,6 +16,13 @@ typedef unsigned char u8;
 
 __device__ __forceinline__ size_t at(u32 row, u32 w, u32 col) { return (size_t)row * w + col; }
 
+// Rust's f32::total_cmp as an integer key: a < b in that order iff key(a) < key(b) (−0 before +0,
+// NaN last), so that kernels rank floats exactly as the CPU ops do.
+__device__ __forceinline__ int total_key(float v) {
+    const int i = __float_as_int(v);
+    return i ^ (int)(((unsigned)(i >> 31)) >> 1);
+}
+
 __device__ __forceinline__ float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
 
 __device__ __forceinline__ double sigmoid_d(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -487,7 +494,7 @@ extern "C" __global__ void walk(const float* z, const u32* slot_link, const u32*
             mk[s] = ok;
             if (ok) {
                 ++valid;
-                if (best < 0 || z[row + s] > z[row + best]) best = (int)s;
+                if (best < 0 || total_key(z[row + s]) > total_key(z[row + best])) best = (int)s;
             }
         }
         if (valid == 0) break;  // stuck: the commodity stays incomplete
@@ -535,4 +542,37 @@ extern "C" __global__ void walk(const float* z, const u32* slot_link, const u32*
         u = y;
         on = y != t;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// glm/block_topk.rs
+
+#define TOPK_MAX 128  // block_topk.rs KERNEL_CANDIDATES
+
+// The c best columns of each score row, self excluded, within the row's pool of `pool` consecutive
+// columns, best first (f32::total_cmp), the lower column first on ties (block_topk.rs `select_rows`). s [b, n] holds
+// rows start … start + b − 1 → out [b, c]. Thread per row: columns in increasing order into a sorted
+// list of c, so an equal score never displaces an earlier column.
+extern "C" __global__ void topk_rows(const float* s, u32* out, u32 b, u32 n, u32 start, u32 pool, u32 c) {
+    const u32 r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= b) return;
+    const u32 me = start + r, lo = me / pool * pool;
+    int val[TOPK_MAX];  // total_key of the scores
+    u32 col[TOPK_MAX];
+    u32 len = 0;
+    const float* row = s + (size_t)r * n;
+    for (u32 j = lo; j < lo + pool; ++j) {
+        if (j == me) continue;
+        const int v = total_key(row[j]);
+        if (len == c && v <= val[c - 1]) continue;
+        u32 p = len < c ? len++ : c - 1;
+        while (p > 0 && v > val[p - 1]) {
+            val[p] = val[p - 1];
+            col[p] = col[p - 1];
+            --p;
+        }
+        val[p] = v;
+        col[p] = j;
+    }
+    for (u32 i = 0; i < c; ++i) out[at(r, c, i)] = col[i];
 }

@@ -5,46 +5,102 @@
 //! No gradient flows through the selection; the selected links' scores are recomputed
 //! differentiably by [`crate::ops::edge_scores::edge_scores`].
 
-use candle_core::Tensor;
+use candle_core::{DType, Tensor};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::ops::edge_scores::ScoreSpec;
 
+/// The most candidates per row the CUDA selection (`topk_rows` in `kernels/keiro.cu`) keeps;
+/// more select on the host.
+pub const KERNEL_CANDIDATES: usize = 128;
+
 /// For each row of `q` `[N, H·d]` against `k` `[N, H·d]`: the `c` best columns (self excluded), best
 /// first, ties broken by the lower column. With `group = Some(g)` a row only sees the columns of its
 /// own group of `g` consecutive rows (one graph of a batch). Returns `[N·c]` column ids.
+///
+/// On a CUDA device (f32, `c` ≤ [`KERNEL_CANDIDATES`]) the scores stay on the device and the
+/// `topk_rows` kernel selects them (one thread per row); elsewhere the scores are copied to the host
+/// and selected there, rows in parallel ([`select_rows`], the kernel's CPU reference).
 pub fn block_topk(q: &Tensor, k: &Tensor, spec: ScoreSpec, c: usize, block: usize, group: Option<usize>) -> Result<Vec<u32>> {
-    let (n, hd) = q.dims2()?;
+    let (n, _) = q.dims2()?;
     let pool = group.unwrap_or(n);
     if c == 0 || c >= pool || n % pool != 0 {
         return Err(Error::Usage(format!("cannot select {c} neighbours per node among {pool} nodes (need 0 < k < N)")));
     }
-    let d = hd / spec.heads;
     let (q, k) = (q.detach(), k.detach());
     let mut out = vec![0u32; n * c];
     for start in (0..n).step_by(block.max(1)) {
         let b = block.max(1).min(n - start);
-        let mut scores = Tensor::zeros((b, n), q.dtype(), q.device())?; // [b, N]
-        for h in 0..spec.heads {
-            let qh = q.narrow(0, start, b)?.narrow(1, h * d, d)?; // [b, d]
-            let kh = k.narrow(1, h * d, d)?; // [N, d]
-            let x = (qh.matmul(&kh.t()?)? * spec.scale)?; // [b, N]
-            let leaky = x.maximum(&(&x * spec.slope)?)?;
-            scores = (scores + leaky)?;
+        let scores = block_scores(&q, &k, spec, start, b)?; // [b, N]
+        let o = &mut out[start * c..(start + b) * c];
+        #[cfg(feature = "cuda")]
+        if let candle_core::Device::Cuda(dev) = scores.device() {
+            if scores.dtype() == DType::F32 && c <= KERNEL_CANDIDATES {
+                o.copy_from_slice(&_select_cuda(dev, &scores, start, pool, c)?);
+                continue;
+            }
         }
-        let rows = scores.to_dtype(candle_core::DType::F32)?.to_vec2::<f32>()?;
-        out[start * c..(start + b) * c].par_chunks_mut(c).zip(rows.par_iter()).enumerate().for_each(|(r, (o, row))| {
-            let me = start + r;
-            let lo = me / pool * pool;
-            let mut cand: Vec<(f32, u32)> = (lo..lo + pool).filter(|&j| j != me).map(|j| (row[j], j as u32)).collect();
-            let better = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-            cand.select_nth_unstable_by(c - 1, better);
-            cand[..c].sort_by(better);
-            o.iter_mut().zip(&cand[..c]).for_each(|(o, &(_, j))| *o = j);
-        });
+        let rows = scores.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?;
+        select_rows(&rows, n, start, pool, c, o);
     }
     Ok(out)
+}
+
+/// Scores of rows `start..start + b` against every row: `mean_h LeakyReLU(c·Q_h K_hᵀ)` summed over
+/// heads, `[b, N]`.
+pub fn block_scores(q: &Tensor, k: &Tensor, spec: ScoreSpec, start: usize, b: usize) -> Result<Tensor> {
+    let (n, hd) = q.dims2()?;
+    let d = hd / spec.heads;
+    let mut scores = Tensor::zeros((b, n), q.dtype(), q.device())?; // [b, N]
+    for h in 0..spec.heads {
+        let qh = q.narrow(0, start, b)?.narrow(1, h * d, d)?; // [b, d]
+        let kh = k.narrow(1, h * d, d)?; // [N, d]
+        let x = (qh.matmul(&kh.t()?)? * spec.scale)?; // [b, N]
+        let leaky = x.maximum(&(&x * spec.slope)?)?;
+        scores = (scores + leaky)?;
+    }
+    Ok(scores)
+}
+
+/// The `c` best columns of each row of `rows` `[b, n]` (rows `start..start + b` of the whole), self
+/// excluded, within each row's pool of `pool` consecutive columns, best first, the lower column first
+/// on ties, into `out` `[b·c]`.
+pub fn select_rows(rows: &[f32], n: usize, start: usize, pool: usize, c: usize, out: &mut [u32]) {
+    out.par_chunks_mut(c).zip(rows.par_chunks(n)).enumerate().for_each(|(r, (o, row))| {
+        let me = start + r;
+        let lo = me / pool * pool;
+        let mut cand: Vec<(f32, u32)> = (lo..lo + pool).filter(|&j| j != me).map(|j| (row[j], j as u32)).collect();
+        let better = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        cand.select_nth_unstable_by(c - 1, better);
+        cand[..c].sort_by(better);
+        o.iter_mut().zip(&cand[..c]).for_each(|(o, &(_, j))| *o = j);
+    });
+}
+
+/// Runs `topk_rows` on the device scores `[b, N]`: `[b·c]` column ids.
+#[cfg(feature = "cuda")]
+fn _select_cuda(
+    dev: &candle_core::cuda::CudaDevice,
+    scores: &Tensor,
+    start: usize,
+    pool: usize,
+    c: usize,
+) -> candle_core::Result<Vec<u32>> {
+    use crate::ops::cuda::{launch, per_item, u32_arg};
+    const OP: &str = "block_topk";
+    let (b, n) = scores.dims2()?;
+    let scores = scores.contiguous()?;
+    let (st, layout) = scores.storage_and_layout();
+    let candle_core::Storage::Cuda(st) = &*st else {
+        candle_core::bail!("block_topk: the scores are not on a CUDA device");
+    };
+    let (o0, o1) = layout.contiguous_offsets().ok_or_else(|| candle_core::Error::Msg("block_topk: strided scores".into()))?;
+    let s = st.as_cuda_slice::<f32>()?.slice(o0..o1);
+    let mut out = dev.alloc_zeros::<u32>(b * c)?; // [b, c]
+    let (b32, n32, start32, pool32, c32) = (u32_arg(b, OP)?, u32_arg(n, OP)?, u32_arg(start, OP)?, u32_arg(pool, OP)?, u32_arg(c, OP)?);
+    launch!(dev, "topk_rows", per_item(b, OP)?, &s, &mut out, &b32, &n32, &start32, &pool32, &c32);
+    dev.clone_dtoh(&out)
 }
 
 #[cfg(test)]

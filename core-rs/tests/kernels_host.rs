@@ -1,25 +1,30 @@
-//! The CUDA `walk` kernel (`kernels/keiro.cu`) compiled for the host and run thread after thread
-//! (`tests/host/walk_host.cpp`), against the CPU walk it mirrors (`hybrid::walk`): the same hops, slot
-//! for slot, and the same valid-slot masks, for greedy and sampled episodes (temperature, top-p,
-//! counter-based streams) on NSFNET and on 60-node Waxman graphs, starting mid-walk. It checks the
-//! kernel's logic where no GPU is; `tests/gpu_models.rs` checks it on a device. Needs a C++ compiler
-//! (`c++`); skipped with a message without one.
+//! keiro's thread-per-item CUDA kernels (`kernels/keiro.cu`) compiled for the host and run thread
+//! after thread (`tests/host/kernels_host.cpp`), against the CPU code they mirror, where no GPU is
+//! (`tests/gpu.rs` and `tests/gpu_models.rs` check them on a device):
+//! - `walk` against `hybrid::walk`: the same hops, slot for slot, and the same valid-slot masks, for
+//!   greedy and sampled episodes (temperature, top-p, counter-based streams) on NSFNET and on 60-node
+//!   Waxman graphs, starting mid-walk;
+//! - `topk_rows` against `glm::block_topk::select_rows`: the same columns in the same order, on scores
+//!   with many ties, signed zeros, and rows split into pools.
+//!
+//! Needs a C++ compiler (`c++`); skipped with a message without one.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
 use candle_core::{Device, Tensor};
+use keiro_core::glm::block_topk::select_rows;
 use keiro_core::hybrid::episode_batch::EpisodeBatch;
 use keiro_core::hybrid::rollout::{Choice, Decisions};
 use keiro_core::hybrid::walk::{walk, WalkState};
 use keiro_core::rng::Rng;
 use keiro_core::te::generate::{GenOptions, TopologyKind};
 
-/// The harness binary, compiled once per test into `dir`, or `None` where there is no compiler.
+/// The harness binary, compiled into `dir`, or `None` where there is no compiler.
 fn harness(dir: &std::path::Path) -> Option<PathBuf> {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/host/walk_host.cpp");
-    let bin = dir.join("walk_host");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/host/kernels_host.cpp");
+    let bin = dir.join("kernels_host");
     match Command::new("c++").args(["-O1", "-std=c++17", "-o"]).arg(&bin).arg(&src).output() {
         Ok(o) if o.status.success() => Some(bin),
         Ok(o) => panic!("c++ failed on {}:\n{}", src.display(), String::from_utf8_lossy(&o.stderr)),
@@ -30,6 +35,22 @@ fn harness(dir: &std::path::Path) -> Option<PathBuf> {
     }
 }
 
+/// Runs `kernel` of the harness on `case` (written to `dir`): its output lines.
+fn run(bin: &PathBuf, dir: &std::path::Path, kernel: &str, case: String) -> Vec<String> {
+    let path = dir.join(format!("{kernel}.txt"));
+    std::fs::write(&path, case).unwrap();
+    let out = Command::new(bin).arg(kernel).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{kernel}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("keiro-kernels-host-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn line<T: ToString>(s: &mut String, name: &str, xs: impl IntoIterator<Item = T>) {
     let xs: Vec<String> = xs.into_iter().map(|x| x.to_string()).collect();
     writeln!(s, "{name} {}", xs.join(" ")).unwrap();
@@ -38,8 +59,7 @@ fn line<T: ToString>(s: &mut String, name: &str, xs: impl IntoIterator<Item = T>
 /// Walks commodity `k` of 256 instances of `o` two hops on the CPU, then the rest on the CPU and in
 /// the host-compiled kernel; asserts both took the same hops.
 fn same_walks(o: GenOptions, temperature: f64, top_p: f64) {
-    let dir = std::env::temp_dir().join(format!("keiro-walk-host-{}-{}", std::process::id(), o.seed));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch(&format!("walk-{}", o.seed));
     let Some(bin) = harness(&dir) else { return };
     let insts: Vec<_> = (0..o.count).map(|i| o.instance(i).unwrap()).collect();
     let graphs: Vec<_> = insts.iter().map(|i| i.graph()).collect();
@@ -76,8 +96,6 @@ fn same_walks(o: GenOptions, temperature: f64, top_p: f64) {
     line(&mut case, "sample", choices.iter().map(|c| matches!(c, Choice::Sample(_)) as u8));
     line(&mut case, "dims", [ne, b.v, d, b.links(), k, 2, b.v - 3]);
     line(&mut case, "options", [format!("{temperature:e}"), format!("{top_p:e}")]);
-    let path = dir.join("case.txt");
-    std::fs::write(&path, case).unwrap();
 
     let steps = walk(&b, &z, k, &mut st, &decisions, 2..b.v - 1, temperature, top_p).unwrap();
     let mut want: Vec<String> = (0..ne).map(|e| e.to_string()).collect();
@@ -85,9 +103,7 @@ fn same_walks(o: GenOptions, temperature: f64, top_p: f64) {
         let mask: String = s.mask.iter().map(|&m| if m { '1' } else { '0' }).collect();
         write!(want[s.episode as usize], " {}:{mask}", s.slot).unwrap();
     }
-    let out = Command::new(&bin).arg(&path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let got: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+    let got = run(&bin, &dir, "walk", case);
     assert_eq!(got.len(), ne);
     let differ: Vec<_> = got.iter().zip(&want).filter(|(g, w)| g != w).collect();
     assert!(
@@ -110,4 +126,39 @@ fn the_kernel_walks_nsfnet_like_the_cpu() {
 fn the_kernel_walks_waxman_graphs_like_the_cpu() {
     let o = GenOptions { count: 256, seed: 4, commodities: 20, topology: TopologyKind::Waxman, nodes: 60, ..GenOptions::default() };
     same_walks(o, 1.3, 1.0);
+}
+
+#[test]
+fn the_topk_kernel_selects_like_the_cpu() {
+    let dir = scratch("topk");
+    let Some(bin) = harness(&dir) else { return };
+    let (b, n, start, pool, c) = (96, 240, 48, 120, 40);
+    let mut rng = Rng::new(5);
+    // Scores on a coarse grid (many ties), mostly negative, with signed zeros, so that the 40 best
+    // reach the zeros and the negatives: [b, n].
+    let s: Vec<f32> = (0..b * n)
+        .map(|_| match rng.below(10) {
+            0 => 0.0,
+            1 => -0.0,
+            _ => (rng.below(12) as f32 - 10.0) / 4.0,
+        })
+        .collect();
+    let mut want = vec![0u32; b * c];
+    select_rows(&s, n, start, pool, c, &mut want);
+    let mut case = String::new();
+    line(&mut case, "s", s.iter().map(|x| format!("{x:e}")));
+    line(&mut case, "dims", [b, n, start, pool, c]);
+    let got = run(&bin, &dir, "topk_rows", case);
+    let want: Vec<String> = want.chunks(c).map(|r| r.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(" ")).collect();
+    assert_eq!(got.len(), b);
+    let differ: Vec<usize> = (0..b).filter(|&r| got[r] != want[r]).collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {b} rows differ, e.g. row {}:\n kernel {}\n cpu    {}",
+        differ.len(),
+        differ[0],
+        got[differ[0]],
+        want[differ[0]]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
