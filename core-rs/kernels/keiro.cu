@@ -576,3 +576,123 @@ extern "C" __global__ void topk_rows(const float* s, u32* out, u32 b, u32 n, u32
     }
     for (u32 i = 0; i < c; ++i) out[at(r, c, i)] = col[i];
 }
+
+// ---------------------------------------------------------------------------------------------
+// softplus.rs
+
+// y = max(x, 0) + log1p(e^(−|x|)). x [n] → y [n]. Thread per element.
+extern "C" __global__ void softplus(const float* x, float* y, u32 n) {
+    const u32 i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    y[i] = fmaxf(x[i], 0.0f) + log1pf(expf(-fabsf(x[i])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// cgcnn_gate.rs
+
+// σ(x) and softplus(x) from one exponential (cgcnn_gate.rs `_sigmoid_softplus`).
+__device__ __forceinline__ void sigmoid_softplus(float x, float* s, float* sp) {
+    const float e = expf(-fabsf(x));
+    const float r = 1.0f / (1.0f + e);
+    *s = x >= 0.0f ? r : e * r;
+    *sp = fmaxf(x, 0.0f) + logf(1.0f + e);
+}
+
+// y[i, j] = Σ_m σ(z[i, m, j]) softplus(z[i, m, H + j]). z [N, M, 2H] → y [N, H]. Thread per element.
+extern "C" __global__ void cgcnn_gate(const float* z, float* y, u32 n, u32 m, u32 h) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)n * h) return;
+    const size_t atom = i / h;
+    const u32 j = (u32)(i % h);
+    float o = 0.0f;
+    for (u32 k = 0; k < m; ++k) {
+        const size_t row = (atom * m + k) * 2 * h;
+        float sf, pf, sc, pc;
+        sigmoid_softplus(z[row + j], &sf, &pf);
+        sigmoid_softplus(z[row + h + j], &sc, &pc);
+        o = o + sf * pc;
+    }
+    y[i] = o;
+}
+
+// ∂f = g softplus(c) σ(f)(1 − σ(f)), ∂c = g σ(f) σ(c). z [N·M, 2H], g [N, H] → out [N·M, 2H]. Thread
+// per (row, column < H).
+extern "C" __global__ void cgcnn_gate_grad(const float* z, const float* g, float* out, u32 rows, u32 m, u32 h) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * h) return;
+    const size_t r = i / h, row = r * 2 * h;
+    const u32 j = (u32)(i % h);
+    float sf, pf, sc, pc;
+    sigmoid_softplus(z[row + j], &sf, &pf);
+    sigmoid_softplus(z[row + h + j], &sc, &pc);
+    const float gv = g[(r / m) * h + j];
+    out[row + j] = gv * pc * sf * (1.0f - sf);
+    out[row + h + j] = gv * sf * sc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// weighted_softmax.rs
+
+// The segment maximum and the weighted sum S + 1e-20 of node v's out-links, head k.
+__device__ __forceinline__ void ws_segment(const float* z, const float* w, u32 l0, u32 l1, u32 h, u32 k, float* mx,
+                                           float* total) {
+    float m = -INFINITY;
+    for (u32 l = l0; l < l1; ++l) m = fmaxf(m, z[at(l, h, k)]);
+    float t = 0.0f;
+    for (u32 l = l0; l < l1; ++l) t = t + w[l] * expf(z[at(l, h, k)] - m);
+    *mx = m;
+    *total = t + 1e-20f;
+}
+
+// α[l, k] = w[l] exp(z[l, k] − m) / S over the out-links of each node. z [E, H], w [E] → out [E, H].
+// Thread per (node, head).
+extern "C" __global__ void weighted_softmax(const float* z, const float* w, const u32* out_start, float* out, u32 n,
+                                            u32 h) {
+    const u32 i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n * h) return;
+    const u32 v = i / h, k = i % h, l0 = out_start[v], l1 = out_start[v + 1];
+    float m, total;
+    ws_segment(z, w, l0, l1, h, k, &m, &total);
+    for (u32 l = l0; l < l1; ++l) out[at(l, h, k)] = expf(z[at(l, h, k)] - m) / total * w[l];
+}
+
+// Per node and head: m, S + 1e-20 and Σ_l w[l] p[l, k] G[l, k] (p = exp(z − m) / S) → mx, tot, mean
+// [N, H]. Thread per (node, head).
+extern "C" __global__ void weighted_softmax_centre(const float* z, const float* w, const float* g, const u32* out_start,
+                                                   float* mx, float* tot, float* mean, u32 n, u32 h) {
+    const u32 i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n * h) return;
+    const u32 v = i / h, k = i % h, l0 = out_start[v], l1 = out_start[v + 1];
+    float m, total;
+    ws_segment(z, w, l0, l1, h, k, &m, &total);
+    float s = 0.0f;
+    for (u32 l = l0; l < l1; ++l) s = s + w[l] * (expf(z[at(l, h, k)] - m) / total) * g[at(l, h, k)];
+    mx[i] = m;
+    tot[i] = total;
+    mean[i] = s;
+}
+
+// ∂z[l, k] = w[l] p[l, k] (G[l, k] − mean[src(l), k]). → dz [E, H]. Thread per element.
+extern "C" __global__ void weighted_softmax_grad_z(const float* z, const float* w, const float* g, const u32* src,
+                                                   const float* mx, const float* tot, const float* mean, float* dz,
+                                                   u32 e, u32 h) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)e * h) return;
+    const u32 l = (u32)(i / h), k = (u32)(i % h);
+    const size_t s = at(src[l], h, k);
+    const float p = expf(z[i] - mx[s]) / tot[s];
+    dz[i] = w[l] * p * (g[i] - mean[s]);
+}
+
+// ∂w[l] = Σ_k p[l, k] (G[l, k] − mean[src(l), k]). → dw [E]. Thread per link.
+extern "C" __global__ void weighted_softmax_grad_w(const float* z, const float* g, const u32* src, const float* mx,
+                                                   const float* tot, const float* mean, float* dw, u32 e, u32 h) {
+    const u32 l = blockIdx.x * blockDim.x + threadIdx.x;
+    if (l >= e) return;
+    float a = 0.0f;
+    for (u32 k = 0; k < h; ++k) {
+        const size_t i = at(l, h, k), s = at(src[l], h, k);
+        a = a + expf(z[i] - mx[s]) / tot[s] * (g[i] - mean[s]);
+    }
+    dw[l] = a;
+}

@@ -234,7 +234,7 @@ fn sparse_dot_on_links() {
 
 /// The ops without a CUDA kernel run through the host and agree all the same.
 #[test]
-fn host_path_ops() {
+fn fusion_and_attention_ops() {
     check("softplus", &[rand(90, &[300, 37], 4.0)], |t| softplus(&t[0]));
     check("cgcnn_gate", &[rand(91, &[50, 12, 2 * 37], 2.0)], |t| cgcnn_gate(&t[0]));
     check("linear", &[rand(92, &[200, 37], 1.0), rand(93, &[45, 37], 1.0), rand(94, &[45], 1.0)], |t| linear(&t[0], &t[1], &t[2]));

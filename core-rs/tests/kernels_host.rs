@@ -5,7 +5,10 @@
 //!   greedy and sampled episodes (temperature, top-p, counter-based streams) on NSFNET and on 60-node
 //!   Waxman graphs, starting mid-walk;
 //! - `topk_rows` against `glm::block_topk::select_rows`: the same columns in the same order, on scores
-//!   with many ties, signed zeros, and rows split into pools.
+//!   with many ties, signed zeros, and rows split into pools;
+//! - the float kernels of `softplus`, `cgcnn_gate`, `weighted_softmax` and `batch_norm` (forward and
+//!   backward, launched as the ops launch them) against the CPU ops and their autograd gradients of
+//!   `(op(x) ⊙ G).sum()`, to a relative error of 1e-5 (`max|a − b| / max(1, max|a|)`).
 //!
 //! Needs a C++ compiler (`c++`); skipped with a message without one.
 
@@ -13,11 +16,18 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
-use candle_core::{Device, Tensor};
+use std::sync::Arc;
+
+use candle_core::{Device, Tensor, Var};
 use keiro_core::glm::block_topk::select_rows;
 use keiro_core::hybrid::episode_batch::EpisodeBatch;
 use keiro_core::hybrid::rollout::{Choice, Decisions};
 use keiro_core::hybrid::walk::{walk, WalkState};
+use keiro_core::ops::batch_norm::{batch_norm, residual_batch_norm};
+use keiro_core::ops::cgcnn_gate::cgcnn_gate;
+use keiro_core::ops::link_index::LinkIndex;
+use keiro_core::ops::softplus::softplus;
+use keiro_core::ops::weighted_softmax::weighted_softmax;
 use keiro_core::rng::Rng;
 use keiro_core::te::generate::{GenOptions, TopologyKind};
 
@@ -160,5 +170,124 @@ fn the_topk_kernel_selects_like_the_cpu() {
         got[differ[0]],
         want[differ[0]]
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `n` seeded f32 values in `[−scale, scale)`.
+fn uniform(seed: u64, n: usize, scale: f32) -> Vec<f32> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|_| (rng.unit() as f32 * 2.0 - 1.0) * scale).collect()
+}
+
+fn floats(xs: &[f32]) -> impl Iterator<Item = String> + '_ {
+    xs.iter().map(|x| format!("{x:e}"))
+}
+
+/// The array `name` of the harness's output.
+fn output(lines: &[String], name: &str) -> Vec<f32> {
+    let line = lines.iter().find(|l| l.split(' ').next() == Some(name)).unwrap_or_else(|| panic!("no {name} in the output"));
+    line.split(' ').skip(1).map(|x| x.parse().unwrap()).collect()
+}
+
+/// Asserts `got` (the kernel's) matches `want` (the CPU op's) to 1e-5 relative.
+fn close(what: &str, got: &[f32], want: &Tensor) {
+    let want = want.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    assert_eq!(got.len(), want.len(), "{what}: sizes");
+    let scale = want.iter().fold(1.0f32, |m, x| m.max(x.abs()));
+    let err = got.iter().zip(&want).fold(0.0f32, |m, (a, b)| m.max((a - b).abs())) / scale;
+    assert!(err <= 1e-5, "{what}: relative error {err}");
+}
+
+/// `(y, grads)` of `f` at `inputs` with upstream gradient `g`: the CPU op's forward and the autograd
+/// gradients of `(y ⊙ g).sum()` with respect to every input (`None` for an input it does not read).
+fn cpu_op(inputs: &[Tensor], g: &[f32], f: impl Fn(&[Tensor]) -> Tensor) -> (Tensor, Vec<Option<Tensor>>) {
+    let vars: Vec<Var> = inputs.iter().map(|t| Var::from_tensor(t).unwrap()).collect();
+    let ts: Vec<Tensor> = vars.iter().map(|v| v.as_tensor().clone()).collect();
+    let y = f(&ts);
+    let gt = Tensor::from_vec(g.to_vec(), y.shape(), &Device::Cpu).unwrap();
+    let grads = (&y * gt).unwrap().sum_all().unwrap().backward().unwrap();
+    (y, ts.iter().map(|t| grads.get(t).cloned()).collect())
+}
+
+fn tensor(xs: Vec<f32>, shape: &[usize]) -> Tensor {
+    Tensor::from_vec(xs, shape, &Device::Cpu).unwrap()
+}
+
+#[test]
+fn the_float_kernels_compute_what_the_cpu_ops_do() {
+    let dir = scratch("floats");
+    let Some(bin) = harness(&dir) else { return };
+
+    let x = uniform(1, 3000, 12.0);
+    let got = run(&bin, &dir, "softplus", format!("x {}\n", floats(&x).collect::<Vec<_>>().join(" ")));
+    close("softplus", &output(&got, "y"), &softplus(&tensor(x, &[3000])).unwrap());
+
+    let (n, m, h) = (40, 6, 13);
+    let (z, g) = (uniform(2, n * m * 2 * h, 4.0), uniform(3, n * h, 1.0));
+    let (y, grads) = cpu_op(&[tensor(z.clone(), &[n, m, 2 * h])], &g, |t| cgcnn_gate(&t[0]).unwrap());
+    let mut case = String::new();
+    line(&mut case, "z", floats(&z));
+    line(&mut case, "g", floats(&g));
+    line(&mut case, "dims", [n, m, h]);
+    let got = run(&bin, &dir, "cgcnn_gate", case);
+    close("cgcnn_gate", &output(&got, "y"), &y);
+    close("cgcnn_gate ∂z", &output(&got, "dz"), grads[0].as_ref().unwrap());
+
+    // 30 nodes, every third without out-links, one weight 0.
+    let n = 30;
+    let mut links = Vec::new();
+    let mut rng = Rng::new(4);
+    for v in (0..n).filter(|v| v % 3 != 0) {
+        let mut heads: Vec<usize> = (0..1 + rng.below(5) as usize).map(|_| rng.below(n as u64) as usize).collect();
+        heads.sort_unstable();
+        links.extend(heads.into_iter().map(|u| (v, u)));
+    }
+    let ix = Arc::new(LinkIndex::new(n, &links).unwrap());
+    let (e, h) = (links.len(), 4);
+    let (z, g) = (uniform(5, e * h, 3.0), uniform(6, e * h, 1.0));
+    let mut w: Vec<f32> = uniform(7, e, 1.0).into_iter().map(f32::abs).collect();
+    w[2] = 0.0;
+    let (y, grads) =
+        cpu_op(&[tensor(z.clone(), &[e, h]), tensor(w.clone(), &[e, 1])], &g, |t| weighted_softmax(&t[0], &t[1], &ix).unwrap());
+    let mut case = String::new();
+    line(&mut case, "z", floats(&z));
+    line(&mut case, "w", floats(&w));
+    line(&mut case, "g", floats(&g));
+    line(&mut case, "out_start", &ix.out_start);
+    line(&mut case, "src", &ix.src);
+    line(&mut case, "dims", [n, e, h]);
+    let got = run(&bin, &dir, "weighted_softmax", case);
+    close("weighted_softmax", &output(&got, "y"), &y);
+    close("weighted_softmax ∂z", &output(&got, "dz"), grads[0].as_ref().unwrap());
+    close("weighted_softmax ∂w", &output(&got, "dw"), grads[1].as_ref().unwrap());
+
+    // Residual, masked and grouped; then plain (all rows, no ReLU, no mask).
+    let (r, h) = (45, 7);
+    let (x, res, g) = (uniform(8, r * h, 2.0), uniform(9, r * h, 1.0), uniform(10, r * h, 1.0));
+    let gb: Vec<f32> = uniform(11, 2 * h, 0.5).into_iter().enumerate().map(|(i, v)| if i < h { v + 1.0 } else { v }).collect();
+    let mask: Vec<f32> = uniform(12, r * h, 1.0).into_iter().map(|v| if v < -0.5 { 0.0 } else { 1.0 / 0.75 }).collect();
+    let offsets = vec![0, 10, 30, 45];
+    for (plain, label) in [(false, "residual_batch_norm"), (true, "batch_norm")] {
+        let (y, grads) = cpu_op(&[tensor(x.clone(), &[r, h]), tensor(gb.clone(), &[2, h]), tensor(res.clone(), &[r, h])], &g, |t| {
+            if plain {
+                batch_norm(&t[0], &t[1]).unwrap()
+            } else {
+                residual_batch_norm(&t[0], &t[1], &t[2], Some(Arc::new(mask.clone())), Some(Arc::new(offsets.clone()))).unwrap()
+            }
+        });
+        let mut case = String::new();
+        line(&mut case, "x", floats(&x));
+        line(&mut case, "gb", floats(&gb));
+        line(&mut case, "res", floats(&if plain { vec![0.0; r * h] } else { res.clone() }));
+        line(&mut case, "m", floats(&mask));
+        line(&mut case, "g", floats(&g));
+        line(&mut case, "offsets", if plain { vec![0, r] } else { offsets.clone() });
+        line(&mut case, "dims", [r, h, !plain as usize, !plain as usize]);
+        let got = run(&bin, &dir, "batch_norm", case);
+        close(label, &output(&got, "y"), &y);
+        let grad = output(&got, "grad");
+        close(&format!("{label} ∂x"), &grad[..r * h], grads[0].as_ref().unwrap());
+        close(&format!("{label} ∂γβ"), &grad[r * h..], grads[1].as_ref().unwrap());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -15,6 +15,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::fast_math::FastMath;
 use crate::ops::kernel::{Input, Kernel, Real};
 
@@ -58,6 +60,16 @@ impl Kernel<1> for CgcnnGate {
         Ok((out, Shape::from((n, h))))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [z]: [CudaInput<'_>; 1]) -> candle_core::Result<Option<CudaOutput>> {
+        let (n, m, h2) = z.shape.dims3()?;
+        let h = h2 / 2;
+        let mut y = cuda::alloc(dev, n * h)?; // [N, H]
+        let (n32, m32, h32) = (cuda::u32_arg(n, Self::NAME)?, cuda::u32_arg(m, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?);
+        launch!(dev, "cgcnn_gate", cuda::per_item(n * h, Self::NAME)?, &z.data, &mut y, &n32, &m32, &h32);
+        Ok(Some((y, Shape::from((n, h)))))
+    }
+
     fn bwd(&self, [z]: [&Tensor; 1], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {
         Ok([Some(z.apply_op2_no_bwd(&grad.contiguous()?, &Op(CgcnnGateGrad))?)])
     }
@@ -84,6 +96,16 @@ impl Kernel<2> for CgcnnGateGrad {
             }
         });
         Ok((out, z.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [z, g]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let (n, m, h2) = z.shape.dims3()?;
+        let h = h2 / 2;
+        let mut out = cuda::alloc(dev, n * m * h2)?; // [N, M, 2H]
+        let (rows, m32, h32) = (cuda::u32_arg(n * m, Self::NAME)?, cuda::u32_arg(m, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?);
+        launch!(dev, "cgcnn_gate_grad", cuda::per_item(n * m * h, Self::NAME)?, &z.data, &g.data, &mut out, &rows, &m32, &h32);
+        Ok(Some((out, z.shape.clone())))
     }
 }
 

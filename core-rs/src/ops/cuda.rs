@@ -3,9 +3,8 @@
 //! (`Ok(None)`) or an input is not f32 (f64 models), the op runs through the host instead: inputs
 //! copied to CPU storages, [`cpu::forward`], the output copied back. Same results, slower.
 //!
-//! On the host path today: `cgcnn_gate`, `softplus`, `weighted_softmax` (forward and backward
-//! kernels), and every op on f64. `linear` does not reach its kernel on CUDA: it is candle's
-//! matmul and broadcast add there (`ops::linear`).
+//! On the host path today: every op on f64. `linear` does not reach its kernel on CUDA: it is
+//! candle's matmul and broadcast add there (`ops::linear`).
 //!
 //! The device code is `kernels/keiro.cu`, compiled to PTX by `build.rs` and loaded once per device
 //! as candle's custom module `keiro`; [`launch!`] runs one of its functions.

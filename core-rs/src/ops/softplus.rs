@@ -10,6 +10,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 
 /// `softplus(x)` of a tensor of any shape (f32 or f64).
@@ -25,6 +27,14 @@ impl Kernel<1> for Softplus {
     fn cpu<T: Real>(&self, [x]: [Input<'_, T>; 1]) -> candle_core::Result<(Vec<T>, Shape)> {
         let out: Vec<T> = x.data.par_iter().map(|&v| Float::max(v, T::zero()) + (-v.abs()).exp().ln_1p()).collect();
         Ok((out, x.shape.clone()))
+    }
+
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x]: [CudaInput<'_>; 1]) -> candle_core::Result<Option<CudaOutput>> {
+        let (n, n32) = (x.data.len(), cuda::u32_arg(x.data.len(), Self::NAME)?);
+        let mut y = cuda::alloc(dev, n)?; // like x
+        launch!(dev, "softplus", cuda::per_item(n, Self::NAME)?, &x.data, &mut y, &n32);
+        Ok(Some((y, x.shape.clone())))
     }
 
     fn bwd(&self, _x: [&Tensor; 1], res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 1]> {

@@ -20,6 +20,8 @@ use num_traits::Float;
 use rayon::prelude::*;
 
 use crate::ops::backend::Op;
+#[cfg(feature = "cuda")]
+use crate::ops::cuda::{self, launch, CudaInput, CudaOutput};
 use crate::ops::kernel::{Input, Kernel, Real};
 use crate::ops::link_index::LinkIndex;
 
@@ -73,6 +75,16 @@ impl Kernel<2> for WeightedSoftmax {
         Ok((a, z.shape.clone()))
     }
 
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [z, w]: [CudaInput<'_>; 2]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let ((e, h), n) = (z.shape.dims2()?, self.index.num_nodes);
+        let mut out = cuda::alloc(dev, e * h)?; // [E, H]
+        let (n32, h32) = (cuda::u32_arg(n, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?);
+        launch!(dev, "weighted_softmax", cuda::per_item(n * h, Self::NAME)?, &z.data, &w.data, &ix.out_start, &mut out, &n32, &h32);
+        Ok(Some((out, z.shape.clone())))
+    }
+
     fn bwd(&self, [z, w]: [&Tensor; 2], _res: &Tensor, grad: &Tensor) -> candle_core::Result<[Option<Tensor>; 2]> {
         let g = grad.contiguous()?;
         let dz = z.apply_op3_no_bwd(w, &g, &Op(WeightedSoftmaxGrad { index: self.index.clone(), wrt_weights: false }))?;
@@ -108,6 +120,41 @@ impl Kernel<3> for WeightedSoftmaxGrad {
         } else {
             let dz: Vec<T> = (0..z.len()).map(|i| w[i / h] * p[i] * centred[i]).collect();
             Ok((dz, z.shape.clone()))
+        }
+    }
+
+    /// Per node and head the maximum, the sum and the weighted mean of `G`, then `∂z` per element or
+    /// `∂w` per link.
+    #[cfg(feature = "cuda")]
+    fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [z, w, g]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
+        let ix = self.index.on_cuda(dev)?;
+        let ((e, h), n) = (z.shape.dims2()?, self.index.num_nodes);
+        let (n32, e32, h32) = (cuda::u32_arg(n, Self::NAME)?, cuda::u32_arg(e, Self::NAME)?, cuda::u32_arg(h, Self::NAME)?);
+        let (mut mx, mut tot, mut mean) = (cuda::alloc(dev, n * h)?, cuda::alloc(dev, n * h)?, cuda::alloc(dev, n * h)?); // [N, H] each
+        let cfg = cuda::per_item(n * h, Self::NAME)?;
+        launch!(dev, "weighted_softmax_centre", cfg, &z.data, &w.data, &g.data, &ix.out_start, &mut mx, &mut tot, &mut mean, &n32, &h32);
+        if self.wrt_weights {
+            let mut dw = cuda::alloc(dev, e)?; // [E, 1]
+            launch!(
+                dev,
+                "weighted_softmax_grad_w",
+                cuda::per_item(e, Self::NAME)?,
+                &z.data,
+                &g.data,
+                &ix.src,
+                &mx,
+                &tot,
+                &mean,
+                &mut dw,
+                &e32,
+                &h32
+            );
+            Ok(Some((dw, w.shape.clone())))
+        } else {
+            let mut dz = cuda::alloc(dev, e * h)?; // [E, H]
+            let cfg = cuda::per_item(e * h, Self::NAME)?;
+            launch!(dev, "weighted_softmax_grad_z", cfg, &z.data, &w.data, &g.data, &ix.src, &mx, &tot, &mean, &mut dz, &e32, &h32);
+            Ok(Some((dz, z.shape.clone())))
         }
     }
 }

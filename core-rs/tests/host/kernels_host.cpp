@@ -3,7 +3,9 @@
 // the threads is the same computation). `kernels_host KERNEL CASE` reads a case written by
 // `tests/kernels_host.rs` and prints the kernel's results as text:
 // - walk: for every episode `e slot:mask slot:mask …` (the hops it took);
-// - topk_rows: for every row its c columns.
+// - topk_rows: for every row its c columns;
+// - softplus, cgcnn_gate, weighted_softmax, batch_norm: each output array on one line, `name v v …`
+//   (forward and backward kernels, launched in the order the ops launch them).
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -110,6 +112,85 @@ static void run_topk_rows(Case& a) {
     }
 }
 
+// Runs f(i) for i in 0..count as the threads of a 1-D launch.
+template <typename F>
+static void grid(size_t count, F f) {
+    for (size_t i = 0; i < count; ++i) {
+        at_item((u32)i);
+        f();
+    }
+}
+
+static void print(const char* name, const std::vector<float>& v) {
+    printf("%s", name);
+    for (float x : v) printf(" %.9g", x);
+    printf("\n");
+}
+
+static void run_softplus(Case& a) {
+    auto x = f32s(a, "x");
+    std::vector<float> y(x.size());
+    grid(x.size(), [&] { softplus(x.data(), y.data(), (u32)x.size()); });
+    print("y", y);
+}
+
+static void run_cgcnn_gate(Case& a) {
+    auto z = f32s(a, "z"), g = f32s(a, "g");
+    auto d = u32s(a, "dims");
+    const u32 n = d[0], m = d[1], h = d[2];
+    std::vector<float> y((size_t)n * h), dz(z.size());
+    grid((size_t)n * h, [&] { cgcnn_gate(z.data(), y.data(), n, m, h); });
+    grid((size_t)n * m * h, [&] { cgcnn_gate_grad(z.data(), g.data(), dz.data(), n * m, m, h); });
+    print("y", y);
+    print("dz", dz);
+}
+
+static void run_weighted_softmax(Case& a) {
+    auto z = f32s(a, "z"), w = f32s(a, "w"), g = f32s(a, "g");
+    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), d = u32s(a, "dims");
+    const u32 n = d[0], e = d[1], h = d[2];
+    std::vector<float> y((size_t)e * h), mx((size_t)n * h), tot((size_t)n * h), mean((size_t)n * h), dz((size_t)e * h), dw(e);
+    grid((size_t)n * h, [&] { weighted_softmax(z.data(), w.data(), out_start.data(), y.data(), n, h); });
+    grid((size_t)n * h, [&] {
+        weighted_softmax_centre(z.data(), w.data(), g.data(), out_start.data(), mx.data(), tot.data(), mean.data(), n, h);
+    });
+    grid((size_t)e * h, [&] {
+        weighted_softmax_grad_z(z.data(), w.data(), g.data(), src.data(), mx.data(), tot.data(), mean.data(), dz.data(), e, h);
+    });
+    grid(e, [&] { weighted_softmax_grad_w(z.data(), g.data(), src.data(), mx.data(), tot.data(), mean.data(), dw.data(), e, h); });
+    print("y", y);
+    print("dz", dz);
+    print("dw", dw);
+}
+
+static void run_batch_norm(Case& a) {
+    auto x = f32s(a, "x"), gb = f32s(a, "gb"), res = f32s(a, "res"), m = f32s(a, "m"), g = f32s(a, "g");
+    auto offsets = u32s(a, "offsets"), d = u32s(a, "dims");
+    const u32 r = d[0], h = d[1], relu = d[2], has_mask = d[3], grp = (u32)offsets.size() - 1;
+    std::vector<u32> of(r);
+    for (u32 k = 0; k < grp; ++k)
+        for (u32 i = offsets[k]; i < offsets[k + 1]; ++i) of[i] = k;
+    std::vector<float> mean((size_t)grp * h), inv((size_t)grp * h), y((size_t)r * h), per_row((size_t)grp * 2 * h),
+        out((size_t)(r + 2) * h);
+    std::vector<double> sums((size_t)grp * 2 * h);
+    grid((size_t)grp * h, [&] { batch_norm_stats(x.data(), offsets.data(), mean.data(), inv.data(), grp, h, 1e-5f); });
+    grid((size_t)r * h, [&] {
+        batch_norm_apply(x.data(), gb.data(), res.data(), m.data(), of.data(), mean.data(), inv.data(), y.data(), r, h,
+                         (int)relu, (int)has_mask);
+    });
+    grid((size_t)grp * h, [&] {
+        batch_norm_grad_sums(x.data(), gb.data(), m.data(), g.data(), offsets.data(), mean.data(), inv.data(), sums.data(),
+                             per_row.data(), grp, h, (int)relu, (int)has_mask);
+    });
+    grid(h, [&] { batch_norm_grad_params(sums.data(), out.data(), r, grp, h); });
+    grid((size_t)r * h, [&] {
+        batch_norm_grad_x(x.data(), gb.data(), m.data(), g.data(), of.data(), mean.data(), inv.data(), per_row.data(),
+                          out.data(), r, h, (int)relu, (int)has_mask);
+    });
+    print("y", y);
+    print("grad", out);
+}
+
 int main(int argc, char** argv) {
     if (argc != 3) return 2;
     Case a = read_case(argv[2]);
@@ -118,6 +199,14 @@ int main(int argc, char** argv) {
         run_walk(a);
     } else if (kernel == "topk_rows") {
         run_topk_rows(a);
+    } else if (kernel == "softplus") {
+        run_softplus(a);
+    } else if (kernel == "cgcnn_gate") {
+        run_cgcnn_gate(a);
+    } else if (kernel == "weighted_softmax") {
+        run_weighted_softmax(a);
+    } else if (kernel == "batch_norm") {
+        run_batch_norm(a);
     } else {
         return 2;
     }
