@@ -6,8 +6,9 @@
 //!   Waxman graphs, starting mid-walk;
 //! - `topk_rows` against `glm::block_topk::select_rows`: the same columns in the same order, on scores
 //!   with many ties, signed zeros, and rows split into pools;
-//! - the float kernels of `softplus`, `cgcnn_gate`, `weighted_softmax` and `batch_norm` (forward and
-//!   backward, launched as the ops launch them) against the CPU ops and their autograd gradients of
+//! - the float kernels of `gated_aggregate` (sum and mean), `link_sum`, `masked_log_softmax`,
+//!   `softplus`, `cgcnn_gate`, `weighted_softmax` and `batch_norm` (forward and backward, launched as
+//!   the ops launch them) against the CPU ops and their autograd gradients of
 //!   `(op(x) ⊙ G).sum()`, to a relative error of 1e-5 (`max|a − b| / max(1, max|a|)`).
 //!
 //! Needs a C++ compiler (`c++`); skipped with a message without one.
@@ -25,7 +26,10 @@ use keiro_core::hybrid::rollout::{Choice, Decisions};
 use keiro_core::hybrid::walk::{walk, WalkState};
 use keiro_core::ops::batch_norm::{batch_norm, residual_batch_norm};
 use keiro_core::ops::cgcnn_gate::cgcnn_gate;
+use keiro_core::ops::gated_aggregate::gated_aggregate;
 use keiro_core::ops::link_index::LinkIndex;
+use keiro_core::ops::link_sum::link_sum;
+use keiro_core::ops::masked_log_softmax::masked_log_softmax;
 use keiro_core::ops::softplus::softplus;
 use keiro_core::ops::weighted_softmax::weighted_softmax;
 use keiro_core::rng::Rng;
@@ -209,6 +213,91 @@ fn cpu_op(inputs: &[Tensor], g: &[f32], f: impl Fn(&[Tensor]) -> Tensor) -> (Ten
     (y, ts.iter().map(|t| grads.get(t).cloned()).collect())
 }
 
+/// A 30-node graph, every third node without out-links (and some without incoming ones).
+fn sparse_graph(seed: u64) -> Arc<LinkIndex> {
+    let n = 30;
+    let mut links = Vec::new();
+    let mut rng = Rng::new(seed);
+    for v in (0..n).filter(|v| v % 3 != 0) {
+        let mut heads: Vec<usize> = (0..1 + rng.below(5) as usize).map(|_| rng.below(n as u64) as usize).collect();
+        heads.sort_unstable();
+        links.extend(heads.into_iter().map(|u| (v, u)));
+    }
+    Arc::new(LinkIndex::new(n, &links).unwrap())
+}
+
+/// `ix`'s arrays as the kernels read them (`ops::cuda_links`).
+fn index_lines(case: &mut String, ix: &LinkIndex) {
+    line(case, "out_start", &ix.out_start);
+    line(case, "src", &ix.src);
+    line(case, "dst", &ix.dst);
+    line(
+        case,
+        "inc_start",
+        std::iter::once(0).chain(ix.inc.iter().scan(0, |acc, l| {
+            *acc += l.len();
+            Some(*acc)
+        })),
+    );
+    line(case, "inc", ix.inc.iter().flatten());
+}
+
+#[test]
+fn the_hybrid_models_kernels_compute_what_the_cpu_ops_do() {
+    let dir = scratch("hybrid");
+    let Some(bin) = harness(&dir) else { return };
+    // Widths above and below the 128 threads of a block, so threads stride and idle.
+    let ix = sparse_graph(13);
+    let (n, m) = (ix.num_nodes, ix.num_links());
+    for (w, mean) in [(37, false), (37, true), (150, true)] {
+        let (g, x, gr) = (uniform(14, m * w, 2.0), uniform(15, n * w, 1.0), uniform(16, n * w, 1.0));
+        let (y, grads) =
+            cpu_op(&[tensor(g.clone(), &[m, w]), tensor(x.clone(), &[n, w])], &gr, |t| gated_aggregate(&t[0], &t[1], &ix, mean).unwrap());
+        let mut case = String::new();
+        line(&mut case, "g", floats(&g));
+        line(&mut case, "x", floats(&x));
+        line(&mut case, "gr", floats(&gr));
+        index_lines(&mut case, &ix);
+        line(&mut case, "dims", [n, m, w, mean as usize]);
+        let got = run(&bin, &dir, "gated_aggregate", case);
+        let what = format!("gated_aggregate W {w} mean {mean}");
+        close(&what, &output(&got, "y"), &y);
+        close(&format!("{what} ∂g"), &output(&got, "dg"), grads[0].as_ref().unwrap());
+        close(&format!("{what} ∂x"), &output(&got, "dx"), grads[1].as_ref().unwrap());
+    }
+
+    let c = 133;
+    let (e, a, b, g) = (uniform(17, m * c, 1.0), uniform(18, n * c, 1.0), uniform(19, n * c, 1.0), uniform(20, m * c, 1.0));
+    let inputs = [tensor(e.clone(), &[m, c]), tensor(a.clone(), &[n, c]), tensor(b.clone(), &[n, c])];
+    let (z, grads) = cpu_op(&inputs, &g, |t| link_sum(&t[0], &t[1], &t[2], &ix).unwrap());
+    let mut case = String::new();
+    for (name, xs) in [("e", &e), ("a", &a), ("b", &b), ("g", &g)] {
+        line(&mut case, name, floats(xs));
+    }
+    index_lines(&mut case, &ix);
+    line(&mut case, "dims", [n, m, c]);
+    let got = run(&bin, &dir, "link_sum", case);
+    close("link_sum", &output(&got, "z"), &z);
+    let dab = output(&got, "dab");
+    close("link_sum ∂a", &dab[..n * c], grads[1].as_ref().unwrap());
+    close("link_sum ∂b", &dab[n * c..], grads[2].as_ref().unwrap());
+
+    let (t, d) = (200, 6);
+    let (z, g) = (uniform(21, t * d, 5.0), uniform(22, t * d, 1.0));
+    let mut rng = Rng::new(23);
+    let mask: Vec<bool> = (0..t * d).map(|i| i % d == i / d % d || rng.below(3) > 0).collect();
+    let (y, grads) = cpu_op(&[tensor(z.clone(), &[t, d])], &g, |x| masked_log_softmax(&x[0], Arc::new(mask.clone())).unwrap());
+    let mut case = String::new();
+    line(&mut case, "z", floats(&z));
+    line(&mut case, "g", floats(&g));
+    line(&mut case, "mask", mask.iter().map(|&v| v as u8));
+    line(&mut case, "dims", [t, d]);
+    let got = run(&bin, &dir, "masked_log_softmax", case);
+    close("masked_log_softmax", &output(&got, "y"), &y);
+    close("masked_log_softmax ∂z", &output(&got, "dz"), grads[0].as_ref().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn tensor(xs: Vec<f32>, shape: &[usize]) -> Tensor {
     Tensor::from_vec(xs, shape, &Device::Cpu).unwrap()
 }
@@ -234,16 +323,8 @@ fn the_float_kernels_compute_what_the_cpu_ops_do() {
     close("cgcnn_gate ∂z", &output(&got, "dz"), grads[0].as_ref().unwrap());
 
     // 30 nodes, every third without out-links, one weight 0.
-    let n = 30;
-    let mut links = Vec::new();
-    let mut rng = Rng::new(4);
-    for v in (0..n).filter(|v| v % 3 != 0) {
-        let mut heads: Vec<usize> = (0..1 + rng.below(5) as usize).map(|_| rng.below(n as u64) as usize).collect();
-        heads.sort_unstable();
-        links.extend(heads.into_iter().map(|u| (v, u)));
-    }
-    let ix = Arc::new(LinkIndex::new(n, &links).unwrap());
-    let (e, h) = (links.len(), 4);
+    let (ix, n) = (sparse_graph(4), 30);
+    let (e, h) = (ix.num_links(), 4);
     let (z, g) = (uniform(5, e * h, 3.0), uniform(6, e * h, 1.0));
     let mut w: Vec<f32> = uniform(7, e, 1.0).into_iter().map(f32::abs).collect();
     w[2] = 0.0;
@@ -253,8 +334,7 @@ fn the_float_kernels_compute_what_the_cpu_ops_do() {
     line(&mut case, "z", floats(&z));
     line(&mut case, "w", floats(&w));
     line(&mut case, "g", floats(&g));
-    line(&mut case, "out_start", &ix.out_start);
-    line(&mut case, "src", &ix.src);
+    index_lines(&mut case, &ix);
     line(&mut case, "dims", [n, e, h]);
     let got = run(&bin, &dir, "weighted_softmax", case);
     close("weighted_softmax", &output(&got, "y"), &y);

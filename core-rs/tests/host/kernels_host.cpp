@@ -4,8 +4,9 @@
 // `tests/kernels_host.rs` and prints the kernel's results as text:
 // - walk: for every episode `e slot:mask slot:mask …` (the hops it took);
 // - topk_rows: for every row its c columns;
-// - softplus, cgcnn_gate, weighted_softmax, batch_norm: each output array on one line, `name v v …`
-//   (forward and backward kernels, launched in the order the ops launch them).
+// - gated_aggregate, link_sum, masked_log_softmax, softplus, cgcnn_gate, weighted_softmax, batch_norm:
+//   each output array on one line, `name v v …` (forward and backward kernels, launched with the grids
+//   and in the order the ops launch them).
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -121,10 +122,68 @@ static void grid(size_t count, F f) {
     }
 }
 
+// Runs f() as the threads of `rows` blocks of 128 (the ops' `per_row` launches).
+template <typename F>
+static void blocks(size_t rows, F f) {
+    blockDim.x = 128;
+    for (size_t b = 0; b < rows; ++b) {
+        for (u32 t = 0; t < blockDim.x; ++t) {
+            blockIdx.x = (u32)b;
+            threadIdx.x = t;
+            f();
+        }
+    }
+}
+
 static void print(const char* name, const std::vector<float>& v) {
     printf("%s", name);
     for (float x : v) printf(" %.9g", x);
     printf("\n");
+}
+
+static void run_gated_aggregate(Case& a) {
+    auto g = f32s(a, "g"), x = f32s(a, "x"), gr = f32s(a, "gr");
+    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
+         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    const u32 n = d[0], m = d[1], w = d[2];
+    const int mean = (int)d[3];
+    std::vector<float> y((size_t)n * w), den((size_t)n * w), dg((size_t)m * w), dx((size_t)n * w);
+    blocks(n, [&] { gated_aggregate(g.data(), x.data(), out_start.data(), dst.data(), y.data(), w, mean); });
+    blocks(n, [&] {
+        gated_aggregate_grad_links(g.data(), x.data(), y.data(), gr.data(), out_start.data(), dst.data(), dg.data(), den.data(),
+                                   w, mean);
+    });
+    blocks(n, [&] {
+        gated_aggregate_grad_nodes(g.data(), gr.data(), den.data(), src.data(), inc_start.data(), inc.data(), dx.data(), w, n,
+                                   mean);
+    });
+    print("y", y);
+    print("dg", dg);
+    print("dx", dx);
+}
+
+static void run_link_sum(Case& a) {
+    auto e = f32s(a, "e"), av = f32s(a, "a"), b = f32s(a, "b"), g = f32s(a, "g");
+    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
+         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    const u32 n = d[0], m = d[1], c = d[2];
+    std::vector<float> z((size_t)m * c), both((size_t)2 * n * c);
+    blocks(m, [&] { link_sum(e.data(), av.data(), b.data(), src.data(), dst.data(), z.data(), c); });
+    blocks(2 * n, [&] { link_sum_grad(g.data(), out_start.data(), inc_start.data(), inc.data(), both.data(), c, n); });
+    print("z", z);
+    print("dab", both);
+}
+
+static void run_masked_log_softmax(Case& a) {
+    auto z = f32s(a, "z"), g = f32s(a, "g");
+    auto mask = u8s(a, "mask");
+    auto d = u32s(a, "dims");
+    const u32 t = d[0], dd = d[1];
+    std::vector<float> lp((size_t)t * dd), dz((size_t)t * dd);
+    grid(t, [&] { masked_log_softmax(z.data(), mask.data(), lp.data(), t, dd); });
+    grid(t, [&] { masked_log_softmax_grad(lp.data(), g.data(), mask.data(), dz.data(), t, dd); });
+    print("y", lp);
+    print("dz", dz);
 }
 
 static void run_softplus(Case& a) {
@@ -199,6 +258,12 @@ int main(int argc, char** argv) {
         run_walk(a);
     } else if (kernel == "topk_rows") {
         run_topk_rows(a);
+    } else if (kernel == "gated_aggregate") {
+        run_gated_aggregate(a);
+    } else if (kernel == "link_sum") {
+        run_link_sum(a);
+    } else if (kernel == "masked_log_softmax") {
+        run_masked_log_softmax(a);
     } else if (kernel == "softplus") {
         run_softplus(a);
     } else if (kernel == "cgcnn_gate") {
