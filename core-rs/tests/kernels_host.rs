@@ -6,9 +6,9 @@
 //!   Waxman graphs, starting mid-walk;
 //! - `topk_rows` against `glm::block_topk::select_rows`: the same columns in the same order, on scores
 //!   with many ties, signed zeros, and rows split into pools;
-//! - the float kernels of `gated_aggregate` (sum and mean), `link_sum`, `masked_log_softmax`,
-//!   `softplus`, `cgcnn_gate`, `weighted_softmax` and `batch_norm` (forward and backward, launched as
-//!   the ops launch them) against the CPU ops and their autograd gradients of
+//! - the float kernels of `gated_aggregate` (sum and mean), `link_sum`, `masked_log_softmax`, `spmm`,
+//!   `edge_scores`, `sparse_dot`, `soft_topk`, `softplus`, `cgcnn_gate`, `weighted_softmax` and
+//!   `batch_norm` (forward and backward, launched as the ops launch them) against the CPU ops and their autograd gradients of
 //!   `(op(x) ⊙ G).sum()`, to a relative error of 1e-5 (`max|a − b| / max(1, max|a|)`).
 //!
 //! Needs a C++ compiler (`c++`); skipped with a message without one.
@@ -26,11 +26,15 @@ use keiro_core::hybrid::rollout::{Choice, Decisions};
 use keiro_core::hybrid::walk::{walk, WalkState};
 use keiro_core::ops::batch_norm::{batch_norm, residual_batch_norm};
 use keiro_core::ops::cgcnn_gate::cgcnn_gate;
+use keiro_core::ops::edge_scores::{edge_scores, ScoreSpec};
 use keiro_core::ops::gated_aggregate::gated_aggregate;
 use keiro_core::ops::link_index::LinkIndex;
 use keiro_core::ops::link_sum::link_sum;
 use keiro_core::ops::masked_log_softmax::masked_log_softmax;
+use keiro_core::ops::soft_topk::soft_topk;
 use keiro_core::ops::softplus::softplus;
+use keiro_core::ops::sparse_dot::sparse_dot;
+use keiro_core::ops::spmm::spmm;
 use keiro_core::ops::weighted_softmax::weighted_softmax;
 use keiro_core::rng::Rng;
 use keiro_core::te::generate::{GenOptions, TopologyKind};
@@ -295,6 +299,90 @@ fn the_hybrid_models_kernels_compute_what_the_cpu_ops_do() {
     let got = run(&bin, &dir, "masked_log_softmax", case);
     close("masked_log_softmax", &output(&got, "y"), &y);
     close("masked_log_softmax ∂z", &output(&got, "dz"), grads[0].as_ref().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_graph_learners_kernels_compute_what_the_cpu_ops_do() {
+    let dir = scratch("glm");
+    let Some(bin) = harness(&dir) else { return };
+    let ix = sparse_graph(24);
+    let (n, e) = (ix.num_nodes, ix.num_links());
+
+    // Two heads of 70 columns: 140 columns, more than a block's threads.
+    let (h, hd) = (2, 140);
+    let (w, x, g) = (uniform(25, e * h, 1.0), uniform(26, n * hd, 1.0), uniform(27, n * hd, 1.0));
+    let (y, grads) = cpu_op(&[tensor(w.clone(), &[e, h]), tensor(x.clone(), &[n, hd])], &g, |t| spmm(&t[0], &t[1], &ix).unwrap());
+    let mut case = String::new();
+    for (name, xs) in [("w", &w), ("x", &x), ("g", &g)] {
+        line(&mut case, name, floats(xs));
+    }
+    index_lines(&mut case, &ix);
+    line(&mut case, "dims", [n, e, h, hd]);
+    let got = run(&bin, &dir, "spmm", case);
+    close("spmm", &output(&got, "y"), &y);
+    close("spmm ∂w", &output(&got, "dw"), grads[0].as_ref().unwrap());
+    close("spmm ∂x", &output(&got, "dx"), grads[1].as_ref().unwrap());
+
+    for (heads, d) in [(1, 16), (4, 9)] {
+        let spec = ScoreSpec { heads, scale: 1.0 / (d as f64).sqrt(), slope: 0.2 };
+        let (q, k, g) = (uniform(28, n * heads * d, 1.0), uniform(29, n * heads * d, 1.0), uniform(30, e, 1.0));
+        let inputs = [tensor(q.clone(), &[n, heads * d]), tensor(k.clone(), &[n, heads * d])];
+        let (y, grads) = cpu_op(&inputs, &g, |t| edge_scores(&t[0], &t[1], &ix, spec).unwrap());
+        let mut case = String::new();
+        for (name, xs) in [("q", &q), ("k", &k), ("g", &g)] {
+            line(&mut case, name, floats(xs));
+        }
+        index_lines(&mut case, &ix);
+        line(&mut case, "dims", [n, e, heads * d, heads]);
+        let (scale, slope) = (spec.scale as f32, spec.slope as f32);
+        line(&mut case, "options", floats(&[scale, slope, (1.0 / heads as f64) as f32, (spec.scale / heads as f64) as f32]));
+        let got = run(&bin, &dir, "edge_scores", case);
+        let what = format!("edge_scores H {heads}");
+        close(&what, &output(&got, "y"), &y);
+        close(&format!("{what} ∂q"), &output(&got, "dq"), grads[0].as_ref().unwrap());
+        close(&format!("{what} ∂k"), &output(&got, "dk"), grads[1].as_ref().unwrap());
+    }
+
+    // A sparse feature pattern (rows of 0..8 sorted columns among 20) on the same nodes.
+    let f = 20;
+    let mut rng = Rng::new(31);
+    let mut entries = Vec::new();
+    for v in 0..n {
+        let mut cols: Vec<usize> = (0..rng.below(8)).map(|_| rng.below(f as u64) as usize).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        entries.extend(cols.into_iter().map(|c| (v, c)));
+    }
+    let pattern = Arc::new(LinkIndex::rectangular(n, f, &entries).unwrap());
+    let nnz = pattern.num_links();
+    let (q, k, g) = (uniform(32, nnz, 1.0), uniform(33, nnz, 1.0), uniform(34, e, 1.0));
+    let (y, grads) =
+        cpu_op(&[tensor(q.clone(), &[nnz, 1]), tensor(k.clone(), &[nnz, 1])], &g, |t| sparse_dot(&t[0], &t[1], &pattern, &ix).unwrap());
+    let mut case = String::new();
+    for (name, xs) in [("q", &q), ("k", &k), ("g", &g)] {
+        line(&mut case, name, floats(xs));
+    }
+    line(&mut case, "p_start", &pattern.out_start);
+    line(&mut case, "p_col", &pattern.dst);
+    index_lines(&mut case, &ix);
+    line(&mut case, "dims", [n, e]);
+    let got = run(&bin, &dir, "sparse_dot", case);
+    close("sparse_dot", &output(&got, "y"), &y);
+    close("sparse_dot ∂q", &output(&got, "dq"), grads[0].as_ref().unwrap());
+    close("sparse_dot ∂k", &output(&got, "dk"), grads[1].as_ref().unwrap());
+
+    let (rows, c, k, tau) = (50, 12, 4, 0.3);
+    let (sc, g) = (uniform(35, rows * c, 2.0), uniform(36, rows * c, 1.0));
+    let (y, grads) = cpu_op(&[tensor(sc.clone(), &[rows, c])], &g, |t| soft_topk(&t[0], k, tau).unwrap());
+    let mut case = String::new();
+    line(&mut case, "s", floats(&sc));
+    line(&mut case, "g", floats(&g));
+    line(&mut case, "dims", [rows, c]);
+    line(&mut case, "options", [k.to_string(), format!("{tau:e}")]);
+    let got = run(&bin, &dir, "soft_topk", case);
+    close("soft_topk", &output(&got, "y"), &y);
+    close("soft_topk ∂s", &output(&got, "dz"), grads[0].as_ref().unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -4,7 +4,8 @@
 // `tests/kernels_host.rs` and prints the kernel's results as text:
 // - walk: for every episode `e slot:mask slot:mask …` (the hops it took);
 // - topk_rows: for every row its c columns;
-// - gated_aggregate, link_sum, masked_log_softmax, softplus, cgcnn_gate, weighted_softmax, batch_norm:
+// - gated_aggregate, link_sum, masked_log_softmax, spmm, edge_scores, sparse_dot, soft_topk, softplus,
+//   cgcnn_gate, weighted_softmax, batch_norm:
 //   each output array on one line, `name v v …` (forward and backward kernels, launched with the grids
 //   and in the order the ops launch them).
 #include <cmath>
@@ -186,6 +187,69 @@ static void run_masked_log_softmax(Case& a) {
     print("dz", dz);
 }
 
+static void run_spmm(Case& a) {
+    auto w = f32s(a, "w"), x = f32s(a, "x"), g = f32s(a, "g");
+    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
+         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    const u32 n = d[0], e = d[1], h = d[2], hd = d[3];
+    std::vector<float> y((size_t)n * hd), dw((size_t)e * h), dx((size_t)n * hd);
+    blocks(n, [&] { spmm(w.data(), x.data(), out_start.data(), dst.data(), y.data(), h, hd); });
+    grid((size_t)e * h, [&] { spmm_grad_weights(g.data(), x.data(), src.data(), dst.data(), dw.data(), e, h, hd); });
+    blocks(n, [&] { spmm_grad_rows(g.data(), w.data(), src.data(), inc_start.data(), inc.data(), dx.data(), h, hd); });
+    print("y", y);
+    print("dw", dw);
+    print("dx", dx);
+}
+
+static void run_edge_scores(Case& a) {
+    auto q = f32s(a, "q"), k = f32s(a, "k"), g = f32s(a, "g"), o = f32s(a, "options");
+    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
+         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    const u32 n = d[0], e = d[1], hd = d[2], heads = d[3];
+    const float scale = o[0], slope = o[1], inv = o[2], c = o[3];
+    std::vector<float> sc(e), dq((size_t)n * hd), dk((size_t)n * hd);
+    grid(e, [&] { edge_scores(q.data(), k.data(), src.data(), dst.data(), sc.data(), e, hd, heads, scale, slope, inv); });
+    for (int wrt_q = 1; wrt_q >= 0; --wrt_q) {
+        blocks(n, [&] {
+            edge_scores_grad(q.data(), k.data(), g.data(), src.data(), dst.data(), out_start.data(), inc_start.data(),
+                             inc.data(), wrt_q ? dq.data() : dk.data(), hd, heads, scale, slope, c, wrt_q);
+        });
+    }
+    print("y", sc);
+    print("dq", dq);
+    print("dk", dk);
+}
+
+static void run_sparse_dot(Case& a) {
+    auto q = f32s(a, "q"), k = f32s(a, "k"), g = f32s(a, "g");
+    auto p_start = u32s(a, "p_start"), p_col = u32s(a, "p_col"), out_start = u32s(a, "out_start"), src = u32s(a, "src"),
+         dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"), inc = u32s(a, "inc"), d = u32s(a, "dims");
+    const u32 n = d[0], e = d[1];
+    std::vector<float> sc(e), dq(q.size()), dk(k.size());
+    grid(e, [&] { sparse_dot(q.data(), k.data(), p_start.data(), p_col.data(), src.data(), dst.data(), sc.data(), e); });
+    for (int wrt_q = 1; wrt_q >= 0; --wrt_q) {
+        grid(n, [&] {
+            sparse_dot_grad(q.data(), k.data(), g.data(), p_start.data(), p_col.data(), src.data(), dst.data(),
+                            out_start.data(), inc_start.data(), inc.data(), wrt_q ? dq.data() : dk.data(), n, wrt_q);
+        });
+    }
+    print("y", sc);
+    print("dq", dq);
+    print("dk", dk);
+}
+
+static void run_soft_topk(Case& a) {
+    auto x = f32s(a, "s"), g = f32s(a, "g");
+    auto d = u32s(a, "dims");
+    const u32 n = d[0], c = d[1];
+    const double k = std::stod(a["options"][0]), tau = std::stod(a["options"][1]);
+    std::vector<float> y((size_t)n * c), dx((size_t)n * c);
+    grid(n, [&] { soft_topk(x.data(), y.data(), n, c, k, tau); });
+    grid(n, [&] { soft_topk_grad(y.data(), g.data(), dx.data(), n, c, (float)(1.0 / tau)); });
+    print("y", y);
+    print("dz", dx);
+}
+
 static void run_softplus(Case& a) {
     auto x = f32s(a, "x");
     std::vector<float> y(x.size());
@@ -264,6 +328,14 @@ int main(int argc, char** argv) {
         run_link_sum(a);
     } else if (kernel == "masked_log_softmax") {
         run_masked_log_softmax(a);
+    } else if (kernel == "spmm") {
+        run_spmm(a);
+    } else if (kernel == "edge_scores") {
+        run_edge_scores(a);
+    } else if (kernel == "sparse_dot") {
+        run_sparse_dot(a);
+    } else if (kernel == "soft_topk") {
+        run_soft_topk(a);
     } else if (kernel == "softplus") {
         run_softplus(a);
     } else if (kernel == "cgcnn_gate") {
