@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use candle_core::{DType, Tensor};
+use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::hybrid::config::{GnnUpdate, Normalization, ValueType};
@@ -85,55 +86,17 @@ struct State<'b, 'a> {
 }
 
 impl State<'_, '_> {
-    /// Encoder inputs for commodities `ks` when the first `routed` commodities are routed.
+    /// Encoder inputs for commodities `ks` when the first `routed` commodities are routed; episodes
+    /// in parallel (each writes its own rows and links).
     fn input(&self, ks: &[usize], routed: usize) -> Result<EncoderInput> {
-        let (b, v, cs) = (self.b, self.b.v, ks.len());
+        let (b, cs) = (self.b, ks.len());
+        let parts: Vec<_> = (0..b.episodes()).into_par_iter().map(|e| self._episode_input(e, ks, routed)).collect();
         let (mut roles, mut node_x) = (Vec::with_capacity(b.rows() * cs), Vec::with_capacity(b.rows() * cs * 5));
         let mut usage_x = Vec::with_capacity(b.links() * cs * USAGE_FEATURES);
-        for (e, inst) in b.insts.iter().enumerate() {
-            let mc = b.max_cap[e];
-            let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
-            for c in &inst.commodities[routed..] {
-                out[c.src] += c.demand;
-                inc[c.dst] += c.demand;
-            }
-            for u in 0..v {
-                for &k in ks {
-                    let c = &inst.commodities[k];
-                    let own = k >= routed;
-                    roles.push(if u == c.src {
-                        1u32
-                    } else if u == c.dst {
-                        2
-                    } else {
-                        0
-                    });
-                    let po = out[u] - if own && u == c.src { c.demand } else { 0.0 };
-                    let pi = inc[u] - if own && u == c.dst { c.demand } else { 0.0 };
-                    node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u], 0.0]);
-                }
-            }
-            let (start, end) = (b.link_offset[e], b.link_offset.get(e + 1).copied().unwrap_or(b.links()));
-            let mlu = (start..end).map(|l| self.loads[l] / b.caps[l]).fold(0.0, f64::max);
-            let g = b.graphs[e];
-            let after = |l: usize, k: usize| (self.loads[start + l] + inst.commodities[k].demand) / b.caps[start + l];
-            // Bottleneck of the best continuation to each commodity's destination (what the greedy
-            // heuristic minimises), per encoded commodity.
-            let best: Vec<Vec<f64>> = ks.iter().map(|&k| bottleneck_to(g, inst.commodities[k].dst, |l| after(l, k))).collect();
-            for l in 0..end - start {
-                for (i, &k) in ks.iter().enumerate() {
-                    let (now, a) = (self.loads[start + l] / b.caps[start + l], after(l, k));
-                    let via = a.max(best[i][g.links[l].dst]).min(_CAP);
-                    let from = best[i][g.links[l].src];
-                    let rel = if from.is_finite() { (via / from.max(1e-12)).min(_CAP) } else { _CAP };
-                    usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32, b.toward[e][k][l]]);
-                }
-            }
-            for u in 0..v {
-                for i in 0..ks.len() {
-                    node_x[(e * v + u) * cs * 5 + i * 5 + 4] = best[i][u].min(_CAP) as f32;
-                }
-            }
+        for (r, n, u) in parts {
+            roles.extend(r);
+            node_x.extend(n);
+            usage_x.extend(u);
         }
         let dev = &b.device;
         Ok(EncoderInput {
@@ -142,6 +105,59 @@ impl State<'_, '_> {
             node_x: Tensor::from_vec(node_x, (b.rows() * cs, 5), dev)?,
             usage_x: Tensor::from_vec(usage_x, (b.links() * cs, USAGE_FEATURES), dev)?,
         })
+    }
+
+    /// Episode `e`'s part of [`State::input`]: roles `[V·Cs]`, node features `[V·Cs·5]` and link
+    /// features `[M_e·Cs·6]`.
+    fn _episode_input(&self, e: usize, ks: &[usize], routed: usize) -> (Vec<u32>, Vec<f32>, Vec<f32>) {
+        let (b, v, cs) = (self.b, self.b.v, ks.len());
+        let inst = b.insts[e];
+        let mc = b.max_cap[e];
+        let (mut out, mut inc) = (vec![0.0; v], vec![0.0; v]);
+        for c in &inst.commodities[routed..] {
+            out[c.src] += c.demand;
+            inc[c.dst] += c.demand;
+        }
+        let (mut roles, mut node_x) = (Vec::with_capacity(v * cs), Vec::with_capacity(v * cs * 5));
+        for u in 0..v {
+            for &k in ks {
+                let c = &inst.commodities[k];
+                let own = k >= routed;
+                roles.push(if u == c.src {
+                    1u32
+                } else if u == c.dst {
+                    2
+                } else {
+                    0
+                });
+                let po = out[u] - if own && u == c.src { c.demand } else { 0.0 };
+                let pi = inc[u] - if own && u == c.dst { c.demand } else { 0.0 };
+                node_x.extend([(c.demand / mc) as f32, (po / mc) as f32, (pi / mc) as f32, b.hops[e][k][u], 0.0]);
+            }
+        }
+        let (start, end) = (b.link_offset[e], b.link_offset.get(e + 1).copied().unwrap_or(b.links()));
+        let mlu = (start..end).map(|l| self.loads[l] / b.caps[l]).fold(0.0, f64::max);
+        let g = b.graphs[e];
+        let after = |l: usize, k: usize| (self.loads[start + l] + inst.commodities[k].demand) / b.caps[start + l];
+        // Bottleneck of the best continuation to each commodity's destination (what the greedy
+        // heuristic minimises), per encoded commodity.
+        let best: Vec<Vec<f64>> = ks.iter().map(|&k| bottleneck_to(g, inst.commodities[k].dst, |l| after(l, k))).collect();
+        let mut usage_x = Vec::with_capacity((end - start) * cs * USAGE_FEATURES);
+        for l in 0..end - start {
+            for (i, &k) in ks.iter().enumerate() {
+                let (now, a) = (self.loads[start + l] / b.caps[start + l], after(l, k));
+                let via = a.max(best[i][g.links[l].dst]).min(_CAP);
+                let from = best[i][g.links[l].src];
+                let rel = if from.is_finite() { (via / from.max(1e-12)).min(_CAP) } else { _CAP };
+                usage_x.extend([now as f32, a as f32, (a - mlu).max(0.0) as f32, via as f32, rel as f32, b.toward[e][k][l]]);
+            }
+        }
+        for u in 0..v {
+            for i in 0..cs {
+                node_x[u * cs * 5 + i * 5 + 4] = best[i][u].min(_CAP) as f32;
+            }
+        }
+        (roles, node_x, usage_x)
     }
 }
 
