@@ -227,12 +227,13 @@ impl Kernel<3> for BatchNormOp {
             }
             let (gamma, beta) = gb.split_at(h);
             let gs = self._stats(&x, r, h)?;
+            let (relu, mask) = (self.relu, self.mask.as_deref());
             let y = par_rows(r, h, |i| {
                 let (mean, inv) = gs.of_row(i, h);
-                let (x, res, m) = (&x[i * h..(i + 1) * h], &res[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+                let (x, res, m) = (&x[i * h..(i + 1) * h], &res[i * h..(i + 1) * h], mask.map(|m| &m[i * h..(i + 1) * h]));
                 move |j| {
                     let z = gamma[j] * (x[j] - mean[j]) * inv[j] + beta[j];
-                    let z = if self.relu { z.max(0.0) } else { z };
+                    let z = if relu { z.max(0.0) } else { z };
                     res[j] + m.map_or(z, |m| m[j] * z)
                 }
             });
@@ -287,13 +288,14 @@ impl Kernel<3> for BatchNormGrad {
             let (r, h) = x.shape.dims2()?;
             let (g, beta) = gb.split_at(h);
             let gs = self._stats(&x, r, h)?;
+            let (relu, mask) = (self.relu, self.mask.as_deref());
             // δ = ∂y ⊙ m ⊙ [z > 0], [r, h]
             let delta = par_rows(r, h, |i| {
                 let (mean, inv) = gs.of_row(i, h);
-                let (x, dy, m) = (&x[i * h..(i + 1) * h], &dy[i * h..(i + 1) * h], self.mask.as_ref().map(|m| &m[i * h..(i + 1) * h]));
+                let (x, dy, m) = (&x[i * h..(i + 1) * h], &dy[i * h..(i + 1) * h], mask.map(|m| &m[i * h..(i + 1) * h]));
                 move |j| {
                     // The forward's expression exactly, so that the mask agrees with its ReLU.
-                    let on = !self.relu || g[j] * (x[j] - mean[j]) * inv[j] + beta[j] > 0.0;
+                    let on = !relu || g[j] * (x[j] - mean[j]) * inv[j] + beta[j] > 0.0;
                     let d = if on { dy[j] } else { 0.0 };
                     m.map_or(d, |m| m[j] * d)
                 }
