@@ -64,6 +64,15 @@ static std::vector<float> f32s(Case& a, const char* k) {
     return v;
 }
 
+// A link index as the kernels read it (`ops::cuda_links`; written by kernels_host.rs `index_lines`).
+struct Links {
+    std::vector<u32> out_start, src, dst, inc_start, inc;
+};
+
+static Links links(Case& a) {
+    return Links{u32s(a, "out_start"), u32s(a, "src"), u32s(a, "dst"), u32s(a, "inc_start"), u32s(a, "inc")};
+}
+
 // Sets the thread's coordinates for item i of a 1-D launch of 128-thread blocks.
 static void at_item(u32 i) {
     blockDim.x = 128;
@@ -144,8 +153,9 @@ static void print(const char* name, const std::vector<float>& v) {
 
 static void run_gated_aggregate(Case& a) {
     auto g = f32s(a, "g"), x = f32s(a, "x"), gr = f32s(a, "gr");
-    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
-         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
+    auto d = u32s(a, "dims");
     const u32 n = d[0], m = d[1], w = d[2];
     const int mean = (int)d[3];
     std::vector<float> y((size_t)n * w), den((size_t)n * w), dg((size_t)m * w), dx((size_t)n * w);
@@ -165,8 +175,9 @@ static void run_gated_aggregate(Case& a) {
 
 static void run_link_sum(Case& a) {
     auto e = f32s(a, "e"), av = f32s(a, "a"), b = f32s(a, "b"), g = f32s(a, "g");
-    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
-         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
+    auto d = u32s(a, "dims");
     const u32 n = d[0], m = d[1], c = d[2];
     std::vector<float> z((size_t)m * c), both((size_t)2 * n * c);
     blocks(m, [&] { link_sum(e.data(), av.data(), b.data(), src.data(), dst.data(), z.data(), c); });
@@ -189,8 +200,9 @@ static void run_masked_log_softmax(Case& a) {
 
 static void run_spmm(Case& a) {
     auto w = f32s(a, "w"), x = f32s(a, "x"), g = f32s(a, "g");
-    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
-         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
+    auto d = u32s(a, "dims");
     const u32 n = d[0], e = d[1], h = d[2], hd = d[3];
     std::vector<float> y((size_t)n * hd), dw((size_t)e * h), dx((size_t)n * hd);
     blocks(n, [&] { spmm(w.data(), x.data(), out_start.data(), dst.data(), y.data(), h, hd); });
@@ -203,8 +215,9 @@ static void run_spmm(Case& a) {
 
 static void run_edge_scores(Case& a) {
     auto q = f32s(a, "q"), k = f32s(a, "k"), g = f32s(a, "g"), o = f32s(a, "options");
-    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
-         inc = u32s(a, "inc"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
+    auto d = u32s(a, "dims");
     const u32 n = d[0], e = d[1], hd = d[2], heads = d[3];
     const float scale = o[0], slope = o[1], inv = o[2], c = o[3];
     std::vector<float> sc(e), dq((size_t)n * hd), dk((size_t)n * hd);
@@ -222,8 +235,9 @@ static void run_edge_scores(Case& a) {
 
 static void run_sparse_dot(Case& a) {
     auto q = f32s(a, "q"), k = f32s(a, "k"), g = f32s(a, "g");
-    auto p_start = u32s(a, "p_start"), p_col = u32s(a, "p_col"), out_start = u32s(a, "out_start"), src = u32s(a, "src"),
-         dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"), inc = u32s(a, "inc"), d = u32s(a, "dims");
+    auto p_start = u32s(a, "p_start"), p_col = u32s(a, "p_col"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
     const u32 n = d[0], e = d[1];
     std::vector<float> sc(e), dq(q.size()), dk(k.size());
     grid(e, [&] { sparse_dot(q.data(), k.data(), p_start.data(), p_col.data(), src.data(), dst.data(), sc.data(), e); });
@@ -270,7 +284,9 @@ static void run_cgcnn_gate(Case& a) {
 
 static void run_weighted_softmax(Case& a) {
     auto z = f32s(a, "z"), w = f32s(a, "w"), g = f32s(a, "g");
-    auto out_start = u32s(a, "out_start"), src = u32s(a, "src"), d = u32s(a, "dims");
+    auto ix = links(a);
+    auto& [out_start, src, dst, inc_start, inc] = ix;
+    auto d = u32s(a, "dims");
     const u32 n = d[0], e = d[1], h = d[2];
     std::vector<float> y((size_t)e * h), mx((size_t)n * h), tot((size_t)n * h), mean((size_t)n * h), dz((size_t)e * h), dw(e);
     grid((size_t)n * h, [&] { weighted_softmax(z.data(), w.data(), out_start.data(), y.data(), n, h); });
