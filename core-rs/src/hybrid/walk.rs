@@ -341,3 +341,36 @@ fn _walk_cuda(
     let (slots, masks) = (dev.clone_dtoh(&slots)?, dev.clone_dtoh(&masks)?);
     Ok((slots[..ne * h].to_vec(), masks[..ne * h * d].to_vec()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::te::generate::GenOptions;
+    use candle_core::Device;
+
+    #[test]
+    fn a_forced_walk_follows_its_path_and_refuses_one_that_is_not_simple() {
+        let inst = GenOptions { count: 1, seed: 2, ..GenOptions::default() }.instance(0).unwrap();
+        let g = inst.graph();
+        let b = EpisodeBatch::new(vec![(&inst, &g)], None, &Device::Cpu).unwrap();
+        let z = Tensor::zeros((b.rows(), b.d), DType::F32, &Device::Cpu).unwrap(); // [N, D]
+        let c = &inst.commodities[0];
+        let path = g.bfs_path(c.src, c.dst, |_| true).unwrap();
+        assert!(path.len() >= 3, "a path with an inner node: {path:?}");
+        let walk_along = |p: Vec<usize>| {
+            let paths = vec![vec![p]];
+            let mut st = WalkState::start(&b, 0);
+            walk(&b, &z, 0, &mut st, &Decisions::Forced(&paths), 0..b.v - 1, 1.0, 1.0).map(|steps| (steps, st))
+        };
+        let (steps, st) = walk_along(path.clone()).unwrap();
+        let mut walked = vec![c.src];
+        walked.extend(steps.iter().map(|s| g.links[g.out[s.row % b.v][s.slot]].dst));
+        assert_eq!(walked, path);
+        assert!(steps.iter().all(|s| s.mask[s.slot]), "every forced slot is a valid one");
+        assert_eq!((st.cur[0], st.active[0]), (c.dst, false));
+        // Back to the source: a revisit the masks forbid.
+        let looped = [&path[..2], &path[..]].concat();
+        let e = walk_along(looped).err().expect("a revisiting path is refused").to_string();
+        assert!(e.contains("episode 0") && e.contains("commodity 0") && e.contains("not a simple path"), "{e}");
+    }
+}
