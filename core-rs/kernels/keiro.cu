@@ -445,21 +445,20 @@ __device__ double counter_unit3(unsigned long long a, unsigned long long b, unsi
 // destination over links whose tail is unvisited (reach), the valid slots (link exists, head ≠ u,
 // head unvisited and reaching), then the arg-max (lowest slot on ties) or, when sample[e] and more
 // than one slot is valid, a draw under temperature and top-p from counter_unit3(stream[e], k, hop).
-// z [N, D], slot_link [N·D] (m = none), cur0/target/stream/sample/active0 [B], visited0 [B·V] →
-// slots [B, H] (−1: no hop), masks [B, H, D]; visited, reach, queue [B·V] are scratch.
+// z [N, D], slot_link [N·D] (m = none), cur0/target/stream/sample/active0 [B], visited [B·V] (the
+// walk's start, then updated in place) → slots [B, H] (−1: no hop), masks [B, H, D]; reach, queue
+// [B·V] are scratch.
 extern "C" __global__ void walk(const float* z, const u32* slot_link, const u32* src, const u32* dst,
-                                const u32* inc_start, const u32* inc, const u32* cur0, const u8* visited0,
-                                const u8* active0, const u32* target, const unsigned long long* stream,
-                                const u8* sample, u32 nb, u32 v, u32 d, u32 m, u32 k, u32 hop0, u32 hops,
-                                double temperature, double top_p, u8* visited, u8* reach, u32* queue, int* slots,
-                                u8* masks) {
+                                const u32* inc_start, const u32* inc, const u32* cur0, const u8* active0,
+                                const u32* target, const unsigned long long* stream, const u8* sample, u32 nb,
+                                u32 v, u32 d, u32 m, u32 k, u32 hop0, u32 hops, double temperature, double top_p,
+                                u8* visited, u8* reach, u32* queue, int* slots, u8* masks) {
     const u32 e = blockIdx.x * blockDim.x + threadIdx.x;
     if (e >= nb) return;
     const u32 base = e * v;
     u8* vis = visited + (size_t)base;
     u8* rch = reach + (size_t)base;
     u32* q = queue + (size_t)base;
-    for (u32 i = 0; i < v; ++i) vis[i] = visited0[(size_t)base + i];
     for (size_t i = (size_t)e * hops; i < (size_t)(e + 1) * hops; ++i) slots[i] = -1;
     u32 u = cur0[e];
     const u32 t = target[e];

@@ -87,19 +87,15 @@ fn _select_cuda(
     pool: usize,
     c: usize,
 ) -> candle_core::Result<Vec<u32>> {
-    use crate::ops::cuda::{launch, per_item, u32_arg};
+    use crate::ops::cuda::{launch, per_item, u32_arg, with_view};
     const OP: &str = "block_topk";
     let (b, n) = scores.dims2()?;
-    let scores = scores.contiguous()?;
-    let (st, layout) = scores.storage_and_layout();
-    let candle_core::Storage::Cuda(st) = &*st else {
-        candle_core::bail!("block_topk: the scores are not on a CUDA device");
-    };
-    let (o0, o1) = layout.contiguous_offsets().ok_or_else(|| candle_core::Error::Msg("block_topk: strided scores".into()))?;
-    let s = st.as_cuda_slice::<f32>()?.slice(o0..o1);
     let mut out = dev.alloc_zeros::<u32>(b * c)?; // [b, c]
     let (b32, n32, start32, pool32, c32) = (u32_arg(b, OP)?, u32_arg(n, OP)?, u32_arg(start, OP)?, u32_arg(pool, OP)?, u32_arg(c, OP)?);
-    launch!(dev, "topk_rows", per_item(b, OP)?, &s, &mut out, &b32, &n32, &start32, &pool32, &c32);
+    with_view::<f32, _>(scores, OP, |s| {
+        launch!(dev, "topk_rows", per_item(b, OP)?, &s, &mut out, &b32, &n32, &start32, &pool32, &c32);
+        Ok(())
+    })?;
     dev.clone_dtoh(&out)
 }
 

@@ -271,26 +271,14 @@ fn _walk_cuda(
     temperature: f64,
     top_p: f64,
 ) -> candle_core::Result<(Vec<i32>, Vec<u8>)> {
-    use crate::ops::cuda::{launch, per_item, u32_arg};
-    use candle_core::Storage;
+    use crate::ops::cuda::{launch, per_item, u32_arg, upload_u32, with_view};
     const OP: &str = "walk";
     let (ne, v, d, h) = (b.episodes(), b.v, b.d, hops.len());
     let links = b.index.on_cuda(dev)?;
-    let (z, slot_link) = (z.contiguous()?, b.slot_link.contiguous()?);
-    let (zs, zl) = z.storage_and_layout();
-    let (ss, sl) = slot_link.storage_and_layout();
-    let (Storage::Cuda(zs), Storage::Cuda(ss)) = (&*zs, &*ss) else {
-        candle_core::bail!("walk: the logits and the batch are not on one CUDA device");
-    };
-    let view = |l: &candle_core::Layout| l.contiguous_offsets().ok_or_else(|| candle_core::Error::Msg("walk: strided input".into()));
-    let ((z0, z1), (s0, s1)) = (view(zl)?, view(sl)?);
-    let (zv, sv) = (zs.as_cuda_slice::<f32>()?.slice(z0..z1), ss.as_cuda_slice::<u32>()?.slice(s0..s1)); // [N, D], [N·D]
-    let up32 = |xs: Vec<usize>| -> candle_core::Result<_> {
-        dev.clone_htod(&xs.into_iter().map(|x| u32_arg(x, OP)).collect::<candle_core::Result<Vec<u32>>>()?)
-    };
-    let cur = up32(st.cur.clone())?; // [B]
-    let target = up32(b.insts.iter().map(|i| i.commodities[k].dst).collect())?; // [B]
-    let visited0 = dev.clone_htod(&st.visited.iter().flatten().map(|&x| x as u8).collect::<Vec<u8>>())?; // [B·V]
+    let cur = upload_u32(dev, st.cur.iter().copied(), OP)?; // [B]
+    let target = upload_u32(dev, b.insts.iter().map(|i| i.commodities[k].dst), OP)?; // [B]
+                                                                                     // The walk's start, updated in place by the kernel: [B·V]
+    let mut visited = dev.clone_htod(&st.visited.iter().flatten().map(|&x| x as u8).collect::<Vec<u8>>())?;
     let active = dev.clone_htod(&st.active.iter().map(|&x| x as u8).collect::<Vec<u8>>())?; // [B]
     let (stream, sample): (Vec<u64>, Vec<u8>) = choices
         .iter()
@@ -300,44 +288,48 @@ fn _walk_cuda(
         })
         .unzip();
     let (stream, sample) = (dev.clone_htod(&stream)?, dev.clone_htod(&sample)?); // [B], [B]
-    let mut visited = dev.alloc_zeros::<u8>(ne * v)?; // [B·V] scratch
     let mut reach = dev.alloc_zeros::<u8>(ne * v)?; // [B·V] scratch
     let mut queue = dev.alloc_zeros::<u32>(ne * v)?; // [B·V] scratch
     let mut slots = dev.alloc_zeros::<i32>((ne * h).max(1))?; // [B, H]
     let mut masks = dev.alloc_zeros::<u8>((ne * h * d).max(1))?; // [B, H, D]
     let (nb, v32, d32, m32) = (u32_arg(ne, OP)?, u32_arg(v, OP)?, u32_arg(d, OP)?, u32_arg(b.links(), OP)?);
     let (k32, hop0, h32) = (u32_arg(k, OP)?, u32_arg(hops.start, OP)?, u32_arg(h, OP)?);
-    launch!(
-        dev,
-        "walk",
-        per_item(ne, OP)?,
-        &zv,
-        &sv,
-        &links.src,
-        &links.dst,
-        &links.inc_start,
-        &links.inc,
-        &cur,
-        &visited0,
-        &active,
-        &target,
-        &stream,
-        &sample,
-        &nb,
-        &v32,
-        &d32,
-        &m32,
-        &k32,
-        &hop0,
-        &h32,
-        &temperature,
-        &top_p,
-        &mut visited,
-        &mut reach,
-        &mut queue,
-        &mut slots,
-        &mut masks,
-    );
+    // z [N, D], slot_link [N·D]
+    with_view::<f32, _>(z, OP, |zv| {
+        with_view::<u32, _>(&b.slot_link, OP, |sv| {
+            launch!(
+                dev,
+                "walk",
+                per_item(ne, OP)?,
+                &zv,
+                &sv,
+                &links.src,
+                &links.dst,
+                &links.inc_start,
+                &links.inc,
+                &cur,
+                &active,
+                &target,
+                &stream,
+                &sample,
+                &nb,
+                &v32,
+                &d32,
+                &m32,
+                &k32,
+                &hop0,
+                &h32,
+                &temperature,
+                &top_p,
+                &mut visited,
+                &mut reach,
+                &mut queue,
+                &mut slots,
+                &mut masks,
+            );
+            Ok(())
+        })
+    })?;
     let (slots, masks) = (dev.clone_dtoh(&slots)?, dev.clone_dtoh(&masks)?);
     Ok((slots[..ne * h].to_vec(), masks[..ne * h * d].to_vec()))
 }

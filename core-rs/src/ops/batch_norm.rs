@@ -251,8 +251,7 @@ impl Kernel<3> for BatchNormOp {
         }
         let on = self._on_device(dev, &x.data, r, h)?;
         let mut y = cuda::alloc(dev, r * h)?; // [R, H]
-                                              // Without a mask the kernel never reads `m`; `x` stands in for the pointer.
-        let m = on.mask.as_ref().map_or_else(|| x.data.slice(..), |m| m.slice(..));
+        let m = on.mask_or(&x.data);
         launch!(
             dev,
             "batch_norm_apply",
@@ -338,7 +337,7 @@ impl Kernel<3> for BatchNormGrad {
     fn cuda(&self, dev: &candle_core::cuda::CudaDevice, [x, gb, dy]: [CudaInput<'_>; 3]) -> candle_core::Result<Option<CudaOutput>> {
         let (r, h) = x.shape.dims2()?;
         let on = self._on_device(dev, &x.data, r, h)?;
-        let m = on.mask.as_ref().map_or_else(|| x.data.slice(..), |m| m.slice(..));
+        let m = on.mask_or(&x.data);
         let g = on.g as usize;
         let mut sums = dev.alloc_zeros::<f64>(g * 2 * h)?; // [G, 2H]
         let mut per_row = cuda::alloc(dev, g * 2 * h)?; // [G, 2H]
@@ -400,6 +399,18 @@ struct _OnDevice {
 }
 
 #[cfg(feature = "cuda")]
+impl _OnDevice {
+    /// The mask for a kernel's `m` parameter; without a mask the kernels never read `m`, and `x`
+    /// stands in for the pointer.
+    fn mask_or<'a>(
+        &'a self,
+        x: &'a candle_core::cuda::cudarc::driver::CudaView<'_, f32>,
+    ) -> candle_core::cuda::cudarc::driver::CudaView<'a, f32> {
+        self.mask.as_ref().map_or_else(|| x.slice(..), |m| m.slice(..))
+    }
+}
+
+#[cfg(feature = "cuda")]
 impl _Norm {
     /// Uploads the groups and the mask and computes the statistics of `x` `[r, h]` on `dev`.
     fn _on_device(
@@ -412,10 +423,7 @@ impl _Norm {
         const OP: &str = "batch-norm";
         let (offsets, of) = self._offsets(r)?;
         let g = offsets.len() - 1;
-        let up = |v: &[usize]| -> candle_core::Result<_> {
-            dev.clone_htod(&v.iter().map(|&i| cuda::u32_arg(i, OP)).collect::<candle_core::Result<Vec<u32>>>()?)
-        };
-        let (offsets, of) = (up(&offsets)?, up(&of)?);
+        let (offsets, of) = (cuda::upload_u32(dev, offsets, OP)?, cuda::upload_u32(dev, of, OP)?);
         let (g32, h32) = (cuda::u32_arg(g, OP)?, cuda::u32_arg(h, OP)?);
         let (mut mean, mut inv) = (cuda::alloc(dev, g * h)?, cuda::alloc(dev, g * h)?); // [G, H] each
         let eps = EPS as f32;

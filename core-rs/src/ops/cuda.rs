@@ -11,8 +11,8 @@
 
 use candle_core::backend::{BackendDevice, BackendStorage};
 use candle_core::cuda::cudarc::driver::{CudaSlice, CudaView, LaunchConfig};
-use candle_core::cuda::{CudaDevice, CudaStorage};
-use candle_core::{CpuStorage, DType, Layout, Result, Shape};
+use candle_core::cuda::{CudaDType, CudaDevice, CudaStorage};
+use candle_core::{CpuStorage, DType, Layout, Result, Shape, Storage, Tensor};
 
 use crate::ops::cpu;
 use crate::ops::kernel::Kernel;
@@ -60,6 +60,25 @@ pub fn forward<K: Kernel<N>, const N: usize>(kernel: &K, inputs: [(&CudaStorage,
 /// `n` as a kernel argument (`u32`); `op` names the caller in the error.
 pub fn u32_arg(n: usize, op: &str) -> Result<u32> {
     u32::try_from(n).map_err(|_| candle_core::Error::Cuda(format!("{op}: {n} exceeds the kernels' u32 sizes").into()))
+}
+
+/// `values` on `dev` as `u32` (at least one element: CUDA has no empty allocations, and kernels never
+/// read past the sizes they are given); `op` names the caller when a value exceeds `u32`.
+pub fn upload_u32(dev: &CudaDevice, values: impl IntoIterator<Item = usize>, op: &str) -> Result<CudaSlice<u32>> {
+    let host = values.into_iter().map(|x| u32_arg(x, op)).collect::<Result<Vec<u32>>>()?;
+    dev.clone_htod(if host.is_empty() { &[0u32][..] } else { &host[..] })
+}
+
+/// Runs `f` on the elements of `t` (a tensor on a CUDA device, of element type `T`) as one
+/// contiguous device view, row-major (a strided `t` is copied first); `op` names the caller in errors.
+pub fn with_view<T: CudaDType, R>(t: &Tensor, op: &str, f: impl FnOnce(CudaView<'_, T>) -> Result<R>) -> Result<R> {
+    let t = t.contiguous()?;
+    let (storage, layout) = t.storage_and_layout();
+    let Storage::Cuda(s) = &*storage else {
+        candle_core::bail!("{op}: a tensor is not on the CUDA device");
+    };
+    let (start, end) = layout.contiguous_offsets().ok_or_else(|| candle_core::Error::Msg(format!("{op}: strided input")))?;
+    f(s.as_cuda_slice::<T>()?.slice(start..end))
 }
 
 /// One block of [`BLOCK`] threads per row, for `rows` rows.

@@ -7,7 +7,7 @@ use candle_core::cuda::cudarc::driver::CudaSlice;
 use candle_core::cuda::{CudaDevice, DeviceId};
 use candle_core::Result;
 
-use crate::ops::cuda::u32_arg;
+use crate::ops::cuda::upload_u32;
 use crate::ops::link_index::LinkIndex;
 
 /// A [`LinkIndex`] on one device, as `u32` arrays (the layout `kernels/keiro.cu` reads).
@@ -42,11 +42,7 @@ impl DeviceCache {
         if let Some((_, links)) = copies.iter().find(|(id, _)| *id == dev.id()) {
             return Ok(links.clone());
         }
-        let up = |v: &mut dyn Iterator<Item = usize>| -> Result<CudaSlice<u32>> {
-            let host = v.map(|x| u32_arg(x, "link index")).collect::<Result<Vec<u32>>>()?;
-            // CUDA has no empty allocations; kernels never read past the index's sizes.
-            dev.clone_htod(if host.is_empty() { &[0u32][..] } else { &host[..] })
-        };
+        let up = |v: &mut dyn Iterator<Item = usize>| upload_u32(dev, v, "link index");
         let mut inc_start = vec![0usize; ix.inc.len() + 1];
         for (u, links) in ix.inc.iter().enumerate() {
             inc_start[u + 1] = inc_start[u] + links.len();

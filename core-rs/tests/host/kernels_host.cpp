@@ -86,17 +86,17 @@ static void run_walk(Case& a) {
     for (auto& s : a["stream"]) stream.push_back(std::stoull(s));
     auto slot_link = u32s(a, "slot_link"), src = u32s(a, "src"), dst = u32s(a, "dst"), inc_start = u32s(a, "inc_start"),
          inc = u32s(a, "inc"), cur = u32s(a, "cur"), target = u32s(a, "target"), dims = u32s(a, "dims");
-    auto visited0 = u8s(a, "visited"), active = u8s(a, "active"), sample = u8s(a, "sample");
+    auto visited = u8s(a, "visited"), active = u8s(a, "active"), sample = u8s(a, "sample");
     const u32 nb = dims[0], v = dims[1], d = dims[2], m = dims[3], k = dims[4], hop0 = dims[5], hops = dims[6];
     const double temperature = std::stod(a["options"][0]), top_p = std::stod(a["options"][1]);
-    std::vector<u8> visited(nb * v), reach(nb * v), masks((size_t)nb * hops * d);
+    std::vector<u8> reach(nb * v), masks((size_t)nb * hops * d);
     std::vector<u32> queue(nb * v);
     std::vector<int> slots((size_t)nb * hops);
     for (u32 e = 0; e < nb; ++e) {
         at_item(e);
-        walk(z.data(), slot_link.data(), src.data(), dst.data(), inc_start.data(), inc.data(), cur.data(),
-             visited0.data(), active.data(), target.data(), stream.data(), sample.data(), nb, v, d, m, k, hop0, hops,
-             temperature, top_p, visited.data(), reach.data(), queue.data(), slots.data(), masks.data());
+        walk(z.data(), slot_link.data(), src.data(), dst.data(), inc_start.data(), inc.data(), cur.data(), active.data(),
+             target.data(), stream.data(), sample.data(), nb, v, d, m, k, hop0, hops, temperature, top_p, visited.data(),
+             reach.data(), queue.data(), slots.data(), masks.data());
     }
     for (u32 e = 0; e < nb; ++e) {
         printf("%u", e);
