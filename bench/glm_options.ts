@@ -7,7 +7,10 @@
  * own Cora MLP-D recipe (`slaps`: learner and denoiser at lr 0.001, classifier edge dropout 0.5 and
  * the denoiser's 0.25, weight decay 0.05, hidden 32, k 15, a 512-wide denoiser, 400 warm-up epochs; SLAPS trains
  * 2000 epochs without early stopping: `--epochs 2000 --patience 2000`), and the same with keiro's
- * default weight decay 5e-4 (`slaps+wd5e-4`; with 0.05 the classifier underfits).
+ * default weight decay 5e-4 (`slaps+wd5e-4`; with 0.05 the classifier underfits); and the APPNP
+ * classifier (`appnp`: an MLP whose logits are propagated 10 times with teleport 0.1 over the same
+ * graph, the learner's gradient included; `appnp+mix0.5` with the input and learned graphs weighted
+ * equally; `appnp+dae` with the denoiser, `appnp+dae+edge_dropout` also with edge dropout 0.25).
  *
  *   deno run -A bench/glm_options.ts [--seeds 10] [--epochs 500] [--patience 100] [--rows cora:learned,…]
  *                                    [--variants topk,…] [--out bench/results/glm_options]
@@ -46,6 +49,10 @@ const VARIANTS: Record<string, { glm?: Record<string, unknown>; [key: string]: u
   "topk+dae": { glm: { dae: 10, dae_hidden: 256 } },
   "topk+dae+edge_dropout": { edge_dropout: 0.25, glm: { dae: 10, dae_hidden: 256 } },
   "topk+dae+warmup": { glm: { dae: 10, dae_hidden: 256, dae_warmup: 100 } },
+  appnp: { layer: "appnp" },
+  "appnp+mix0.5": { layer: "appnp", glm: { mix: 0.5 } },
+  "appnp+dae": { layer: "appnp", glm: { dae: 10, dae_hidden: 256 } },
+  "appnp+dae+edge_dropout": { layer: "appnp", edge_dropout: 0.25, glm: { dae: 10, dae_hidden: 256 } },
   slaps: _SLAPS,
   "slaps+wd5e-4": { ..._SLAPS, weight_decay: 5e-4 },
 };
@@ -109,6 +116,7 @@ for (const row of rows) {
       a.epochs!,
       "--patience",
       a.patience!,
+      "--verbose",
       "--json",
     ]);
     results.push({ row, variant, config, ...r });

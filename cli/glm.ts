@@ -239,7 +239,7 @@ export function glmCommand(): SubCommand {
       "GLM config (JSON; keys starting with _ are comments; docs/glm.md); none: the built-in defaults " +
         "(default: keiro's config for the dataset and graph mode when it ships one, see below)",
     )
-    .option("--layer <type>", "config layer: gcn|gat (default: the config's)")
+    .option("--layer <type>", "config layer: gcn|gat|appnp (default: the config's)")
     .option("--hidden <n>", "config hidden: hidden width (default: the config's)", positiveIntArg)
     .option("--dropout <p>", "config dropout (default: the config's)", nonNegativeArg)
     .option("--lr <x>", "config lr: Adam learning rate (default: the config's)", positiveArg)

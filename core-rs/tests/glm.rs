@@ -55,12 +55,33 @@ fn every_graph_mode_and_sparsifier_classifies_separable_blobs() {
         json!({"graph": "knn", "layer": "gat", "knn_k": 5}),
         json!({"graph": "knn", "knn_k": 5, "edge_dropout": 0.25}),
         json!({"graph": "learned", "layer": "gat", "edge_dropout": 0.25, "glm": {"k": 5, "dae": 1.0, "dae_hidden": 8, "dae_warmup": 10}}),
+        json!({"graph": "learned", "layer": "appnp", "glm": {"k": 5}}),
+        json!({"graph": "knn", "layer": "appnp", "knn_k": 5, "appnp_steps": 5, "appnp_alpha": 0.2}),
+        json!({"graph": "learned", "layer": "appnp", "edge_dropout": 0.25, "glm": {"k": 5, "dae": 1.0, "dae_hidden": 8}}),
     ] {
         let (_, m) = train(cfg.clone(), blobs(1), 3, 60);
         let acc = m["test_acc"].as_f64().unwrap();
         assert!(acc >= 0.9, "{cfg}: test accuracy {acc}");
         assert!(m["loss"].as_f64().unwrap().is_finite());
     }
+}
+
+#[test]
+fn appnp_carries_the_labels_of_the_training_nodes_along_the_input_graph() {
+    // Noise features, so only the graph tells the classes apart: each node is linked to the next
+    // six nodes of its class (rings of 20), with 3 labelled nodes per class.
+    let rings = || {
+        let mut data = blobs(4);
+        let mut r = Rng::new(9);
+        data.features.iter_mut().for_each(|v| *v = r.unit() as f32);
+        data.edges = (0..60).flat_map(|i| (1..=6).map(move |j| (i, (i + 3 * j) % 60))).collect();
+        data
+    };
+    let acc = |cfg: Value| train(cfg, rings(), 2, 100).1["test_acc"].as_f64().unwrap();
+    let propagated = acc(json!({"graph": "input", "layer": "appnp"}));
+    let alone = acc(json!({"graph": "input", "layer": "appnp", "appnp_steps": 0}));
+    assert!(propagated >= 0.9, "APPNP over the rings: test accuracy {propagated}");
+    assert!(alone < 0.6, "without propagation the noise features leave it near chance: {alone}");
 }
 
 #[test]

@@ -27,7 +27,7 @@ export type GlmConfig = Record<string, unknown>;
 export interface GlmOverrides {
   /** `graph`. */
   graph?: string;
-  /** `layer` (`gcn` or `gat`). */
+  /** `layer` (`gcn`, `gat` or `appnp`). */
   layer?: string;
   /** `hidden`. */
   hidden?: number;

@@ -37,6 +37,9 @@ pub enum LayerKind {
     Gcn,
     /// GAT whose attention is weighted by the edge weights.
     Gat,
+    /// APPNP: linear layers (an MLP) whose logits are propagated `appnp_steps` times over the
+    /// GCN-normalised graph, `Z ← (1 − α) Â Z + α H` ([`crate::nn::appnp`]).
+    Appnp,
 }
 
 /// How queries and keys are computed from the learner's input.
@@ -208,6 +211,10 @@ pub struct GlmConfig {
     pub weight_decay: f64,
     /// Neighbours of the kNN graph (and of the embedding learner's base graph without input graph).
     pub knn_k: usize,
+    /// Propagation steps `K` of the `appnp` layer.
+    pub appnp_steps: usize,
+    /// Teleport probability `α` of the `appnp` layer, in (0, 1].
+    pub appnp_alpha: f64,
     /// The graph learning module (used by `learned` and `input+learned`).
     pub glm: LearnerConfig,
 }
@@ -225,6 +232,8 @@ impl Default for GlmConfig {
             lr: 0.01,
             weight_decay: 5e-4,
             knn_k: 10,
+            appnp_steps: 10,
+            appnp_alpha: 0.1,
             glm: LearnerConfig::default(),
         }
     }
@@ -276,6 +285,7 @@ impl GlmConfig {
             ("layers", self.layers, Check::IntIn(1, MAX_DEPTH)),
             ("heads", self.heads, Check::IntIn(1, MAX_DEPTH)),
             ("knn_k", self.knn_k, Check::IntIn(1, MAX_WIDTH)),
+            ("appnp_steps", self.appnp_steps, Check::IntIn(0, MAX_DEPTH)),
             ("glm.dim", g.dim, Check::IntIn(1, MAX_WIDTH)),
             ("glm.heads", g.heads, Check::IntIn(1, MAX_DEPTH)),
             ("glm.k", g.k, Check::IntIn(1, MAX_WIDTH)),
@@ -324,8 +334,12 @@ impl GlmConfig {
         if g.projection == Projection::Diagonal && g.heads != 1 {
             return bad("the diagonal projection has one head".into());
         }
-        if self.layer == LayerKind::Gat && self.graph == GraphMode::None {
-            return bad("gat needs a graph; graph none is an MLP (layer gcn)".into());
+        if !(self.appnp_alpha > 0.0 && self.appnp_alpha <= 1.0) {
+            return bad(format!("appnp_alpha must be in (0, 1], got {}", self.appnp_alpha));
+        }
+        if self.layer != LayerKind::Gcn && self.graph == GraphMode::None {
+            let layer = serde_json::to_value(self.layer).expect("layer serialises");
+            return bad(format!("{} needs a graph; graph none is an MLP (layer gcn)", layer.as_str().unwrap_or_default()));
         }
         if self.layer == LayerKind::Gat && !g.self_loops {
             return bad("gat needs glm.self_loops (every node must attend to something)".into());
@@ -358,6 +372,11 @@ mod tests {
         let e = GlmConfig::parse(r#"{"edge_dropout": 1.0}"#).unwrap_err().to_string();
         assert_eq!(e, "invalid glm config: dropout and edge_dropout must be in [0, 1), got 0.5 and 1");
         assert!(GlmConfig::parse(r#"{"graph": "bogus"}"#).is_err());
+        let e = GlmConfig::parse(r#"{"layer": "appnp", "graph": "none"}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: appnp needs a graph; graph none is an MLP (layer gcn)");
+        let e = GlmConfig::parse(r#"{"appnp_alpha": 0}"#).unwrap_err().to_string();
+        assert_eq!(e, "invalid glm config: appnp_alpha must be in (0, 1], got 0");
+        assert_eq!(GlmConfig::parse(r#"{"layer": "appnp", "appnp_steps": 0}"#).unwrap().appnp_steps, 0);
         let c = GlmConfig::parse(r#"{"lr": 0.02, "edge_dropout": 0.3}"#).unwrap();
         assert_eq!((c.glm.lr, c.glm.dae_edge_dropout), (Some(0.02), Some(0.3)), "unset, they follow lr and edge_dropout");
         let c = GlmConfig::parse(r#"{"glm": {"lr": 0.001, "dae_edge_dropout": 0.5}}"#).unwrap();

@@ -46,7 +46,7 @@ impl DenoisingHead {
 
         // [E, 1] GCN weights: the classifier's own unless its layers are GAT (raw weights)
         let norm = match cfg.layer {
-            LayerKind::Gcn => g.layer_weights.clone(),
+            LayerKind::Gcn | LayerKind::Appnp => g.layer_weights.clone(),
             LayerKind::Gat => g.graph.gcn_normalised()?,
         };
         let graph = Some((&g.graph, &norm));

@@ -1,5 +1,5 @@
 //! A node classifier on an input, kNN, learned or mixed graph: optional graph learning module,
-//! then GCN or GAT layers (or an MLP without a graph).
+//! then GCN, GAT or APPNP layers (or an MLP without a graph).
 //!
 //! ```text
 //! training:  H⁰ = dropout(X)
@@ -7,6 +7,7 @@
 //!            A = A_l  or  mix·A_input + (1 − mix)·A_l  (+ I)
 //! training:  A ← edge_dropout(A)  (edge_dropout > 0; the denoiser draws its own mask)
 //! layers:    Hⁱ⁺¹ = dropout(ReLU(layerᵢ(Hⁱ, A))),  logits = layer_last(H, A)   [N, C]
+//! appnp:     the layers are linear (no graph), logits = APPNP_K,α(layer_last(H), Â)   [N, C]
 //! glm.dae:   L_dae = denoising(X, A)   (training only; crate::glm::denoising)
 //! ```
 
@@ -19,6 +20,7 @@ use crate::glm::config::{GlmConfig, GraphMode, LayerKind, LearnerInput};
 use crate::glm::denoising::DenoisingHead;
 use crate::glm::graph_learner::{Candidates, GraphLearner};
 use crate::nn::adam::Adam;
+use crate::nn::appnp::appnp;
 use crate::nn::dropout::dropout_mask;
 use crate::nn::gat_layer::GatLayer;
 use crate::nn::gcn_layer::GcnLayer;
@@ -32,7 +34,7 @@ enum _Layer {
     Gat(GatLayer),
 }
 
-/// A graph with the weights its layers use (normalised for GCN, raw for GAT).
+/// A graph with the weights its layers use (normalised for GCN and APPNP, raw for GAT).
 pub struct ReadyGraph {
     /// The graph.
     pub graph: WeightedGraph,
@@ -97,11 +99,11 @@ impl GlmModel {
             let last = i + 1 == cfg.layers;
             let out = if last { classes } else { cfg.hidden };
             let layer = match cfg.layer {
-                LayerKind::Gcn => _Layer::Gcn(GcnLayer::new(&mut ps, &format!("layer{i}"), width, out)?),
+                LayerKind::Gcn | LayerKind::Appnp => _Layer::Gcn(GcnLayer::new(&mut ps, &format!("layer{i}"), width, out)?),
                 LayerKind::Gat => _Layer::Gat(GatLayer::new(&mut ps, &format!("layer{i}"), width, out, cfg.heads, !last)?),
             };
             layers.push(layer);
-            width = if last || cfg.layer == LayerKind::Gcn { out } else { out * cfg.heads };
+            width = if last || cfg.layer != LayerKind::Gat { out } else { out * cfg.heads };
         }
         let learner = if cfg.learns_graph() {
             let z_dim = match cfg.glm.input {
@@ -144,7 +146,7 @@ impl GlmModel {
     /// Readies `graph` for the layers.
     pub fn ready(&self, graph: WeightedGraph) -> Result<ReadyGraph> {
         let layer_weights = match self.cfg.layer {
-            LayerKind::Gcn => graph.gcn_normalised()?,
+            LayerKind::Gcn | LayerKind::Appnp => graph.gcn_normalised()?,
             LayerKind::Gat => graph.weights.clone(),
         };
         Ok(ReadyGraph { graph, layer_weights })
@@ -152,6 +154,7 @@ impl GlmModel {
 
     fn _layer(&self, i: usize, w: &Weights, h: &NodeFeatures, g: Option<&ReadyGraph>) -> Result<Tensor> {
         match (&self.layers[i], g) {
+            (_Layer::Gcn(l), _) if self.cfg.layer == LayerKind::Appnp => l.forward(w, h, None),
             (_Layer::Gcn(l), g) => l.forward(w, h, g.map(|g| (&g.graph, &g.layer_weights))),
             (_Layer::Gat(l), Some(g)) => l.forward(w, h, &g.graph),
             (_Layer::Gat(_), None) => Err(crate::Error::Usage("gat needs a graph (use layer gcn with graph none)".into())),
@@ -240,7 +243,11 @@ impl GlmModel {
         for i in 0..last {
             h = self._dropout(&NodeFeatures::dense(self._layer(i, w, &h, g)?.relu()?), &mut rng)?;
         }
-        Ok(Forward { logits: self._layer(last, w, &h, g)?, reg, dae, graph: learned_graph.map(|r| r.graph) })
+        let mut logits = self._layer(last, w, &h, g)?; // [N, C]
+        if let (LayerKind::Appnp, Some(g)) = (self.cfg.layer, g) {
+            logits = appnp(&logits, &g.graph, &g.layer_weights, self.cfg.appnp_steps, self.cfg.appnp_alpha)?;
+        }
+        Ok(Forward { logits, reg, dae, graph: learned_graph.map(|r| r.graph) })
     }
 }
 

@@ -2,6 +2,7 @@
 //! parameters and the per-call `Pass`. Imports `ops` and the crate-wide modules only.
 
 pub mod adam;
+pub mod appnp;
 pub mod batch_norm;
 pub mod checkpoint;
 pub mod conv3x3;
