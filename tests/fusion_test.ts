@@ -270,10 +270,13 @@ Deno.test({
       "heat_all",
     ];
     for (
-      const [mode, extra] of [["late", []], ["stack", []], ["attention", []], ["multitask", [
-        "--target",
-        "dir_gap",
-      ]]]
+      const [mode, extra] of [["late", []], ["stack", []], ["attention", []], ["stack_all", []], [
+        "multitask",
+        [
+          "--target",
+          "dir_gap",
+        ],
+      ]]
     ) {
       const out = join(tmp, `saved_${mode}`);
       const seeds = mode === "late" ? ["--seeds", "2"] : [];
@@ -302,10 +305,23 @@ Deno.test({
       const parts = { late: ["forest", "network"], stack: ["forest", "network"], attention: ["network"] }[
         mode as string
       ] ?? ["network"];
+      // stack_all: each base model in a subfolder named after it
+      const bases = ["rf", "gnn", "early", "attention", "alignn"];
       assert.deepEqual(
         files.sort(),
-        ["atom_init.json", "model.json", ...parts.map((p) => `${p}.safetensors`)].sort(),
+        [
+          "atom_init.json",
+          "model.json",
+          ...(mode === "stack_all" ? bases : parts.map((p) => `${p}.safetensors`)),
+        ]
+          .sort(),
       );
+      if (mode === "stack_all") {
+        assert.deepEqual(Object.keys(model.bases), bases);
+        assert.deepEqual(Object.keys(model.stack).sort(), [...bases, "intercept", "lambda"].sort());
+        assert.ok((await Deno.stat(join(out, "seed0", "alignn", "network.safetensors"))).isFile);
+        assert.ok((await Deno.stat(join(out, "seed0", "rf", "forest.safetensors"))).isFile);
+      }
       if (mode === "late") {
         assert.ok((await Deno.stat(join(out, "seed1", "model.json"))).isFile, "one model per seed");
       }
@@ -423,10 +439,6 @@ Deno.test({
         /multitask needs two or more --target/,
       ],
       [["fuse", "train", "--mode", "gnn", ...data], /--target.*numeric columns target/],
-      [
-        ["fuse", "train", "--mode", "stack_all", ...data, "--target", "gap", "--out", join(tmp, "sa")],
-        /--out saves one model, and mode stack_all stacks five/,
-      ],
       [["fuse", "train", "--mode", "gnn", "--data", JARVIS, "--target", "gap"], /--atom-init/],
       [
         ["fuse", "train", "--mode", "gnn", ...data, "--target", "gap", "--train", JARVIS],

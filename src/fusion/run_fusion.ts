@@ -58,11 +58,6 @@ export async function runFusion(o: RunFusionOptions): Promise<Comparison> {
       `--history needs a single-task neural mode (${_HISTORY_MODES.join(", ")}), got ${modes.join(",")}`,
     );
   }
-  if (o.kind === "train" && o.out !== undefined && modes.includes("stack_all")) {
-    throw new UsageError(
-      "fuse train --out saves one model, and mode stack_all stacks five; save stack (rf + gnn) or a base mode",
-    );
-  }
   if (o.out !== undefined) await checkOutputDir(o.out, "--out");
   const p = await prepareFusion(o, modes, () => loadFusionSets(o, targets));
   const { file, epochs, patience, specs, weightings, tables, atoms, sets, inp } = p;

@@ -8,6 +8,7 @@
  * | `forest.safetensors` | the random forest (rf, late, stack) |
  * | `network.safetensors` | the network's best snapshot and batch-norm statistics (every other mode; the CGCNN of late and stack) |
  * | `atom_init.json` | the atom features the crystal graphs were built with (CGCNN's format) |
+ * | `<base>/` | stack_all: each base model's files (rf, gnn, early, attention, alignn) |
  *
  * The forest reads raw Magpie descriptors; the network z-scored ones clamped to the training range
  * (the training crystals' column statistics, {@link ColumnScale}) and predicts z-scored targets,
@@ -23,7 +24,7 @@ import { loadElementTables } from "../materials/element_tables.ts";
 import { readModelJson } from "../read_model_json.ts";
 import { writeOutput } from "../write_output.ts";
 import { applyColumnScales, type ColumnScale } from "./column_scales.ts";
-import { fusionInputs } from "./fusion_inputs.ts";
+import { type FusionInputs, fusionInputs } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig } from "./fusion_model.ts";
 import { predictForest } from "./predict_forest.ts";
 import type { FusionMode, ModeResult } from "./train_fusion.ts";
@@ -48,8 +49,10 @@ export interface SavedFusionParts {
   } | null;
   /** Late fusion: `α·forest + (1 − α)·network`. */
   alpha: number | null;
-  /** Stacking: `intercept + rf·forest + gnn·network`. */
+  /** Stacking: `intercept + rf·forest + gnn·network` (stack), `intercept + Σ w_b·base_b` (stack_all). */
   stack: ModeResult["stack"] | null;
+  /** stack_all: each base model's parts, its files in the subfolder named after it, else null. */
+  bases: Record<string, SavedFusionParts> | null;
   /** Magpie descriptor names, in column order (empty when no part reads descriptors). */
   descriptor_names: string[];
 }
@@ -138,11 +141,35 @@ export async function predictWithSavedFusionModel(
       } give ${inp.descriptorNames.length} descriptors, not the model's ${names.length}`,
     );
   }
-  const s = inp.ids.length, d = names.length;
-  const forest = saved.forest ? await predictForest(join(dir, saved.forest), inp.descriptors!, d) : null;
+  return await _predictParts(dir, saved, saved, inp, o);
+}
+
+/** The predictions of `parts` (of the model `saved`, its files in `dir`) for the crystals of `inp`. */
+async function _predictParts(
+  dir: string,
+  parts: SavedFusionParts,
+  saved: SavedFusionModel,
+  inp: FusionInputs,
+  o: SavedFusionPredictOptions,
+): Promise<Record<string, Float64Array>> {
+  const s = inp.ids.length, d = saved.descriptor_names.length;
+  if (parts.bases) {
+    const bases = Object.entries(parts.bases);
+    const each: Record<string, Float64Array>[] = [];
+    for (const [b, p] of bases) each.push(await _predictParts(join(dir, b), p, saved, inp, o));
+    const w = parts.stack!;
+    return Object.fromEntries(saved.targets.map((t) => [
+      t,
+      Float64Array.from(
+        { length: s },
+        (_, i) => bases.reduce((sum, [b], k) => sum + w[b] * each[k][t][i], w.intercept),
+      ),
+    ]));
+  }
+  const forest = parts.forest ? await predictForest(join(dir, parts.forest), inp.descriptors!, d) : null;
   let network: Float64Array[] | null = null;
-  if (saved.network) {
-    const n = saved.network, tasks = n.targets.length;
+  if (parts.network) {
+    const n = parts.network, tasks = n.targets.length;
     const desc = n.descriptors ? applyColumnScales(inp.descriptors!, n.descriptors) : null;
     using model = await FusionModel.create(
       {
@@ -165,9 +192,9 @@ export async function predictWithSavedFusionModel(
   saved.targets.forEach((t, k) => {
     if (forest && network) {
       const [f, g] = [forest, network[k]];
-      out[t] = saved.stack
-        ? f.map((v, i) => saved.stack!.intercept + saved.stack!.rf * v + saved.stack!.gnn * g[i])
-        : f.map((v, i) => saved.alpha! * v + (1 - saved.alpha!) * g[i]);
+      out[t] = parts.stack
+        ? f.map((v, i) => parts.stack!.intercept + parts.stack!.rf * v + parts.stack!.gnn * g[i])
+        : f.map((v, i) => parts.alpha! * v + (1 - parts.alpha!) * g[i]);
     } else out[t] = forest ?? network![k];
   });
   return out;

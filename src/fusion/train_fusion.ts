@@ -151,7 +151,8 @@ export interface FusionSaveSink {
 function _record(sink: FusionSaveSink | undefined, parts: Partial<SavedFusionParts>): void {
   if (!sink) return;
   sink.parts = {
-    ...(sink.parts ?? { forest: null, network: null, alpha: null, stack: null, descriptor_names: [] }),
+    ...(sink.parts ??
+      { forest: null, network: null, alpha: null, stack: null, bases: null, descriptor_names: [] }),
     ...parts,
   };
 }
@@ -329,7 +330,7 @@ function _stack(
  * A late fusion or a stack reuses `parts` (the same seed's results of its base modes) when given and
  * trains the bases it is not given. With `sink`, the run's model files (forest, network) go to
  * `sink.dir` and `sink.parts` says what they are (a late fusion or a stack given `parts` has nothing
- * to save: refused; `stack_all` has several networks and is never saved).
+ * to save: refused; `stack_all` saves each base model in the subfolder named after it).
  */
 export async function trainFusion(
   inp: FusionInputs,
@@ -362,12 +363,17 @@ export async function trainFusion(
       return r;
     }
     case "stack_all": {
-      if (sink) {
-        throw new RangeError("trainFusion: stack_all is not saved (runFusion refuses fuse train --out)");
-      }
       const bases: Partial<Record<FusionMode, ModeResult>> = {};
-      for (const b of STACK_ALL_BASES) bases[b] = parts[b] ?? await trainFusion(inp, b, single, o, seed);
-      return _stack(inp, "stack_all", single, bases, seed);
+      const saved: Record<string, SavedFusionParts> = {};
+      for (const b of STACK_ALL_BASES) {
+        const sub: FusionSaveSink | undefined = sink && { dir: join(sink.dir, b) };
+        bases[b] = parts[b] ?? await trainFusion(inp, b, single, o, seed, {}, sub);
+        if (sub) saved[b] = sub.parts!;
+      }
+      const r = _stack(inp, "stack_all", single, bases, seed);
+      const names = Object.values(saved).find((p) => p.descriptor_names.length > 0)?.descriptor_names ?? [];
+      _record(sink, { stack: r.stack ?? null, bases: saved, descriptor_names: names });
+      return r;
     }
     default:
       return await _neural(inp, mode, single, o, seed, sink);
