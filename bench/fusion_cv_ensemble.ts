@@ -18,6 +18,8 @@ import { join } from "node:path";
 import { benchEnv } from "./_env.ts";
 import { parseCsv } from "../src/read_csv.ts";
 import { formatTable } from "../src/format_table.ts";
+import { mean } from "../src/mean.ts";
+import { meanStd } from "../src/mean_std.ts";
 
 const { values: a } = parseArgs({
   args: Deno.args,
@@ -41,10 +43,10 @@ interface _CvBench {
   results: { mode: string; fold_mae: number[] }[];
 }
 
-const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-const std = (v: readonly number[]) =>
-  Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1));
-const pm = (v: readonly number[]) => `${mean(v).toFixed(4)} ± ${std(v).toFixed(4)}`;
+const pm = (v: readonly number[]) => {
+  const m = meanStd(v);
+  return `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+};
 
 const env = benchEnv();
 const protocol = JSON.parse(await Deno.readTextFile(join(a.run, "protocol.json")));

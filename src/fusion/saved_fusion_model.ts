@@ -27,7 +27,8 @@ import { applyColumnScales, type ColumnScale } from "./column_scales.ts";
 import { type FusionInputs, fusionInputs } from "./fusion_inputs.ts";
 import { FusionModel, type FusionNativeConfig } from "./fusion_model.ts";
 import { predictForest } from "./predict_forest.ts";
-import type { FusionMode, ModeResult } from "./train_fusion.ts";
+import { predictRidge } from "./fit_ridge.ts";
+import type { FusionMode, ModeResult, StackWeights } from "./train_fusion.ts";
 
 /** A z-score as saved: `(x − mean) / std`. */
 interface _Score {
@@ -157,13 +158,9 @@ async function _predictParts(
     const bases = Object.entries(parts.bases);
     const each: Record<string, Float64Array>[] = [];
     for (const [b, p] of bases) each.push(await _predictParts(join(dir, b), p, saved, inp, o));
-    const w = parts.stack!;
     return Object.fromEntries(saved.targets.map((t) => [
       t,
-      Float64Array.from(
-        { length: s },
-        (_, i) => bases.reduce((sum, [b], k) => sum + w[b] * each[k][t][i], w.intercept),
-      ),
+      _stacked(parts.stack!, bases.map(([b], k) => [b, each[k][t]]), s),
     ]));
   }
   const forest = parts.forest ? await predictForest(join(dir, parts.forest), inp.descriptors!, d) : null;
@@ -193,9 +190,16 @@ async function _predictParts(
     if (forest && network) {
       const [f, g] = [forest, network[k]];
       out[t] = parts.stack
-        ? f.map((v, i) => parts.stack!.intercept + parts.stack!.rf * v + parts.stack!.gnn * g[i])
+        ? _stacked(parts.stack, [["rf", f], ["gnn", g]], s)
         : f.map((v, i) => parts.alpha! * v + (1 - parts.alpha!) * g[i]);
     } else out[t] = forest ?? network![k];
   });
   return out;
+}
+
+/** The stacking meta-model `w` applied to the named base predictions, for `rows` crystals. */
+function _stacked(w: StackWeights, bases: [string, ArrayLike<number>][], rows: number): Float64Array {
+  const model = { intercept: w.intercept, weights: bases.map(([b]) => w[b]) };
+  const columns = bases.map(([, p]) => p);
+  return Float64Array.from({ length: rows }, (_, r) => predictRidge(model, columns, r));
 }
